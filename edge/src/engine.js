@@ -1,0 +1,273 @@
+// The routing engine: given a host's route entry, a request and a view of the deployment's files,
+// decide which file to serve, with which status and headers. Pure (no I/O), so the same module runs
+// in the ESA edge routine and in the local Node server, and the shared test vectors pin it down.
+//
+// Defaults follow Cloudflare Pages:
+// - Clean URLs: `/about` serves `about.html`; `/about.html` redirects (308) to `/about`.
+// - Directories: `/docs/` serves `docs/index.html`; `/docs` redirects (308) to `/docs/` (so relative
+//   links inside the page resolve against the directory); `/docs/index.html` redirects to `/docs/`.
+// - Unknown paths: the nearest `404.html` with status 404; without one the site is treated as a
+//   single-page app and extensionless paths get `index.html` with 200.
+// - Request paths with `.`/`..` segments, encoded `/` or `\`, control characters or malformed
+//   percent-encoding are refused with 400 rather than normalised: browsers already normalise dot
+//   segments, so such a path only comes from a client probing for traversal.
+
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * @param {object} entry   route entry for the host: { deploymentId, prefix, config?, updatedAt }
+ * @param {{method: string, path: string}} request  path is the raw request target (may hold a query)
+ * @param {(relPath: string) => boolean} exists  whether the deployment has a file at relPath
+ * @returns {{status: number, file: string|null, headers: object, location?: string}}
+ */
+export function route(entry, request, exists) {
+  const method = String(request.method || 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') {
+    return { status: 405, file: null, headers: { allow: 'GET, HEAD', 'cache-control': REVALIDATE } };
+  }
+  const parsed = parsePath(request.path);
+  if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
+  const cfg = readConfig(entry && entry.config);
+
+  // Redirect rules (cfg.redirects) are evaluated here, before any file lookup, once they exist.
+
+  const hit = lookup(parsed.segs, parsed.slash, cfg, exists);
+  if (hit) {
+    const target = hit.canonical;
+    const isCanonical = sameForm(target, parsed);
+    // Redirect only when the canonical URL leads back to the same file; otherwise (e.g. both
+    // `a.html` and a file `a` exist) serving directly is the only answer that cannot loop.
+    if (isCanonical || lookup(target.segs, target.slash, cfg, exists)?.file !== hit.file) {
+      return serve(200, hit.file, cfg);
+    }
+    const location = formatPath(target) + parsed.query;
+    return { status: 308, file: null, location, headers: { location, 'cache-control': REVALIDATE } };
+  }
+  return notFound(parsed, cfg, exists);
+}
+
+function readConfig(config) {
+  const c = config || {};
+  return {
+    spa: typeof c.spa === 'boolean' ? c.spa : null, // null = decide by the presence of 404.html
+    notFound: typeof c.notFound === 'string' && c.notFound ? c.notFound : null,
+    cleanUrls: c.cleanUrls !== false, // on unless explicitly off, as on Cloudflare Pages
+    trailingSlash: typeof c.trailingSlash === 'boolean' ? c.trailingSlash : null, // null = auto
+    // headers: c.headers — header rules are merged in serve() once they exist.
+  };
+}
+
+/** Splits and decodes a raw request target; null when it is malformed or tries to escape. */
+function parsePath(raw) {
+  if (typeof raw !== 'string' || !raw.startsWith('/')) return null;
+  const q = raw.search(/[?#]/);
+  const pathPart = q < 0 ? raw : raw.slice(0, q);
+  const query = q < 0 || raw[q] === '#' ? '' : safeQuery(raw.slice(q).split('#')[0]);
+  const segs = [];
+  for (const rawSeg of pathPart.split('/')) {
+    if (rawSeg === '') continue; // `//` collapses, which also keeps redirects from becoming `//host`
+    let seg;
+    try {
+      seg = decodeURIComponent(rawSeg);
+    } catch {
+      return null;
+    }
+    if (seg === '.' || seg === '..' || /[\/\\\x00-\x1f\x7f]/.test(seg)) return null;
+    segs.push(seg);
+  }
+  return { segs, slash: segs.length === 0 || pathPart.endsWith('/'), query };
+}
+
+// The query is only ever echoed into a Location header, so keep it to printable ASCII.
+function safeQuery(query) {
+  if (query === '?') return '';
+  try {
+    return query.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    return ''; // a lone surrogate cannot be encoded; dropping the query beats failing the request
+  }
+}
+
+/**
+ * The file a URL form resolves to, and the canonical URL form for that file.
+ * Order matters and matches Cloudflare: exact file, then `x.html`, then `x/index.html`.
+ */
+function lookup(segs, slash, cfg, exists) {
+  const p = segs.join('/');
+  const page = (s) => ({ segs: s, slash: cfg.trailingSlash === true });
+  const dir = (s) => ({ segs: s, slash: cfg.trailingSlash !== false || s.length === 0 });
+  const indexOf = (s) => (s.length ? s.join('/') + '/index.html' : 'index.html');
+
+  if (!slash) {
+    if (exists(p)) {
+      const last = segs[segs.length - 1];
+      if (cfg.cleanUrls && last === 'index.html') return { file: p, canonical: dir(segs.slice(0, -1)) };
+      if (cfg.cleanUrls && /.\.html$/.test(last)) {
+        return { file: p, canonical: page([...segs.slice(0, -1), last.slice(0, -5)]) };
+      }
+      return { file: p, canonical: { segs, slash } };
+    }
+    if (cfg.cleanUrls && exists(p + '.html')) return { file: p + '.html', canonical: page(segs) };
+    if (exists(indexOf(segs))) return { file: indexOf(segs), canonical: dir(segs) };
+    return null;
+  }
+  if (exists(indexOf(segs))) return { file: indexOf(segs), canonical: dir(segs) };
+  if (cfg.cleanUrls && segs.length && exists(p + '.html')) return { file: p + '.html', canonical: page(segs) };
+  return null;
+}
+
+function notFound({ segs, slash }, cfg, exists) {
+  const spaCandidate = !hasExtension(segs[segs.length - 1]) && exists('index.html');
+  if (cfg.spa === true && spaCandidate) return serve(200, 'index.html', cfg);
+  const page = find404(slash ? segs : segs.slice(0, -1), cfg, exists);
+  if (page) return serve(404, page, cfg);
+  if (cfg.spa !== false && spaCandidate) return serve(200, 'index.html', cfg);
+  return { status: 404, file: null, headers: { 'cache-control': REVALIDATE } };
+}
+
+// config.notFound first, then the nearest 404.html walking up from the request's directory.
+function find404(dirSegs, cfg, exists) {
+  if (cfg.notFound) {
+    const named = parsePath('/' + cfg.notFound.replace(/^\/+/, ''));
+    const rel = named && named.segs.join('/');
+    if (rel && exists(rel)) return rel;
+  }
+  for (let n = dirSegs.length; n >= 0; n--) {
+    const rel = [...dirSegs.slice(0, n), '404.html'].join('/');
+    if (exists(rel)) return rel;
+  }
+  return null;
+}
+
+function serve(status, file, cfg) {
+  const headers = {
+    'content-type': contentType(file),
+    'cache-control': isHashed(file) && !/\.html?$/i.test(file) ? IMMUTABLE : REVALIDATE,
+  };
+  // Header rules (cfg.headers) will be merged into `headers` here.
+  return { status, file, headers };
+}
+
+function sameForm(a, b) {
+  return a.slash === b.slash && a.segs.length === b.segs.length && a.segs.every((s, i) => s === b.segs[i]);
+}
+
+function formatPath({ segs, slash }) {
+  if (segs.length === 0) return '/';
+  // Keep the sub-delimiters that are legal in a path readable instead of percent-encoding them.
+  const enc = (s) => encodeURIComponent(s).replace(/%(24|26|2B|2C|3A|3B|3D|40)/g, (m) => decodeURIComponent(m));
+  return '/' + segs.map(enc).join('/') + (slash ? '/' : '');
+}
+
+function hasExtension(seg) {
+  return seg !== undefined && /[^.]\.[A-Za-z0-9]{1,10}$/.test(seg);
+}
+
+function extensionOf(file) {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+// Directories whose every file is content-addressed by the framework that writes them.
+const IMMUTABLE_DIRS = /(^|\/)(_next\/static|_app\/immutable)\//;
+// Directories where bundlers put `[name]-[hash].[ext]`; there a hash without digits is still trusted.
+const ASSET_DIRS = /(^|\/)(assets|_astro|_nuxt|static)\//;
+
+/**
+ * Whether a file name carries a content hash, so its content can never change under that name.
+ * A false negative only costs a revalidation; a false positive serves stale content for a year,
+ * so this errs on the side of "not hashed": a hash must look random (letters mixed with digits,
+ * several switches between character classes), which words, versions and dates do not.
+ */
+export function isHashed(file) {
+  if (IMMUTABLE_DIRS.test(file)) return true;
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const parts = base.split('.');
+  if (parts.length < 2 || parts[0] === '') return false;
+  parts.pop(); // the extension
+  const inAssets = ASSET_DIRS.test(file);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const dash = part.lastIndexOf('-');
+    // `app-3f9a1b2c`, `main.3f9a1b2c.chunk`, `entry.BxK9aZ1q` (webpack, Parcel, Astro, esbuild)
+    const token = dash >= 0 ? part.slice(dash + 1) : i > 0 ? part : null;
+    if (token !== null && /^[A-Za-z0-9]{8,}$/.test(token) && looksRandom(token, 3, inAssets)) return true;
+    // Rollup/Vite hashes are 8 base64url characters, which may themselves contain `-` and `_`.
+    const tail = /(?:^|[-.])([A-Za-z0-9_-]{8})$/.exec(part);
+    if (tail && (dash >= 0 || i > 0) && looksRandom(tail[1], 4, inAssets)) return true;
+    // A name that is nothing but a hash (`_nuxt/BxK9aZ1q.js`).
+    if (parts.length === 1 && dash < 0 && /^[A-Za-z0-9]{8,}$/.test(part) && looksRandom(part, 3, inAssets)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function looksRandom(token, minSwitches, allowNoDigit) {
+  // Lowercase hex with letters and digits (webpack, Parcel, Next, Gatsby) is never a word.
+  if (/^[0-9a-f]+$/.test(token)) return /\d/.test(token) && /[a-f]/.test(token);
+  // Otherwise base62/base64url/base32 (Vite, Astro, esbuild): these nearly always hold an
+  // uppercase letter, which keeps out `1920x1080p60`, `latin700` and the like.
+  const cls = (c) => (/\d/.test(c) ? 'd' : /[a-z]/.test(c) ? 'l' : /[A-Z]/.test(c) ? 'u' : 's');
+  let switches = 0;
+  for (let i = 1; i < token.length; i++) if (cls(token[i]) !== cls(token[i - 1])) switches++;
+  if (!/[A-Z]/.test(token) || switches < minSwitches) return false;
+  if (/\d/.test(token)) return true;
+  // No digit: only inside bundler asset directories, and only with case changes inside the token.
+  return allowNoDigit && switches >= 4 && /[a-z]/.test(token) && /.[A-Z]/.test(token);
+}
+
+const UTF8 = '; charset=utf-8';
+const TYPES = {
+  html: 'text/html' + UTF8, htm: 'text/html' + UTF8, xhtml: 'application/xhtml+xml' + UTF8,
+  css: 'text/css' + UTF8, js: 'text/javascript' + UTF8, mjs: 'text/javascript' + UTF8,
+  cjs: 'text/javascript' + UTF8, json: 'application/json' + UTF8, map: 'application/json' + UTF8,
+  jsonld: 'application/ld+json' + UTF8, webmanifest: 'application/manifest+json' + UTF8,
+  manifest: 'text/cache-manifest' + UTF8, txt: 'text/plain' + UTF8, md: 'text/markdown' + UTF8,
+  markdown: 'text/markdown' + UTF8, csv: 'text/csv' + UTF8, tsv: 'text/tab-separated-values' + UTF8,
+  xml: 'application/xml' + UTF8, rss: 'application/rss+xml' + UTF8, atom: 'application/atom+xml' + UTF8,
+  xsl: 'application/xml' + UTF8, yaml: 'application/yaml' + UTF8, yml: 'application/yaml' + UTF8,
+  toml: 'application/toml' + UTF8, ics: 'text/calendar' + UTF8, vtt: 'text/vtt' + UTF8,
+  srt: 'text/plain' + UTF8, svg: 'image/svg+xml' + UTF8,
+  png: 'image/png', apng: 'image/apng', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif',
+  webp: 'image/webp', avif: 'image/avif', ico: 'image/x-icon', bmp: 'image/bmp', tif: 'image/tiff',
+  tiff: 'image/tiff', jxl: 'image/jxl', heic: 'image/heic',
+  woff: 'font/woff', woff2: 'font/woff2', ttf: 'font/ttf', otf: 'font/otf',
+  eot: 'application/vnd.ms-fontobject',
+  mp4: 'video/mp4', m4v: 'video/mp4', webm: 'video/webm', ogv: 'video/ogg', mov: 'video/quicktime',
+  mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', oga: 'audio/ogg', opus: 'audio/opus',
+  m4a: 'audio/mp4', aac: 'audio/aac', flac: 'audio/flac', mid: 'audio/midi', midi: 'audio/midi',
+  m3u8: 'application/vnd.apple.mpegurl', mpd: 'application/dash+xml',
+  wasm: 'application/wasm', pdf: 'application/pdf', zip: 'application/zip', gz: 'application/gzip',
+  tgz: 'application/gzip', tar: 'application/x-tar', bz2: 'application/x-bzip2', xz: 'application/x-xz',
+  '7z': 'application/x-7z-compressed', br: 'application/octet-stream', epub: 'application/epub+zip',
+  gltf: 'model/gltf+json', glb: 'model/gltf-binary', swf: 'application/x-shockwave-flash',
+  doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+export function contentType(file) {
+  return TYPES[extensionOf(file)] || 'application/octet-stream';
+}
+
+/**
+ * The route-table key for a hostname. ESA edge KV keys allow only letters, digits, `-` and `_`,
+ * so the key is an injective encoding of the host. The Java RouteTable implements exactly this:
+ * ASCII-lowercase, drop a trailing `:digits` then one trailing `.`, then keep `a-z0-9-`, map `.`
+ * to `_`, and write every other character as `~` + two lowercase hex digits per UTF-8 byte.
+ * (Only ASCII letters are lowercased, so the result is the same in every language and locale.)
+ */
+export function encodeRouteKey(host) {
+  const h = String(host).replace(/[A-Z]+/g, (s) => s.toLowerCase()).replace(/:[0-9]+$/, '').replace(/\.$/, '');
+  let key = '';
+  for (const ch of h) {
+    if (/[a-z0-9-]/.test(ch)) key += ch;
+    else if (ch === '.') key += '_';
+    else for (const b of new TextEncoder().encode(ch)) key += '~' + b.toString(16).padStart(2, '0');
+  }
+  return key;
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// The edge in local mode: a thin HTTP shell around the engine, reading the route entries and
+// artifacts that the local RouteTable and ArtifactStore adapters write under the data directory.
+//
+//   node edge/src/local-server.js --data DIR --port PORT [--host 127.0.0.1]
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { encodeRouteKey, route } from './engine.js';
+import { statusPage, unknownHostPage } from './pages.js';
+
+const HTML = 'text/html; charset=utf-8';
+const MAX_FILES_PER_DEPLOYMENT = 10_000; // bounds memory when someone probes random paths
+const MAX_DEPLOYMENTS = 200;
+
+export function createEdgeServer({ dataDir }) {
+  const routesDir = path.resolve(dataDir, 'routes');
+  const artifactsDir = path.resolve(dataDir, 'artifacts');
+  const routeCache = new Map(); // route key -> { sig, value: { entry } | { error } }
+  const deployments = new Map(); // prefix -> { realBase, files: Map(relPath -> info | null) }
+
+  // Entries are replaced by rename, so (inode, size, mtime) changes with every promote; reading
+  // through one open descriptor keeps the signature and the parsed content from the same file.
+  function loadEntry(key) {
+    const file = path.join(routesDir, key + '.json');
+    let fd;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (e) {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw e;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      const sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      const cached = routeCache.get(key);
+      if (cached && cached.sig === sig) return cached.value;
+      let value;
+      try {
+        value = { entry: validateEntry(JSON.parse(fs.readFileSync(fd, 'utf8'))) };
+      } catch (e) {
+        value = { error: e.message };
+        console.error(`miaobu-edge: route entry ${file} is unusable: ${e.message}`);
+      }
+      routeCache.set(key, { sig, value });
+      return value;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  function validateEntry(entry) {
+    if (!entry || typeof entry !== 'object') throw new Error('not a JSON object');
+    if (typeof entry.deploymentId !== 'string' || !entry.deploymentId) throw new Error('no deploymentId');
+    const prefix = entry.prefix;
+    if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.split('/').some((s) => s === '..')) {
+      throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
+    }
+    const base = path.resolve(artifactsDir, prefix);
+    if (!base.startsWith(artifactsDir + path.sep)) throw new Error(`prefix ${prefix} leaves the artifacts`);
+    return entry;
+  }
+
+  // Deployments are immutable, so what exists under a prefix can be remembered for good.
+  function deploymentFiles(prefix) {
+    let d = deployments.get(prefix);
+    if (!d) {
+      const base = path.resolve(artifactsDir, prefix);
+      let realBase;
+      try {
+        realBase = fs.realpathSync(base);
+      } catch {
+        return { find: () => null }; // not uploaded (yet): nothing exists, and nothing is cached
+      }
+      if (deployments.size >= MAX_DEPLOYMENTS) deployments.clear();
+      d = { base, realBase, files: new Map() };
+      deployments.set(prefix, d);
+    }
+    return {
+      find(rel) {
+        if (d.files.has(rel)) return d.files.get(rel);
+        if (d.files.size >= MAX_FILES_PER_DEPLOYMENT) d.files.clear();
+        const info = statInside(d.base, d.realBase, rel);
+        d.files.set(rel, info);
+        return info;
+      },
+    };
+  }
+
+  function handle(req, res) {
+    const host = firstValue(req.headers['x-forwarded-host']) || req.headers.host || '';
+    const key = encodeRouteKey(host);
+    const loaded = key ? loadEntry(key) : null;
+    if (!loaded) return sendPage(req, res, 404, unknownHostPage(host), { 'cache-control': 'no-store' });
+    if (loaded.error) {
+      const detail = `The route entry for ${host} could not be read (${loaded.error}). Redeploy or promote the site again.`;
+      return sendPage(req, res, 502, statusPage(502, detail), { 'cache-control': 'no-store' });
+    }
+    const { entry } = loaded;
+    const files = deploymentFiles(entry.prefix);
+    const decision = route(entry, { method: req.method, path: req.url }, (rel) => files.find(rel) !== null);
+    const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
+
+    if (decision.location) {
+      res.writeHead(decision.status, { ...headers, 'content-length': 0 });
+      return res.end();
+    }
+    const info = decision.file && files.find(decision.file);
+    if (!info) return sendPage(req, res, decision.status, statusPage(decision.status), headers);
+
+    const etag = `W/"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    if (decision.status === 200 && etagMatches(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, { etag, 'cache-control': headers['cache-control'], 'x-miaobu-deployment': entry.deploymentId });
+      return res.end();
+    }
+    res.writeHead(decision.status, { ...headers, etag, 'content-length': info.size });
+    if (req.method === 'HEAD') return res.end();
+    pipeline(fs.createReadStream(info.real), res, (err) => {
+      if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error(`miaobu-edge: reading ${info.real}: ${err.message}`);
+    });
+  }
+
+  return http.createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) {
+      console.error(`miaobu-edge: ${req.method} ${req.url}: ${e.stack || e}`);
+      if (!res.headersSent) sendPage(req, res, 500, statusPage(500), { 'cache-control': 'no-store' });
+      else res.destroy();
+    }
+  });
+}
+
+/** The file at base/rel when it is a regular file that, symlinks resolved, is still inside base. */
+function statInside(base, realBase, rel) {
+  const full = path.resolve(base, rel);
+  if (!full.startsWith(base + path.sep)) return null;
+  try {
+    const real = fs.realpathSync(full);
+    if (!real.startsWith(realBase + path.sep)) return null;
+    const st = fs.statSync(real);
+    return st.isFile() ? { real, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino } : null;
+  } catch {
+    return null;
+  }
+}
+
+function sendPage(req, res, status, html, headers) {
+  const body = Buffer.from(html);
+  res.writeHead(status, { ...headers, 'content-type': HTML, 'content-length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function firstValue(header) {
+  return header ? String(header).split(',')[0].trim() : '';
+}
+
+function etagMatches(ifNoneMatch, etag) {
+  if (!ifNoneMatch) return false;
+  const weak = (t) => t.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim() === '*' || weak(t) === weak(etag));
+}
+
+function parseArgs(argv) {
+  const opts = { host: '127.0.0.1', port: 0, data: null };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '');
+    if (!['data', 'port', 'host'].includes(name) || i + 1 >= argv.length) {
+      throw new Error(`unknown or incomplete option ${argv[i]}`);
+    }
+    opts[name] = argv[++i];
+  }
+  if (!opts.data) throw new Error('--data DIR is required');
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${opts.port}`);
+  return { ...opts, port };
+}
+
+function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`miaobu-edge: ${e.message}\nusage: node local-server.js --data DIR --port PORT [--host 127.0.0.1]`);
+    process.exit(2);
+  }
+  const server = createEdgeServer({ dataDir: opts.data });
+  server.on('error', (e) => {
+    console.error(`miaobu-edge: ${e.message}`);
+    process.exit(1);
+  });
+  server.listen(opts.port, opts.host, () => {
+    const { address, port } = server.address();
+    const shown = address.includes(':') ? `[${address}]` : address;
+    process.stdout.write(`miaobu-edge listening on http://${shown}:${port}\n`);
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 2000).unref(); // in-flight downloads get two seconds
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

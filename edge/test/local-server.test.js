@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { encodeRouteKey } from '../src/engine.js';
+
+const SERVER = fileURLToPath(new URL('../src/local-server.js', import.meta.url));
+const HOST = 'my-site.localhost:8080';
+
+describe('local server', () => {
+  let dataDir;
+  let outside;
+  let server;
+  let port;
+  let stderr = '';
+
+  before(async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'miaobu-edge-'));
+    dataDir = path.join(tmp, 'data');
+    outside = path.join(tmp, 'outside');
+    write(path.join(outside, 'secret.txt'), 'top secret');
+    write(path.join(outside, 'dir', 'index.html'), 'outside index');
+
+    writeDeployment('d1', {
+      'index.html': '<h1>v1</h1>',
+      '404.html': '<h1>custom 404</h1>',
+      'style.css': 'body{}',
+      'assets/app-3f9a1b2c.js': 'console.log(1)',
+      'docs/index.html': 'docs',
+      'inside-target.txt': 'reachable',
+    });
+    const d1 = path.join(dataDir, 'artifacts', 'sites', 'p1', 'd1');
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(d1, 'secret.txt'));
+    fs.symlinkSync(path.join(outside, 'dir'), path.join(d1, 'linked'));
+    fs.symlinkSync(path.join(d1, 'inside-target.txt'), path.join(d1, 'inside-link.txt'));
+    writeDeployment('d2', { 'index.html': '<h1>v2</h1>' });
+    writeRoute(HOST, 'd1');
+    write(path.join(dataDir, 'routes', encodeRouteKey('broken.localhost') + '.json'), '{ not json');
+
+    server = spawn(process.execPath, [SERVER, '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stderr.on('data', (d) => (stderr += d));
+    const line = await firstLine(server.stdout);
+    const m = /^miaobu-edge listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line);
+    assert.ok(m, `unexpected first line: ${line}`);
+    port = Number(m[1]);
+  });
+
+  after(async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  function writeDeployment(id, files) {
+    for (const [rel, body] of Object.entries(files)) {
+      write(path.join(dataDir, 'artifacts', 'sites', 'p1', id, rel), body);
+    }
+  }
+
+  // As the Java RouteTable does: write a temporary file, then rename it over the entry.
+  function writeRoute(host, deploymentId) {
+    const file = path.join(dataDir, 'routes', encodeRouteKey(host) + '.json');
+    const entry = { deploymentId, prefix: `sites/p1/${deploymentId}/`, config: {}, updatedAt: new Date().toISOString() };
+    write(file + '.tmp', JSON.stringify(entry));
+    fs.renameSync(file + '.tmp', file);
+  }
+
+  const get = (p, headers = {}, method = 'GET') => request(port, method, p, { host: HOST, ...headers });
+
+  test('prints exactly one line and serves index.html for / with type, length and deployment', async () => {
+    const r = await get('/');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, '<h1>v1</h1>');
+    assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(r.headers['content-length'], String('<h1>v1</h1>'.length));
+    assert.equal(r.headers['cache-control'], 'public, max-age=0, must-revalidate');
+    assert.equal(r.headers['x-miaobu-deployment'], 'd1');
+    assert.ok(r.headers.etag);
+  });
+
+  test('serves hashed assets as immutable', async () => {
+    const r = await get('/assets/app-3f9a1b2c.js');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'console.log(1)');
+    assert.equal(r.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(r.headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+
+  test('answers 304 for a matching If-None-Match and 200 for a stale one', async () => {
+    const first = await get('/style.css');
+    const again = await get('/style.css', { 'if-none-match': first.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body, '');
+    assert.equal(again.headers.etag, first.headers.etag);
+    const stale = await get('/style.css', { 'if-none-match': 'W/"nope"' });
+    assert.equal(stale.status, 200);
+    assert.equal(stale.body, 'body{}');
+  });
+
+  test('sends headers without a body for HEAD', async () => {
+    const r = await get('/style.css', {}, 'HEAD');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, '');
+    assert.equal(r.headers['content-length'], '6');
+    assert.equal(r.headers['content-type'], 'text/css; charset=utf-8');
+  });
+
+  test('answers 405 for POST', async () => {
+    const r = await get('/', {}, 'POST');
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.allow, 'GET, HEAD');
+  });
+
+  test('serves the site 404.html with status 404 for unknown paths', async () => {
+    const r = await get('/nothing-here');
+    assert.equal(r.status, 404);
+    assert.equal(r.body, '<h1>custom 404</h1>');
+    assert.equal(r.headers['x-miaobu-deployment'], 'd1');
+  });
+
+  test('redirects a directory to its slash form', async () => {
+    const r = await get('/docs?q=1');
+    assert.equal(r.status, 308);
+    assert.equal(r.headers.location, '/docs/?q=1');
+    assert.equal((await get('/docs/')).body, 'docs');
+  });
+
+  test('answers 400 for traversal attempts and never reaches outside files', async () => {
+    for (const p of ['/../outside/secret.txt', '/%2e%2e/%2e%2e/%2e%2e/%2e%2e/outside/secret.txt', '/a%2f..%2f..%2fsecret.txt', '/..%5csecret.txt', '/x%00']) {
+      const r = await get(p);
+      assert.equal(r.status, 400, p);
+      assert.doesNotMatch(r.body, /top secret/);
+    }
+  });
+
+  test('does not follow symlinks that point outside the deployment', async () => {
+    const file = await get('/secret.txt');
+    assert.equal(file.status, 404);
+    assert.doesNotMatch(file.body, /top secret/);
+    const dir = await get('/linked/');
+    assert.doesNotMatch(dir.body, /outside index/);
+    const inside = await get('/inside-link.txt');
+    assert.equal(inside.status, 200);
+    assert.equal(inside.body, 'reachable');
+  });
+
+  test('uses x-forwarded-host over host to find the site', async () => {
+    const r = await request(port, 'GET', '/', { host: `127.0.0.1:${port}`, 'x-forwarded-host': 'My-Site.localhost:8080' });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-miaobu-deployment'], 'd1');
+  });
+
+  test('shows a clear page for a host with no site', async () => {
+    const r = await request(port, 'GET', '/', { host: 'nobody.localhost:8080' });
+    assert.equal(r.status, 404);
+    assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
+    assert.match(r.body, /No site is deployed at nobody\.localhost:8080/);
+  });
+
+  test('escapes the host in the unknown-host page', async () => {
+    const r = await request(port, 'GET', '/', { host: '<b>x</b>' });
+    assert.equal(r.status, 404);
+    assert.doesNotMatch(r.body, /<b>x<\/b>/);
+  });
+
+  test('answers 502 for an unreadable route entry and keeps serving', async () => {
+    const r = await request(port, 'GET', '/', { host: 'broken.localhost' });
+    assert.equal(r.status, 502);
+    assert.match(r.body, /could not be read/);
+    await until(() => /broken_localhost\.json is unusable/.test(stderr), 'the bad entry is logged to stderr');
+    assert.equal((await get('/')).status, 200);
+  });
+
+  test('renders a default 404 page when the site has no 404.html', async () => {
+    writeDeployment('d3', { 'index.html': 'spa' });
+    writeRoute('spa.localhost', 'd3');
+    const asset = await request(port, 'GET', '/missing.js', { host: 'spa.localhost' });
+    assert.equal(asset.status, 404);
+    assert.match(asset.body, /404 — page not found/);
+    const deep = await request(port, 'GET', '/some/route', { host: 'spa.localhost' });
+    assert.equal(deep.status, 200);
+    assert.equal(deep.body, 'spa');
+  });
+
+  test('serves the new deployment on the next request after the route file is replaced', async () => {
+    assert.equal((await get('/')).body, '<h1>v1</h1>');
+    writeRoute(HOST, 'd2');
+    const r = await get('/');
+    assert.equal(r.body, '<h1>v2</h1>');
+    assert.equal(r.headers['x-miaobu-deployment'], 'd2');
+    writeRoute(HOST, 'd1');
+    assert.equal((await get('/')).body, '<h1>v1</h1>');
+  });
+
+  test('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+    server.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 0, signal: null });
+  });
+});
+
+// The child's stderr travels on its own pipe and may arrive after the HTTP response.
+async function until(check, what, ms = 3000) {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function write(file, body) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, body);
+}
+
+function firstLine(stream) {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d) => {
+      buf += d;
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        stream.off('data', onData);
+        resolve(buf.slice(0, i));
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error(`server exited before listening: ${buf}`)));
+  });
+}
+
+function request(port, method, p, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,58 @@
+package io.miaobu.functions.builder;
+
+import io.miaobu.Platform;
+import io.miaobu.build.Builder;
+import io.miaobu.build.git.JGitSourceFetcher;
+import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.functions.events.FcEvents;
+import io.miaobu.http.Handler;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FC event function on the builder's container: each {@code POST /invoke} carries MNS build jobs
+ * (through EventBridge) and builds them one after another. It answers 200 once every job reached a
+ * final state, which is when EventBridge deletes the message; a message that can never be built
+ * (no deployment id) is acknowledged too, so it cannot loop.
+ */
+public final class BuilderFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(BuilderFunction.class);
+
+    private BuilderFunction() {}
+
+    public static void main(String[] args) {
+        FunctionRuntime.main("builder", BuilderFunction::handler);
+    }
+
+    public static Handler handler(Platform platform) {
+        Builder builder = platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
+                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        return new Router().post("/invoke", req -> {
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (FcEvents.QueueMessage message : FcEvents.queueMessages(req.body())) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("messageId", message.messageId());
+                try {
+                    String deploymentId = FcEvents.deploymentId(message.body());
+                    result.put("deploymentId", deploymentId);
+                    DeploymentStatus status = builder.build(deploymentId);
+                    result.put("status", status);
+                } catch (java.io.IOException e) {
+                    LOG.error("dropping unreadable build message {}: {}", message.messageId(), e.getMessage());
+                    result.put("status", "DROPPED");
+                    result.put("error", e.getMessage());
+                }
+                results.add(result);
+            }
+            return Response.ok(Map.of("results", results));
+        });
+    }
+}

@@ -1,0 +1,195 @@
+package io.miaobu.local.host;
+
+import io.miaobu.Platform;
+import io.miaobu.build.git.JGitSourceFetcher;
+import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.config.ConfigException;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.config.SecretKeys;
+import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.edge.Hosts;
+import io.miaobu.http.Handler;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import io.miaobu.http.server.JdkHttpServer;
+import io.miaobu.local.DiskArtifactStore;
+import io.miaobu.local.FileRouteTable;
+import io.miaobu.local.LocalEdge;
+import io.miaobu.local.RecordingCachePurger;
+import io.miaobu.postgres.PostgresDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local mode (DESIGN §8): the API, build workers, the scheduler and the edge in one process, on
+ * embedded PostgreSQL and the data directory. Requests for {@code *.{base}} go to the edge; every
+ * other request is the platform's own.
+ */
+public final class LocalHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHost.class);
+    private static final long MAX_BODY = 32L * 1024 * 1024;
+
+    private final JdkHttpServer server;
+    private final Platform platform;
+    private final RecordingCachePurger purger;
+    private final long startedNanos;
+    private final EmbeddedDatabase embedded;
+    private final PostgresDatabase database;
+    private final BuildWorkers workers;
+    private final ScheduledExecutorService scheduler;
+    private final LocalEdge edge;
+
+    private LocalHost(JdkHttpServer server, Platform platform, RecordingCachePurger purger, long startedNanos,
+                      EmbeddedDatabase embedded, PostgresDatabase database, BuildWorkers workers,
+                      ScheduledExecutorService scheduler, LocalEdge edge) {
+        this.server = server;
+        this.platform = platform;
+        this.purger = purger;
+        this.startedNanos = startedNanos;
+        this.embedded = embedded;
+        this.database = database;
+        this.workers = workers;
+        this.scheduler = scheduler;
+        this.edge = edge;
+    }
+
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        try {
+            LocalHost host = start(MiaobuConfig.fromEnv(System.getenv()));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("\nStopping Miaobu…");
+                host.close();
+            }, "shutdown"));
+            System.out.printf("%nMiaobu is running at http://localhost:%d  (ready in %.1fs)%n"
+                            + "  sites:  http://{project}.%s:%d%n  data:   %s%n  Ctrl-C to stop%n%n",
+                    host.port(), (System.nanoTime() - start) / 1e9, host.platform.hosts().baseDomain(), host.port(),
+                    MiaobuConfig.fromEnv(System.getenv()).dataDir());
+        } catch (ConfigException e) {
+            System.err.println("miaobu: configuration error: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("miaobu: failed to start: " + e.getMessage());
+            LOG.debug("start-up failure", e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    public static LocalHost start(MiaobuConfig config) throws Exception {
+        long started = System.nanoTime();
+        Files.createDirectories(config.dataDir());
+        EmbeddedDatabase embedded = null;
+        String url;
+        if (config.databaseUrl().isPresent()) {
+            url = config.databaseUrl().get();
+        } else {
+            embedded = EmbeddedDatabase.start(config.dataDir());
+            url = embedded.jdbcUrl();
+        }
+        PostgresDatabase database = PostgresDatabase.connect(url);
+
+        AtomicReference<Handler> handler = new AtomicReference<>(req -> Router.error(503, "starting", "Miaobu is starting; try again in a moment."));
+        JdkHttpServer server = JdkHttpServer.start("127.0.0.1", config.port(), MAX_BODY, req -> handler.get().handle(req));
+        MiaobuConfig effective = config.withPort(server.port()).withSitePort(config.sitePort().orElse(server.port()));
+
+        RecordingCachePurger purger = new RecordingCachePurger();
+        Platform platform = new Platform(effective,
+                SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key")),
+                database, database.jobQueue(),
+                new DiskArtifactStore(config.dataDir().resolve("artifacts")),
+                new FileRouteTable(config.dataDir().resolve("routes")),
+                purger, Clock.systemUTC());
+        LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
+        Router api = platform.router();
+        api.get("/", req -> Response.text(200, "text/html; charset=utf-8", LandingPage.html(effective)));
+        EdgeProxy sites = new EdgeProxy(edge.port());
+        Hosts hosts = platform.hosts();
+        handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : api.handle(req));
+
+        Files.createDirectories(config.buildDir());
+        BuildWorkers workers = new BuildWorkers(database.jobQueue(),
+                platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
+                        System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")),
+                config.buildTimeout(), config.buildConcurrency()).start();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        var reaper = platform.reaper();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                int reaped = reaper.reap();
+                if (reaped > 0) {
+                    LOG.info("reaper failed {} stuck deployment(s)", reaped);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("reaper failed", e);
+            }
+        }, 5, 60, TimeUnit.SECONDS);
+        return new LocalHost(server, platform, purger, started, embedded, database, workers, scheduler, edge);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public RecordingCachePurger purger() {
+        return purger;
+    }
+
+    public Duration startTime() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /**
+     * Stops in the order that loses nothing: no new requests, then builds end (their deployments are
+     * failed with a message, which also stops their processes), then the edge and the database.
+     */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        closeQuietly(server);
+        workers.close();
+        try {
+            var store = database.deployments();
+            for (DeploymentStatus status : EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING)) {
+                for (var d : store.listStale(status, java.time.Instant.now().plusSeconds(1))) {
+                    store.finish(d.id(), EnumSet.of(status), DeploymentStatus.FAILED,
+                            "Miaobu was stopped during the build; deploy again.", d.stats(), java.time.Instant.now());
+                }
+            }
+            Thread.sleep(1500); // builds notice within a second and kill their processes
+        } catch (Exception e) {
+            LOG.warn("could not end running builds cleanly", e);
+        }
+        closeQuietly(edge);
+        closeQuietly(database);
+        if (embedded != null) {
+            closeQuietly(embedded);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping {}", c.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.miaobu;
+
+import io.miaobu.auth.AuthRoutes;
+import io.miaobu.auth.AuthService;
+import io.miaobu.auth.PasswordHasher;
+import io.miaobu.auth.SessionTokens;
+import io.miaobu.build.Builder;
+import io.miaobu.build.CommandRunner;
+import io.miaobu.build.SourceFetcher;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.config.SecretKeys;
+import io.miaobu.deploy.DeploymentRoutes;
+import io.miaobu.deploy.DeploymentService;
+import io.miaobu.deploy.JobQueue;
+import io.miaobu.deploy.LogStream;
+import io.miaobu.deploy.Publisher;
+import io.miaobu.edge.CachePurger;
+import io.miaobu.edge.Hosts;
+import io.miaobu.edge.RouteTable;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import io.miaobu.ops.Reaper;
+import io.miaobu.projects.ProjectRoutes;
+import io.miaobu.projects.ProjectService;
+import io.miaobu.store.ArtifactStore;
+import io.miaobu.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The service graph, built once per instance from the adapters a function chose. Each function's
+ * main picks adapters and asks this for the pieces it serves; nothing here knows a vendor.
+ */
+public final class Platform {
+    private final MiaobuConfig config;
+    private final Database database;
+    private final ArtifactStore artifacts;
+    private final Hosts hosts;
+    private final Publisher publisher;
+    private final ProjectService projects;
+    private final DeploymentService deployments;
+    private final AuthService auth;
+    private final Clock clock;
+
+    public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
+                    RouteTable routes, CachePurger purger, Clock clock) {
+        this.config = config;
+        this.database = database;
+        this.artifacts = artifacts;
+        this.clock = clock;
+        this.hosts = new Hosts(config.baseDomain(), config.siteScheme(), config.sitePort());
+        this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock);
+        this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
+                config.allowLocalRepositories(), clock);
+        this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
+        this.auth = new AuthService(database.users(), new PasswordHasher(),
+                new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
+    }
+
+    /** The HTTP API of DESIGN §10, identical in every function and in local mode. */
+    public Router router() {
+        Router router = new Router();
+        router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
+        AuthRoutes.register(router, auth);
+        ProjectRoutes.register(router, auth, projects, hosts);
+        LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
+        DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        return router;
+    }
+
+    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) {
+        return new Builder(database, artifacts, publisher, fetcher, runner, config.buildDir(),
+                new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes()),
+                toolPath, clock);
+    }
+
+    public Reaper reaper() {
+        return new Reaper(database.deployments(), config.buildTimeout(), clock);
+    }
+
+    public Hosts hosts() {
+        return hosts;
+    }
+
+    public Database database() {
+        return database;
+    }
+}

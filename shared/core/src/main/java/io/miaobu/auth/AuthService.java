@@ -1,0 +1,91 @@
+package io.miaobu.auth;
+
+import io.miaobu.Ids;
+import io.miaobu.http.HttpError;
+import io.miaobu.http.Request;
+import io.miaobu.store.DuplicateKeyException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Registration, sign-in and the identity behind a request's bearer token. */
+public final class AuthService {
+    // Deliberately simple: one @, a dotted domain, no spaces. The real check is the user reading their mail.
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$");
+    private static final int MIN_PASSWORD = 8;
+    private static final int MAX_PASSWORD_BYTES = 72; // bcrypt ignores everything past 72 bytes
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final SessionTokens tokens;
+    private final Clock clock;
+
+    public AuthService(UserStore users, PasswordHasher hasher, SessionTokens tokens, Clock clock) {
+        this.users = users;
+        this.hasher = hasher;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public record Session(String token, User user) {}
+
+    public Session register(String email, String password) {
+        String normalized = normalizeEmail(email);
+        checkPassword(password);
+        User user = new User(Ids.user(), normalized, hasher.hash(password), clock.instant());
+        try {
+            users.insert(user);
+        } catch (DuplicateKeyException e) {
+            throw HttpError.conflict("email_taken", "An account with " + normalized + " already exists; sign in instead.");
+        }
+        return new Session(tokens.issue(user), user);
+    }
+
+    public Session login(String email, String password) {
+        if (email == null || password == null) {
+            throw HttpError.badRequest("invalid_request", "Send both email and password.");
+        }
+        var user = users.findByEmail(email.trim().toLowerCase(Locale.ROOT));
+        if (user.isEmpty()) {
+            hasher.verifyAgainstNothing(password);
+            throw HttpError.unauthorized("Email or password is incorrect.");
+        }
+        if (!hasher.verify(password, user.get().passwordHash())) {
+            throw HttpError.unauthorized("Email or password is incorrect.");
+        }
+        return new Session(tokens.issue(user.get()), user.get());
+    }
+
+    /** The signed-in user of a request, or 401. */
+    public User require(Request request) {
+        String header = request.header("authorization").orElseThrow(() ->
+                HttpError.unauthorized("Sign in first: send `Authorization: Bearer <token>`."));
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw HttpError.unauthorized("The Authorization header must be `Bearer <token>`.");
+        }
+        String userId = tokens.verify(header.substring(7).trim());
+        return users.findById(userId).orElseThrow(() ->
+                HttpError.unauthorized("The account for this token no longer exists; sign in again."));
+    }
+
+    private static String normalizeEmail(String email) {
+        if (email == null || email.isBlank()) {
+            throw HttpError.badRequest("invalid_email", "Email is required.");
+        }
+        String trimmed = email.trim().toLowerCase(Locale.ROOT);
+        if (trimmed.length() > 254 || !EMAIL.matcher(trimmed).matches()) {
+            throw HttpError.badRequest("invalid_email", "\"" + email.trim() + "\" is not a valid email address.");
+        }
+        return trimmed;
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw HttpError.badRequest("weak_password", "Password must be at least " + MIN_PASSWORD + " characters long.");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw HttpError.badRequest("invalid_password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes long.");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.miaobu.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import io.miaobu.http.HttpError;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Session tokens: HS256 JWTs whose subject is the user id, signed with a key derived from the master secret. */
+public final class SessionTokens {
+    private static final String ISSUER = "miaobu";
+
+    private final Algorithm algorithm;
+    private final JWTVerifier verifier;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public SessionTokens(byte[] signingKey, Duration ttl, Clock clock) {
+        this.algorithm = Algorithm.HMAC256(signingKey);
+        this.ttl = ttl;
+        this.clock = clock;
+        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER))
+                .build(clock);
+    }
+
+    public String issue(User user) {
+        Instant now = clock.instant();
+        return JWT.create()
+                .withIssuer(ISSUER)
+                .withSubject(user.id())
+                .withIssuedAt(now)
+                .withExpiresAt(now.plus(ttl))
+                .sign(algorithm);
+    }
+
+    /** The user id the token was issued to, or a 401 saying why it is not accepted. */
+    public String verify(String token) {
+        try {
+            return verifier.verify(token).getSubject();
+        } catch (TokenExpiredException e) {
+            throw HttpError.unauthorized("Your session has expired; sign in again.");
+        } catch (JWTVerificationException e) {
+            throw HttpError.unauthorized("The access token is not valid; sign in again.");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.miaobu.build;
+
+import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.LogLine;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Numbers a build's output lines and writes them to the log store in small batches (every 200 ms),
+ * so a chatty build costs a few inserts a second, and a tailing browser sees lines within a moment.
+ * Past the cap, lines are dropped with one notice, so a runaway build cannot fill the database.
+ */
+public final class BuildLogWriter implements BuildOutput, AutoCloseable {
+    private static final int MAX_LINES = 50_000;
+    private static final int MAX_LINE_CHARS = 4_000;
+
+    private final String deploymentId;
+    private final BuildLogStore store;
+    private final Clock clock;
+    private final List<LogLine> pending = new ArrayList<>();
+    private final ScheduledExecutorService flusher;
+    private final Object writeLock = new Object();
+    private long next = 1;
+    private boolean truncated;
+
+    public BuildLogWriter(String deploymentId, BuildLogStore store, Clock clock) {
+        this.deploymentId = deploymentId;
+        this.store = store;
+        this.clock = clock;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "log-" + deploymentId);
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(this::flush, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void line(String stream, String text) {
+        if (next > MAX_LINES) {
+            if (!truncated) {
+                truncated = true;
+                pending.add(new LogLine(next++, clock.instant(), "system",
+                        "Log truncated after " + MAX_LINES + " lines; the build goes on."));
+            }
+            return;
+        }
+        String clipped = text.length() > MAX_LINE_CHARS ? text.substring(0, MAX_LINE_CHARS) + " …" : text;
+        pending.add(new LogLine(next++, clock.instant(), stream, clipped));
+    }
+
+    /** Batches are taken and written under one lock, in order: a reader's cursor must never skip a line. */
+    public void flush() {
+        synchronized (writeLock) {
+            List<LogLine> batch;
+            synchronized (this) {
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>(pending);
+                pending.clear();
+            }
+            store.append(deploymentId, batch);
+        }
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+}

@@ -1,0 +1,104 @@
+package io.miaobu.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting Miaobu reads, from {@code MIAOBU_*} environment variables, in this one place.
+ * The README lists each variable; keep the two in step.
+ */
+public record MiaobuConfig(
+        int port,
+        Path dataDir,
+        String baseDomain,
+        Optional<String> databaseUrl,
+        Optional<String> secretKey,
+        Duration sessionTtl,
+        Duration buildTimeout,
+        int buildConcurrency,
+        Path buildDir,
+        String siteScheme,
+        Optional<Integer> sitePort,
+        boolean allowLocalRepositories,
+        int maxOutputFiles,
+        long maxOutputBytes,
+        String nodeCommand) {
+
+    public static MiaobuConfig fromEnv(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Path dataDir = Path.of(r.string("MIAOBU_DATA_DIR", ".miaobu")).toAbsolutePath().normalize();
+        String baseDomain = r.string("MIAOBU_BASE_DOMAIN", "localhost").toLowerCase(Locale.ROOT);
+        boolean localBase = baseDomain.equals("localhost") || baseDomain.endsWith(".localhost");
+        return new MiaobuConfig(
+                r.integer("MIAOBU_PORT", 8080, 0, 65535),
+                dataDir,
+                baseDomain,
+                r.optional("MIAOBU_DATABASE_URL"),
+                r.optional("MIAOBU_SECRET_KEY"),
+                Duration.ofHours(r.integer("MIAOBU_SESSION_HOURS", 168, 1, 24 * 365)),
+                Duration.ofMinutes(r.integer("MIAOBU_BUILD_TIMEOUT_MINUTES", 15, 1, 24 * 60)),
+                r.integer("MIAOBU_BUILD_CONCURRENCY", 2, 1, 64),
+                Path.of(r.string("MIAOBU_BUILD_DIR", dataDir.resolve("builds").toString())).toAbsolutePath(),
+                r.string("MIAOBU_SITE_SCHEME", localBase ? "http" : "https"),
+                r.optional("MIAOBU_SITE_PORT").map(v -> r.integer("MIAOBU_SITE_PORT", 0, 1, 65535)),
+                r.bool("MIAOBU_ALLOW_LOCAL_REPOSITORIES", localBase),
+                r.integer("MIAOBU_MAX_OUTPUT_FILES", 20_000, 1, 1_000_000),
+                (long) r.integer("MIAOBU_MAX_OUTPUT_MB", 1024, 1, 1_000_000) * 1024 * 1024,
+                r.string("MIAOBU_NODE", "node"));
+    }
+
+    public MiaobuConfig withPort(int newPort) {
+        return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
+                buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
+                maxOutputBytes, nodeCommand);
+    }
+
+    public MiaobuConfig withSitePort(int newSitePort) {
+        return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
+                buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
+                maxOutputFiles, maxOutputBytes, nodeCommand);
+    }
+
+    /** Reads typed values and fails at start-up with the variable's name when one is malformed. */
+    private record Reader(Map<String, String> env) {
+        Optional<String> optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String string(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(raw.get());
+                if (value < min || value > max) {
+                    throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be a whole number, got \"" + raw.get() + "\"");
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            return switch (raw.get().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new ConfigException(name + " must be true or false, got \"" + raw.get() + "\"");
+            };
+        }
+    }
+}

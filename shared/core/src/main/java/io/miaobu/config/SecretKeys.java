@@ -1,0 +1,84 @@
+package io.miaobu.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The platform's master secret (MIAOBU_SECRET_KEY, base64 of 32+ bytes). Purpose keys (session
+ * signing, encryption) are derived from it with HMAC, so one secret can be rotated in one place.
+ * Local mode generates it once into the data directory.
+ */
+public final class SecretKeys {
+    private final byte[] master;
+
+    private SecretKeys(byte[] master) {
+        this.master = master;
+    }
+
+    public static SecretKeys fromBase64(String value) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MIAOBU_SECRET_KEY must be base64 (e.g. `openssl rand -base64 32`)");
+        }
+        if (bytes.length < 32) {
+            throw new ConfigException("MIAOBU_SECRET_KEY must decode to at least 32 bytes; generate one with `openssl rand -base64 32`");
+        }
+        return new SecretKeys(bytes);
+    }
+
+    /** MIAOBU_SECRET_KEY when set, else the key file under the data directory, created on first use. */
+    public static SecretKeys fromConfigOrFile(Optional<String> configured, Path keyFile) {
+        if (configured.isPresent()) {
+            return fromBase64(configured.get());
+        }
+        try {
+            if (!Files.exists(keyFile)) {
+                Files.createDirectories(keyFile.getParent());
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                Path tmp = Files.createTempFile(keyFile.getParent(), "secret", ".tmp");
+                Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh));
+                trySetOwnerOnly(tmp);
+                Files.move(tmp, keyFile);
+            }
+            return fromBase64(Files.readString(keyFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read or create the secret key file " + keyFile + ": " + e.getMessage());
+        }
+    }
+
+    /** Requires MIAOBU_SECRET_KEY: functions in the cloud have no data directory to keep a key in. */
+    public static SecretKeys required(Optional<String> configured) {
+        return fromBase64(configured.orElseThrow(() -> new ConfigException(
+                "MIAOBU_SECRET_KEY is not set; generate one with `openssl rand -base64 32`")));
+    }
+
+    public byte[] derive(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(master, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void trySetOwnerOnly(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system; the data directory's own permissions apply
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.miaobu.deploy;
+
+import io.miaobu.edge.RouteConfig;
+import java.time.Instant;
+
+/**
+ * One immutable build of a project at one commit. {@code target} is "production" for the
+ * production branch and "preview" otherwise; {@code commitSha} is known once the source is fetched.
+ */
+public record Deployment(
+        String id,
+        String projectId,
+        DeploymentStatus status,
+        String target,
+        String branch,
+        String requestedCommit,
+        String commitSha,
+        String commitMessage,
+        String error,
+        DeploymentStats stats,
+        RouteConfig routeConfig,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    public static final String PRODUCTION = "production";
+    public static final String PREVIEW = "preview";
+
+    public String prefix() {
+        return "sites/" + projectId + "/" + id + "/";
+    }
+}

@@ -1,0 +1,98 @@
+package io.miaobu.deploy;
+
+import io.miaobu.auth.AuthService;
+import io.miaobu.edge.Hosts;
+import io.miaobu.http.HttpError;
+import io.miaobu.http.Json;
+import io.miaobu.http.Request;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import io.miaobu.projects.Project;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Deployments, their logs (paged and streamed), promote and cancel. */
+public final class DeploymentRoutes {
+    private static final int LOG_PAGE = 1000;
+
+    private DeploymentRoutes() {}
+
+    public static void register(Router router, AuthService auth, DeploymentService deployments,
+                                BuildLogStore logs, LogStream logStream, Hosts hosts) {
+        router.post("/api/v1/projects/{id}/deployments", req -> {
+            var user = auth.require(req);
+            var body = req.body().length == 0 ? new DeploymentService.NewDeployment(null, null)
+                    : Json.read(req.body(), DeploymentService.NewDeployment.class);
+            Deployment created = deployments.create(user, req.pathParam("id"), body);
+            var owned = deployments.owned(user, created.id());
+            return Response.json(201, view(owned.project(), created, hosts));
+        });
+        router.get("/api/v1/projects/{id}/deployments", req -> {
+            var user = auth.require(req);
+            var list = deployments.list(user, req.pathParam("id"));
+            Project project = list.isEmpty() ? null : deployments.owned(user, list.get(0).id()).project();
+            return Response.ok(list.stream().map(d -> view(project, d, hosts)).toList());
+        });
+        router.get("/api/v1/deployments/{id}", req -> {
+            var owned = deployments.owned(auth.require(req), req.pathParam("id"));
+            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+        });
+        router.get("/api/v1/deployments/{id}/logs", req -> {
+            var owned = deployments.owned(auth.require(req), req.pathParam("id"));
+            long after = cursor(req);
+            var lines = logs.after(owned.deployment().id(), after, LOG_PAGE);
+            boolean done = owned.deployment().status().isFinal() && lines.size() < LOG_PAGE;
+            return Response.ok(Map.of("lines", lines, "done", done));
+        });
+        router.get("/api/v1/deployments/{id}/logs/stream", req -> {
+            var owned = deployments.owned(auth.require(req), req.pathParam("id"));
+            long after = req.header("last-event-id").map(DeploymentRoutes::parseCursor).orElse(cursor(req));
+            return Response.stream("text/event-stream; charset=utf-8",
+                    out -> logStream.stream(owned.deployment().id(), after, out));
+        });
+        router.post("/api/v1/deployments/{id}/promote", req -> {
+            var owned = deployments.promote(auth.require(req), req.pathParam("id"));
+            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+        });
+        router.post("/api/v1/deployments/{id}/cancel", req -> {
+            var owned = deployments.cancel(auth.require(req), req.pathParam("id"));
+            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+        });
+    }
+
+    private static long cursor(Request req) {
+        return req.queryParam("after").map(DeploymentRoutes::parseCursor).orElse(0L);
+    }
+
+    private static long parseCursor(String value) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest("invalid_cursor", "`after` must be a line number (0 or more), got \"" + value + "\".");
+        }
+    }
+
+    public static Map<String, Object> view(Project project, Deployment d, Hosts hosts) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", d.id());
+        view.put("projectId", d.projectId());
+        view.put("status", d.status());
+        view.put("target", d.target());
+        view.put("branch", d.branch());
+        view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
+        view.put("commitMessage", d.commitMessage());
+        view.put("url", project == null ? null : hosts.url(hosts.deployment(d.id(), project.slug())));
+        view.put("createdAt", d.createdAt());
+        view.put("startedAt", d.startedAt());
+        view.put("readyAt", d.status() == DeploymentStatus.READY ? d.finishedAt() : null);
+        view.put("finishedAt", d.finishedAt());
+        view.put("error", d.error());
+        view.put("live", project != null && d.id().equals(project.liveDeploymentId()));
+        view.put("stats", d.stats());
+        return view;
+    }
+}

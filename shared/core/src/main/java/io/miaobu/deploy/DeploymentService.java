@@ -1,0 +1,94 @@
+package io.miaobu.deploy;
+
+import io.miaobu.Ids;
+import io.miaobu.auth.User;
+import io.miaobu.http.HttpError;
+import io.miaobu.projects.Project;
+import io.miaobu.projects.ProjectService;
+import io.miaobu.projects.ProjectStore;
+import io.miaobu.projects.Validation;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+
+/** Deployments on behalf of a signed-in user: create (enqueue), read, promote, cancel. */
+public final class DeploymentService {
+    private static final EnumSet<DeploymentStatus> RUNNING =
+            EnumSet.of(DeploymentStatus.QUEUED, DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING);
+
+    private final ProjectService projectService;
+    private final ProjectStore projects;
+    private final DeploymentStore deployments;
+    private final JobQueue queue;
+    private final Publisher publisher;
+    private final Clock clock;
+
+    public DeploymentService(ProjectService projectService, ProjectStore projects, DeploymentStore deployments,
+                             JobQueue queue, Publisher publisher, Clock clock) {
+        this.projectService = projectService;
+        this.projects = projects;
+        this.deployments = deployments;
+        this.queue = queue;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public record NewDeployment(String branch, String commit) {}
+
+    /** Records a QUEUED deployment and enqueues its build; the row exists before the job, so no builder ever sees a job without one. */
+    public Deployment create(User user, String projectId, NewDeployment request) {
+        Project project = projectService.owned(user, projectId);
+        return enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(), request.commit());
+    }
+
+    public Deployment enqueue(Project project, String branch, String commit) {
+        String validBranch = Validation.branch("branch", branch.trim());
+        String target = validBranch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW;
+        Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.QUEUED, target,
+                validBranch, Validation.commit(commit), null, null, null, DeploymentStats.EMPTY, null,
+                clock.instant(), null, null);
+        deployments.insert(deployment);
+        queue.send(new BuildJob(deployment.id()));
+        return deployment;
+    }
+
+    public List<Deployment> list(User user, String projectId) {
+        Project project = projectService.owned(user, projectId);
+        return deployments.listByProject(project.id(), 100);
+    }
+
+    /** A deployment of one of the caller's projects, with that project. */
+    public Owned owned(User user, String deploymentId) {
+        Deployment deployment = deployments.findById(deploymentId)
+                .orElseThrow(() -> HttpError.notFound("Deployment " + deploymentId));
+        Project project = projects.findById(deployment.projectId())
+                .filter(p -> p.ownerId().equals(user.id()))
+                .orElseThrow(() -> HttpError.notFound("Deployment " + deploymentId));
+        return new Owned(project, deployment);
+    }
+
+    public record Owned(Project project, Deployment deployment) {}
+
+    /** Makes a READY deployment the live one; promoting an older one is the rollback. */
+    public Owned promote(User user, String deploymentId) {
+        Owned owned = owned(user, deploymentId);
+        if (owned.deployment().status() != DeploymentStatus.READY) {
+            throw HttpError.conflict("not_ready", "Only READY deployments can go live; this one is "
+                    + owned.deployment().status() + ".");
+        }
+        publisher.promote(owned.project(), owned.deployment());
+        return new Owned(owned.project().withLiveDeploymentId(owned.deployment().id()), owned.deployment());
+    }
+
+    public Owned cancel(User user, String deploymentId) {
+        Owned owned = owned(user, deploymentId);
+        boolean canceled = deployments.finish(deploymentId, RUNNING, DeploymentStatus.CANCELED,
+                "Canceled by user.", owned.deployment().stats(), clock.instant());
+        if (!canceled) {
+            Deployment now = deployments.findById(deploymentId).orElse(owned.deployment());
+            throw HttpError.conflict("already_finished", "This deployment already finished as " + now.status()
+                    + "; only queued or building deployments can be canceled.");
+        }
+        return new Owned(owned.project(), deployments.findById(deploymentId).orElseThrow());
+    }
+}

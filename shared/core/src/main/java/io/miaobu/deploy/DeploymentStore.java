@@ -1,0 +1,34 @@
+package io.miaobu.deploy;
+
+import io.miaobu.edge.RouteConfig;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every state change is a conditional update ({@code ... WHERE status IN (:from)}), so two
+ * builders racing for one job, or a cancel racing a build, resolve to exactly one winner.
+ */
+public interface DeploymentStore {
+    void insert(Deployment deployment);
+
+    Optional<Deployment> findById(String id);
+
+    /** Newest first. */
+    List<Deployment> listByProject(String projectId, int limit);
+
+    /** Moves {@code id} to {@code to} only if it is currently in one of {@code from}. Sets started_at when moving to BUILDING. */
+    boolean transition(String id, Collection<DeploymentStatus> from, DeploymentStatus to, Instant at);
+
+    /** Final transition that also records the error (null when READY), stats and the time it finished. */
+    boolean finish(String id, Collection<DeploymentStatus> from, DeploymentStatus to, String error,
+                   DeploymentStats stats, Instant at);
+
+    void recordCommit(String id, String commitSha, String commitMessage);
+
+    void recordRouteConfig(String id, RouteConfig config);
+
+    /** Deployments in {@code status} whose last transition (started_at, or created_at when never started) is before {@code before}. */
+    List<Deployment> listStale(DeploymentStatus status, Instant before);
+}

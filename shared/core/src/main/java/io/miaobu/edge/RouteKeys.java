@@ -1,0 +1,40 @@
+package io.miaobu.edge;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Route-table key of a hostname. Edge KV refuses some characters of hostnames, so keys are encoded;
+ * edge/src/engine.js {@code encodeRouteKey} is the identical function and both must stay in step.
+ */
+public final class RouteKeys {
+    private RouteKeys() {}
+
+    private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(":[0-9]+$");
+
+    public static String encode(String host) {
+        // Only ASCII A-Z is lowercased: the result must not depend on a locale, in Java or in JavaScript.
+        StringBuilder lower = new StringBuilder(host.length());
+        for (char c : host.toCharArray()) {
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        String h = PORT.matcher(lower).replaceFirst("");
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        StringBuilder key = new StringBuilder(h.length());
+        for (int i = 0; i < h.length(); ) {
+            int cp = h.codePointAt(i);
+            i += Character.charCount(cp);
+            if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-') {
+                key.append((char) cp);
+            } else if (cp == '.') {
+                key.append('_');
+            } else {
+                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                    key.append('~').append(String.format("%02x", b & 0xff));
+                }
+            }
+        }
+        return key.toString();
+    }
+}

@@ -1,0 +1,6 @@
+package io.miaobu.http;
+
+@FunctionalInterface
+public interface Handler {
+    Response handle(Request request) throws Exception;
+}

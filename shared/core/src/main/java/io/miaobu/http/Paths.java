@@ -1,0 +1,45 @@
+package io.miaobu.http;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Splitting and decoding of a raw request target ({@code /path?query}). */
+final class Paths {
+    private Paths() {}
+
+    static String decodedPath(String rawTarget) {
+        int q = rawTarget.indexOf('?');
+        String raw = q >= 0 ? rawTarget.substring(0, q) : rawTarget;
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("invalid_path", "The request path is not valid percent-encoding.");
+        }
+    }
+
+    static Map<String, List<String>> queryOf(String rawTarget) {
+        int q = rawTarget.indexOf('?');
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (q < 0) {
+            return query;
+        }
+        for (String pair : rawTarget.substring(q + 1).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String key = URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8);
+                String value = eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "";
+                query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException e) {
+                throw HttpError.badRequest("invalid_query", "The query string is not valid percent-encoding.");
+            }
+        }
+        return query;
+    }
+}

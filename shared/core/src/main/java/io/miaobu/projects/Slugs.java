@@ -1,0 +1,34 @@
+package io.miaobu.projects;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * A project's slug: the DNS label its hostnames are built from. Lowercase {@code a-z0-9-}, no
+ * leading, trailing or doubled dash ({@code --} separates deployment and branch prefixes in hosts).
+ */
+public final class Slugs {
+    static final int MAX_LENGTH = 40;
+
+    private Slugs() {}
+
+    public static String fromName(String name) {
+        String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        String slug = ascii.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (slug.length() > MAX_LENGTH) {
+            slug = slug.substring(0, MAX_LENGTH).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "site" : slug;
+    }
+
+    /** The n-th alternative when the slug is taken: {@code blog-2}, {@code blog-3}, ... */
+    public static String withSuffix(String slug, int n) {
+        String suffix = "-" + n;
+        String base = slug.length() + suffix.length() > MAX_LENGTH
+                ? slug.substring(0, MAX_LENGTH - suffix.length()).replaceAll("-+$", "")
+                : slug;
+        return base + suffix;
+    }
+}

@@ -1,0 +1,17 @@
+package io.miaobu.store;
+
+import io.miaobu.auth.UserStore;
+import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.projects.ProjectStore;
+
+/** The Database port: one store per aggregate, all over the same connection pool. */
+public interface Database {
+    UserStore users();
+
+    ProjectStore projects();
+
+    DeploymentStore deployments();
+
+    BuildLogStore logs();
+}

@@ -1,0 +1,61 @@
+package io.miaobu.local;
+
+import io.miaobu.edge.RouteEntry;
+import io.miaobu.edge.RouteKeys;
+import io.miaobu.edge.RouteTable;
+import io.miaobu.http.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * RouteTable as one JSON file per host ({@code {dir}/{RouteKeys.encode(host)}.json}), which the local
+ * edge reads. Writes go to a temp file and are renamed into place, so a reader sees old or new, never half.
+ */
+public final class FileRouteTable implements RouteTable {
+    private final Path dir;
+
+    public FileRouteTable(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+    }
+
+    @Override
+    public void put(String host, RouteEntry entry) {
+        Path target = file(host);
+        try {
+            Path tmp = Files.createTempFile(dir, ".route-", ".tmp");
+            Files.write(tmp, Json.write(entry));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write route for " + host, e);
+        }
+    }
+
+    @Override
+    public Optional<RouteEntry> get(String host) {
+        try {
+            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file(host)), RouteEntry.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read route for " + host, e);
+        }
+    }
+
+    @Override
+    public void delete(String host) {
+        try {
+            Files.deleteIfExists(file(host));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete route for " + host, e);
+        }
+    }
+
+    private Path file(String host) {
+        return dir.resolve(RouteKeys.encode(host) + ".json");
+    }
+}

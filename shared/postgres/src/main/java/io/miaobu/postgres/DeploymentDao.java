@@ -1,0 +1,106 @@
+package io.miaobu.postgres;
+
+import io.miaobu.deploy.Deployment;
+import io.miaobu.deploy.DeploymentStats;
+import io.miaobu.deploy.DeploymentStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * SQL for deployments. Stats live in four bigint columns (all null when the deployment has none yet);
+ * the route config is jsonb. Every status change is one conditional UPDATE.
+ */
+@RegisterRowMapper(DeploymentDao.Mapper.class)
+public interface DeploymentDao {
+    String COLUMNS = "id, project_id, status, target, branch, requested_commit, commit_sha, commit_message, error,"
+            + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at";
+
+    @SqlUpdate("INSERT INTO deployments (" + COLUMNS + ") VALUES (:id, :projectId, :status, :target, :branch,"
+            + " :requestedCommit, :commitSha, :commitMessage, :error, :files, :bytes, :uploadedFiles,"
+            + " :uploadedBytes, CAST(:routeConfig AS jsonb), :createdAt, :startedAt, :finishedAt)")
+    void insert(@Bind("id") String id, @Bind("projectId") String projectId, @Bind("status") DeploymentStatus status,
+                @Bind("target") String target, @Bind("branch") String branch,
+                @Bind("requestedCommit") String requestedCommit, @Bind("commitSha") String commitSha,
+                @Bind("commitMessage") String commitMessage, @Bind("error") String error,
+                @Bind("files") Long files, @Bind("bytes") Long bytes, @Bind("uploadedFiles") Long uploadedFiles,
+                @Bind("uploadedBytes") Long uploadedBytes, @Bind("routeConfig") String routeConfigJson,
+                @Bind("createdAt") Instant createdAt, @Bind("startedAt") Instant startedAt,
+                @Bind("finishedAt") Instant finishedAt);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
+    Optional<Deployment> findById(@Bind("id") String id);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId"
+            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+    List<Deployment> listByProject(@Bind("projectId") String projectId, @Bind("limit") int limit);
+
+    /** started_at / finished_at are only overwritten when the caller passes a value. */
+    @SqlUpdate("UPDATE deployments SET status = :to,"
+            + " started_at = COALESCE(:startedAt, started_at), finished_at = COALESCE(:finishedAt, finished_at)"
+            + " WHERE id = :id AND status = ANY(:from)")
+    int transition(@Bind("id") String id, @Bind("from") String[] from, @Bind("to") DeploymentStatus to,
+                   @Bind("startedAt") Instant startedAt, @Bind("finishedAt") Instant finishedAt);
+
+    @SqlUpdate("UPDATE deployments SET status = :to, error = :error, files = :files, bytes = :bytes,"
+            + " uploaded_files = :uploadedFiles, uploaded_bytes = :uploadedBytes, finished_at = :at"
+            + " WHERE id = :id AND status = ANY(:from)")
+    int finish(@Bind("id") String id, @Bind("from") String[] from, @Bind("to") DeploymentStatus to,
+               @Bind("error") String error, @Bind("files") Long files, @Bind("bytes") Long bytes,
+               @Bind("uploadedFiles") Long uploadedFiles, @Bind("uploadedBytes") Long uploadedBytes,
+               @Bind("at") Instant at);
+
+    @SqlUpdate("UPDATE deployments SET commit_sha = :commitSha, commit_message = :commitMessage WHERE id = :id")
+    int recordCommit(@Bind("id") String id, @Bind("commitSha") String commitSha,
+                     @Bind("commitMessage") String commitMessage);
+
+    @SqlUpdate("UPDATE deployments SET route_config = CAST(:routeConfig AS jsonb) WHERE id = :id")
+    int recordRouteConfig(@Bind("id") String id, @Bind("routeConfig") String routeConfigJson);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments"
+            + " WHERE status = :status AND COALESCE(started_at, created_at) < :before ORDER BY created_at, id")
+    List<Deployment> listStale(@Bind("status") DeploymentStatus status, @Bind("before") Instant before);
+
+    final class Mapper implements RowMapper<Deployment> {
+        @Override
+        public Deployment map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Deployment(
+                    rs.getString("id"),
+                    rs.getString("project_id"),
+                    DeploymentStatus.valueOf(rs.getString("status")),
+                    rs.getString("target"),
+                    rs.getString("branch"),
+                    rs.getString("requested_commit"),
+                    rs.getString("commit_sha"),
+                    rs.getString("commit_message"),
+                    rs.getString("error"),
+                    stats(rs),
+                    Json.readRouteConfig(rs.getString("route_config")),
+                    instant(rs, "created_at"),
+                    instant(rs, "started_at"),
+                    instant(rs, "finished_at"));
+        }
+
+        private static DeploymentStats stats(ResultSet rs) throws SQLException {
+            long files = rs.getLong("files");
+            if (rs.wasNull()) {
+                return null;
+            }
+            return new DeploymentStats(files, rs.getLong("bytes"), rs.getLong("uploaded_files"),
+                    rs.getLong("uploaded_bytes"));
+        }
+
+        private static Instant instant(ResultSet rs, String column) throws SQLException {
+            return Sql.instant(rs.getObject(column, OffsetDateTime.class));
+        }
+    }
+}

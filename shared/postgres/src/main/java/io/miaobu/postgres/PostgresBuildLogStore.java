@@ -1,0 +1,30 @@
+package io.miaobu.postgres;
+
+import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.LogLine;
+import java.util.List;
+
+/** Build log lines in PostgreSQL, keyed (deployment_id, n); re-appending a stored n is ignored. */
+public final class PostgresBuildLogStore implements BuildLogStore {
+    private final LogDao dao;
+
+    public PostgresBuildLogStore(LogDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public void append(String deploymentId, List<LogLine> lines) {
+        if (lines == null || lines.isEmpty()) {
+            return;
+        }
+        dao.append(deploymentId, lines);
+    }
+
+    @Override
+    public List<LogLine> after(String deploymentId, long after, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return dao.after(deploymentId, after, limit);
+    }
+}

@@ -1,0 +1,78 @@
+package io.miaobu.postgres;
+
+import io.miaobu.deploy.Deployment;
+import io.miaobu.deploy.DeploymentStats;
+import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.edge.RouteConfig;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Deployments in PostgreSQL. {@link #transition} and {@link #finish} are single conditional UPDATEs
+ * ({@code WHERE id = :id AND status = ANY(:from)}), so concurrent callers resolve to exactly one winner.
+ */
+public final class PostgresDeploymentStore implements DeploymentStore {
+    private final DeploymentDao dao;
+
+    public PostgresDeploymentStore(DeploymentDao dao) {
+        this.dao = dao;
+    }
+
+    @Override
+    public void insert(Deployment d) {
+        DeploymentStats s = d.stats();
+        Sql.translatingDuplicates("deployment " + d.id(), () -> dao.insert(d.id(), d.projectId(), d.status(),
+                d.target(), d.branch(), d.requestedCommit(), d.commitSha(), d.commitMessage(), d.error(),
+                s == null ? null : s.files(), s == null ? null : s.bytes(),
+                s == null ? null : s.uploadedFiles(), s == null ? null : s.uploadedBytes(),
+                Json.write(d.routeConfig()), d.createdAt(), d.startedAt(), d.finishedAt()));
+    }
+
+    @Override
+    public Optional<Deployment> findById(String id) {
+        return dao.findById(id);
+    }
+
+    @Override
+    public List<Deployment> listByProject(String projectId, int limit) {
+        return dao.listByProject(projectId, Math.max(0, limit));
+    }
+
+    /**
+     * Also stamps finished_at when {@code to} is final (e.g. QUEUED -&gt; CANCELED without going through
+     * {@link #finish}).
+     */
+    @Override
+    public boolean transition(String id, Collection<DeploymentStatus> from, DeploymentStatus to, Instant at) {
+        Instant startedAt = to == DeploymentStatus.BUILDING ? at : null;
+        Instant finishedAt = to.isFinal() ? at : null;
+        return dao.transition(id, Sql.names(from), to, startedAt, finishedAt) > 0;
+    }
+
+    @Override
+    public boolean finish(String id, Collection<DeploymentStatus> from, DeploymentStatus to, String error,
+                          DeploymentStats stats, Instant at) {
+        return dao.finish(id, Sql.names(from), to, error,
+                stats == null ? null : stats.files(), stats == null ? null : stats.bytes(),
+                stats == null ? null : stats.uploadedFiles(), stats == null ? null : stats.uploadedBytes(),
+                at) > 0;
+    }
+
+    @Override
+    public void recordCommit(String id, String commitSha, String commitMessage) {
+        dao.recordCommit(id, commitSha, commitMessage);
+    }
+
+    @Override
+    public void recordRouteConfig(String id, RouteConfig config) {
+        dao.recordRouteConfig(id, Json.write(config));
+    }
+
+    @Override
+    public List<Deployment> listStale(DeploymentStatus status, Instant before) {
+        return dao.listStale(status, before);
+    }
+}
