@@ -225,6 +225,7 @@ public final class JGitSourceFetcher implements SourceFetcher {
             } catch (BuildFailure shallowFailed) {
                 checkCanceled();
                 // Some transports and servers cannot serve shallow clones: take the whole history.
+                output.system("Shallow clone failed (" + shallowFailed.getMessage() + "); trying a full clone");
                 emptyDirectory();
                 return clone(target, false, noCheckout);
             }

@@ -2,6 +2,7 @@ package io.miaobu.build.git;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +29,8 @@ final class GitHttpServer implements AutoCloseable {
     private final Path repoDir;
     private final String expectedAuthorization;
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** When set, fetch requests asking for a shallow history fail like on a server without shallow support. */
+    volatile boolean rejectShallow;
 
     private GitHttpServer(Path repoDir, String user, String password) throws IOException {
         this.repoDir = repoDir;
@@ -87,6 +90,12 @@ final class GitHttpServer implements AutoCloseable {
                     if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                         in = new GZIPInputStream(in);
                     }
+                    byte[] request = in.readAllBytes();
+                    if (rejectShallow && new String(request, StandardCharsets.ISO_8859_1).contains("deepen ")) {
+                        exchange.sendResponseHeaders(500, -1);
+                        return;
+                    }
+                    in = new ByteArrayInputStream(request);
                     exchange.getResponseHeaders().add("Content-Type", "application/x-git-upload-pack-result");
                     exchange.sendResponseHeaders(200, 0);
                     UploadPack up = new UploadPack(repo);

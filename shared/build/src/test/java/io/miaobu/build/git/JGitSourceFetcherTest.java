@@ -196,6 +196,21 @@ class JGitSourceFetcherTest {
     }
 
     @Test
+    void falls_back_to_a_full_clone_when_the_server_cannot_serve_a_shallow_one() throws Exception {
+        try (GitHttpServer server = GitHttpServer.serve(repo.path())) {
+            server.rejectShallow = true;
+            Path into = tmp.resolve("checkout");
+
+            FetchedSource source = fetcher.fetch(server.url(), "main", null, into, output);
+
+            assertThat(source.commitSha()).isEqualTo(second);
+            assertThat(into.resolve(".git/shallow")).doesNotExist();
+            assertThat(into.resolve("index.html")).hasContent("<h1>v2</h1>");
+            assertThat(lines).anyMatch(l -> l.contains("full clone"));
+        }
+    }
+
+    @Test
     void checks_out_an_older_commit_over_http() throws Exception {
         try (GitHttpServer server = GitHttpServer.serve(repo.path())) {
             FetchedSource source = fetcher.fetch(server.url(), "main", first, tmp.resolve("checkout"), output);

@@ -96,6 +96,17 @@ class ProcessCommandRunnerTest {
     }
 
     @Test
+    void delivers_all_output_written_right_before_the_command_exits() throws Exception {
+        for (int run = 0; run < 20; run++) {
+            List<String> out = Collections.synchronizedList(new ArrayList<>());
+
+            runner.run("seq 1 20000", dir, PATH_ONLY, MINUTE, (stream, text) -> out.add(text), () -> false);
+
+            assertThat(out).as("run %d", run).hasSize(20000).endsWith("20000");
+        }
+    }
+
+    @Test
     void tolerates_invalid_utf8() throws Exception {
         runner.run("printf 'caf\\303\\251 \\377 ok\\n'", dir, PATH_ONLY, MINUTE, output, () -> false);
 
@@ -115,6 +126,17 @@ class ProcessCommandRunnerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         long grandchild = Long.parseLong(stream("stdout").get(0));
         assertGone(grandchild);
+    }
+
+    @Test
+    void without_a_process_group_a_timeout_still_kills_the_descendants() throws Exception {
+        ProcessCommandRunner plain = new ProcessCommandRunner(false);
+
+        assertThatThrownBy(() -> plain.run("sleep 100 & echo $!; sleep 100",
+                        dir, PATH_ONLY, Duration.ofSeconds(1), output, () -> false))
+                .isInstanceOf(BuildFailure.class);
+
+        assertGone(Long.parseLong(stream("stdout").get(0)));
     }
 
     @Test

@@ -1,0 +1,97 @@
+package io.miaobu.local.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.http.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A user of the local host over real HTTP: the API on localhost, and sites by their Host header. */
+final class ApiClient {
+    record Answer(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
+    String token;
+
+    ApiClient(int port) {
+        this.port = port;
+    }
+
+    ApiClient signUp(String email) throws Exception {
+        Answer answer = call("POST", "/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        if (answer.status() != 201) {
+            throw new AssertionError("register failed: " + answer.body());
+        }
+        token = answer.json().get("token").asText();
+        return this;
+    }
+
+    Answer call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response);
+    }
+
+    JsonNode ok(String method, String path, String body) throws Exception {
+        Answer answer = call(method, path, body);
+        if (answer.status() / 100 != 2) {
+            throw new AssertionError(method + " " + path + " -> " + answer.status() + " " + answer.body());
+        }
+        return answer.body().isEmpty() ? null : answer.json();
+    }
+
+    /** GET on a hosted site: connects to the local host and names the site in the Host header, as a browser would. */
+    Answer site(String host, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("host", host + ":" + port)
+                .timeout(Duration.ofSeconds(10))
+                .GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response);
+    }
+
+    /** Polls the deployment until it reaches a final state. */
+    JsonNode awaitFinal(String deploymentId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode d;
+        do {
+            d = ok("GET", "/api/v1/deployments/" + deploymentId, null);
+            String status = d.get("status").asText();
+            if (status.equals("READY") || status.equals("FAILED") || status.equals("CANCELED")) {
+                return d;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("deployment " + deploymentId + " still " + d.get("status") + " after " + timeout);
+    }
+
+    String logText(String deploymentId) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode line : ok("GET", "/api/v1/deployments/" + deploymentId + "/logs", null).get("lines")) {
+            text.append(line.get("text").asText()).append('\n');
+        }
+        return text.toString();
+    }
+}

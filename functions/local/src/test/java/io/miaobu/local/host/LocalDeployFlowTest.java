@@ -1,0 +1,226 @@
+package io.miaobu.local.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.testkit.GitRepos;
+import io.miaobu.testkit.TestPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole product as a user meets it: the local host on a free port, a real Git repository, a
+ * real npm build, the real edge serving the result through the host's port.
+ */
+class LocalDeployFlowTest {
+    private static final Duration BUILD = Duration.ofSeconds(90);
+    // A site whose build is a small Node program: it writes dist/ from message.txt, and fails on demand.
+    private static final String BUILD_JS = """
+            const fs = require('fs');
+            const message = fs.readFileSync('message.txt', 'utf8').trim();
+            console.log('building with message: ' + message);
+            if (message === 'FAIL') { console.error('build.js: refusing to build FAIL'); process.exit(3); }
+            if (message === 'SLOW') { setTimeout(() => {}, 120000); return; }
+            fs.mkdirSync('dist/assets', { recursive: true });
+            fs.writeFileSync('dist/index.html', '<!doctype html><h1>' + message + '</h1><script src="/assets/app-3f9a1b2c.js"></script>');
+            fs.writeFileSync('dist/assets/app-3f9a1b2c.js', 'console.log(1)');
+            console.log('wrote dist/');
+            """;
+
+    @TempDir
+    static Path tmp;
+
+    static LocalHost host;
+    static ApiClient user;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
+                "MIAOBU_PORT", "0",
+                "MIAOBU_DATA_DIR", tmp.resolve("data").toString(),
+                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        user = new ApiClient(host.port()).signUp("e2e@example.com");
+    }
+
+    /** A fresh repository of the test site, its first commit carrying {@code message}. */
+    private static GitRepos siteRepo(String name, String message) {
+        GitRepos repo = GitRepos.create(tmp.resolve(name))
+                .write("package.json", "{\"name\":\"site\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"}}")
+                .write("build.js", BUILD_JS)
+                .write("message.txt", message);
+        repo.commit("first version");
+        return repo;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void a_project_deploys_redeploys_rolls_back_and_survives_a_failed_build() throws Exception {
+        GitRepos repo = siteRepo("site", "hello v1");
+        JsonNode project = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"E2E Site\",\"gitUrl\":\"" + repo.path() + "\"}");
+        String projectId = project.get("id").asText();
+        assertThat(project.get("slug").asText()).isEqualTo("e2e-site");
+        String siteHost = "e2e-site.localhost";
+        assertThat(project.get("url").asText()).isEqualTo("http://" + siteHost + ":" + host.port());
+
+        // First deployment goes live on the project's host, and the SPA serves deep routes.
+        String first = deployAndAwait(projectId, "READY");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v1</h1>");
+        ApiClient.Answer deep = user.site(siteHost, "/dashboard/settings");
+        assertThat(deep.status()).isEqualTo(200);
+        assertThat(deep.body()).contains("<h1>hello v1</h1>");
+        ApiClient.Answer asset = user.site(siteHost, "/assets/app-3f9a1b2c.js");
+        assertThat(asset.raw().headers().firstValue("cache-control")).hasValueSatisfying(v -> assertThat(v).contains("immutable"));
+        assertThat(user.site(siteHost, "/missing.js").status()).isEqualTo(404);
+        assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).get("live").asBoolean()).isTrue();
+        assertThat(user.logText(first)).contains("building with message: hello v1", "wrote dist/");
+
+        // A pushed change, deployed again, replaces the live content; the first stays on its own host.
+        repo.write("message.txt", "hello v2");
+        repo.commit("second version");
+        String second = deployAndAwait(projectId, "READY");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v2</h1>");
+        assertThat(user.site(first + "--e2e-site.localhost", "/").body()).contains("<h1>hello v1</h1>");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).get("live").asBoolean()).isFalse();
+
+        // Rollback: promote the first deployment, no rebuild.
+        JsonNode rolledBack = user.ok("POST", "/api/v1/deployments/" + first + "/promote", null);
+        assertThat(rolledBack.get("live").asBoolean()).isTrue();
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v1</h1>");
+        assertThat(user.ok("GET", "/api/v1/projects/" + projectId, null).get("liveDeploymentId").asText()).isEqualTo(first);
+        assertThat(host.purger().purgedHosts()).contains(siteHost);
+
+        // Forward again, then a broken build: it fails with a useful error and the live site stays.
+        user.ok("POST", "/api/v1/deployments/" + second + "/promote", null);
+        repo.write("message.txt", "FAIL");
+        repo.commit("broken version");
+        String broken = deployAndAwait(projectId, "FAILED");
+        JsonNode failed = user.ok("GET", "/api/v1/deployments/" + broken, null);
+        assertThat(failed.get("error").asText()).contains("`npm run build` exited with code 3");
+        assertThat(failed.get("live").asBoolean()).isFalse();
+        assertThat(user.logText(broken)).contains("build.js: refusing to build FAIL");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v2</h1>");
+        assertThat(user.site(broken + "--e2e-site.localhost", "/").status()).isEqualTo(404);
+        assertThat(tmp.resolve("data/artifacts/sites/" + projectId + "/" + broken)).doesNotExist();
+    }
+
+    @Test
+    void a_missing_output_directory_fails_with_the_fix_and_nothing_goes_live() throws Exception {
+        GitRepos other = GitRepos.create(tmp.resolve("no-output"))
+                .write("package.json", "{\"name\":\"x\",\"scripts\":{\"build\":\"node -e \\\"console.log('no files written')\\\"\"}}");
+        other.commit("builds nothing");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"No Output\",\"gitUrl\":\"" + other.fileUrl() + "\",\"outputDirectory\":\"public\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "FAILED");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
+                .isEqualTo("Output directory `public` not found after the build; set outputDirectory to the folder your build writes (for example dist, build or out).");
+        assertThat(user.ok("GET", "/api/v1/projects/" + projectId, null).get("liveDeploymentId").isNull()).isTrue();
+        assertThat(user.site("no-output.localhost", "/").body()).contains("No site is deployed");
+    }
+
+    @Test
+    void a_repository_or_branch_that_does_not_exist_fails_with_a_message_naming_it() throws Exception {
+        GitRepos repo = siteRepo("branchless", "hello");
+        String missingRepo = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("nowhere") + "\"}").get("id").asText();
+        String id = deployAndAwait(missingRepo, "FAILED");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
+                .contains(tmp.resolve("nowhere").toString());
+
+        String project = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Wrong Branch\",\"gitUrl\":\"" + repo.path() + "\",\"productionBranch\":\"release\"}").get("id").asText();
+        String wrong = deployAndAwait(project, "FAILED");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + wrong, null).get("error").asText())
+                .contains("release").contains("main");
+    }
+
+    @Test
+    void a_plain_html_repository_is_published_without_a_build_and_without_git_internals() throws Exception {
+        GitRepos plain = GitRepos.create(tmp.resolve("plain"))
+                .write("index.html", "<p>plain site</p>")
+                .write("404.html", "<p>custom not found</p>")
+                .write("css/site.css", "p{color:red}");
+        plain.commit("static files");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Plain\",\"gitUrl\":\"" + plain.path() + "\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.site("plain.localhost", "/").body()).contains("plain site");
+        ApiClient.Answer missing = user.site("plain.localhost", "/nope");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("custom not found");
+        assertThat(user.site("plain.localhost", "/css/site.css").raw().headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/css"));
+        assertThat(user.site("plain.localhost", "/.git/HEAD").status()).isEqualTo(404);
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("stats").get("files").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void canceling_a_running_build_stops_it_within_seconds_and_keeps_the_live_site() throws Exception {
+        GitRepos slow = siteRepo("slow", "fast");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Slow\",\"gitUrl\":\"" + slow.path() + "\"}").get("id").asText();
+        deployAndAwait(projectId, "READY");
+        slow.write("message.txt", "SLOW");
+        slow.commit("slow");
+        String id = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", "{}").get("id").asText();
+        awaitLog(id, "building with message: SLOW");
+        long start = System.nanoTime();
+        assertThat(user.ok("POST", "/api/v1/deployments/" + id + "/cancel", null).get("status").asText()).isEqualTo("CANCELED");
+        awaitLog(id, "Build canceled.");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(user.site("slow.localhost", "/").body()).contains("<h1>fast</h1>");
+    }
+
+    @Test
+    void the_log_streams_as_server_sent_events_until_the_build_ends() throws Exception {
+        GitRepos repo = siteRepo("streamed", "streamed");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Streamed\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String id = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", "{}").get("id").asText();
+        HttpResponse<String> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + host.port() + "/api/v1/deployments/" + id + "/logs/stream"))
+                .header("authorization", "Bearer " + user.token).timeout(BUILD).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(stream.body()).contains("event: line", "building with message:", "event: end", "\"status\":\"READY\"");
+        assertThat(stream.body().indexOf("id: 1\n")).isLessThan(stream.body().indexOf("id: 2\n"));
+    }
+
+    private static String deployAndAwait(String projectId, String expected) throws Exception {
+        JsonNode created = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", "{}");
+        assertThat(created.get("status").asText()).isEqualTo("QUEUED");
+        String id = created.get("id").asText();
+        JsonNode done = user.awaitFinal(id, BUILD);
+        assertThat(done.get("status").asText())
+                .as("deployment %s ended %s: %s%nlog:%n%s", id, done.get("status"), done.get("error"), user.logText(id))
+                .isEqualTo(expected);
+        return id;
+    }
+
+    private static void awaitLog(String deploymentId, String text) throws Exception {
+        long deadline = System.nanoTime() + BUILD.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (user.logText(deploymentId).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("log of " + deploymentId + " never showed \"" + text + "\":\n" + user.logText(deploymentId));
+    }
+}
