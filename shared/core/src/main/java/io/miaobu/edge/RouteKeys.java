@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 public final class RouteKeys {
     private RouteKeys() {}
 
-    private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(":[0-9]+$");
+    private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(":[0-9]+\\z"); // \z, not $: Java's $ also matches before a final newline, JavaScript's does not
 
     public static String encode(String host) {
         // Only ASCII A-Z is lowercased: the result must not depend on a locale, in Java or in JavaScript.
@@ -25,6 +25,9 @@ public final class RouteKeys {
         for (int i = 0; i < h.length(); ) {
             int cp = h.codePointAt(i);
             i += Character.charCount(cp);
+            if (Character.getType(cp) == Character.SURROGATE) {
+                cp = 0xFFFD; // a lone surrogate: JavaScript's TextEncoder writes U+FFFD, Java would write '?'
+            }
             if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-') {
                 key.append((char) cp);
             } else if (cp == '.') {

@@ -90,7 +90,7 @@ class ValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc", "/", "//srv/www", "\\windows"})
+    @ValueSource(strings = {"/etc", "/srv/www/", "//srv/www", "\\windows"})
     void an_absolute_directory_is_refused(String dir) {
         HttpError e = refused(() -> Validation.relativeDirectory("rootDirectory", dir));
         assertThat(e.code()).isEqualTo("invalid_root_directory");

@@ -1,0 +1,212 @@
+package io.miaobu.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.miaobu.testkit.FunctionProcess;
+import io.miaobu.testkit.TestPostgres;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged api function ({@code target/miaobu-api.jar}) started as FC's custom runtime starts it,
+ * against a real PostgreSQL database, answering real HTTP requests that carry FC's headers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApiFunctionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> JSON_BODY = Map.of("content-type", "application/json");
+
+    private static String databaseUrl;
+    private static FunctionProcess api;
+    private static HttpResponse<String> coldHealth;
+
+    @BeforeAll
+    static void start() throws IOException {
+        databaseUrl = TestPostgres.freshDatabase();
+        api = FunctionProcess.launcher("api")
+                .databaseUrl(databaseUrl)
+                .dataDir(Files.createTempDirectory("miaobu-api-it-"))
+                .start();
+        coldHealth = api.send("GET", "/api/v1/health", Map.of()); // the cold start's first request
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            System.out.println(api.coldStartSummary());
+            api.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void healthAnswersWithFcHeaders() throws IOException {
+        assertThat(coldHealth.statusCode()).as(api.output()).isEqualTo(200);
+        assertThat(JSON.readTree(coldHealth.body()).path("status").asText()).isEqualTo("ok");
+        assertThat(api.firstResponseAfter()).isPresent();
+        assertThat(api.firstResponseRequest()).contains("GET /api/v1/health");
+
+        HttpResponse<String> warm = api.send("GET", "/api/v1/health", Map.of());
+        assertThat(warm.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void registerCreateAndListProjectsAgainstTheDatabase() throws IOException {
+        String token = register(api);
+
+        HttpResponse<String> created = api.send("POST", "/api/v1/projects", auth(token),
+                "{\"name\":\"Marketing Site\",\"gitUrl\":\"https://github.com/example/marketing-site.git\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode project = JSON.readTree(created.body());
+        assertThat(project.path("id").asText()).isNotBlank();
+        assertThat(project.path("name").asText()).isEqualTo("Marketing Site");
+        assertThat(project.path("slug").asText()).isEqualTo("marketing-site");
+        assertThat(project.path("productionBranch").asText()).isEqualTo("main");
+
+        HttpResponse<String> listed = api.send("GET", "/api/v1/projects", auth(token));
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        JsonNode list = JSON.readTree(listed.body());
+        assertThat(list.isArray()).isTrue();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).path("id").asText()).isEqualTo(project.path("id").asText());
+
+        // Another user sees none of it, and no token is no access.
+        String other = register(api);
+        assertThat(JSON.readTree(api.send("GET", "/api/v1/projects", auth(other)).body())).isEmpty();
+        assertThat(api.send("GET", "/api/v1/projects", Map.of()).statusCode()).isEqualTo(401);
+
+        // The rows are in the database the function was given, not in memory.
+        try (var c = java.sql.DriverManager.getConnection(databaseUrl);
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM projects WHERE slug = 'marketing-site'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void listensOnAllInterfaces() {
+        Optional<InetAddress> address = nonLoopbackAddress();
+        assumeTrue(address.isPresent(), "this machine has no non-loopback address");
+        HttpResponse<String> health = api.sendVia(address.get().getHostAddress(), "GET", "/api/v1/health", Map.of(), null);
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void missingDatabaseUrlExitsNonZeroNamingIt() {
+        FunctionProcess.Exit exit = FunctionProcess.launcher("api").without("MIAOBU_DATABASE_URL")
+                .runToExit(Duration.ofSeconds(30));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).contains("MIAOBU_DATABASE_URL");
+    }
+
+    @Test
+    @Order(5)
+    void missingSecretKeyExitsNonZeroNamingIt() {
+        FunctionProcess.Exit exit = FunctionProcess.launcher("api").databaseUrl(databaseUrl).without("MIAOBU_SECRET_KEY")
+                .runToExit(Duration.ofSeconds(30));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).contains("MIAOBU_SECRET_KEY");
+    }
+
+    @Test
+    @Order(6)
+    void malformedSecretKeyExitsNonZeroNamingIt() {
+        FunctionProcess.Exit exit = FunctionProcess.launcher("api").databaseUrl(databaseUrl)
+                .secretKey("c2hvcnQ=") // base64 of 5 bytes
+                .runToExit(Duration.ofSeconds(30));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).contains("MIAOBU_SECRET_KEY");
+    }
+
+    @Test
+    @Order(7)
+    void unreachableDatabaseExitsNonZeroWithoutPrintingItsPassword() {
+        String password = "Pw-" + UUID.randomUUID();
+        FunctionProcess.Exit exit = FunctionProcess.launcher("api")
+                .databaseUrl("postgres://miaobu:" + password + "@127.0.0.1:1/miaobu")
+                .runToExit(Duration.ofSeconds(60));
+        assertThat(exit.code()).as(exit.output()).isNotZero();
+        assertThat(exit.output()).doesNotContain(password);
+    }
+
+    @Test
+    @Order(100)
+    void stsCredentialsFromFcHeadersNeverAppearInTheOutput() {
+        // Requests down every path: success, 401, 404, 400 and a malformed body.
+        api.send("GET", "/api/v1/health", Map.of());
+        api.send("GET", "/api/v1/me", Map.of());
+        api.send("GET", "/api/v1/nope", Map.of());
+        api.send("POST", "/api/v1/auth/register", JSON_BODY, "{\"email\":\"not-an-email\",\"password\":\"x\"}");
+        api.send("POST", "/api/v1/auth/register", JSON_BODY, "{not json");
+        api.send("POST", "/api/v1/projects", Map.of("authorization", "Bearer forged"), "{}");
+
+        String output = api.output();
+        assertThat(output).doesNotContain(FunctionProcess.ACCESS_KEY_ID)
+                .doesNotContain(FunctionProcess.ACCESS_KEY_SECRET)
+                .doesNotContain(FunctionProcess.SECURITY_TOKEN);
+    }
+
+    static String register(FunctionProcess function) throws IOException {
+        String email = "dev-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> registered = function.send("POST", "/api/v1/auth/register", JSON_BODY,
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery staple\"}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        JsonNode session = JSON.readTree(registered.body());
+        assertThat(session.path("user").path("email").asText()).isEqualTo(email);
+        return session.path("token").asText();
+    }
+
+    static Map<String, String> auth(String token) {
+        return Map.of("authorization", "Bearer " + token, "content-type", "application/json");
+    }
+
+    /** This machine's address as others see it: the local host's address if that is not loopback, else any interface's. */
+    static Optional<InetAddress> nonLoopbackAddress() {
+        try {
+            InetAddress local = InetAddress.getLocalHost();
+            if (!local.isLoopbackAddress() && !local.isAnyLocalAddress()) {
+                return Optional.of(local);
+            }
+        } catch (IOException ignored) {
+            // fall back to the interfaces
+        }
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return Optional.of(a);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // none
+        }
+        return Optional.empty();
+    }
+}

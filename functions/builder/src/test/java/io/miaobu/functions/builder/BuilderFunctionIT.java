@@ -1,0 +1,271 @@
+package io.miaobu.functions.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.miaobu.testkit.FunctionProcess;
+import io.miaobu.testkit.GitRepos;
+import io.miaobu.testkit.TestPostgres;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged builder function ({@code target/miaobu-builder.jar}) started as FC's custom runtime starts
+ * it, fed MNS build jobs the way EventBridge delivers them ({@code POST /invoke}, CloudEvents envelope,
+ * {@code application/octet-stream}). The deployments are created through the packaged api function on the
+ * same database, secret key and data directory, as in production, and the build is real: JGit clones a
+ * real repository and npm runs its build script.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BuilderFunctionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> EVENT = Map.of("content-type", "application/octet-stream");
+    private static final String ACCOUNT = "1649015465570000";
+
+    private static Path dataDir;
+    private static FunctionProcess api;
+    private static FunctionProcess builder;
+    private static GitRepos repo;
+    private static String token;
+    private static String projectId;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path work = Files.createTempDirectory("miaobu-builder-it-");
+        dataDir = Files.createDirectories(work.resolve("data"));
+        repo = GitRepos.create(work.resolve("site"))
+                .write("package.json", "{\"name\":\"x\",\"scripts\":{\"build\":\"node build.js\"}}\n")
+                .write("build.js", String.join("\n",
+                        "const fs = require('fs');",
+                        "fs.mkdirSync('dist', { recursive: true });",
+                        "fs.writeFileSync('dist/index.html', '<h1>Built ' + process.env.MIAOBU_DEPLOYMENT_ID + '</h1>\\n');",
+                        "fs.writeFileSync('dist/env.txt', Object.keys(process.env).sort().join('\\n'));",
+                        "console.log('wrote dist/index.html');",
+                        ""));
+        repo.commit("Initial site");
+
+        String databaseUrl = TestPostgres.freshDatabase();
+        String secretKey = FunctionProcess.randomSecretKey();
+        // The api first: it migrates the schema, so the two processes do not race to.
+        api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
+                .env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").start();
+        builder = FunctionProcess.launcher("builder").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
+                .env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").start();
+
+        HttpResponse<String> registered = api.send("POST", "/api/v1/auth/register", Map.of("content-type", "application/json"),
+                "{\"email\":\"builder-it@example.com\",\"password\":\"correct horse battery staple\"}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        token = JSON.readTree(registered.body()).path("token").asText();
+
+        ObjectNode project = JSON.createObjectNode().put("name", "Builder IT").put("gitUrl", repo.path().toString());
+        HttpResponse<String> created = api.send("POST", "/api/v1/projects", auth(), JSON.writeValueAsString(project));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        projectId = JSON.readTree(created.body()).path("id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (FunctionProcess p : new FunctionProcess[] {builder, api}) {
+            if (p != null) {
+                System.out.println(p.coldStartSummary());
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aMessageWithAnUnreadableBodyIsAcknowledgedAsDropped() throws IOException {
+        HttpResponse<String> response = invoke(envelope("msg-garbage", "this is not a build job {"));
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        JsonNode result = single(response);
+        assertThat(result.path("messageId").asText()).isEqualTo("msg-garbage");
+        assertThat(result.path("status").asText()).isEqualTo("DROPPED");
+
+        // A JSON body without a deployment id is dropped too.
+        JsonNode noId = single(invoke(envelope("msg-no-id", "{\"deployment\":\"d123\"}")));
+        assertThat(noId.path("status").asText()).isEqualTo("DROPPED");
+    }
+
+    @Test
+    @Order(2)
+    void buildsTheDeploymentNamedInAnMnsEventAndAcknowledgesARedeliveryWithoutRebuilding() throws IOException {
+        String deploymentId = createDeployment();
+        String messageId = messageId();
+        String event = envelope(messageId, "{\"deploymentId\":\"" + deploymentId + "\"}");
+
+        HttpResponse<String> response = invoke(event);
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        JsonNode result = single(response);
+        assertThat(result.path("messageId").asText()).isEqualTo(messageId);
+        assertThat(result.path("deploymentId").asText()).isEqualTo(deploymentId);
+        assertThat(result.path("status").asText()).as(logs(deploymentId).toString()).isEqualTo("READY");
+
+        JsonNode deployment = deployment(deploymentId);
+        assertThat(deployment.path("status").asText()).isEqualTo("READY");
+        assertThat(deployment.path("live").asBoolean()).isTrue();
+        assertThat(deployment.path("commit").asText()).isEqualTo(repo.head());
+        Path index = artifact(deploymentId, "index.html");
+        assertThat(index).exists();
+        assertThat(Files.readString(index)).isEqualTo("<h1>Built " + deploymentId + "</h1>\n");
+        JsonNode project = JSON.readTree(api.send("GET", "/api/v1/projects/" + projectId, auth()).body());
+        assertThat(project.path("liveDeploymentId").asText()).isEqualTo(deploymentId);
+
+        // The build saw none of the platform's settings or credentials.
+        String buildEnv = Files.readString(artifact(deploymentId, "env.txt"));
+        assertThat(buildEnv.lines()).contains("MIAOBU_DEPLOYMENT_ID", "PATH", "HOME")
+                .doesNotContain("MIAOBU_DATABASE_URL", "MIAOBU_SECRET_KEY", "MIAOBU_DATA_DIR", "FC_SERVER_PORT");
+
+        JsonNode logs = logs(deploymentId);
+        int lines = logs.path("lines").size();
+        assertThat(lines).isPositive();
+        assertThat(logs.toString()).contains("wrote dist/index.html");
+        long builtAt = Files.getLastModifiedTime(index).toMillis();
+
+        // EventBridge delivers at least once: the same message again is acknowledged, not rebuilt.
+        HttpResponse<String> again = invoke(event);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(single(again).path("status").asText()).isEqualTo("READY");
+        assertThat(logs(deploymentId).path("lines").size()).isEqualTo(lines);
+        assertThat(Files.getLastModifiedTime(index).toMillis()).isEqualTo(builtAt);
+        assertThat(deployment(deploymentId).path("status").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    @Order(3)
+    void buildsEveryMessageOfABatch() throws IOException {
+        String first = createDeployment();
+        String second = createDeployment();
+        ArrayNode batch = JSON.createArrayNode()
+                .add(JSON.readTree(envelope("msg-batch-1", "{\"deploymentId\":\"" + first + "\"}")))
+                .add(JSON.readTree(envelope("msg-batch-2", "{\"deploymentId\":\"" + second + "\"}")));
+
+        HttpResponse<String> response = invoke(JSON.writeValueAsString(batch));
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        JsonNode results = JSON.readTree(response.body()).path("results");
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0).path("messageId").asText()).isEqualTo("msg-batch-1");
+        assertThat(results.get(0).path("deploymentId").asText()).isEqualTo(first);
+        assertThat(results.get(0).path("status").asText()).isEqualTo("READY");
+        assertThat(results.get(1).path("messageId").asText()).isEqualTo("msg-batch-2");
+        assertThat(results.get(1).path("deploymentId").asText()).isEqualTo(second);
+        assertThat(results.get(1).path("status").asText()).isEqualTo("READY");
+
+        for (String id : new String[] {first, second}) {
+            assertThat(deployment(id).path("status").asText()).isEqualTo("READY");
+            assertThat(Files.readString(artifact(id, "index.html"))).isEqualTo("<h1>Built " + id + "</h1>\n");
+        }
+        assertThat(deployment(second).path("live").asBoolean()).isTrue();
+        assertThat(deployment(first).path("live").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void aBase64EncodedMessageBodyIsDecoded() throws IOException {
+        // With IsBase64Decode off, EventBridge passes the MNS body through still base64-encoded.
+        String deploymentId = createDeployment();
+        String encoded = Base64.getEncoder().encodeToString(
+                ("{\"deploymentId\":\"" + deploymentId + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = invoke(envelope("msg-base64", encoded));
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        JsonNode result = single(response);
+        assertThat(result.path("deploymentId").asText()).isEqualTo(deploymentId);
+        assertThat(result.path("status").asText()).isEqualTo("READY");
+        assertThat(artifact(deploymentId, "index.html")).exists();
+    }
+
+    @Test
+    @Order(100)
+    void stsCredentialsNeverAppearInTheOutput() {
+        for (FunctionProcess p : new FunctionProcess[] {builder, api}) {
+            assertThat(p.output()).doesNotContain(FunctionProcess.ACCESS_KEY_ID)
+                    .doesNotContain(FunctionProcess.ACCESS_KEY_SECRET)
+                    .doesNotContain(FunctionProcess.SECURITY_TOKEN);
+        }
+    }
+
+    private static HttpResponse<String> invoke(String event) {
+        return builder.send("POST", "/invoke", EVENT, event);
+    }
+
+    private static JsonNode single(HttpResponse<String> response) throws IOException {
+        JsonNode results = JSON.readTree(response.body()).path("results");
+        assertThat(results).as(response.body()).hasSize(1);
+        return results.get(0);
+    }
+
+    /** A QUEUED production deployment of the project, created through the api function. */
+    private static String createDeployment() throws IOException {
+        HttpResponse<String> created = api.send("POST", "/api/v1/projects/" + projectId + "/deployments", auth(), "{}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode deployment = JSON.readTree(created.body());
+        assertThat(deployment.path("status").asText()).isEqualTo("QUEUED");
+        return deployment.path("id").asText();
+    }
+
+    private static JsonNode deployment(String id) throws IOException {
+        HttpResponse<String> response = api.send("GET", "/api/v1/deployments/" + id, auth());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode logs(String id) throws IOException {
+        HttpResponse<String> response = api.send("GET", "/api/v1/deployments/" + id + "/logs", auth());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static Path artifact(String deploymentId, String file) {
+        return dataDir.resolve("artifacts").resolve("sites").resolve(projectId).resolve(deploymentId).resolve(file);
+    }
+
+    private static Map<String, String> auth() {
+        return Map.of("authorization", "Bearer " + token, "content-type", "application/json");
+    }
+
+    private static String messageId() {
+        return UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
+    }
+
+    /** An MNS queue message as EventBridge delivers it to FC in the CloudEvents schema. */
+    private static String envelope(String messageId, String messageBody) throws IOException {
+        String now = Instant.now().toString();
+        ObjectNode event = JSON.createObjectNode()
+                .put("id", UUID.randomUUID().toString())
+                .put("source", "MNS-miaobu-builder-builds")
+                .put("specversion", "1.0")
+                .put("type", "mns:Queue:SendMessage")
+                .put("datacontenttype", "application/json; charset=utf-8")
+                .put("subject", "acs:mns:cn-hangzhou:" + ACCOUNT + ":queues/miaobu-builds")
+                .put("time", now)
+                .put("aliyunaccountid", ACCOUNT)
+                .put("aliyunpublishtime", now)
+                .put("aliyunoriginalaccountid", ACCOUNT)
+                .put("aliyuneventbusname", "MNS-miaobu-builder-builds")
+                .put("aliyunregionid", "cn-hangzhou")
+                .put("aliyunpublishaddr", "42.120.0.1");
+        event.putObject("data")
+                .put("requestId", UUID.randomUUID().toString().replace("-", "").substring(0, 24).toUpperCase(Locale.ROOT))
+                .put("messageId", messageId)
+                .put("messageBody", messageBody);
+        return JSON.writeValueAsString(event);
+    }
+}

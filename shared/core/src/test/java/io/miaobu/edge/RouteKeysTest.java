@@ -1,0 +1,82 @@
+package io.miaobu.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.http.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * RouteKeys.encode must equal edge/src/engine.js encodeRouteKey. Both sides run the same vectors
+ * (edge/test/vectors/route-keys.json; the JavaScript side is edge/test/route-keys.test.js).
+ */
+class RouteKeysTest {
+    static Path vectorFile() {
+        String configured = System.getProperty("miaobu.repo.root");
+        if (configured != null && !configured.isBlank()) {
+            Path file = Path.of(configured).resolve("edge/test/vectors/route-keys.json");
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("edge/test/vectors/route-keys.json");
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        throw new IllegalStateException("edge/test/vectors/route-keys.json not found from " + Path.of("").toAbsolutePath());
+    }
+
+    static List<JsonNode> cases() throws IOException {
+        JsonNode root = Json.MAPPER.readTree(vectorFile().toFile());
+        List<JsonNode> cases = new ArrayList<>();
+        root.forEach(cases::add);
+        return cases;
+    }
+
+    static Stream<Arguments> vectors() throws IOException {
+        return cases().stream().map(c -> Arguments.of(
+                c.path("name").asText(c.get("host").asText()), c.get("host").asText(), c.get("key").asText()));
+    }
+
+    @Test
+    void the_shared_vector_file_is_found_and_has_at_least_12_cases() throws IOException {
+        List<JsonNode> cases = cases();
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(cases).allSatisfy(c -> {
+            assertThat(c.get("host").isTextual()).isTrue();
+            assertThat(c.get("key").isTextual()).isTrue();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("vectors")
+    void a_host_encodes_to_the_same_key_as_in_the_edge(String name, String host, String key) {
+        assertThat(RouteKeys.encode(host)).as(name).isEqualTo(key);
+    }
+
+    @Test
+    void the_key_does_not_depend_on_the_default_locale() throws IOException {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            for (JsonNode c : cases()) {
+                assertThat(RouteKeys.encode(c.get("host").asText())).isEqualTo(c.get("key").asText());
+            }
+            assertThat(RouteKeys.encode("INFO.example")).isEqualTo("info_example");
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+}
