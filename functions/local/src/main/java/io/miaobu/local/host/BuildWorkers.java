@@ -15,17 +15,19 @@ import org.slf4j.LoggerFactory;
  */
 final class BuildWorkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BuildWorkers.class);
-    private static final Duration IDLE_POLL = Duration.ofMillis(300);
+    // Jobs sent by this process wake a worker at once; the poll only catches jobs from elsewhere.
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private final JobQueue queue;
-    private final Builder builder;
+    private volatile Builder builder;
     private final Duration visibility;
     private final List<Thread> threads = new ArrayList<>();
+    private final Object signal = new Object();
     private volatile boolean running = true;
+    private long wakeups;
 
-    BuildWorkers(JobQueue queue, Builder builder, Duration buildTimeout, int count) {
+    BuildWorkers(JobQueue queue, Duration buildTimeout, int count) {
         this.queue = queue;
-        this.builder = builder;
         // A job must stay invisible for longer than any build can run, or a second worker would take it.
         this.visibility = buildTimeout.plusMinutes(10);
         for (int i = 0; i < count; i++) {
@@ -35,7 +37,8 @@ final class BuildWorkers implements AutoCloseable {
         }
     }
 
-    BuildWorkers start() {
+    BuildWorkers start(Builder jobBuilder) {
+        this.builder = jobBuilder;
         threads.forEach(Thread::start);
         return this;
     }
@@ -43,9 +46,10 @@ final class BuildWorkers implements AutoCloseable {
     private void work() {
         while (running) {
             try {
+                long seen = wakeups();
                 Optional<JobQueue.ReceivedJob> job = queue.receive(visibility);
                 if (job.isEmpty()) {
-                    Thread.sleep(IDLE_POLL.toMillis());
+                    idle(seen);
                     continue;
                 }
                 String id = job.get().job().deploymentId();
@@ -64,6 +68,51 @@ final class BuildWorkers implements AutoCloseable {
         }
     }
 
+    private long wakeups() {
+        synchronized (signal) {
+            return wakeups;
+        }
+    }
+
+    /** Waits for a wake-up after {@code seen}, or the poll interval: a wake-up during a receive is not lost. */
+    private void idle(long seen) throws InterruptedException {
+        synchronized (signal) {
+            long deadline = System.nanoTime() + IDLE_POLL.toNanos();
+            while (running && wakeups == seen && System.nanoTime() < deadline) {
+                signal.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        }
+    }
+
+    /** A job was just sent: let an idle worker take it now instead of at its next poll. */
+    void wake() {
+        synchronized (signal) {
+            wakeups++;
+            signal.notify();
+        }
+    }
+
+    /** The queue as the platform uses it, waking a worker after every send. */
+    JobQueue wakingOnSend(JobQueue queue) {
+        return new JobQueue() {
+            @Override
+            public void send(io.miaobu.deploy.BuildJob job) {
+                queue.send(job);
+                wake();
+            }
+
+            @Override
+            public Optional<ReceivedJob> receive(Duration visibilityTimeout) {
+                return queue.receive(visibilityTimeout);
+            }
+
+            @Override
+            public void delete(ReceivedJob job) {
+                queue.delete(job);
+            }
+        };
+    }
+
     private static void sleepQuietly(Duration d) {
         try {
             Thread.sleep(d.toMillis());
@@ -72,9 +121,28 @@ final class BuildWorkers implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets every worker finish: idle ones wake and leave, building ones return once their build
+     * notices it was ended (within about a second). Only a worker stuck past the grace is interrupted.
+     */
     @Override
     public void close() {
         running = false;
-        threads.forEach(Thread::interrupt);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop in time; interrupting it", t.getName());
+                t.interrupt();
+            }
+        }
     }
 }

@@ -26,6 +26,11 @@ final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
+                // The local host stops the server itself, after everything that uses it has stopped.
+                .setRegisterShutdownHook(false)
+                // Durable, unlike zonky's test defaults: this database is the user's data.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .setOverrideWorkingDirectory(Files.createDirectories(dataDir.resolve("postgres-runtime")).toFile())
                 .start();
         return new EmbeddedDatabase(postgres);

@@ -104,9 +104,10 @@ public final class LocalHost implements AutoCloseable {
         MiaobuConfig effective = config.withPort(server.port()).withSitePort(config.sitePort().orElse(server.port()));
 
         RecordingCachePurger purger = new RecordingCachePurger();
+        BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency());
         Platform platform = new Platform(effective,
                 SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key")),
-                database, database.jobQueue(),
+                database, workers.wakingOnSend(database.jobQueue()),
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
                 new FileRouteTable(config.dataDir().resolve("routes")),
                 purger, Clock.systemUTC());
@@ -118,10 +119,8 @@ public final class LocalHost implements AutoCloseable {
         handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : api.handle(req));
 
         Files.createDirectories(config.buildDir());
-        BuildWorkers workers = new BuildWorkers(database.jobQueue(),
-                platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
-                        System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")),
-                config.buildTimeout(), config.buildConcurrency()).start();
+        workers.start(platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
+                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");
             t.setDaemon(true);
@@ -165,23 +164,28 @@ public final class LocalHost implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         closeQuietly(server);
+        endRunningBuilds();
         workers.close();
-        try {
-            var store = database.deployments();
-            for (DeploymentStatus status : EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING)) {
-                for (var d : store.listStale(status, java.time.Instant.now().plusSeconds(1))) {
-                    store.finish(d.id(), EnumSet.of(status), DeploymentStatus.FAILED,
-                            "Miaobu was stopped during the build; deploy again.", d.stats(), java.time.Instant.now());
-                }
-            }
-            Thread.sleep(1500); // builds notice within a second and kill their processes
-        } catch (Exception e) {
-            LOG.warn("could not end running builds cleanly", e);
-        }
         closeQuietly(edge);
         closeQuietly(database);
         if (embedded != null) {
             closeQuietly(embedded);
+        }
+    }
+
+    /** Builds still running are failed with a message; their builders see it within a second and kill their processes. */
+    private void endRunningBuilds() {
+        try {
+            var store = database.deployments();
+            var now = java.time.Instant.now();
+            for (DeploymentStatus status : EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING)) {
+                for (var d : store.listStale(status, now.plusSeconds(1))) {
+                    store.finish(d.id(), EnumSet.of(status), DeploymentStatus.FAILED,
+                            "Miaobu was stopped during the build; deploy again.", d.stats(), now);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not end running builds cleanly", e);
         }
     }
 
