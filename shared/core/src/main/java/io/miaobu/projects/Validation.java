@@ -72,8 +72,10 @@ public final class Validation {
     }
 
     public static String branch(String field, String branch) {
-        if (branch == null || !BRANCH.matcher(branch).matches() || branch.contains("..")
-                || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock") || branch.startsWith("-")) {
+        // git check-ref-format's rules for the characters allowed here.
+        if (branch == null || !BRANCH.matcher(branch).matches() || branch.contains("..") || branch.contains("//")
+                || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".") || branch.endsWith(".lock")
+                || branch.startsWith("-") || branch.startsWith(".") || branch.contains("/.")) {
             throw HttpError.badRequest("invalid_branch", field + " \"" + branch + "\" is not a valid Git branch name.");
         }
         return branch;
@@ -95,6 +97,10 @@ public final class Validation {
             return null;
         }
         String cleaned = dir.trim().replace('\\', '/');
+        if (cleaned.startsWith("/")) {
+            throw HttpError.badRequest("invalid_" + snake(field),
+                    field + " must be a path inside the repository, like `dist` or `apps/web`; got \"" + dir + "\".");
+        }
         while (cleaned.startsWith("./")) {
             cleaned = cleaned.substring(2);
         }

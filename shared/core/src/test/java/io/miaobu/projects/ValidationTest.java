@@ -90,7 +90,7 @@ class ValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc", "/srv/www/", "//srv/www", "\\windows"})
+    @ValueSource(strings = {"/etc", "/srv/www/", "//srv/www", "\\windows", "/"})
     void an_absolute_directory_is_refused(String dir) {
         HttpError e = refused(() -> Validation.relativeDirectory("rootDirectory", dir));
         assertThat(e.code()).isEqualTo("invalid_root_directory");
@@ -107,7 +107,7 @@ class ValidationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "has space", "a..b", "/leading", "trailing/", "-dash", "topic.lock", "semi;colon",
-            "tilde~1", "caret^", "colon:x", "star*"})
+            "tilde~1", "caret^", "colon:x", "star*", ".hidden", "a/.b", "a//b", "ends."})
     void invalid_branch_names_are_refused_naming_the_field(String branch) {
         HttpError e = refused(() -> Validation.branch("productionBranch", branch));
         assertThat(e.code()).isEqualTo("invalid_branch");

@@ -26,11 +26,13 @@ public final class FileRouteTable implements RouteTable {
     @Override
     public void put(String host, RouteEntry entry) {
         Path target = file(host);
+        Path tmp = null;
         try {
-            Path tmp = Files.createTempFile(dir, ".route-", ".tmp");
+            tmp = Files.createTempFile(dir, ".route-", ".tmp");
             Files.write(tmp, Json.write(entry));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write route for " + host, e);
         }
     }
@@ -52,6 +54,16 @@ public final class FileRouteTable implements RouteTable {
             Files.deleteIfExists(file(host));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete route for " + host, e);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write already failed; that error is the one reported
+            }
         }
     }
 

@@ -1,0 +1,741 @@
+package io.miaobu.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.Platform;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.config.SecretKeys;
+import io.miaobu.deploy.JobQueue.ReceivedJob;
+import io.miaobu.edge.RouteConfig;
+import io.miaobu.edge.RouteEntry;
+import io.miaobu.http.Json;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import io.miaobu.http.SimpleRequest;
+import io.miaobu.local.DiskArtifactStore;
+import io.miaobu.local.FileRouteTable;
+import io.miaobu.local.RecordingCachePurger;
+import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of DESIGN §10 through the real router, with real PostgreSQL and the local adapters,
+ * wired by hand the way FunctionRuntime wires them. Each test gets a fresh database and data directory.
+ */
+class ApiBehaviourTest {
+    private static final String GIT_URL = "https://github.com/octo/site.git";
+
+    @TempDir
+    Path tmp;
+
+    PostgresDatabase db;
+    DiskArtifactStore artifacts;
+    FileRouteTable routes;
+    RecordingCachePurger purger;
+    Router router;
+
+    @BeforeEach
+    void start() throws IOException {
+        db = PostgresDatabase.connect(TestPostgres.freshDatabase());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        artifacts = new DiskArtifactStore(tmp.resolve("artifacts"));
+        routes = new FileRouteTable(tmp.resolve("routes"));
+        purger = new RecordingCachePurger();
+        Platform platform = new Platform(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
+                SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db, db.jobQueue(),
+                artifacts, routes, purger, Clock.systemUTC());
+        router = platform.router();
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Reply(int status, Map<String, String> headers, JsonNode json) {
+        String errorCode() {
+            return json.path("error").path("code").asText(null);
+        }
+
+        String errorMessage() {
+            return json.path("error").path("message").asText(null);
+        }
+    }
+
+    private Reply call(String method, String target, String token, String body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (token != null) {
+            headers.put("Authorization", List.of("Bearer " + token));
+        }
+        if (body != null) {
+            headers.put("Content-Type", List.of("application/json"));
+        }
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        Response r = router.handle(new SimpleRequest(method, target, headers, bytes));
+        JsonNode json = null;
+        if (r.body() != null && r.body().length > 0) {
+            try {
+                json = Json.MAPPER.readTree(r.body());
+            } catch (IOException e) {
+                throw new AssertionError("response is not JSON: " + new String(r.body(), StandardCharsets.UTF_8), e);
+            }
+        }
+        return new Reply(r.status(), r.headers(), json);
+    }
+
+    private static String json(Object value) {
+        return Json.writeString(value);
+    }
+
+    private Reply register(String email, String password) {
+        return call("POST", "/api/v1/auth/register", null, json(Map.of("email", email, "password", password)));
+    }
+
+    private String signUp(String email) {
+        Reply r = register(email, "correct horse battery");
+        assertThat(r.status()).as("register %s: %s", email, r.json()).isEqualTo(201);
+        return r.json().get("token").asText();
+    }
+
+    private JsonNode createProject(String token, Map<String, Object> body) {
+        Reply r = call("POST", "/api/v1/projects", token, json(body));
+        assertThat(r.status()).as("create project: %s", r.json()).isEqualTo(201);
+        return r.json();
+    }
+
+    private JsonNode createProject(String token, String name) {
+        return createProject(token, Map.of("name", name, "gitUrl", GIT_URL));
+    }
+
+    private JsonNode createDeployment(String token, String projectId, String body) {
+        Reply r = call("POST", "/api/v1/projects/" + projectId + "/deployments", token, body);
+        assertThat(r.status()).as("create deployment: %s", r.json()).isEqualTo(201);
+        return r.json();
+    }
+
+    private int projectCount(String token) {
+        Reply r = call("GET", "/api/v1/projects", token, null);
+        assertThat(r.status()).isEqualTo(200);
+        return r.json().size();
+    }
+
+    private List<String> queuedDeploymentIds() {
+        List<String> ids = new ArrayList<>();
+        for (Optional<ReceivedJob> job = db.jobQueue().receive(Duration.ofMinutes(5)); job.isPresent();
+             job = db.jobQueue().receive(Duration.ofMinutes(5))) {
+            ids.add(job.get().job().deploymentId());
+        }
+        return ids;
+    }
+
+    private Path artifactFile(String key) throws IOException {
+        Path source = Files.createTempFile(tmp, "upload", ".html");
+        Files.writeString(source, "<h1>" + key + "</h1>");
+        artifacts.put(key, source, "text/html");
+        return tmp.resolve("artifacts").resolve(key);
+    }
+
+    private static RouteEntry routeTo(String projectId, String deploymentId) {
+        return new RouteEntry(deploymentId, "sites/" + projectId + "/" + deploymentId + "/", RouteConfig.DEFAULTS,
+                Instant.now());
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    @Nested
+    class Accounts {
+        @Test
+        void registering_returns_201_with_a_token_that_identifies_the_new_user() {
+            Reply r = register("Ada@Example.com", "correct horse battery");
+
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.json().get("token").asText()).isNotBlank();
+            assertThat(r.json().get("user").get("email").asText()).isEqualTo("ada@example.com");
+            assertThat(r.json().get("user").has("passwordHash")).isFalse();
+
+            Reply me = call("GET", "/api/v1/me", r.json().get("token").asText(), null);
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().get("email").asText()).isEqualTo("ada@example.com");
+            assertThat(me.json().get("id").asText()).isEqualTo(r.json().get("user").get("id").asText());
+        }
+
+        @Test
+        void an_email_already_registered_in_other_letter_case_is_409_email_taken() {
+            signUp("ada@example.com");
+
+            Reply r = register("  ADA@Example.COM ", "another password");
+
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.errorCode()).isEqualTo("email_taken");
+            assertThat(r.errorMessage()).contains("ada@example.com");
+        }
+
+        @Test
+        void an_invalid_email_is_400_invalid_email() {
+            for (String email : List.of("not-an-email", "a@b", "two@@example.com", "sp ace@example.com", "")) {
+                Reply r = register(email, "correct horse battery");
+                assertThat(r.status()).as(email).isEqualTo(400);
+                assertThat(r.errorCode()).as(email).isEqualTo("invalid_email");
+            }
+        }
+
+        @Test
+        void a_password_shorter_than_8_characters_is_refused() {
+            Reply r = register("ada@example.com", "1234567");
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("weak_password");
+            assertThat(r.errorMessage()).contains("8 characters");
+            assertThat(call("POST", "/api/v1/auth/login", null,
+                    json(Map.of("email", "ada@example.com", "password", "1234567"))).status())
+                    .as("no account was created").isEqualTo(401);
+        }
+
+        @Test
+        void a_password_of_exactly_8_characters_is_accepted() {
+            assertThat(register("ada@example.com", "12345678").status()).isEqualTo(201);
+        }
+
+        @Test
+        void signing_in_with_the_right_password_returns_a_working_token() {
+            signUp("ada@example.com");
+
+            Reply r = call("POST", "/api/v1/auth/login", null,
+                    json(Map.of("email", "ADA@example.com", "password", "correct horse battery")));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(call("GET", "/api/v1/me", r.json().get("token").asText(), null).status()).isEqualTo(200);
+        }
+
+        @Test
+        void a_wrong_password_is_401_with_the_same_message_as_an_unknown_email() {
+            signUp("ada@example.com");
+
+            Reply wrongPassword = call("POST", "/api/v1/auth/login", null,
+                    json(Map.of("email", "ada@example.com", "password", "wrong password")));
+            Reply unknownEmail = call("POST", "/api/v1/auth/login", null,
+                    json(Map.of("email", "nobody@example.com", "password", "correct horse battery")));
+
+            assertThat(wrongPassword.status()).isEqualTo(401);
+            assertThat(unknownEmail.status()).isEqualTo(401);
+            assertThat(wrongPassword.json()).isEqualTo(unknownEmail.json());
+            assertThat(wrongPassword.json().has("token")).isFalse();
+        }
+
+        @Test
+        void me_without_a_token_is_401() {
+            Reply r = call("GET", "/api/v1/me", null, null);
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.errorCode()).isEqualTo("unauthorized");
+            assertThat(r.errorMessage()).contains("Bearer");
+        }
+
+        @Test
+        void me_with_a_garbage_or_non_bearer_token_is_401() {
+            assertThat(call("GET", "/api/v1/me", "garbage.token.here", null).status()).isEqualTo(401);
+
+            Map<String, List<String>> basic = Map.of("Authorization", List.of("Basic YWRhOnB3"));
+            Response r = router.handle(new SimpleRequest("GET", "/api/v1/me", basic, new byte[0]));
+            assertThat(r.status()).isEqualTo(401);
+        }
+
+        @Test
+        void a_token_from_another_installation_is_401() throws IOException {
+            String token = signUp("ada@example.com");
+            // Same database, another master key: a token signed elsewhere must not be accepted here.
+            byte[] otherKey = new byte[32];
+            new SecureRandom().nextBytes(otherKey);
+            Router other = new Platform(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
+                    SecretKeys.fromBase64(Base64.getEncoder().encodeToString(otherKey)), db, db.jobQueue(),
+                    artifacts, routes, purger, Clock.systemUTC()).router();
+            Response r = other.handle(new SimpleRequest("GET", "/api/v1/me",
+                    Map.of("Authorization", List.of("Bearer " + token)), new byte[0]));
+            assertThat(r.status()).isEqualTo(401);
+        }
+    }
+
+    // ---------------------------------------------------------------- projects
+
+    @Nested
+    class Projects {
+        String ada;
+
+        @BeforeEach
+        void signIn() {
+            ada = signUp("ada@example.com");
+        }
+
+        @Test
+        void creating_a_project_returns_201_with_a_slug_from_its_name_and_its_url() {
+            JsonNode p = createProject(ada, "My Blog");
+
+            assertThat(p.get("id").asText()).isNotBlank();
+            assertThat(p.get("name").asText()).isEqualTo("My Blog");
+            assertThat(p.get("slug").asText()).isEqualTo("my-blog");
+            assertThat(p.get("url").asText()).startsWith("http://my-blog.localhost");
+            assertThat(p.get("gitUrl").asText()).isEqualTo(GIT_URL);
+            assertThat(p.get("productionBranch").asText()).isEqualTo("main");
+            assertThat(p.get("autoPublish").asBoolean()).isTrue();
+            assertThat(p.get("liveDeploymentId").isNull()).isTrue();
+            assertThat(p.get("buildCommand").isNull()).isTrue();
+
+            Reply fetched = call("GET", "/api/v1/projects/" + p.get("id").asText(), ada, null);
+            assertThat(fetched.status()).isEqualTo(200);
+            assertThat(fetched.json().get("slug").asText()).isEqualTo("my-blog");
+        }
+
+        @Test
+        void projects_require_a_signed_in_user() {
+            assertThat(call("GET", "/api/v1/projects", null, null).status()).isEqualTo(401);
+            assertThat(call("POST", "/api/v1/projects", null, json(Map.of("name", "x", "gitUrl", GIT_URL))).status())
+                    .isEqualTo(401);
+        }
+
+        @Test
+        void a_missing_name_is_400_naming_the_field_and_creates_nothing() {
+            Reply r = call("POST", "/api/v1/projects", ada, json(Map.of("gitUrl", GIT_URL)));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_name");
+            assertThat(r.errorMessage()).containsIgnoringCase("name");
+            assertThat(projectCount(ada)).isZero();
+        }
+
+        @Test
+        void a_missing_git_url_is_400_naming_the_field_and_creates_nothing() {
+            Reply r = call("POST", "/api/v1/projects", ada, json(Map.of("name", "Site")));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_git_url");
+            assertThat(r.errorMessage()).contains("gitUrl");
+            assertThat(projectCount(ada)).isZero();
+        }
+
+        @Test
+        void auto_publish_given_as_a_string_is_400_invalid_field() {
+            Reply r = call("POST", "/api/v1/projects", ada,
+                    "{\"name\":\"Site\",\"gitUrl\":\"" + GIT_URL + "\",\"autoPublish\":\"yes\"}");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_field");
+            assertThat(r.errorMessage()).contains("autoPublish");
+            assertThat(projectCount(ada)).isZero();
+        }
+
+        @Test
+        void an_unknown_field_is_400_unknown_field_naming_it() {
+            Reply r = call("POST", "/api/v1/projects", ada,
+                    "{\"name\":\"Site\",\"gitUrl\":\"" + GIT_URL + "\",\"buildComand\":\"npm run build\"}");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("unknown_field");
+            assertThat(r.errorMessage()).contains("buildComand").contains("buildCommand");
+            assertThat(projectCount(ada)).isZero();
+        }
+
+        @Test
+        void malformed_json_is_400_invalid_json() {
+            Reply r = call("POST", "/api/v1/projects", ada, "{\"name\": \"Site\", ");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_json");
+            assertThat(projectCount(ada)).isZero();
+        }
+
+        @Test
+        void an_invalid_setting_after_valid_ones_creates_nothing() {
+            for (Map<String, Object> body : List.of(
+                    Map.<String, Object>of("name", "Site", "gitUrl", GIT_URL, "outputDirectory", "../etc"),
+                    Map.<String, Object>of("name", "Site", "gitUrl", GIT_URL, "rootDirectory", "/abs"),
+                    Map.<String, Object>of("name", "Site", "gitUrl", GIT_URL, "productionBranch", "bad branch"),
+                    Map.<String, Object>of("name", "Site", "gitUrl", "ftp://example.com/r.git"))) {
+                Reply r = call("POST", "/api/v1/projects", ada, json(body));
+                assertThat(r.status()).as("%s", body).isEqualTo(400);
+            }
+            assertThat(projectCount(ada)).isZero();
+            // and the slug was not reserved by any of those attempts
+            assertThat(createProject(ada, "Site").get("slug").asText()).isEqualTo("site");
+        }
+
+        @Test
+        void a_second_project_with_the_same_name_gets_a_numbered_slug() {
+            createProject(ada, "My Blog");
+            JsonNode second = createProject(ada, "My Blog");
+            JsonNode third = createProject(ada, "my blog!");
+
+            assertThat(second.get("slug").asText()).isEqualTo("my-blog-2");
+            assertThat(second.get("url").asText()).startsWith("http://my-blog-2.localhost");
+            assertThat(third.get("slug").asText()).isEqualTo("my-blog-3");
+            assertThat(projectCount(ada)).isEqualTo(3);
+        }
+
+        @Test
+        void slugs_are_unique_across_users_because_hostnames_are() {
+            createProject(ada, "Portfolio");
+            String bob = signUp("bob@example.com");
+            assertThat(createProject(bob, "Portfolio").get("slug").asText()).isEqualTo("portfolio-2");
+        }
+
+        @Test
+        void the_project_list_shows_only_your_own_projects() {
+            createProject(ada, "Ada One");
+            String bob = signUp("bob@example.com");
+            createProject(bob, "Bob One");
+
+            Reply list = call("GET", "/api/v1/projects", ada, null);
+            assertThat(list.json()).extracting(n -> n.get("name").asText()).containsExactly("Ada One");
+        }
+
+        @Test
+        void another_users_project_is_404_for_every_verb_and_for_its_deployments() {
+            JsonNode p = createProject(ada, "Private");
+            String id = p.get("id").asText();
+            createDeployment(ada, id, null);
+            queuedDeploymentIds();
+            String bob = signUp("bob@example.com");
+
+            Reply get = call("GET", "/api/v1/projects/" + id, bob, null);
+            Reply patch = call("PATCH", "/api/v1/projects/" + id, bob, json(Map.of("name", "Hijacked")));
+            Reply delete = call("DELETE", "/api/v1/projects/" + id, bob, null);
+            Reply listDeployments = call("GET", "/api/v1/projects/" + id + "/deployments", bob, null);
+            Reply deploy = call("POST", "/api/v1/projects/" + id + "/deployments", bob, null);
+
+            for (Reply r : List.of(get, patch, delete, listDeployments, deploy)) {
+                assertThat(r.status()).isEqualTo(404);
+                assertThat(r.errorCode()).isEqualTo("not_found");
+            }
+            // a missing project answers exactly like someone else's
+            assertThat(call("GET", "/api/v1/projects/p_does_not_exist", bob, null).errorCode()).isEqualTo("not_found");
+            // nothing changed for the owner, and bob's deploy queued nothing
+            Reply mine = call("GET", "/api/v1/projects/" + id, ada, null);
+            assertThat(mine.json().get("name").asText()).isEqualTo("Private");
+            assertThat(call("GET", "/api/v1/projects/" + id + "/deployments", ada, null).json()).hasSize(1);
+            assertThat(queuedDeploymentIds()).isEmpty();
+        }
+
+        @Test
+        void patch_changes_only_the_fields_sent() {
+            JsonNode p = createProject(ada, Map.of("name", "Site", "gitUrl", GIT_URL,
+                    "buildCommand", "npm run build", "outputDirectory", "dist"));
+            String id = p.get("id").asText();
+
+            Reply r = call("PATCH", "/api/v1/projects/" + id, ada, json(Map.of("name", "Renamed", "autoPublish", false)));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("name").asText()).isEqualTo("Renamed");
+            assertThat(r.json().get("slug").asText()).as("the slug, and so the URL, stays").isEqualTo("site");
+            assertThat(r.json().get("autoPublish").asBoolean()).isFalse();
+            assertThat(r.json().get("buildCommand").asText()).isEqualTo("npm run build");
+            assertThat(r.json().get("outputDirectory").asText()).isEqualTo("dist");
+            JsonNode stored = call("GET", "/api/v1/projects/" + id, ada, null).json();
+            assertThat(stored.get("name").asText()).isEqualTo("Renamed");
+            assertThat(stored.get("autoPublish").asBoolean()).isFalse();
+        }
+
+        @Test
+        void patch_with_an_explicit_null_clears_the_build_command() {
+            JsonNode p = createProject(ada, Map.of("name", "Site", "gitUrl", GIT_URL,
+                    "buildCommand", "npm run build", "installCommand", "npm ci"));
+            String id = p.get("id").asText();
+
+            Reply r = call("PATCH", "/api/v1/projects/" + id, ada, "{\"buildCommand\": null}");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("buildCommand").isNull()).isTrue();
+            assertThat(r.json().get("installCommand").asText()).isEqualTo("npm ci");
+            JsonNode stored = call("GET", "/api/v1/projects/" + id, ada, null).json();
+            assertThat(stored.get("buildCommand").isNull()).isTrue();
+            assertThat(stored.get("installCommand").asText()).isEqualTo("npm ci");
+        }
+
+        @Test
+        void patch_with_a_number_for_the_name_is_400_and_changes_nothing() {
+            String id = createProject(ada, "Site").get("id").asText();
+
+            Reply r = call("PATCH", "/api/v1/projects/" + id, ada, "{\"name\": 5, \"buildCommand\": \"make\"}");
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_field");
+            assertThat(r.errorMessage()).contains("name");
+            JsonNode stored = call("GET", "/api/v1/projects/" + id, ada, null).json();
+            assertThat(stored.get("name").asText()).isEqualTo("Site");
+            assertThat(stored.get("buildCommand").isNull()).isTrue();
+        }
+
+        @Test
+        void patch_refuses_unknown_fields_and_invalid_settings() {
+            String id = createProject(ada, "Site").get("id").asText();
+
+            Reply unknown = call("PATCH", "/api/v1/projects/" + id, ada, "{\"slug\": \"takeover\"}");
+            Reply badDir = call("PATCH", "/api/v1/projects/" + id, ada, "{\"outputDirectory\": \"../../etc\"}");
+            Reply emptyName = call("PATCH", "/api/v1/projects/" + id, ada, "{\"name\": \"  \"}");
+
+            assertThat(unknown.status()).isEqualTo(400);
+            assertThat(unknown.errorCode()).isEqualTo("unknown_field");
+            assertThat(badDir.status()).isEqualTo(400);
+            assertThat(badDir.errorCode()).isEqualTo("invalid_output_directory");
+            assertThat(emptyName.status()).isEqualTo(400);
+            assertThat(call("GET", "/api/v1/projects/" + id, ada, null).json().get("slug").asText()).isEqualTo("site");
+        }
+
+        @Test
+        void deleting_a_project_removes_its_rows_files_and_routes_but_nothing_of_other_projects() throws IOException {
+            JsonNode p = createProject(ada, "Doomed");
+            String id = p.get("id").asText();
+            String deploymentId = createDeployment(ada, id, null).get("id").asText();
+            String keep = createProject(ada, "Keeper").get("id").asText();
+
+            Path doomedFile = artifactFile("sites/" + id + "/" + deploymentId + "/index.html");
+            Path doomedAsset = artifactFile("sites/" + id + "/" + deploymentId + "/assets/app.js");
+            Path keptFile = artifactFile("sites/" + keep + "/d_other/index.html");
+            routes.put("doomed.localhost", routeTo(id, deploymentId));
+            routes.put(deploymentId + "--doomed.localhost", routeTo(id, deploymentId));
+            routes.put("keeper.localhost", routeTo(keep, "d_other"));
+            assertThat(doomedFile).exists();
+
+            Reply r = call("DELETE", "/api/v1/projects/" + id, ada, null);
+
+            assertThat(r.status()).isEqualTo(204);
+            assertThat(call("GET", "/api/v1/projects/" + id, ada, null).status()).isEqualTo(404);
+            assertThat(call("GET", "/api/v1/deployments/" + deploymentId, ada, null).status()).isEqualTo(404);
+            assertThat(call("GET", "/api/v1/projects", ada, null).json())
+                    .extracting(n -> n.get("id").asText()).containsExactly(keep);
+            assertThat(doomedFile).doesNotExist();
+            assertThat(doomedAsset).doesNotExist();
+            assertThat(tmp.resolve("artifacts/sites/" + id)).doesNotExist();
+            assertThat(routes.get("doomed.localhost")).isEmpty();
+            assertThat(routes.get(deploymentId + "--doomed.localhost")).isEmpty();
+            assertThat(keptFile).exists();
+            assertThat(routes.get("keeper.localhost")).isPresent();
+            assertThat(purger.purgedHosts()).contains("doomed.localhost");
+            assertThat(queuedDeploymentIds()).as("its queued build went with it").isEmpty();
+        }
+
+        @Test
+        void a_deleted_projects_slug_can_be_used_again() {
+            String id = createProject(ada, "Reuse").get("id").asText();
+            assertThat(call("DELETE", "/api/v1/projects/" + id, ada, null).status()).isEqualTo(204);
+            assertThat(createProject(ada, "Reuse").get("slug").asText()).isEqualTo("reuse");
+        }
+    }
+
+    // ---------------------------------------------------------------- deployments
+
+    @Nested
+    class Deployments {
+        String ada;
+        String projectId;
+
+        @BeforeEach
+        void project() {
+            ada = signUp("ada@example.com");
+            projectId = createProject(ada, Map.of("name", "Site", "gitUrl", GIT_URL, "productionBranch", "main"))
+                    .get("id").asText();
+        }
+
+        private String deploymentsPath() {
+            return "/api/v1/projects/" + projectId + "/deployments";
+        }
+
+        @Test
+        void deploying_the_production_branch_queues_a_production_build() {
+            JsonNode d = createDeployment(ada, projectId, null);
+
+            assertThat(d.get("status").asText()).isEqualTo("QUEUED");
+            assertThat(d.get("target").asText()).isEqualTo("production");
+            assertThat(d.get("branch").asText()).isEqualTo("main");
+            assertThat(d.get("projectId").asText()).isEqualTo(projectId);
+            assertThat(d.get("live").asBoolean()).isFalse();
+            assertThat(d.get("url").asText()).startsWith("http://" + d.get("id").asText() + "--site.localhost");
+            assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
+        }
+
+        @Test
+        void deploying_another_branch_queues_a_preview_build() {
+            JsonNode d = createDeployment(ada, projectId, "{\"branch\": \"feature/login\"}");
+
+            assertThat(d.get("status").asText()).isEqualTo("QUEUED");
+            assertThat(d.get("target").asText()).isEqualTo("preview");
+            assertThat(d.get("branch").asText()).isEqualTo("feature/login");
+            assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
+        }
+
+        @Test
+        void a_requested_commit_is_recorded_lowercased() {
+            JsonNode d = createDeployment(ada, projectId, "{\"branch\": \"main\", \"commit\": \"ABCDEF1234\"}");
+            assertThat(d.get("commit").asText()).isEqualTo("abcdef1234");
+        }
+
+        @Test
+        void an_invalid_branch_is_400_and_queues_nothing() {
+            Reply r = call("POST", deploymentsPath(), ada, "{\"branch\": \"../../etc\"}");
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_branch");
+            assertThat(queuedDeploymentIds()).isEmpty();
+            assertThat(call("GET", deploymentsPath(), ada, null).json()).isEmpty();
+        }
+
+        @Test
+        void an_invalid_commit_is_400_and_queues_nothing() {
+            Reply r = call("POST", deploymentsPath(), ada, "{\"commit\": \"HEAD~1\"}");
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_commit");
+            assertThat(queuedDeploymentIds()).isEmpty();
+            assertThat(call("GET", deploymentsPath(), ada, null).json()).isEmpty();
+        }
+
+        @Test
+        void an_unknown_field_in_a_deployment_request_is_400() {
+            Reply r = call("POST", deploymentsPath(), ada, "{\"ref\": \"main\"}");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("unknown_field");
+            assertThat(queuedDeploymentIds()).isEmpty();
+        }
+
+        @Test
+        void deployments_are_listed_newest_first() throws InterruptedException {
+            String first = createDeployment(ada, projectId, null).get("id").asText();
+            Thread.sleep(5);
+            String second = createDeployment(ada, projectId, "{\"branch\": \"dev\"}").get("id").asText();
+
+            Reply list = call("GET", deploymentsPath(), ada, null);
+
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.json()).extracting(n -> n.get("id").asText()).containsExactly(second, first);
+        }
+
+        @Test
+        void a_deployment_can_be_read_by_its_owner_only() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+            String bob = signUp("bob@example.com");
+
+            Reply mine = call("GET", "/api/v1/deployments/" + id, ada, null);
+            assertThat(mine.status()).isEqualTo(200);
+            assertThat(mine.json().get("status").asText()).isEqualTo("QUEUED");
+
+            for (Reply r : List.of(
+                    call("GET", "/api/v1/deployments/" + id, bob, null),
+                    call("GET", "/api/v1/deployments/" + id + "/logs", bob, null),
+                    call("POST", "/api/v1/deployments/" + id + "/cancel", bob, null),
+                    call("POST", "/api/v1/deployments/" + id + "/promote", bob, null))) {
+                assertThat(r.status()).isEqualTo(404);
+            }
+            assertThat(call("GET", "/api/v1/deployments/" + id, ada, null).json().get("status").asText())
+                    .as("bob's cancel did nothing").isEqualTo("QUEUED");
+        }
+
+        @Test
+        void promoting_a_queued_deployment_is_409_not_ready() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+
+            Reply r = call("POST", "/api/v1/deployments/" + id + "/promote", ada, null);
+
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.errorCode()).isEqualTo("not_ready");
+            assertThat(r.errorMessage()).contains("QUEUED");
+            assertThat(call("GET", "/api/v1/projects/" + projectId, ada, null).json().get("liveDeploymentId").isNull())
+                    .isTrue();
+            assertThat(routes.get("site.localhost")).isEmpty();
+        }
+
+        @Test
+        void canceling_a_queued_deployment_succeeds_once_and_then_is_409() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+
+            Reply first = call("POST", "/api/v1/deployments/" + id + "/cancel", ada, null);
+            Reply again = call("POST", "/api/v1/deployments/" + id + "/cancel", ada, null);
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.json().get("status").asText()).isEqualTo("CANCELED");
+            assertThat(first.json().get("finishedAt").isNull()).isFalse();
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.errorCode()).isEqualTo("already_finished");
+            assertThat(again.errorMessage()).contains("CANCELED");
+            assertThat(call("GET", "/api/v1/deployments/" + id, ada, null).json().get("status").asText())
+                    .isEqualTo("CANCELED");
+        }
+
+        @Test
+        void the_log_of_a_queued_deployment_is_empty_and_not_done() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+
+            Reply r = call("GET", "/api/v1/deployments/" + id + "/logs", ada, null);
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("lines").isArray()).isTrue();
+            assertThat(r.json().get("lines")).isEmpty();
+            assertThat(r.json().get("done").asBoolean()).isFalse();
+            assertThat(r.json().get("done").isBoolean()).isTrue();
+        }
+
+        @Test
+        void the_log_of_a_canceled_deployment_is_done() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+            call("POST", "/api/v1/deployments/" + id + "/cancel", ada, null);
+
+            Reply r = call("GET", "/api/v1/deployments/" + id + "/logs?after=0", ada, null);
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("done").asBoolean()).isTrue();
+        }
+
+        @Test
+        void a_negative_or_non_numeric_log_cursor_is_400() {
+            String id = createDeployment(ada, projectId, null).get("id").asText();
+
+            Reply negative = call("GET", "/api/v1/deployments/" + id + "/logs?after=-1", ada, null);
+            Reply text = call("GET", "/api/v1/deployments/" + id + "/logs?after=abc", ada, null);
+
+            assertThat(negative.status()).isEqualTo(400);
+            assertThat(negative.errorCode()).isEqualTo("invalid_cursor");
+            assertThat(negative.errorMessage()).contains("-1");
+            assertThat(text.status()).isEqualTo(400);
+        }
+
+        @Test
+        void an_unknown_deployment_is_404() {
+            assertThat(call("GET", "/api/v1/deployments/d_nope", ada, null).status()).isEqualTo(404);
+            assertThat(call("POST", "/api/v1/deployments/d_nope/cancel", ada, null).status()).isEqualTo(404);
+        }
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    @Test
+    void an_unknown_api_path_is_a_json_404_and_a_wrong_method_is_405() {
+        Reply missing = call("GET", "/api/v1/nope", null, null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.errorCode()).isEqualTo("not_found");
+
+        Reply wrongMethod = call("PUT", "/api/v1/projects", null, null);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.headers().get("allow")).contains("GET").contains("POST");
+    }
+
+    @Test
+    void the_health_check_answers_without_a_token() {
+        Reply r = call("GET", "/api/v1/health", null, null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("ok");
+    }
+}
