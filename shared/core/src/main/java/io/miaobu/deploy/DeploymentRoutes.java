@@ -23,15 +23,12 @@ public final class DeploymentRoutes {
             var user = auth.require(req);
             var body = req.body().length == 0 ? new DeploymentService.NewDeployment(null, null)
                     : Json.read(req.body(), DeploymentService.NewDeployment.class);
-            Deployment created = deployments.create(user, req.pathParam("id"), body);
-            var owned = deployments.owned(user, created.id());
-            return Response.json(201, view(owned.project(), created, hosts));
+            var created = deployments.create(user, req.pathParam("id"), body);
+            return Response.json(201, view(created.project(), created.deployment(), hosts));
         });
         router.get("/api/v1/projects/{id}/deployments", req -> {
-            var user = auth.require(req);
-            var list = deployments.list(user, req.pathParam("id"));
-            Project project = list.isEmpty() ? null : deployments.owned(user, list.get(0).id()).project();
-            return Response.ok(list.stream().map(d -> view(project, d, hosts)).toList());
+            var listing = deployments.list(auth.require(req), req.pathParam("id"));
+            return Response.ok(listing.deployments().stream().map(d -> view(listing.project(), d, hosts)).toList());
         });
         router.get("/api/v1/deployments/{id}", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
@@ -85,13 +82,13 @@ public final class DeploymentRoutes {
         view.put("branch", d.branch());
         view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
         view.put("commitMessage", d.commitMessage());
-        view.put("url", project == null ? null : hosts.url(hosts.deployment(d.id(), project.slug())));
+        view.put("url", hosts.url(hosts.deployment(d.id(), project.slug())));
         view.put("createdAt", d.createdAt());
         view.put("startedAt", d.startedAt());
         view.put("readyAt", d.status() == DeploymentStatus.READY ? d.finishedAt() : null);
         view.put("finishedAt", d.finishedAt());
         view.put("error", d.error());
-        view.put("live", project != null && d.id().equals(project.liveDeploymentId()));
+        view.put("live", d.id().equals(project.liveDeploymentId()));
         view.put("stats", d.stats());
         return view;
     }

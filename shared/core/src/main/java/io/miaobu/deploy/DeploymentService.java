@@ -36,9 +36,10 @@ public final class DeploymentService {
     public record NewDeployment(String branch, String commit) {}
 
     /** Records a QUEUED deployment and enqueues its build; the row exists before the job, so no builder ever sees a job without one. */
-    public Deployment create(User user, String projectId, NewDeployment request) {
+    public Owned create(User user, String projectId, NewDeployment request) {
         Project project = projectService.owned(user, projectId);
-        return enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(), request.commit());
+        return new Owned(project,
+                enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(), request.commit()));
     }
 
     public Deployment enqueue(Project project, String branch, String commit) {
@@ -52,10 +53,13 @@ public final class DeploymentService {
         return deployment;
     }
 
-    public List<Deployment> list(User user, String projectId) {
+    /** The project's newest deployments, with the project (whose live deployment marks one of them). */
+    public Listing list(User user, String projectId) {
         Project project = projectService.owned(user, projectId);
-        return deployments.listByProject(project.id(), 100);
+        return new Listing(project, deployments.listByProject(project.id(), 100));
     }
+
+    public record Listing(Project project, List<Deployment> deployments) {}
 
     /** A deployment of one of the caller's projects, with that project. */
     public Owned owned(User user, String deploymentId) {
