@@ -19,12 +19,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One Miaobu function started the way Function Compute's custom runtime starts it: {@code java -jar
@@ -54,6 +56,7 @@ public final class FunctionProcess implements AutoCloseable {
     private final int port;
     private final long startedNanos;
     private final Output output;
+    private final List<Path> scratch;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -62,12 +65,13 @@ public final class FunctionProcess implements AutoCloseable {
     private volatile Duration firstResponseAfter;
     private volatile String firstResponseRequest;
 
-    private FunctionProcess(String name, Process process, int port, long startedNanos, Output output) {
+    private FunctionProcess(String name, Process process, int port, long startedNanos, Output output, List<Path> scratch) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.startedNanos = startedNanos;
         this.output = output;
+        this.scratch = scratch;
     }
 
     /** A launcher for {@code miaobu-<name>.jar}, found under the module's {@code target} (or a sibling function's). */
@@ -217,7 +221,7 @@ public final class FunctionProcess implements AutoCloseable {
         return headers;
     }
 
-    /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
+    /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes the directories it was given here. */
     @Override
     public void close() {
         process.destroy();
@@ -231,6 +235,7 @@ public final class FunctionProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         output.join();
+        deleteAll(scratch);
     }
 
     @Override
@@ -297,11 +302,13 @@ public final class FunctionProcess implements AutoCloseable {
         public FunctionProcess start() {
             int chosen = port != null ? port : freePort();
             Started started = launch(chosen);
-            FunctionProcess fp = new FunctionProcess(name, started.process, chosen, started.nanos, started.output);
+            FunctionProcess fp = new FunctionProcess(name, started.process, chosen, started.nanos, started.output,
+                    started.scratch);
             long deadline = started.nanos + START_TIMEOUT.toNanos();
             while (true) {
                 if (!started.process.isAlive()) {
                     started.output.join();
+                    deleteAll(started.scratch);
                     throw new AssertionError("function " + name + " exited with code " + started.process.exitValue()
                             + " before listening on port " + chosen + "; its output:\n" + started.output.all());
                 }
@@ -327,7 +334,6 @@ public final class FunctionProcess implements AutoCloseable {
                     boolean listening = accepts(chosen);
                     started.process.destroyForcibly();
                     started.process.waitFor(10, TimeUnit.SECONDS);
-                    started.output.join();
                     throw new AssertionError("function " + name + " did not exit within " + timeout.toSeconds() + " s"
                             + (listening ? " (it is listening on port " + chosen + ")" : "") + "; its output:\n"
                             + started.output.all());
@@ -336,8 +342,10 @@ public final class FunctionProcess implements AutoCloseable {
                 started.process.destroyForcibly();
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
+            } finally {
+                started.output.join();
+                deleteAll(started.scratch);
             }
-            started.output.join();
             return new Exit(started.process.exitValue(), started.output.all(), started.output.stdout(), started.output.stderr());
         }
 
@@ -351,26 +359,27 @@ public final class FunctionProcess implements AutoCloseable {
             builder.environment().clear();
             builder.environment().putAll(env);
             builder.environment().put("FC_SERVER_PORT", String.valueOf(chosenPort));
-            if (!env.containsKey("MIAOBU_DATA_DIR")) {
-                try {
-                    builder.environment().put("MIAOBU_DATA_DIR",
-                            Files.createTempDirectory("miaobu-" + name + "-data-").toString());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            List<Path> scratch = new ArrayList<>();
             try {
-                builder.directory(Files.createTempDirectory("miaobu-" + name + "-cwd-").toFile());
+                if (!env.containsKey("MIAOBU_DATA_DIR")) {
+                    Path data = Files.createTempDirectory("miaobu-" + name + "-data-");
+                    scratch.add(data);
+                    builder.environment().put("MIAOBU_DATA_DIR", data.toString());
+                }
+                Path cwd = Files.createTempDirectory("miaobu-" + name + "-cwd-");
+                scratch.add(cwd);
+                builder.directory(cwd.toFile());
                 long nanos = System.nanoTime();
                 Process process = builder.start();
                 process.getOutputStream().close();
-                return new Started(process, nanos, new Output(name, process));
+                return new Started(process, nanos, new Output(name, process), scratch);
             } catch (IOException e) {
+                deleteAll(scratch);
                 throw new UncheckedIOException("could not start " + command, e);
             }
         }
 
-        private record Started(Process process, long nanos, Output output) {}
+        private record Started(Process process, long nanos, Output output, List<Path> scratch) {}
     }
 
     private static int freePort() {
@@ -388,6 +397,19 @@ public final class FunctionProcess implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static void deleteAll(List<Path> dirs) {
+        for (Path dir : dirs) {
+            if (!Files.exists(dir)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) {
+                // best effort: a temporary directory left behind is harmless
+            }
         }
     }
 

@@ -12,7 +12,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged api function ({@code target/miaobu-api.jar}) started as FC's custom runtime starts it,
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiFunctionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
     private static final Map<String, String> JSON_BODY = Map.of("content-type", "application/json");
 
     private static String databaseUrl;
@@ -43,7 +47,7 @@ class ApiFunctionIT {
         databaseUrl = TestPostgres.freshDatabase();
         api = FunctionProcess.launcher("api")
                 .databaseUrl(databaseUrl)
-                .dataDir(Files.createTempDirectory("miaobu-api-it-"))
+                .dataDir(work)
                 .start();
         coldHealth = api.send("GET", "/api/v1/health", Map.of()); // the cold start's first request
     }

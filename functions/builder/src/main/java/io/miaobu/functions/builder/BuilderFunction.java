@@ -37,7 +37,19 @@ public final class BuilderFunction {
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         return new Router().post("/invoke", req -> {
             List<Map<String, Object>> results = new ArrayList<>();
-            for (FcEvents.QueueMessage message : FcEvents.queueMessages(req.body())) {
+            List<FcEvents.QueueMessage> messages;
+            try {
+                messages = FcEvents.queueMessages(req.body());
+            } catch (java.io.IOException e) {
+                // Not an EventBridge delivery at all: it will never parse, so retrying it would only loop.
+                LOG.error("dropping an unreadable event ({} bytes): {}", req.body().length, e.getMessage());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("messageId", null);
+                result.put("status", "DROPPED");
+                result.put("error", "the event is not JSON");
+                return Response.ok(Map.of("results", List.of(result)));
+            }
+            for (FcEvents.QueueMessage message : messages) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("messageId", message.messageId());
                 try {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged builder function ({@code target/miaobu-builder.jar}) started as FC's custom runtime starts
@@ -39,6 +40,9 @@ class BuilderFunctionIT {
     private static final Map<String, String> EVENT = Map.of("content-type", "application/octet-stream");
     private static final String ACCOUNT = "1649015465570000";
 
+    @TempDir
+    static Path work;
+
     private static Path dataDir;
     private static FunctionProcess api;
     private static FunctionProcess builder;
@@ -48,7 +52,6 @@ class BuilderFunctionIT {
 
     @BeforeAll
     static void start() throws IOException {
-        Path work = Files.createTempDirectory("miaobu-builder-it-");
         dataDir = Files.createDirectories(work.resolve("data"));
         repo = GitRepos.create(work.resolve("site"))
                 .write("package.json", "{\"name\":\"x\",\"scripts\":{\"build\":\"node build.js\"}}\n")
@@ -66,6 +69,7 @@ class BuilderFunctionIT {
         // The api first: it migrates the schema, so the two processes do not race to.
         api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
                 .env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").start();
+        assertThat(api.send("GET", "/api/v1/health", Map.of()).statusCode()).isEqualTo(200);
         builder = FunctionProcess.launcher("builder").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
                 .env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").start();
 
@@ -106,6 +110,45 @@ class BuilderFunctionIT {
 
     @Test
     @Order(2)
+    void anEnvelopeWithoutAMessageBodyIsDroppedNotRetried() throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(envelope("msg-no-body", "x"));
+        ((ObjectNode) event.path("data")).remove("messageBody");
+        HttpResponse<String> response = invoke(JSON.writeValueAsString(event));
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(single(response).path("status").asText()).isEqualTo("DROPPED");
+    }
+
+    @Test
+    @Order(3)
+    void aBodyThatIsNotAnEventIsDroppedNotRetried() throws IOException {
+        HttpResponse<String> response = invoke("definitely not json");
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(single(response).path("status").asText()).isEqualTo("DROPPED");
+    }
+
+    @Test
+    @Order(4)
+    void anUnreadableMessageInABatchDoesNotHoldBackTheOthers() throws IOException {
+        String deploymentId = createDeployment();
+        ObjectNode noBody = (ObjectNode) JSON.readTree(envelope("msg-batch-bad", "x"));
+        ((ObjectNode) noBody.path("data")).remove("messageBody");
+        ArrayNode batch = JSON.createArrayNode()
+                .add(noBody)
+                .add(JSON.readTree(envelope("msg-batch-garbage", "garbage")))
+                .add(JSON.readTree(envelope("msg-batch-good", "{\"deploymentId\":\"" + deploymentId + "\"}")));
+
+        HttpResponse<String> response = invoke(JSON.writeValueAsString(batch));
+        assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        JsonNode results = JSON.readTree(response.body()).path("results");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).path("status").asText()).isEqualTo("DROPPED");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("DROPPED");
+        assertThat(results.get(2).path("deploymentId").asText()).isEqualTo(deploymentId);
+        assertThat(results.get(2).path("status").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    @Order(10)
     void buildsTheDeploymentNamedInAnMnsEventAndAcknowledgesARedeliveryWithoutRebuilding() throws IOException {
         String deploymentId = createDeployment();
         String messageId = messageId();
@@ -149,7 +192,7 @@ class BuilderFunctionIT {
     }
 
     @Test
-    @Order(3)
+    @Order(11)
     void buildsEveryMessageOfABatch() throws IOException {
         String first = createDeployment();
         String second = createDeployment();
@@ -177,7 +220,7 @@ class BuilderFunctionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(12)
     void aBase64EncodedMessageBodyIsDecoded() throws IOException {
         // With IsBase64Decode off, EventBridge passes the MNS body through still base64-encoded.
         String deploymentId = createDeployment();

@@ -68,6 +68,9 @@ public final class FcEvents {
 
     /** The deployment id in a build job message: {@code {"deploymentId": "d..."}}. */
     public static String deploymentId(String messageBody) throws IOException {
+        if (messageBody == null || messageBody.isBlank()) {
+            throw new IOException("message has no body");
+        }
         JsonNode node = LENIENT.readTree(messageBody);
         JsonNode id = node == null ? null : node.get("deploymentId");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {

@@ -8,7 +8,7 @@ import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.TestPostgres;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged scheduler function ({@code target/miaobu-scheduler.jar}) started as FC's custom runtime
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SchedulerFunctionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
     private static final Map<String, String> EVENT = Map.of("content-type", "application/octet-stream");
 
     private static String databaseUrl;
@@ -43,7 +47,7 @@ class SchedulerFunctionIT {
         databaseUrl = TestPostgres.freshDatabase();
         scheduler = FunctionProcess.launcher("scheduler")
                 .databaseUrl(databaseUrl)
-                .dataDir(Files.createTempDirectory("miaobu-scheduler-it-"))
+                .dataDir(work)
                 .start();
     }
 

@@ -8,12 +8,13 @@ import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.TestPostgres;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged webhook function ({@code target/miaobu-webhook.jar}) started as FC's custom runtime starts it. It
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
 class WebhookFunctionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @TempDir
+    static Path work;
+
     private static FunctionProcess function;
     private static HttpResponse<String> coldHealth;
 
@@ -30,7 +34,7 @@ class WebhookFunctionIT {
     static void start() throws IOException {
         function = FunctionProcess.launcher("webhook")
                 .databaseUrl(TestPostgres.freshDatabase())
-                .dataDir(Files.createTempDirectory("miaobu-webhook-it-"))
+                .dataDir(work)
                 .start();
         coldHealth = function.send("GET", "/api/v1/health", Map.of()); // the cold start's first request
     }
