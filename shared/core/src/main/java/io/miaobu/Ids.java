@@ -24,6 +24,10 @@ public final class Ids {
         return random('d', 15);
     }
 
+    public static String deployHook() {
+        return random('h', 15);
+    }
+
     public static String token(int length) {
         return random('t', length);
     }

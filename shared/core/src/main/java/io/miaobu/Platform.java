@@ -9,6 +9,9 @@ import io.miaobu.build.CommandRunner;
 import io.miaobu.build.SourceFetcher;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
+import io.miaobu.crypto.AesGcmSecrets;
+import io.miaobu.deploy.DeployHookRoutes;
+import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentRoutes;
 import io.miaobu.deploy.DeploymentService;
 import io.miaobu.deploy.JobQueue;
@@ -17,6 +20,8 @@ import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
+import io.miaobu.github.GitHub;
+import io.miaobu.github.GitHubIntegration;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
@@ -42,17 +47,25 @@ public final class Platform {
     private final DeploymentService deployments;
     private final AuthService auth;
     private final Clock clock;
+    private final GitHubIntegration github;
 
     public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
                     RouteTable routes, CachePurger purger, Clock clock) {
+        this(config, keys, database, queue, artifacts, routes, purger, GitHub.NOT_CONFIGURED, clock);
+    }
+
+    public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
+                    RouteTable routes, CachePurger purger, GitHub gitHub, Clock clock) {
         this.config = config;
         this.database = database;
         this.artifacts = artifacts;
         this.clock = clock;
         this.hosts = new Hosts(config.baseDomain(), config.siteScheme(), config.sitePort());
         this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock);
+        this.github = new GitHubIntegration(config.github(), config.publicBaseUrl(), keys, gitHub, database,
+                new AesGcmSecrets(keys.derive("secrets-aes-256-gcm")), hosts, clock);
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
-                config.allowLocalRepositories(), clock);
+                config.allowLocalRepositories(), clock, github.projects());
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
                 new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
@@ -62,17 +75,20 @@ public final class Platform {
     public Router router() {
         Router router = new Router();
         router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
-        AuthRoutes.register(router, auth);
+        AuthRoutes.register(router, auth, github.accounts()::login);
         ProjectRoutes.register(router, auth, projects, hosts);
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        github.register(router, auth, deployments, publisher);
+        DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
+                deployments, config.publicBaseUrl(), clock), hosts);
         return router;
     }
 
     public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) {
         return new Builder(database, artifacts, publisher, fetcher, runner, config.buildDir(),
                 new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes()),
-                toolPath, clock);
+                toolPath, clock).withHooks(github.buildHooks());
     }
 
     public Reaper reaper() {

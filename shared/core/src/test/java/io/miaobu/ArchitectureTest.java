@@ -21,7 +21,7 @@ class ArchitectureTest {
 
     private static final String[] ADAPTER_PACKAGES = {
             "io.miaobu.postgres..", "io.miaobu.local..", "io.miaobu.build.git..", "io.miaobu.build.process..",
-            "io.miaobu.http.server..", "io.miaobu.functions.."};
+            "io.miaobu.http.server..", "io.miaobu.functions..", "io.miaobu.github.rest.."};
 
     static JavaClasses core;
 

@@ -4,6 +4,7 @@ import io.miaobu.Platform;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
+import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.server.JdkHttpServer;
 import io.miaobu.local.DiskArtifactStore;
@@ -49,7 +50,7 @@ public final class FunctionRuntime implements AutoCloseable {
         Platform platform = new Platform(config, keys, database, database.jobQueue(),
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
                 new FileRouteTable(config.dataDir().resolve("routes")),
-                new RecordingCachePurger(), Clock.systemUTC());
+                new RecordingCachePurger(), new RestGitHub(config.github()), Clock.systemUTC());
         return new FunctionRuntime(config, database, platform);
     }
 

@@ -5,6 +5,8 @@ import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** POST /api/v1/auth/register, POST /api/v1/auth/login, GET /api/v1/me. */
 public final class AuthRoutes {
@@ -13,26 +15,35 @@ public final class AuthRoutes {
     record Credentials(String email, String password) {}
 
     public static void register(Router router, AuthService auth) {
+        register(router, auth, userId -> Optional.empty());
+    }
+
+    /** @param githubLogin the GitHub login linked to a user id, shown as {@code githubLogin} */
+    public static void register(Router router, AuthService auth, Function<String, Optional<String>> githubLogin) {
         router.post("/api/v1/auth/register", req -> {
             Credentials c = Json.read(req.body(), Credentials.class);
-            return Response.json(201, session(auth.register(c.email(), c.password())));
+            return Response.json(201, session(auth.register(c.email(), c.password()), githubLogin));
         });
         router.post("/api/v1/auth/login", req -> {
             Credentials c = Json.read(req.body(), Credentials.class);
-            return Response.ok(session(auth.login(c.email(), c.password())));
+            return Response.ok(session(auth.login(c.email(), c.password()), githubLogin));
         });
-        router.get("/api/v1/me", req -> Response.ok(view(auth.require(req))));
+        router.get("/api/v1/me", req -> {
+            User user = auth.require(req);
+            return Response.ok(view(user, githubLogin.apply(user.id()).orElse(null)));
+        });
     }
 
-    private static Map<String, Object> session(AuthService.Session session) {
-        return Map.of("token", session.token(), "user", view(session.user()));
+    private static Map<String, Object> session(AuthService.Session session, Function<String, Optional<String>> githubLogin) {
+        return Map.of("token", session.token(),
+                "user", view(session.user(), githubLogin.apply(session.user().id()).orElse(null)));
     }
 
-    static Map<String, Object> view(User user) {
+    public static Map<String, Object> view(User user, String githubLogin) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", user.id());
         view.put("email", user.email());
-        view.put("githubLogin", null);
+        view.put("githubLogin", githubLogin);
         view.put("createdAt", user.createdAt());
         return view;
     }

@@ -51,10 +51,19 @@ public final class AuthService {
             hasher.verifyAgainstNothing(password);
             throw HttpError.unauthorized("Email or password is incorrect.");
         }
+        if (user.get().passwordHash() == null) {
+            hasher.verifyAgainstNothing(password);
+            throw HttpError.unauthorized("This account signs in with GitHub; use \"Sign in with GitHub\".");
+        }
         if (!hasher.verify(password, user.get().passwordHash())) {
             throw HttpError.unauthorized("Email or password is incorrect.");
         }
         return new Session(tokens.issue(user.get()), user.get());
+    }
+
+    /** A session for a user who proved who they are some other way (GitHub sign-in). */
+    public Session sessionFor(User user) {
+        return new Session(tokens.issue(user), user);
     }
 
     /** The signed-in user of a request, or 401. */

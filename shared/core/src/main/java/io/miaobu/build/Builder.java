@@ -54,6 +54,7 @@ public final class Builder {
     private final Limits limits;
     private final String toolPath;
     private final Clock clock;
+    private volatile BuildHooks hooks = BuildHooks.NONE;
 
     public Builder(Database database, ArtifactStore artifacts, Publisher publisher, SourceFetcher fetcher,
                    CommandRunner runner, Path workRoot, Limits limits, String toolPath, Clock clock) {
@@ -70,6 +71,12 @@ public final class Builder {
         this.clock = clock;
     }
 
+    /** Adds an integration's hooks (set once, before the first build). */
+    public Builder withHooks(BuildHooks buildHooks) {
+        this.hooks = buildHooks;
+        return this;
+    }
+
     /** Builds the deployment if it is still QUEUED; returns its final status (or its current one if someone else has it). */
     public DeploymentStatus build(String deploymentId) {
         Optional<Deployment> found = deployments.findById(deploymentId);
@@ -84,6 +91,7 @@ public final class Builder {
         try (BuildLogWriter log = new BuildLogWriter(deploymentId, database.logs(), clock)) {
             DeploymentStatus result = run(deployment, workspace, log);
             log.flush();
+            hooks.finished(deploymentId);
             return result;
         } finally {
             deleteRecursively(workspace);
@@ -99,8 +107,10 @@ public final class Builder {
             log.system("Building " + project.name() + " (" + deployment.target() + ", branch " + deployment.branch() + ")");
             Files.createDirectories(workspace);
             Path repo = workspace.resolve("repo");
-            var source = fetcher.fetch(project.gitUrl(), deployment.branch(), deployment.requestedCommit(), repo, log);
+            var source = fetcher.fetch(project.gitUrl(), hooks.credentials(project), deployment.branch(),
+                    deployment.requestedCommit(), repo, log);
             deployments.recordCommit(deployment.id(), source.commitSha(), source.commitMessage());
+            hooks.started(project, deployment.id());
 
             Path root = project.rootDirectory() == null ? repo : repo.resolve(project.rootDirectory()).normalize();
             if (!root.startsWith(repo) || !Files.isDirectory(root)) {
@@ -138,6 +148,8 @@ public final class Builder {
             log.system(String.format("Deployment ready in %.1fs: %d files, %s", (System.nanoTime() - started) / 1e9,
                     stats.files(), humanBytes(stats.bytes())));
             goLiveIfProduction(project.id(), deployments.findById(deployment.id()).orElse(ready), log);
+            // The branch host follows the branch's newest READY deployment (an older build finishing late does not win).
+            publisher.pointBranchHost(project, deployment.branch(), deployments.newestReady(project.id(), deployment.branch()));
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
             log.system("Build canceled.");

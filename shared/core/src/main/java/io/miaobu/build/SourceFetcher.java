@@ -10,8 +10,26 @@ public interface SourceFetcher {
      *
      * @throws BuildFailure with a message naming the URL, branch or commit that does not exist
      */
-    FetchedSource fetch(String gitUrl, String branch, String commit, Path into, BuildOutput output)
-            throws BuildFailure, BuildCanceled;
+    default FetchedSource fetch(String gitUrl, String branch, String commit, Path into, BuildOutput output)
+            throws BuildFailure, BuildCanceled {
+        return fetch(gitUrl, null, branch, commit, into, output);
+    }
+
+    /**
+     * Like {@link #fetch(String, String, String, Path, BuildOutput)}, authenticating with
+     * {@code credentials} when not null (a private GitHub repository: the owner's token). The
+     * credentials never reach the checkout's configuration or the output.
+     */
+    FetchedSource fetch(String gitUrl, Credentials credentials, String branch, String commit, Path into,
+                        BuildOutput output) throws BuildFailure, BuildCanceled;
 
     record FetchedSource(String commitSha, String commitMessage, String author) {}
+
+    /** HTTP Basic credentials for the Git server; {@link #toString} never shows the password. */
+    record Credentials(String username, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + username + ":***]";
+        }
+    }
 }

@@ -25,7 +25,9 @@ public record MiaobuConfig(
         boolean allowLocalRepositories,
         int maxOutputFiles,
         long maxOutputBytes,
-        String nodeCommand) {
+        String nodeCommand,
+        Optional<String> publicUrl,
+        GitHubSettings github) {
 
     public static MiaobuConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -47,19 +49,26 @@ public record MiaobuConfig(
                 r.bool("MIAOBU_ALLOW_LOCAL_REPOSITORIES", localBase),
                 r.integer("MIAOBU_MAX_OUTPUT_FILES", 20_000, 1, 1_000_000),
                 (long) r.integer("MIAOBU_MAX_OUTPUT_MB", 1024, 1, 1_000_000) * 1024 * 1024,
-                r.string("MIAOBU_NODE", "node"));
+                r.string("MIAOBU_NODE", "node"),
+                r.optional("MIAOBU_PUBLIC_URL").map(v -> GitHubSettings.baseUrl("MIAOBU_PUBLIC_URL", v)),
+                GitHubSettings.fromEnv(r::optional));
+    }
+
+    /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
+    public String publicBaseUrl() {
+        return publicUrl.orElse("http://localhost:" + port);
     }
 
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand);
+                maxOutputBytes, nodeCommand, publicUrl, github);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

@@ -53,6 +53,29 @@ public final class DeploymentService {
         return deployment;
     }
 
+    /**
+     * Enqueues the new head of a branch (a push, a deploy hook) and cancels that branch's builds
+     * still waiting in the queue: only the newest commit of a branch is worth building.
+     */
+    public Deployment enqueueNewest(Project project, String branch, String commit) {
+        Deployment deployment = enqueue(project, branch, commit);
+        String by = commit == null ? "a newer deployment" : "commit " + commit.substring(0, Math.min(7, commit.length()));
+        for (Deployment older : deployments.listQueued(project.id(), deployment.branch())) {
+            if (createdBefore(older, deployment)) {
+                deployments.finish(older.id(), EnumSet.of(DeploymentStatus.QUEUED), DeploymentStatus.CANCELED,
+                        "Superseded by " + by + " on " + deployment.branch() + " before it started.",
+                        older.stats(), clock.instant());
+            }
+        }
+        return deployment;
+    }
+
+    // Only strictly older ones: two pushes enqueued at once must not cancel each other.
+    private static boolean createdBefore(Deployment a, Deployment b) {
+        int byTime = a.createdAt().compareTo(b.createdAt());
+        return byTime < 0 || (byTime == 0 && a.id().compareTo(b.id()) < 0);
+    }
+
     /** The project's newest deployments, with the project (whose live deployment marks one of them). */
     public Listing list(User user, String projectId) {
         Project project = projectService.owned(user, projectId);

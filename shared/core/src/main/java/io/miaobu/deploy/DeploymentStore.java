@@ -31,4 +31,13 @@ public interface DeploymentStore {
 
     /** Deployments in {@code status} whose last transition (started_at, or created_at when never started) is before {@code before}. */
     List<Deployment> listStale(DeploymentStatus status, Instant before);
+
+    /** The branch's newest READY deployment: what its branch host serves. */
+    Optional<Deployment> newestReady(String projectId, String branch);
+
+    /** The branch's deployments still waiting in the queue, oldest first. */
+    List<Deployment> listQueued(String projectId, String branch);
+
+    /** Deployments of one commit (requested or checked out), newest first. */
+    List<Deployment> listByCommit(String projectId, String commitSha);
 }

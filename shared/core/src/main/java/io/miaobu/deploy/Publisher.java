@@ -8,7 +8,11 @@ import io.miaobu.edge.RouteTable;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Points hostnames at deployments. Promote writes the route first, purges, and only then records
@@ -48,10 +52,36 @@ public final class Publisher {
     /** Removes every host of a project that is being deleted. */
     public void unpublishAll(Project project, List<Deployment> deployments) {
         routes.delete(hosts.production(project.slug()));
+        Set<String> branchHosts = new LinkedHashSet<>();
         for (Deployment d : deployments) {
             routes.delete(hosts.deployment(d.id(), project.slug()));
+            if (d.branch() != null) {
+                branchHosts.add(hosts.branch(d.branch(), project.slug()));
+            }
         }
-        purger.purgeHosts(List.of(hosts.production(project.slug())));
+        branchHosts.forEach(routes::delete);
+        List<String> purged = new ArrayList<>(List.of(hosts.production(project.slug())));
+        purged.addAll(branchHosts);
+        purger.purgeHosts(purged);
+    }
+
+    /**
+     * Points the branch host at the branch's newest READY deployment ({@code newestReady}, read by
+     * the caller just before), or removes it when there is none.
+     */
+    public void pointBranchHost(Project project, String branch, Optional<Deployment> newestReady) {
+        String host = hosts.branch(branch, project.slug());
+        if (newestReady.isPresent()) {
+            routes.put(host, entry(newestReady.get()));
+        } else {
+            routes.delete(host);
+        }
+        purger.purgeHosts(List.of(host));
+    }
+
+    /** The branch was deleted: its preview host goes (its deployments keep their own hosts). */
+    public void removeBranchHost(Project project, String branch) {
+        pointBranchHost(project, branch, Optional.empty());
     }
 
     public void unpublishPermanentHost(Project project, Deployment deployment) {

@@ -1,12 +1,21 @@
 package io.miaobu.edge;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Hostnames of a project's sites under the platform's base domain: {@code {slug}.{base}} for
- * production and {@code {deploymentId}--{slug}.{base}} for every deployment, and their URLs.
+ * production, {@code {deploymentId}--{slug}.{base}} for every deployment and
+ * {@code {branch-slug}--{slug}.{base}} for a branch's newest deployment, and their URLs.
  */
 public record Hosts(String baseDomain, String scheme, Optional<Integer> port) {
+    private static final int MAX_LABEL = 63;
+    private static final Pattern DEPLOYMENT_ID = Pattern.compile("d[0-9a-z]{15}");
 
     public String production(String slug) {
         return slug + "." + baseDomain;
@@ -14,6 +23,35 @@ public record Hosts(String baseDomain, String scheme, Optional<Integer> port) {
 
     public String deployment(String deploymentId, String slug) {
         return deploymentId + "--" + slug + "." + baseDomain;
+    }
+
+    public String branch(String branch, String slug) {
+        return branchLabel(branch, MAX_LABEL - 2 - slug.length()) + "--" + slug + "." + baseDomain;
+    }
+
+    /**
+     * A branch name as a DNS label of at most {@code room} characters: lowercase {@code a-z0-9-}
+     * ({@code feature/Login} becomes {@code feature-login}). A name that had to be shortened, or
+     * that would read as a deployment id, gets a short hash of the full name so it stays distinct.
+     */
+    static String branchLabel(String branch, int room) {
+        String label = branch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (!label.isEmpty() && label.length() <= room && !DEPLOYMENT_ID.matcher(label).matches()) {
+            return label;
+        }
+        String hash = shortHash(branch);
+        int keep = Math.max(0, room - hash.length() - 1);
+        String head = label.substring(0, Math.min(keep, label.length())).replaceAll("-+$", "");
+        return head.isEmpty() ? hash : head + "-" + hash;
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 3);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String url(String host) {

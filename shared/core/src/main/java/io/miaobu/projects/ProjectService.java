@@ -26,9 +26,17 @@ public final class ProjectService {
     private final Publisher publisher;
     private final boolean allowLocalRepositories;
     private final Clock clock;
+    private final RepositoryConnector connector;
 
     public ProjectService(ProjectStore projects, DeploymentStore deployments, ArtifactStore artifacts,
                           Publisher publisher, boolean allowLocalRepositories, Clock clock) {
+        this(projects, deployments, artifacts, publisher, allowLocalRepositories, clock, RepositoryConnector.NONE);
+    }
+
+    public ProjectService(ProjectStore projects, DeploymentStore deployments, ArtifactStore artifacts,
+                          Publisher publisher, boolean allowLocalRepositories, Clock clock,
+                          RepositoryConnector connector) {
+        this.connector = connector;
         this.projects = projects;
         this.deployments = deployments;
         this.artifacts = artifacts;
@@ -41,7 +49,8 @@ public final class ProjectService {
                              String rootDirectory, String installCommand, String buildCommand,
                              String outputDirectory, Boolean autoPublish) {}
 
-    public Project create(User owner, NewProject request) {
+    public Project create(User owner, NewProject asked) {
+        NewProject request = connector.prepare(owner, asked);
         String name = Validation.name(request.name());
         String gitUrl = Validation.gitUrl(request.gitUrl(), allowLocalRepositories);
         String branch = Validation.branch("productionBranch",
@@ -59,10 +68,16 @@ public final class ProjectService {
                     request.autoPublish() == null || request.autoPublish(), null, now, now);
             try {
                 projects.insert(project);
-                return project;
             } catch (DuplicateKeyException e) {
-                // slug taken: try the next suffix
+                continue; // slug taken: try the next suffix
             }
+            try {
+                connector.connected(owner, project);
+            } catch (RuntimeException e) {
+                projects.delete(project.id());
+                throw e;
+            }
+            return project;
         }
         throw HttpError.conflict("slug_taken", "Too many projects are named like \"" + name + "\"; choose another name.");
     }
@@ -110,6 +125,7 @@ public final class ProjectService {
             }
         }
         publisher.unpublishAll(project, all);
+        connector.disconnecting(project);
         projects.delete(project.id());
         try {
             artifacts.deletePrefix("sites/" + project.id() + "/");

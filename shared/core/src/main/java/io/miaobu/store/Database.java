@@ -2,7 +2,9 @@ package io.miaobu.store;
 
 import io.miaobu.auth.UserStore;
 import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.DeployHookStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.github.GitHubStore;
 import io.miaobu.projects.ProjectStore;
 
 /** The Database port: one store per aggregate, all over the same connection pool. */
@@ -14,4 +16,8 @@ public interface Database {
     DeploymentStore deployments();
 
     BuildLogStore logs();
+
+    GitHubStore github();
+
+    DeployHookStore deployHooks();
 }

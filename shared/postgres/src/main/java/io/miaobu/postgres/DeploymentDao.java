@@ -70,6 +70,18 @@ public interface DeploymentDao {
             + " WHERE status = :status AND COALESCE(started_at, created_at) < :before ORDER BY created_at, id")
     List<Deployment> listStale(@Bind("status") DeploymentStatus status, @Bind("before") Instant before);
 
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
+            + " AND status = 'READY' ORDER BY created_at DESC, id DESC LIMIT 1")
+    Optional<Deployment> newestReady(@Bind("projectId") String projectId, @Bind("branch") String branch);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
+            + " AND status = 'QUEUED' ORDER BY created_at, id")
+    List<Deployment> listQueued(@Bind("projectId") String projectId, @Bind("branch") String branch);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId"
+            + " AND (requested_commit = :sha OR commit_sha = :sha) ORDER BY created_at DESC, id DESC")
+    List<Deployment> listByCommit(@Bind("projectId") String projectId, @Bind("sha") String commitSha);
+
     final class Mapper implements RowMapper<Deployment> {
         @Override
         public Deployment map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -26,6 +26,8 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresDeploymentStore deployments;
     private final PostgresBuildLogStore logs;
     private final PostgresJobQueue jobQueue;
+    private final PostgresGitHubStore github;
+    private final PostgresDeployHookStore deployHooks;
 
     private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -38,6 +40,8 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.deployments = new PostgresDeploymentStore(jdbi.onDemand(DeploymentDao.class));
         this.logs = new PostgresBuildLogStore(jdbi.onDemand(LogDao.class));
         this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
+        this.github = new PostgresGitHubStore(jdbi.onDemand(GitHubDao.class));
+        this.deployHooks = new PostgresDeployHookStore(jdbi.onDemand(DeployHookDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -116,6 +120,16 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresBuildLogStore logs() {
         return logs;
+    }
+
+    @Override
+    public PostgresGitHubStore github() {
+        return github;
+    }
+
+    @Override
+    public PostgresDeployHookStore deployHooks() {
+        return deployHooks;
     }
 
     public PostgresJobQueue jobQueue() {

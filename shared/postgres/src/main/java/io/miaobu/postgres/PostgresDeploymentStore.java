@@ -75,4 +75,19 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     public List<Deployment> listStale(DeploymentStatus status, Instant before) {
         return dao.listStale(status, before);
     }
+
+    @Override
+    public Optional<Deployment> newestReady(String projectId, String branch) {
+        return dao.newestReady(projectId, branch);
+    }
+
+    @Override
+    public List<Deployment> listQueued(String projectId, String branch) {
+        return dao.listQueued(projectId, branch);
+    }
+
+    @Override
+    public List<Deployment> listByCommit(String projectId, String commitSha) {
+        return dao.listByCommit(projectId, commitSha);
+    }
 }

@@ -8,6 +8,7 @@ import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.Hosts;
+import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
@@ -110,7 +111,7 @@ public final class LocalHost implements AutoCloseable {
                 database, workers.wakingOnSend(database.jobQueue()),
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
                 new FileRouteTable(config.dataDir().resolve("routes")),
-                purger, Clock.systemUTC());
+                purger, new RestGitHub(config.github()), Clock.systemUTC());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
         Router api = platform.router();
         api.get("/", req -> Response.text(200, "text/html; charset=utf-8", LandingPage.html(effective)));

@@ -75,14 +75,14 @@ public final class JGitSourceFetcher implements SourceFetcher {
     }
 
     @Override
-    public FetchedSource fetch(String gitUrl, String branch, String commit, Path into, BuildOutput output)
-            throws BuildFailure, BuildCanceled {
+    public FetchedSource fetch(String gitUrl, Credentials given, String branch, String commit, Path into,
+                               BuildOutput output) throws BuildFailure, BuildCanceled {
         Objects.requireNonNull(into, "into");
         Objects.requireNonNull(output, "output");
         if (gitUrl == null || gitUrl.isBlank()) {
             throw new BuildFailure("The project has no Git URL. Set the repository URL in the project settings.");
         }
-        return new Fetch(gitUrl, blankToNull(branch), blankToNull(commit), into, output).run();
+        return new Fetch(gitUrl, given, blankToNull(branch), blankToNull(commit), into, output).run();
     }
 
     private final class Fetch {
@@ -96,11 +96,15 @@ public final class JGitSourceFetcher implements SourceFetcher {
         private final BuildOutput output;
         private final Thread caller = Thread.currentThread();
 
-        Fetch(String gitUrl, String branch, String commit, Path into, BuildOutput output) {
+        Fetch(String gitUrl, Credentials given, String branch, String commit, Path into, BuildOutput output) {
             String normalized = GitUrls.normalize(gitUrl);
             GitUrls.Split split = GitUrls.split(normalized);
             this.cloneUrl = split.url();
-            if (split.hasCredentials()) {
+            if (given != null) {
+                // Explicit credentials (a GitHub token) win over any in the URL, and are masked like them.
+                secrets.add(given.password());
+                credentials = new UsernamePasswordCredentialsProvider(given.username(), given.password());
+            } else if (split.hasCredentials()) {
                 secrets.add(split.user());
                 if (!split.password().isEmpty()) {
                     secrets.add(split.password());

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.miaobu.build.BuildCanceled;
 import io.miaobu.build.BuildFailure;
 import io.miaobu.build.BuildOutput;
+import io.miaobu.build.SourceFetcher;
 import io.miaobu.build.SourceFetcher.FetchedSource;
+import io.miaobu.testkit.GitHttpServer;
 import io.miaobu.testkit.GitRepos;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -238,6 +240,31 @@ class JGitSourceFetcherTest {
             }
             assertThat(filesContaining(into.resolve(".git"), "s3cr3t-t0ken")).isEmpty();
             assertThat(filesContaining(into.resolve(".git"), "x-access-token")).isEmpty();
+        }
+    }
+
+    @Test
+    void clones_a_private_repository_with_given_credentials_that_never_reach_the_checkout_or_the_output() throws Exception {
+        String token = "gho_PrivateRepoToken0123456789abcdefABCD";
+        try (GitHttpServer server = GitHttpServer.serveWithBasicAuth(repo.path(), "x-access-token", token)) {
+            Path into = tmp.resolve("checkout");
+
+            FetchedSource source = fetcher.fetch(server.url(), new SourceFetcher.Credentials("x-access-token", token),
+                    "main", null, into, output);
+
+            assertThat(source.commitSha()).isEqualTo(second);
+            assertThat(String.join("\n", lines)).doesNotContain(token).contains("Cloning " + server.url());
+            try (Git git = Git.open(into.toFile())) {
+                assertThat(git.getRepository().getConfig().getString("remote", "origin", "url")).isEqualTo(server.url());
+            }
+            assertThat(filesContaining(into.resolve(".git"), token)).isEmpty();
+        }
+        try (GitHttpServer server = GitHttpServer.serveWithBasicAuth(repo.path(), "x-access-token", "the-right-token")) {
+            assertThatThrownBy(() -> fetcher.fetch(server.url(), new SourceFetcher.Credentials("x-access-token", token),
+                    "main", null, tmp.resolve("refused"), output))
+                    .isInstanceOf(BuildFailure.class)
+                    .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain(token));
+            assertThat(String.join("\n", lines)).doesNotContain(token);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.miaobu.build.git;
+package io.miaobu.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,13 +24,13 @@ import org.eclipse.jgit.transport.UploadPack;
  * A minimal smart-HTTP Git server (protocol v0, stateless RPC) serving one repository at
  * {@code /repo.git}, optionally behind HTTP Basic authentication.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Path repoDir;
     private final String expectedAuthorization;
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
     /** When set, fetch requests asking for a shallow history fail like on a server without shallow support. */
-    volatile boolean rejectShallow;
+    public volatile boolean rejectShallow;
 
     private GitHttpServer(Path repoDir, String user, String password) throws IOException {
         this.repoDir = repoDir;
@@ -41,21 +41,21 @@ final class GitHttpServer implements AutoCloseable {
         server.start();
     }
 
-    static GitHttpServer serve(Path repoDir) throws IOException {
+    public static GitHttpServer serve(Path repoDir) throws IOException {
         return new GitHttpServer(repoDir, null, null);
     }
 
-    static GitHttpServer serveWithBasicAuth(Path repoDir, String user, String password) throws IOException {
+    public static GitHttpServer serveWithBasicAuth(Path repoDir, String user, String password) throws IOException {
         return new GitHttpServer(repoDir, user, password);
     }
 
     /** e.g. {@code http://127.0.0.1:4711/repo.git} */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
     }
 
     /** The URL with {@code user:password@} in it. */
-    String url(String userinfo) {
+    public String url(String userinfo) {
         return "http://" + userinfo + "@127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
     }
 

@@ -1,0 +1,69 @@
+package io.miaobu.github;
+
+import io.miaobu.auth.AuthService;
+import io.miaobu.auth.User;
+import io.miaobu.http.HttpError;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** GitHub sign-in, the user's repositories, and webhook intake. */
+final class GitHubRoutes {
+    private GitHubRoutes() {}
+
+    static void register(Router router, AuthService auth, GitHubSignIn signIn, GitHubAccounts accounts,
+                         GitHub github, WebhookIntake intake) {
+        router.get("/api/v1/auth/providers", req -> {
+            Map<String, Object> githubProvider = new LinkedHashMap<>();
+            githubProvider.put("enabled", signIn.enabled());
+            githubProvider.put("signInUrl", signIn.enabled() ? GitHubSignIn.START_PATH : null);
+            return Response.ok(Map.of("password", true, "github", githubProvider));
+        });
+        router.get(GitHubSignIn.START_PATH, req -> signIn.start());
+        router.get(GitHubSignIn.CALLBACK_PATH, signIn::callback);
+        router.post("/api/v1/github/link", req -> signIn.linkStart(auth.require(req)));
+        router.get("/api/v1/github/repositories", req -> {
+            User user = auth.require(req);
+            String token = accounts.requireToken(user);
+            int page = page(req.queryParam("page").orElse("1"));
+            GitHub.RepositoryPage result;
+            try {
+                result = github.repositories(token, page);
+            } catch (GitHubException e) {
+                throw GitHubErrors.toHttp(e, "listing your repositories");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("repositories", result.repositories().stream().map(GitHubRoutes::view).toList());
+            body.put("page", result.page());
+            body.put("nextPage", result.nextPage().orElse(null));
+            return Response.ok(body);
+        });
+        router.post("/webhooks/github", intake::receive);
+    }
+
+    private static Map<String, Object> view(GitHub.Repository r) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", r.id());
+        view.put("fullName", r.fullName());
+        view.put("private", r.isPrivate());
+        view.put("defaultBranch", r.defaultBranch());
+        view.put("cloneUrl", r.cloneUrl());
+        view.put("htmlUrl", r.htmlUrl());
+        view.put("admin", r.admin());
+        view.put("pushedAt", r.pushedAt());
+        return view;
+    }
+
+    private static int page(String value) {
+        try {
+            int page = Integer.parseInt(value.trim());
+            if (page >= 1 && page <= 1000) {
+                return page;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw HttpError.badRequest("invalid_page", "`page` must be a number from 1 to 1000, got \"" + value + "\".");
+    }
+}
