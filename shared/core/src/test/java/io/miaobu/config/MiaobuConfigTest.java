@@ -83,4 +83,37 @@ class MiaobuConfigTest {
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("MIAOBU_SITE_PORT");
     }
+
+    @Test
+    void github_sign_in_is_off_without_an_oauth_app_and_points_at_github_com() {
+        MiaobuConfig c = MiaobuConfig.fromEnv(Map.of());
+        assertThat(c.github().signInEnabled()).isFalse();
+        assertThat(c.github().webUrl()).isEqualTo("https://github.com");
+        assertThat(c.github().apiUrl()).isEqualTo("https://api.github.com");
+        assertThat(c.publicBaseUrl()).isEqualTo("http://localhost:8080");
+    }
+
+    @Test
+    void github_enterprise_and_the_public_url_are_configurable_and_secrets_stay_out_of_to_string() {
+        MiaobuConfig c = MiaobuConfig.fromEnv(Map.of(
+                "MIAOBU_GITHUB_CLIENT_ID", "Iv1.abc", "MIAOBU_GITHUB_CLIENT_SECRET", "top-secret-client-secret",
+                "MIAOBU_GITHUB_WEBHOOK_SECRET", "a-webhook-secret-of-32-characters",
+                "MIAOBU_GITHUB_URL", "https://ghe.example.com/", "MIAOBU_GITHUB_API_URL", "https://ghe.example.com/api/v3",
+                "MIAOBU_PUBLIC_URL", "https://miaobu.example.com/"));
+        assertThat(c.github().signInEnabled()).isTrue();
+        assertThat(c.github().webUrl()).isEqualTo("https://ghe.example.com");
+        assertThat(c.github().apiUrl()).isEqualTo("https://ghe.example.com/api/v3");
+        assertThat(c.publicBaseUrl()).isEqualTo("https://miaobu.example.com");
+        assertThat(c.github().toString()).doesNotContain("top-secret-client-secret").doesNotContain("a-webhook-secret");
+    }
+
+    @Test
+    void a_half_configured_oauth_app_or_a_bad_url_names_the_variable_to_fix() {
+        assertThat(catchThrowableOfType(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_GITHUB_CLIENT_ID", "Iv1.abc")),
+                ConfigException.class)).hasMessageContaining("MIAOBU_GITHUB_CLIENT_SECRET");
+        assertThat(catchThrowableOfType(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_PUBLIC_URL", "miaobu.example.com")),
+                ConfigException.class)).hasMessageContaining("MIAOBU_PUBLIC_URL");
+        assertThat(catchThrowableOfType(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_GITHUB_WEBHOOK_SECRET", "short")),
+                ConfigException.class)).hasMessageContaining("MIAOBU_GITHUB_WEBHOOK_SECRET");
+    }
 }

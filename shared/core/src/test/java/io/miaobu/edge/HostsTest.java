@@ -45,4 +45,22 @@ class HostsTest {
         assertThat(cloud.isSiteHost("miaobu.app")).isFalse();
         assertThat(cloud.isSiteHost("blog.miaobu.app.evil.com")).isFalse();
     }
+
+    @Test
+    void a_branch_host_puts_the_branch_as_a_dns_label_before_the_slug() {
+        assertThat(cloud.branch("feature/Login", "blog")).isEqualTo("feature-login--blog.miaobu.app");
+        assertThat(local.branch("dev", "my-site")).isEqualTo("dev--my-site.localhost");
+        assertThat(local.branch("fix__double--dash", "s")).isEqualTo("fix-double-dash--s.localhost");
+    }
+
+    @Test
+    void a_long_branch_or_one_that_reads_as_a_deployment_id_keeps_a_distinct_hash() {
+        String slug = "a".repeat(40);
+        String host = cloud.branch("renovate/very-long-dependency-update-branch-name", slug);
+        String label = host.substring(0, host.indexOf('.'));
+        assertThat(label).hasSizeLessThanOrEqualTo(63).endsWith("--" + slug).matches("[a-z0-9-]+");
+        assertThat(cloud.branch("renovate/very-long-dependency-update-branch-name-2", slug)).isNotEqualTo(host);
+        assertThat(Hosts.branchLabel("dabcdefghjkmnpqr", 40)).isNotEqualTo("dabcdefghjkmnpqr").startsWith("dabcdefghjkmnpqr-");
+        assertThat(Hosts.branchLabel("///", 40)).matches("[0-9a-f]{6}");
+    }
 }
