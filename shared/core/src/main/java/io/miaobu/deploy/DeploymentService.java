@@ -8,6 +8,7 @@ import io.miaobu.projects.ProjectService;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.projects.Validation;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -70,9 +71,13 @@ public final class DeploymentService {
         return deployment;
     }
 
-    // Only strictly older ones: two pushes enqueued at once must not cancel each other.
+    // Only strictly older ones: two pushes enqueued at once must not cancel each other. Compared at the
+    // database's precision (microseconds), since one side was read back from it.
     private static boolean createdBefore(Deployment a, Deployment b) {
-        int byTime = a.createdAt().compareTo(b.createdAt());
+        if (a.id().equals(b.id())) {
+            return false;
+        }
+        int byTime = a.createdAt().truncatedTo(ChronoUnit.MICROS).compareTo(b.createdAt().truncatedTo(ChronoUnit.MICROS));
         return byTime < 0 || (byTime == 0 && a.id().compareTo(b.id()) < 0);
     }
 
