@@ -11,18 +11,24 @@ class MigrationTest {
     @Test
     void migrations_apply_on_an_empty_database_and_a_second_connect_is_a_no_op() {
         String url = TestPostgres.freshDatabase();
+        List<String> applied;
         try (PostgresDatabase db = PostgresDatabase.connect(url, null, null)) {
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
                     .mapTo(String.class).list());
-            assertThat(tables).contains("users", "projects", "deployments", "deployment_logs", "build_jobs");
+            assertThat(tables).contains("users", "projects", "deployments", "deployment_logs", "build_jobs",
+                    "github_accounts", "project_repositories", "github_deliveries", "deploy_hooks");
+            applied = versions(db);
         }
+        assertThat(applied).contains("1", "3");
         try (PostgresDatabase db = PostgresDatabase.connect(url, null, null)) {
-            List<String> versions = db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
-                    .mapTo(String.class).list());
-            assertThat(versions).containsExactly("1");
+            assertThat(versions(db)).isEqualTo(applied);
         }
+    }
+
+    private static List<String> versions(PostgresDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank").mapTo(String.class).list());
     }
 
     @Test

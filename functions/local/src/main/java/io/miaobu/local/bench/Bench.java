@@ -28,6 +28,8 @@ import org.eclipse.jgit.api.Git;
  *   1,000-file site (median of several redeploys, each with one changed file);</li>
  *   <li>start-up: a fresh {@code java -jar} of the local host to its first answered API request and
  *   first request served by the edge, on a new and on an existing data directory.</li>
+ *   <li>{@code ./miaobu bench webhook [deliveries]}: GitHub webhook intake latency and the cost of
+ *   signature checking ({@link WebhookBench}).</li>
  * </ul>
  */
 public final class Bench {
@@ -36,6 +38,15 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("webhook")) {
+            Path work = Files.createTempDirectory("miaobu-bench-webhook");
+            try {
+                WebhookBench.run(work, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
+            } finally {
+                deleteTree(work);
+            }
+            return;
+        }
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path work = Files.createTempDirectory("miaobu-bench");

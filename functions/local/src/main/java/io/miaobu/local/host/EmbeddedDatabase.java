@@ -9,14 +9,14 @@ import java.nio.file.Path;
  * PostgreSQL for local mode when MIAOBU_DATABASE_URL is not set: a real server from the zonky
  * binaries, its data kept under the data directory so projects survive a restart.
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
         this.postgres = postgres;
     }
 
-    static EmbeddedDatabase start(Path dataDir) throws IOException {
+    public static EmbeddedDatabase start(Path dataDir) throws IOException {
         Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
         // A server killed without a clean stop leaves its pid file behind and refuses to start again.
         Path pid = pgData.resolve("postmaster.pid");
@@ -36,7 +36,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         return new EmbeddedDatabase(postgres);
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
