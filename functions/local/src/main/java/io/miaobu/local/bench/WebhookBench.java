@@ -8,6 +8,9 @@ import io.miaobu.config.SecretKeys;
 import io.miaobu.github.GitHub;
 import io.miaobu.github.RepositoryLink;
 import io.miaobu.github.WebhookSignature;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import io.miaobu.http.SimpleRequest;
 import io.miaobu.http.server.JdkHttpServer;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
@@ -61,51 +64,71 @@ final class WebhookBench {
                     new RecordingCachePurger(), GitHub.NOT_CONFIGURED, Clock.systemUTC());
             long repositoryId = 700_000_000L + new SecureRandom().nextInt(1_000_000);
             linkedProject(db, repositoryId);
-            try (JdkHttpServer server = JdkHttpServer.start("127.0.0.1", 0, 32L << 20, platform.router())) {
+            Router router = platform.router();
+            byte[] template = Files.readAllBytes(payloadTemplate());
+            WebhookSignature signature = new WebhookSignature(SECRET);
+            int size = push(template, repositoryId, "main", sha()).length;
+            System.out.printf("webhook intake: %d signed push deliveries of GitHub's shape (%d B; %d warm-up first), one at a time,%n"
+                    + "each verified, recorded, matched to its project and queued (canceling its branch's older queued build):%n",
+                    deliveries, size, WARMUP);
+            try (JdkHttpServer server = JdkHttpServer.start("127.0.0.1", 0, 32L << 20, router)) {
                 URI target = URI.create("http://127.0.0.1:" + server.port() + "/webhooks/github");
                 HttpClient http = HttpClient.newHttpClient();
-                byte[] template = Files.readAllBytes(payloadTemplate());
-                WebhookSignature signature = new WebhookSignature(SECRET);
-                int typicalSize = 0;
-                List<Long> latencies = new ArrayList<>();
-                long started = System.nanoTime();
-                for (int i = 0; i < WARMUP + deliveries; i++) {
-                    if (i == WARMUP) {
-                        started = System.nanoTime();
-                    }
-                    byte[] body = push(template, repositoryId, "feature-" + (i % BRANCHES), sha());
-                    typicalSize = body.length;
-                    HttpRequest request = HttpRequest.newBuilder(target)
+                report("over HTTP (JDK client -> JDK server)", deliveries, (delivery, body, signed) -> {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(target)
                             .header("content-type", "application/json")
                             .header("x-github-event", "push")
-                            .header("x-github-delivery", UUID.randomUUID().toString())
-                            .header("x-hub-signature-256", signature.sign(body))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                    long t0 = System.nanoTime();
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    long t1 = System.nanoTime();
-                    if (response.statusCode() != 200 || !response.body().contains("\"QUEUED\"")) {
-                        throw new IllegalStateException("delivery " + i + " answered " + response.statusCode() + " " + response.body());
-                    }
-                    if (i >= WARMUP) {
-                        latencies.add(t1 - t0);
-                    }
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-                System.out.printf("webhook intake, %d signed push deliveries (%d B each; %d warm-up first), one at a time over HTTP:%n",
-                        deliveries, typicalSize, WARMUP);
-                System.out.printf("  p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %.0f deliveries/s%n",
-                        ms(percentile(sorted, 50)), ms(percentile(sorted, 90)), ms(percentile(sorted, 99)),
-                        ms(sorted[sorted.length - 1]), deliveries / seconds);
-                System.out.println("  each: verify signature, record delivery, find project, queue deployment, cancel that branch's older queued build");
-                signatureCost(signature, typicalSize);
+                            .header("x-github-delivery", delivery)
+                            .header("x-hub-signature-256", signed)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode() + " " + response.body();
+                }, template, repositoryId, signature);
             }
+            report("in the router (no sockets)", deliveries, (delivery, body, signed) -> {
+                Response response = router.handle(new SimpleRequest("POST", "/webhooks/github", Map.of(
+                        "content-type", List.of("application/json"), "x-github-event", List.of("push"),
+                        "x-github-delivery", List.of(delivery), "x-hub-signature-256", List.of(signed)), body));
+                return response.status() + " " + new String(response.body(), StandardCharsets.UTF_8);
+            }, template, repositoryId, signature);
+            signatureCost(signature, size);
         } finally {
             if (embedded != null) {
                 embedded.close();
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface Sender {
+        /** Sends one delivery; answers "status body". */
+        String send(String deliveryId, byte[] body, String signature) throws Exception;
+    }
+
+    private static void report(String how, int deliveries, Sender sender, byte[] template, long repositoryId,
+                               WebhookSignature signature) throws Exception {
+        List<Long> latencies = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < WARMUP + deliveries; i++) {
+            if (i == WARMUP) {
+                started = System.nanoTime();
+            }
+            byte[] body = push(template, repositoryId, "feature-" + (i % BRANCHES), sha());
+            String signed = signature.sign(body);
+            long t0 = System.nanoTime();
+            String answer = sender.send(UUID.randomUUID().toString(), body, signed);
+            long t1 = System.nanoTime();
+            if (!answer.startsWith("200 ") || !answer.contains("\"QUEUED\"")) {
+                throw new IllegalStateException("delivery " + i + " answered " + answer);
+            }
+            if (i >= WARMUP) {
+                latencies.add(t1 - t0);
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("  %-38s p50 %6.2f ms, p90 %6.2f ms, p99 %6.2f ms, max %6.2f ms; %4.0f deliveries/s%n", how + ":",
+                ms(percentile(sorted, 50)), ms(percentile(sorted, 90)), ms(percentile(sorted, 99)),
+                ms(sorted[sorted.length - 1]), deliveries / seconds);
     }
 
     /** The median time of WebhookSignature.verify (HMAC-SHA256 + constant-time compare) per body size. */

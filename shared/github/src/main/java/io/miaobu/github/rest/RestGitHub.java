@@ -32,15 +32,15 @@ public final class RestGitHub implements GitHub {
     private static final String USER_AGENT = "Miaobu";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final HttpClient http;
+    private volatile HttpClient http;
     private final String webUrl;
     private final String apiUrl;
     private final String clientId;
     private final String clientSecret;
 
+    /** The HTTP client is made on first use: functions that never call GitHub do not pay for it at cold start. */
     public RestGitHub(GitHubSettings settings) {
-        this(settings, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build()); // never carry the token to another host
+        this(settings, null);
     }
 
     public RestGitHub(GitHubSettings settings, HttpClient http) {
@@ -180,7 +180,7 @@ public final class RestGitHub implements GitHub {
     private HttpResponse<String> send(HttpRequest request) {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new GitHubException(0, "could not reach " + request.uri().getHost() + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -201,6 +201,21 @@ public final class RestGitHub implements GitHub {
             throw new GitHubException(response.statusCode(), message);
         }
         return response;
+    }
+
+    private HttpClient client() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    // Never following redirects: a redirect must not carry the token to another host.
+                    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+                client = http;
+            }
+        }
+        return client;
     }
 
     /** GitHub's validation failures ({@code errors: [{message}|{code, field}]}) appended to its message. */
