@@ -53,8 +53,8 @@ export function ErrorMessage({ error, className = '' }: { error: ApiError | Erro
   )
 }
 
-export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {
-  return <section className={`rounded-lg border border-zinc-200 bg-white ${className}`}>{children}</section>
+export function Card({ children, className = '', ...rest }: ComponentProps<'section'>) {
+  return <section className={`rounded-lg border border-zinc-200 bg-white ${className}`} {...rest}>{children}</section>
 }
 
 export function Field({ label, hint, className = '', ...input }:

@@ -65,7 +65,7 @@ export function DeploymentPage() {
 function DeploymentFacts({ deployment: d, project }: { deployment: Deployment; project: Project | undefined }) {
   const s = d.stats
   return (
-    <Card className="grid gap-4 p-4 text-sm sm:grid-cols-3 sm:p-6">
+    <Card className="grid gap-4 p-4 text-sm sm:grid-cols-[2fr_1fr_1fr] sm:p-6">
       <div className="min-w-0">
         <h3 className="text-zinc-500">Addresses</h3>
         <ul className="mt-1 space-y-1">

@@ -13,7 +13,7 @@ export function DeploymentsList({ project, deployments, onChanged }:
   return (
     <ul className="divide-y divide-zinc-200" aria-label="Deployments">
       {deployments.map((d) => (
-        <li key={d.id} className="grid gap-2 px-4 py-3 sm:grid-cols-[9rem_1fr_8rem_auto] sm:items-center sm:gap-4"
+        <li key={d.id} className="grid gap-2 px-4 py-3 sm:grid-cols-[10rem_minmax(0,1fr)_6rem_12rem] sm:items-center sm:gap-4"
           aria-label={`Deployment ${d.id}`}>
           <div className="flex flex-wrap items-center gap-2">
             <StatusBadge status={d.status} />
@@ -29,9 +29,12 @@ export function DeploymentsList({ project, deployments, onChanged }:
           </div>
           <div className="text-sm text-zinc-500 sm:text-right">
             <span title={d.createdAt}>{timeAgo(d.createdAt)}</span>
-            <span className="sm:block"> · {buildDuration(d)}</span>
+            <span className="sm:hidden"> · </span>
+            <span className="sm:block" title="Build time">{buildDuration(d)}</span>
           </div>
-          <DeploymentActions project={project} deployment={d} live={live} onChanged={onChanged} />
+          <div className="sm:flex sm:justify-end">
+            <DeploymentActions project={project} deployment={d} live={live} onChanged={onChanged} />
+          </div>
         </li>
       ))}
     </ul>

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router'
-import { Button, Card, ErrorMessage } from '../../components/ui'
+import { Button, ErrorMessage } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
 import { deleteProject } from '../../lib/endpoints'
 import type { Project } from '../../lib/types'
@@ -29,7 +29,7 @@ export function DeleteProject({ project }: { project: Project }) {
   }
 
   return (
-    <Card className="border-red-200">
+    <section className="rounded-lg border border-red-200 bg-white">
       <form onSubmit={submit} className="space-y-4 p-4 sm:p-6" aria-label="Delete project">
         <div>
           <h2 className="font-semibold text-red-800">Delete project</h2>
@@ -45,6 +45,6 @@ export function DeleteProject({ project }: { project: Project }) {
         <ErrorMessage error={error} />
         <Button type="submit" variant="danger" disabled={!matches} busy={busy}>Delete this project</Button>
       </form>
-    </Card>
+    </section>
   )
 }
