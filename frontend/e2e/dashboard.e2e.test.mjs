@@ -22,6 +22,7 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
   let browser
   let page
   let repo
+  const problems = []
 
   const shot = (name, target = page, fullPage = false) =>
     target.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', fullPage })
@@ -53,6 +54,10 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     browser = await launchBrowser()
     browser.context.setDefaultTimeout(15_000)
     page = await browser.context.newPage()
+    // API refusals show up as "Failed to load resource"; anything else (a script error, a blocked
+    // script or style) is a defect the screens may not reveal.
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text()) })
+    page.on('pageerror', (e) => problems.push(String(e)))
   })
 
   after(async () => {
@@ -196,5 +201,9 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     await page.getByLabel('Password').fill('a good password')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('heading', { name: 'Import a Git repository' }).waitFor()
+  })
+
+  test('no script error or content-security-policy violation happened on the way', () => {
+    assert.deepEqual(problems, [])
   })
 })

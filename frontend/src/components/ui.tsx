@@ -89,7 +89,7 @@ export function PageTitle({ title, subtitle, actions }: { title: ReactNode; subt
     <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
       <div className="min-w-0">
         <h1 className="text-2xl font-semibold tracking-tight break-words">{title}</h1>
-        {subtitle && <div className="mt-1 text-sm text-zinc-500 break-all">{subtitle}</div>}
+        {subtitle && <div className="mt-1 text-sm text-zinc-500 [overflow-wrap:anywhere]">{subtitle}</div>}
       </div>
       {actions && <div className="flex flex-wrap gap-2">{actions}</div>}
     </div>

@@ -1,6 +1,6 @@
 // Who is signed in. The token lives in localStorage; any 401 from the API signs the user out and
 // sends them to sign-in with a way back to where they were.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useLocation, useNavigate } from 'react-router'
 import { onUnauthorized, tokens } from './api'
 import { me } from './endpoints'
@@ -52,7 +52,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => controller.abort()
   }, [])
 
-  const hereRef = useMemo(() => ({ current: here }), [])
+  const hereRef = useRef(here)
   hereRef.current = here
 
   useEffect(() => {
@@ -62,7 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const next = hereRef.current
       navigate(next.startsWith('/sign-') ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`, { replace: true })
     })
-  }, [navigate, hereRef])
+  }, [navigate])
 
   const signedIn = useCallback((session: Session) => {
     tokens.set(session.token)

@@ -21,6 +21,13 @@ final class DashboardAssets implements Handler {
     static final String RESOURCE_ROOT = "dashboard/";
     private static final List<String> PLATFORM_PREFIXES = List.of("/api/", "/oauth/", "/webhooks/", "/hooks/");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /**
+     * The dashboard holds a session token: only its own scripts and styles run, it talks only to
+     * its own origin, and no other page may frame it. Frames are the project page's site preview.
+     */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; frame-src http: https:; object-src 'none'; "
+            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private final Handler api;
     private final String missingDashboardPage;
@@ -92,7 +99,7 @@ final class DashboardAssets implements Handler {
     private static Response html(byte[] body) {
         return new Response(200, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-cache",
                 "x-content-type-options", "nosniff", "x-frame-options", "DENY",
-                "content-security-policy", "frame-ancestors 'none'", "referrer-policy", "same-origin"), body, null);
+                "content-security-policy", CONTENT_SECURITY_POLICY, "referrer-policy", "same-origin"), body, null);
     }
 
     /** A file of the dashboard; only files that exist are kept, so unknown names cannot grow the cache. */

@@ -37,6 +37,7 @@ class DashboardAssetsTest {
             assertThat(body(page)).as(path).contains("<div id=\"root\">");
             assertThat(page.headers()).containsEntry("content-type", "text/html; charset=utf-8")
                     .containsEntry("cache-control", "no-cache").containsEntry("x-frame-options", "DENY");
+            assertThat(page.headers().get("content-security-policy")).contains("script-src 'self';", "frame-ancestors 'none'");
         }
     }
 
