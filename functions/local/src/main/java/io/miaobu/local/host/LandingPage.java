@@ -2,7 +2,7 @@ package io.miaobu.local.host;
 
 import io.miaobu.config.MiaobuConfig;
 
-/** What http://localhost:{port}/ shows until the dashboard is served there. */
+/** What http://localhost:{port}/ shows when the jar was built without the dashboard (Maven alone, no npm step). */
 final class LandingPage {
     private LandingPage() {}
 
@@ -15,7 +15,8 @@ final class LandingPage {
                 code,pre{background:#f4f4f5;border-radius:4px;padding:.1rem .3rem}pre{padding:.8rem;overflow:auto}</style>
                 </head><body>
                 <h1>Miaobu is running</h1>
-                <p>The API answers at <code>/api/v1</code>; sites are served at
+                <p>This build has no dashboard: build it with <code>./miaobu build</code> (it needs npm).
+                The API answers at <code>/api/v1</code>; sites are served at
                 <code>http://{project}.%s:%d</code>.</p>
                 <pre>curl -s localhost:%d/api/v1/auth/register -d '{"email":"you@example.com","password":"at-least-8"}'</pre>
                 <p>Then create a project from any Git URL or local repository path and deploy it

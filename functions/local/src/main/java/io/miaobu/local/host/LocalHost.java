@@ -10,7 +10,6 @@ import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.Hosts;
 import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
-import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.http.server.JdkHttpServer;
 import io.miaobu.local.DiskArtifactStore;
@@ -114,10 +113,10 @@ public final class LocalHost implements AutoCloseable {
                 purger, new RestGitHub(config.github()), Clock.systemUTC());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
         Router api = platform.router();
-        api.get("/", req -> Response.text(200, "text/html; charset=utf-8", LandingPage.html(effective)));
+        Handler dashboard = new DashboardAssets(api, LandingPage.html(effective));
         EdgeProxy sites = new EdgeProxy(edge.port());
         Hosts hosts = platform.hosts();
-        handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : api.handle(req));
+        handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : dashboard.handle(req));
 
         Files.createDirectories(config.buildDir());
         workers.start(platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),

@@ -1,0 +1,209 @@
+// The dashboard end to end, as a person uses it, in headless Chromium against a real local host:
+// sign up, import a local Git repository, watch the build log stream to READY, open the site,
+// deploy again, roll back, change a setting and delete the project.
+//
+// Screenshots of the main screens go to MIAOBU_SCREENSHOTS when it is set (docs/screenshots for
+// the README), and to a temporary folder otherwise.
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { launchBrowser } from './browser.mjs'
+import { createSiteRepository } from './git-repo.mjs'
+import { startLocalHost } from './local-host.mjs'
+
+const SHOTS = process.env.MIAOBU_SCREENSHOTS ? resolve(process.env.MIAOBU_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'miaobu-shots-'))
+mkdirSync(SHOTS, { recursive: true })
+const BUILD_TIMEOUT = 90_000
+
+describe('the dashboard, in Chromium, against a real local host', { timeout: 600_000 }, () => {
+  let host
+  let browser
+  let page
+  let repo
+  const problems = []
+
+  const shot = (name, target = page, fullPage = false) =>
+    target.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', fullPage })
+
+  /** The deployment page for the deployment just started: wait until its log ends and it is READY. */
+  async function waitUntilReady(expectLogText) {
+    await page.waitForURL(/\/deployments\/[^/]+$/, { waitUntil: 'commit' })
+    const log = page.getByRole('log')
+    await log.getByText(expectLogText).waitFor({ timeout: BUILD_TIMEOUT })
+    await page.locator('[aria-label="Status timeline"] li[data-state="done"]', { hasText: 'Ready' }).waitFor({ timeout: BUILD_TIMEOUT })
+    return page.url().split('/').pop()
+  }
+
+  async function siteText(slug) {
+    const site = await browser.context.newPage()
+    try {
+      const answer = await site.goto(`http://${slug}.localhost:${host.port}/`)
+      assert.equal(answer.status(), 200)
+      return await site.locator('h1').innerText()
+    } finally {
+      await site.close()
+    }
+  }
+
+  before(async () => {
+    repo = createSiteRepository()
+    repo.commit('v1', 'First version of the site')
+    host = await startLocalHost()
+    browser = await launchBrowser()
+    browser.context.setDefaultTimeout(15_000)
+    page = await browser.context.newPage()
+    // API refusals show up as "Failed to load resource"; anything else (a script error, a blocked
+    // script or style) is a defect the screens may not reveal.
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text()) })
+    page.on('pageerror', (e) => problems.push(String(e)))
+  })
+
+  after(async () => {
+    await browser?.close()
+    await host?.stop()
+    repo?.remove()
+  })
+
+  test('a new visitor is sent to sign in, without a GitHub button the server does not offer', async () => {
+    await page.goto(host.url + '/')
+    await page.waitForURL(/\/sign-in$/)
+    await page.getByRole('heading', { name: 'Sign in to Miaobu' }).waitFor()
+    assert.equal(await page.getByText('Continue with GitHub').count(), 0)
+    await shot('sign-in')
+  })
+
+  test('signing up with a short password shows the API error in place, then succeeds', async () => {
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.getByLabel('Email').fill('e2e@example.com')
+    await page.getByLabel('Password').fill('short')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.getByRole('alert').getByText('Password must be at least 8 characters long.').waitFor()
+
+    await page.getByLabel('Password').fill('a good password')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.getByRole('heading', { name: 'No projects yet' }).waitFor()
+    await shot('projects-empty')
+  })
+
+  test('importing a local Git repository builds it and streams the log live to READY', async () => {
+    await page.getByRole('link', { name: 'Import a Git repository' }).click()
+    await page.getByLabel('Git repository').fill(repo.dir)
+    // The name is guessed from the path; give it a stable one for the site's address.
+    await page.getByLabel('Project name').fill('E2E Site')
+    await page.getByLabel('Build command').waitFor()
+    await shot('import')
+    await page.getByRole('button', { name: 'Import and deploy' }).click()
+
+    await waitUntilReady('wrote dist/')
+    const log = page.getByRole('log')
+    assert.ok(await log.locator('[data-stream="stderr"]', { hasText: 'warning: this line goes to stderr' }).count() === 1,
+      'stderr lines are marked as such')
+    assert.ok(await log.locator('[data-stream="stdout"]', { hasText: 'building the site, v1' }).count() === 1)
+    assert.match(await log.locator('time').first().getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/)
+    await page.getByText(/^2 files$/).waitFor()
+    await page.getByText('First version of the site').first().waitFor()
+    await shot('deployment', page, true)
+  })
+
+  test('the log can be searched and downloaded', async () => {
+    await page.getByLabel('Search the log').fill('STDERR')
+    await page.getByRole('status').getByText(/^1 of \d+ lines$/).waitFor()
+    assert.equal(await page.getByRole('log').locator('mark').innerText(), 'stderr')
+    await page.getByLabel('Search the log').fill('')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
+    assert.match(download.suggestedFilename(), /^miaobu-\w+\.log$/)
+    const text = readFileSync(await download.path(), 'utf8')
+    assert.match(text, /stdout +building the site, v1/)
+    assert.match(text, /stderr +warning: this line goes to stderr/)
+  })
+
+  test('the site is live on its own address', async () => {
+    assert.equal(await siteText('e2e-site'), 'hello v1')
+  })
+
+  test('a second deployment goes live, and rolling back to the first is one confirmed click', async () => {
+    repo.commit('v2', 'Second version of the site')
+    await page.getByRole('link', { name: 'E2E Site' }).click()
+    await page.getByRole('button', { name: 'Deploy main' }).click()
+    await waitUntilReady('building the site, v2')
+    assert.equal(await siteText('e2e-site'), 'hello v2')
+
+    await page.getByRole('link', { name: 'E2E Site' }).click()
+    const first = page.getByRole('listitem').filter({ hasText: 'First version of the site' })
+    const second = page.getByRole('listitem').filter({ hasText: 'Second version of the site' })
+    await second.getByText('Live').waitFor()
+    await page.getByRole('region', { name: 'Live deployment' }).getByText('Second version of the site').waitFor()
+    await shot('project')
+
+    await first.getByRole('button', { name: 'Roll back' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Roll back to this deployment?' })
+    await dialog.waitFor()
+    await shot('rollback-confirm')
+    await dialog.getByRole('button', { name: 'Roll back' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await first.getByText('Live').waitFor()
+    await second.getByRole('button', { name: 'Promote' }).waitFor()
+    assert.equal(await siteText('e2e-site'), 'hello v1')
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click()
+    const card = page.getByRole('listitem').filter({ hasText: 'E2E Site' })
+    await card.getByRole('link', { name: `e2e-site.localhost:${host.port}` }).waitFor()
+    await card.getByText('Ready').waitFor()
+    await shot('projects')
+    await card.getByRole('link', { name: 'E2E Site' }).click()
+  })
+
+  test('the dashboard fits a phone screen', async () => {
+    const phone = await browser.context.newPage()
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await phone.goto(page.url())
+    await phone.getByRole('heading', { name: 'Deployments' }).waitFor()
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `the project page is ${overflow}px wider than the phone`)
+    await shot('project-phone', phone)
+    await phone.close()
+  })
+
+  test('build settings are saved, and the API refuses a bad one with its message in place', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click()
+    const form = page.getByRole('form', { name: 'Build settings' })
+    await form.getByLabel('Output directory').fill('../outside')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByRole('alert').waitFor()
+    assert.match(await form.getByRole('alert').innerText(), /outputDirectory/)
+
+    await form.getByLabel('Output directory').fill('dist')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByRole('status').getByText('Saved').waitFor()
+    await page.reload()
+    assert.equal(await page.getByRole('form', { name: 'Build settings' }).getByLabel('Output directory').inputValue(), 'dist')
+    await shot('settings')
+  })
+
+  test('deleting the project needs its name typed, then it is gone', async () => {
+    const danger = page.getByRole('form', { name: 'Delete project' })
+    const button = danger.getByRole('button', { name: 'Delete this project' })
+    assert.equal(await button.isDisabled(), true)
+    await danger.getByLabel(/Type E2E Site to confirm/).fill('E2E Site')
+    await button.click()
+    await page.getByRole('heading', { name: 'No projects yet' }).waitFor()
+  })
+
+  test('signing out returns to sign in, and a deep link comes back after signing in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/sign-in$/, { waitUntil: 'commit' })
+    await page.goto(host.url + '/new')
+    await page.waitForURL(/\/sign-in\?next=%2Fnew$/)
+    await page.getByLabel('Email').fill('e2e@example.com')
+    await page.getByLabel('Password').fill('a good password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Import a Git repository' }).waitFor()
+  })
+
+  test('no script error or content-security-policy violation happened on the way', () => {
+    assert.deepEqual(problems, [])
+  })
+})

@@ -1,0 +1,133 @@
+// The build log, streamed live: follows the tail while you are at the bottom, stays put when you
+// scroll up, and can be searched and downloaded.
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { Button, ErrorMessage, Spinner } from '../../components/ui'
+import type { ApiError } from '../../lib/api'
+import { clock } from '../../lib/format'
+import { followLog } from '../../lib/log-stream'
+import type { DeploymentStatus, LogLine } from '../../lib/types'
+
+export function logText(lines: LogLine[]): string {
+  return lines.map((l) => `${l.ts} ${l.stream.padEnd(6)} ${l.text}`).join('\n') + (lines.length ? '\n' : '')
+}
+
+/** Streams the log of one deployment: lines so far, whether it has ended, and the connection problem if any. */
+export function useBuildLog(deploymentId: string, onEnd?: (status: DeploymentStatus) => void) {
+  const [lines, setLines] = useState<LogLine[]>([])
+  const [ended, setEnded] = useState(false)
+  const [problem, setProblem] = useState<ApiError | null>(null)
+  const onEndRef = useRef(onEnd)
+  onEndRef.current = onEnd
+  useEffect(() => {
+    setLines([])
+    setEnded(false)
+    setProblem(null)
+    const controller = new AbortController()
+    followLog(deploymentId, {
+      onLines: (batch) => {
+        setProblem(null)
+        // Line numbers are the stream's ids: a resumed stream never duplicates a line.
+        setLines((prev) => {
+          const last = prev.length ? prev[prev.length - 1].n : 0
+          const fresh = batch.filter((l) => l.n > last)
+          return fresh.length ? prev.concat(fresh) : prev
+        })
+      },
+      onEnd: (status) => {
+        setEnded(true)
+        onEndRef.current?.(status)
+      },
+      onError: (error) => setProblem(error),
+    }, controller.signal)
+    return () => controller.abort()
+  }, [deploymentId])
+  return { lines, ended, problem }
+}
+
+const STREAM_STYLE: Record<string, string> = {
+  stderr: 'text-red-300',
+  system: 'text-sky-300',
+}
+
+const LogRow = memo(function LogRow({ line, query }: { line: LogLine; query: string }) {
+  return (
+    <div className="flex gap-3 px-3 hover:bg-white/5" data-stream={line.stream}>
+      <span className="w-10 shrink-0 select-none text-right text-zinc-500">{line.n}</span>
+      <time dateTime={line.ts} title={line.ts} className="hidden shrink-0 select-none text-zinc-500 sm:inline">{clock(line.ts)}</time>
+      <span className={`min-w-0 whitespace-pre-wrap break-words ${STREAM_STYLE[line.stream] ?? 'text-zinc-100'}`}>
+        {highlight(line.text, query)}
+      </span>
+    </div>
+  )
+})
+
+function highlight(text: string, query: string) {
+  if (!query) return text || ' '
+  const parts: ReactNode[] = []
+  const lower = text.toLowerCase()
+  let at = 0
+  for (let i = lower.indexOf(query); i !== -1; i = lower.indexOf(query, i + query.length)) {
+    parts.push(text.slice(at, i), <mark key={i} className="rounded-sm bg-yellow-300 text-zinc-900">{text.slice(i, i + query.length)}</mark>)
+    at = i + query.length
+  }
+  parts.push(text.slice(at))
+  return parts
+}
+
+export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?: (status: DeploymentStatus) => void }) {
+  const { lines, ended, problem } = useBuildLog(deploymentId, onEnd)
+  const [query, setQuery] = useState('')
+  const [follow, setFollow] = useState(true)
+  const scroller = useRef<HTMLDivElement>(null)
+  const needle = query.trim().toLowerCase()
+  const shown = useMemo(() => (needle ? lines.filter((l) => l.text.toLowerCase().includes(needle)) : lines), [lines, needle])
+
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (follow && el) el.scrollTop = el.scrollHeight
+  }, [shown, follow])
+
+  // Scrolling up stops following; scrolling back to the bottom resumes it.
+  const onScroll = useCallback(() => {
+    const el = scroller.current
+    if (!el) return
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24
+    setFollow(atBottom)
+  }, [])
+
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([logText(lines)], { type: 'text/plain;charset=utf-8' }))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = `miaobu-${deploymentId}.log`
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 1000)
+  }
+
+  return (
+    <section aria-label="Build log" className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950">
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-800 px-3 py-2">
+        <h2 className="mr-auto text-sm font-semibold text-zinc-100">Build log</h2>
+        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search the log"
+          aria-label="Search the log"
+          className="h-8 w-40 rounded-md border border-zinc-700 bg-zinc-900 px-2 text-sm text-zinc-100 placeholder:text-zinc-500 sm:w-56" />
+        {needle && <span className="text-xs text-zinc-400" role="status">{shown.length} of {lines.length} lines</span>}
+        <label className="flex items-center gap-1.5 text-xs text-zinc-300">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <Button size="sm" variant="secondary" onClick={download} disabled={lines.length === 0}>Download</Button>
+      </div>
+      <div ref={scroller} onScroll={onScroll} role="log" aria-live="off" tabIndex={0}
+        className="h-[28rem] max-h-[60vh] overflow-auto py-2 font-mono text-xs leading-5">
+        {shown.map((line) => <LogRow key={line.n} line={line} query={needle} />)}
+        {!ended && (
+          <div className="px-3 pt-1"><Spinner small label={lines.length ? 'Waiting for output…' : 'Waiting for the build to start…'} /></div>
+        )}
+        {ended && lines.length === 0 && <p className="px-3 text-zinc-500">This build wrote no output.</p>}
+      </div>
+      {problem && <ErrorMessage error={problem} className="m-2" />}
+    </section>
+  )
+}

@@ -1,0 +1,78 @@
+import { screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { apiError, fakeApi } from '../../test/fake-api'
+import { deployment, project } from '../../test/fixtures'
+import { renderApp } from '../../test/render'
+
+const older = deployment({ id: 'd1', commitMessage: 'First version', createdAt: '2026-01-01T10:00:00Z' })
+const live = deployment({ id: 'd2', commitMessage: 'Second version', createdAt: '2026-01-02T10:00:00Z', live: true, commit: 'bbbbbbbbbb' })
+const building = deployment({ id: 'd3', status: 'BUILDING', target: 'preview', branch: 'feature/x', commitMessage: 'Try a thing',
+  createdAt: '2026-01-03T10:00:00Z', finishedAt: null, readyAt: null })
+
+function server() {
+  return fakeApi()
+    .on('GET /api/v1/projects/p1', () => project({ liveDeploymentId: 'd2' }))
+    .on('GET /api/v1/projects/p1/deployments', () => [building, live, older])
+}
+
+describe('ProjectPage', () => {
+  it('shows the live deployment and every deployment with its status, branch, commit and target', async () => {
+    renderApp(server(), '/projects/p1')
+    const card = await screen.findByRole('region', { name: 'Live deployment' })
+    expect(within(card).getByRole('link', { name: 'my-site.localhost:8080' })).toHaveAttribute('href', 'http://my-site.localhost:8080')
+    expect(within(card).getByText('Second version')).toBeInTheDocument()
+    const rows = await screen.findAllByRole('listitem', { name: /^Deployment / })
+    expect(rows.map((r) => r.getAttribute('aria-label'))).toEqual(['Deployment d3', 'Deployment d2', 'Deployment d1'])
+    expect(within(rows[0]).getByText('Building')).toBeInTheDocument()
+    expect(within(rows[0]).getByText('Preview')).toBeInTheDocument()
+    expect(within(rows[0]).getByText('feature/x')).toBeInTheDocument()
+    expect(within(rows[1]).getByText('Live')).toBeInTheDocument()
+    expect(within(rows[1]).getByText('bbbbbbb')).toBeInTheDocument()
+    expect(within(rows[2]).getByText('8.0s')).toBeInTheDocument()
+  })
+
+  it('rolls back to an older deployment only after the user confirms', async () => {
+    const api = server().on('POST /api/v1/deployments/d1/promote', () => ({ ...older, live: true }))
+    const { user } = renderApp(api, '/projects/p1')
+    const row = await screen.findByRole('listitem', { name: 'Deployment d1' })
+    await user.click(within(row).getByRole('button', { name: 'Roll back' }))
+    const dialog = screen.getByRole('dialog', { name: 'Roll back to this deployment?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Keep as is' }))
+    expect(api.callsTo('POST /api/v1/deployments/d1/promote')).toHaveLength(0)
+
+    await user.click(within(row).getByRole('button', { name: 'Roll back' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Roll back' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument())
+    expect(api.callsTo('POST /api/v1/deployments/d1/promote')).toHaveLength(1)
+  })
+
+  it('keeps the confirmation open with the API message when the action is refused', async () => {
+    const api = server().on('POST /api/v1/deployments/d3/cancel', () =>
+      apiError(409, 'not_cancelable', 'Deployment d3 already finished; nothing to cancel.'))
+    const { user } = renderApp(api, '/projects/p1')
+    const row = await screen.findByRole('listitem', { name: 'Deployment d3' })
+    expect(within(row).queryByRole('button', { name: 'Roll back' })).not.toBeInTheDocument()
+    await user.click(within(row).getByRole('button', { name: 'Cancel' }))
+    const dialog = screen.getByRole('dialog', { name: 'Cancel this build?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel build' }))
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('already finished; nothing to cancel.')
+  })
+
+  it('redeploys the same branch and commit and opens the new build', async () => {
+    const api = server()
+      .on('POST /api/v1/projects/p1/deployments', () => deployment({ id: 'd9', status: 'QUEUED' }))
+      .on('GET /api/v1/deployments/d9', () => apiError(404, 'not_found', 'stop here'))
+    const { user, location } = renderApp(api, '/projects/p1')
+    const row = await screen.findByRole('listitem', { name: 'Deployment d1' })
+    await user.click(within(row).getByRole('button', { name: 'Redeploy' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Redeploy' }))
+    await waitFor(() => expect(location()).toBe('/deployments/d9'))
+    expect(api.callsTo('POST /api/v1/projects/p1/deployments')[0].body).toEqual({ branch: 'main', commit: 'a1b2c3d4e5f6' })
+  })
+
+  it('says so in place when the project does not exist', async () => {
+    const api = fakeApi().on('GET /api/v1/projects/p404', () => apiError(404, 'not_found', 'Project p404 not found.'))
+    renderApp(api, '/projects/p404')
+    expect(await screen.findByRole('alert')).toHaveTextContent('Project p404 not found.')
+  })
+})

@@ -1,0 +1,42 @@
+// A project's settings, one section each. Environment variables, domains and deploy hooks get
+// their own section here as their APIs land (see SETTINGS_SECTIONS).
+import type { ReactNode } from 'react'
+import { useParams } from 'react-router'
+import { BackLink, ErrorMessage, Loading, PageTitle } from '../../components/ui'
+import { getProject } from '../../lib/endpoints'
+import { useResource } from '../../lib/use-resource'
+import type { Project } from '../../lib/types'
+import { BuildSettingsForm } from './build-settings-form'
+import { DeleteProject } from './delete-project'
+
+export interface SettingsSection {
+  id: string
+  render(project: Project, onSaved: (p: Project) => void): ReactNode
+}
+
+/**
+ * The sections, top to bottom. The extension point for the settings still to come: an
+ * `env` section (issue 4: `GET/PUT /projects/{id}/env`), `domains` (issue 7) and `hooks`
+ * (issue 3) each add one entry here, between the build settings and the danger zone.
+ */
+export const SETTINGS_SECTIONS: SettingsSection[] = [
+  { id: 'build', render: (project, onSaved) => <BuildSettingsForm project={project} onSaved={onSaved} /> },
+  { id: 'delete', render: (project) => <DeleteProject project={project} /> },
+]
+
+export function SettingsPage() {
+  const { projectId = '' } = useParams()
+  const project = useResource((signal) => getProject(projectId, signal), [projectId])
+  if (project.error && !project.data) {
+    return <div className="space-y-4"><BackLink to="/">Projects</BackLink><ErrorMessage error={project.error} /></div>
+  }
+  if (!project.data) return <Loading what="settings" />
+  const p = project.data
+  return (
+    <div className="space-y-6">
+      <BackLink to={`/projects/${p.id}`}>{p.name}</BackLink>
+      <PageTitle title="Settings" subtitle={p.gitUrl} />
+      {SETTINGS_SECTIONS.map((section) => <div key={section.id}>{section.render(p, project.set)}</div>)}
+    </div>
+  )
+}

@@ -1,0 +1,68 @@
+// One function per API route the dashboard uses (README "The API (v1)").
+import { api, ApiError } from './api'
+import type {
+  AuthProviders, Deployment, Detection, LogLine, NewProject, Project, ProjectChanges, Session, User,
+} from './types'
+
+const V1 = '/api/v1'
+const enc = encodeURIComponent
+
+export const register = (email: string, password: string) =>
+  api<Session>('POST', `${V1}/auth/register`, { email, password }, { anonymous: true })
+
+export const login = (email: string, password: string) =>
+  api<Session>('POST', `${V1}/auth/login`, { email, password }, { anonymous: true })
+
+export const me = (signal?: AbortSignal) => api<User>('GET', `${V1}/me`, undefined, { signal })
+
+/**
+ * Sign-in methods besides email + password. The server advertises GitHub once an OAuth app is
+ * configured; a server that does not know this route (or says nothing) means "email only".
+ */
+export async function authProviders(signal?: AbortSignal): Promise<AuthProviders> {
+  try {
+    const answer = await api<Partial<AuthProviders>>('GET', `${V1}/auth/providers`, undefined, { signal, anonymous: true })
+    return { github: answer?.github === true }
+  } catch (e) {
+    if (e instanceof DOMException) throw e
+    return { github: false }
+  }
+}
+
+export const githubSignInUrl = '/oauth/github/start'
+
+export const listProjects = (signal?: AbortSignal) => api<Project[]>('GET', `${V1}/projects`, undefined, { signal })
+export const getProject = (id: string, signal?: AbortSignal) =>
+  api<Project>('GET', `${V1}/projects/${enc(id)}`, undefined, { signal })
+export const createProject = (project: NewProject) => api<Project>('POST', `${V1}/projects`, project)
+export const updateProject = (id: string, changes: ProjectChanges) =>
+  api<Project>('PATCH', `${V1}/projects/${enc(id)}`, changes)
+export const deleteProject = (id: string) => api<void>('DELETE', `${V1}/projects/${enc(id)}`)
+
+export const listDeployments = (projectId: string, signal?: AbortSignal) =>
+  api<Deployment[]>('GET', `${V1}/projects/${enc(projectId)}/deployments`, undefined, { signal })
+export const createDeployment = (projectId: string, ref: { branch?: string; commit?: string } = {}) =>
+  api<Deployment>('POST', `${V1}/projects/${enc(projectId)}/deployments`, ref)
+export const getDeployment = (id: string, signal?: AbortSignal) =>
+  api<Deployment>('GET', `${V1}/deployments/${enc(id)}`, undefined, { signal })
+export const promoteDeployment = (id: string) => api<Deployment>('POST', `${V1}/deployments/${enc(id)}/promote`)
+export const cancelDeployment = (id: string) => api<Deployment>('POST', `${V1}/deployments/${enc(id)}/cancel`)
+export const logPage = (id: string, after: number, signal?: AbortSignal) =>
+  api<{ lines: LogLine[]; done: boolean }>('GET', `${V1}/deployments/${enc(id)}/logs?after=${after}`, undefined, { signal })
+export const logStreamPath = (id: string) => `${V1}/deployments/${enc(id)}/logs/stream`
+
+/**
+ * Framework detection for the import screen. `null` when this server has no detection yet
+ * (404): the screen then shows the build settings to fill in, without a summary.
+ */
+export async function detect(
+  input: { gitUrl: string; rootDirectory?: string },
+  signal?: AbortSignal,
+): Promise<Detection | null> {
+  try {
+    return await api<Detection>('POST', `${V1}/detect`, input, { signal })
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null
+    throw e
+  }
+}

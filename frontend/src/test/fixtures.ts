@@ -1,0 +1,22 @@
+import type { Deployment, Project, User } from '../lib/types'
+
+export const user: User = { id: 'u1', email: 'ada@example.com', githubLogin: null, createdAt: '2026-01-01T00:00:00Z' }
+
+export function project(overrides: Partial<Project> = {}): Project {
+  return {
+    id: 'p1', name: 'My Site', slug: 'my-site', gitUrl: 'https://example.com/my-site.git', githubRepository: null,
+    productionBranch: 'main', rootDirectory: null, installCommand: null, buildCommand: null, outputDirectory: null,
+    autoPublish: true, liveDeploymentId: null, url: 'http://my-site.localhost:8080',
+    createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...overrides,
+  }
+}
+
+export function deployment(overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    id: 'd1', projectId: 'p1', status: 'READY', target: 'production', branch: 'main', commit: 'a1b2c3d4e5f6',
+    commitMessage: 'First version', url: 'http://d1--my-site.localhost:8080',
+    createdAt: '2026-01-01T10:00:00Z', startedAt: '2026-01-01T10:00:01Z', readyAt: '2026-01-01T10:00:09Z',
+    finishedAt: '2026-01-01T10:00:09Z', error: null, live: false,
+    stats: { files: 3, bytes: 2048, uploadedFiles: 1, uploadedBytes: 512 }, ...overrides,
+  }
+}

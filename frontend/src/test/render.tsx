@@ -1,0 +1,30 @@
+import { render } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { MemoryRouter, useLocation } from 'react-router'
+import { App } from '../app'
+import { tokens } from '../lib/api'
+import type { FakeApi } from './fake-api'
+import { user } from './fixtures'
+
+let location = ''
+
+function LocationProbe() {
+  const l = useLocation()
+  location = l.pathname + l.search
+  return null
+}
+
+/** The whole dashboard at `path`, as a signed-in user unless `signedIn` is false. */
+export function renderApp(api: FakeApi, path: string, { signedIn = true } = {}) {
+  if (signedIn) {
+    tokens.set('token-1')
+    api.on('GET /api/v1/me', () => user)
+  }
+  const result = render(
+    <MemoryRouter initialEntries={[path]}>
+      <App />
+      <LocationProbe />
+    </MemoryRouter>,
+  )
+  return { ...result, user: userEvent.setup(), location: () => location }
+}
