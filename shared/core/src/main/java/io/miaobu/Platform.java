@@ -7,6 +7,8 @@ import io.miaobu.auth.SessionTokens;
 import io.miaobu.build.Builder;
 import io.miaobu.build.CommandRunner;
 import io.miaobu.build.SourceFetcher;
+import io.miaobu.build.detect.DetectRoutes;
+import io.miaobu.build.detect.DetectService;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeploymentRoutes;
@@ -15,6 +17,8 @@ import io.miaobu.deploy.JobQueue;
 import io.miaobu.deploy.LogStream;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.CachePurger;
+import io.miaobu.envvars.EnvVarRoutes;
+import io.miaobu.envvars.EnvVarService;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.http.Response;
@@ -22,6 +26,7 @@ import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
 import io.miaobu.projects.ProjectRoutes;
 import io.miaobu.projects.ProjectService;
+import io.miaobu.secrets.AesGcmSecrets;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.Database;
 import java.time.Clock;
@@ -41,6 +46,7 @@ public final class Platform {
     private final ProjectService projects;
     private final DeploymentService deployments;
     private final AuthService auth;
+    private final EnvVarService envVars;
     private final Clock clock;
 
     public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
@@ -56,6 +62,8 @@ public final class Platform {
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
                 new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
+        this.envVars = new EnvVarService(projects, database.envVars(),
+                new AesGcmSecrets(keys.derive("secrets-aes-256-gcm")), clock);
     }
 
     /** The HTTP API of DESIGN §10, identical in every function and in local mode. */
@@ -66,13 +74,22 @@ public final class Platform {
         ProjectRoutes.register(router, auth, projects, hosts);
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        EnvVarRoutes.register(router, auth, envVars);
         return router;
     }
 
-    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) {
-        return new Builder(database, artifacts, publisher, fetcher, runner, config.buildDir(),
-                new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes()),
-                toolPath, clock);
+    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) throws java.io.IOException {
+        return new Builder(database, artifacts, publisher, hosts, fetcher, runner, config.buildDir(),
+                new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes(),
+                        config.maxLogBytes(), config.maxBuildCacheBytes()),
+                new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null)),
+                envVars::forBuild, clock);
+    }
+
+    /** Detection for a Git URL (POST /api/v1/detect), served where a SourceFetcher exists (local mode, builder). */
+    public Router withDetect(Router router, SourceFetcher fetcher) {
+        DetectRoutes.register(router, auth, new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir()));
+        return router;
     }
 
     public Reaper reaper() {

@@ -25,7 +25,39 @@ public record MiaobuConfig(
         boolean allowLocalRepositories,
         int maxOutputFiles,
         long maxOutputBytes,
-        String nodeCommand) {
+        String nodeCommand,
+        BuildSettings build) {
+
+    /**
+     * Build settings of issue 4 (DESIGN §6).
+     *
+     * @param buildUser who user commands run as ("name", "uid" or "uid:gid"; "current" for no switch);
+     *                  empty: an unprivileged default when Miaobu runs as root, else the current user
+     * @param npmRegistry the registry mirror every install uses unless the project names its own
+     * @param nodeVersionsDir Node.js versions installed side by side as {dir}/{major}/bin/node
+     */
+    public record BuildSettings(Optional<String> buildUser, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
+                                long maxLogBytes, long maxCacheBytes) {}
+
+    public Optional<String> npmRegistry() {
+        return build.npmRegistry();
+    }
+
+    public Optional<Path> nodeVersionsDir() {
+        return build.nodeVersionsDir();
+    }
+
+    public Optional<String> buildUser() {
+        return build.buildUser();
+    }
+
+    public long maxLogBytes() {
+        return build.maxLogBytes();
+    }
+
+    public long maxBuildCacheBytes() {
+        return build.maxCacheBytes();
+    }
 
     public static MiaobuConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -47,19 +79,32 @@ public record MiaobuConfig(
                 r.bool("MIAOBU_ALLOW_LOCAL_REPOSITORIES", localBase),
                 r.integer("MIAOBU_MAX_OUTPUT_FILES", 20_000, 1, 1_000_000),
                 (long) r.integer("MIAOBU_MAX_OUTPUT_MB", 1024, 1, 1_000_000) * 1024 * 1024,
-                r.string("MIAOBU_NODE", "node"));
+                r.string("MIAOBU_NODE", "node"),
+                new BuildSettings(
+                        r.optional("MIAOBU_BUILD_USER"),
+                        r.optional("MIAOBU_NPM_REGISTRY").map(v -> registry(v)),
+                        r.optional("MIAOBU_NODE_VERSIONS_DIR").map(v -> Path.of(v).toAbsolutePath()),
+                        (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
+                        (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024));
+    }
+
+    private static String registry(String value) {
+        if (!value.matches("https?://[^\\s'\"]+")) {
+            throw new ConfigException("MIAOBU_NPM_REGISTRY must be an http(s) URL such as https://registry.npmmirror.com, got \"" + value + "\"");
+        }
+        return value.endsWith("/") ? value : value + "/";
     }
 
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand);
+                maxOutputBytes, nodeCommand, build);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand);
+                maxOutputFiles, maxOutputBytes, nodeCommand, build);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

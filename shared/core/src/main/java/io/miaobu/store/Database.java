@@ -3,6 +3,7 @@ package io.miaobu.store;
 import io.miaobu.auth.UserStore;
 import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.envvars.EnvVarStore;
 import io.miaobu.projects.ProjectStore;
 
 /** The Database port: one store per aggregate, all over the same connection pool. */
@@ -14,4 +15,6 @@ public interface Database {
     DeploymentStore deployments();
 
     BuildLogStore logs();
+
+    EnvVarStore envVars();
 }

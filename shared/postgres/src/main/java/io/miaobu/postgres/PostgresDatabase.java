@@ -26,6 +26,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresDeploymentStore deployments;
     private final PostgresBuildLogStore logs;
     private final PostgresJobQueue jobQueue;
+    private final PostgresEnvVarStore envVars;
 
     private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -38,6 +39,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.deployments = new PostgresDeploymentStore(jdbi.onDemand(DeploymentDao.class));
         this.logs = new PostgresBuildLogStore(jdbi.onDemand(LogDao.class));
         this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
+        this.envVars = new PostgresEnvVarStore(jdbi.onDemand(EnvVarDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -116,6 +118,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresBuildLogStore logs() {
         return logs;
+    }
+
+    @Override
+    public PostgresEnvVarStore envVars() {
+        return envVars;
     }
 
     public PostgresJobQueue jobQueue() {

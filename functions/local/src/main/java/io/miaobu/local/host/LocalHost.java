@@ -2,6 +2,7 @@ package io.miaobu.local.host;
 
 import io.miaobu.Platform;
 import io.miaobu.build.git.JGitSourceFetcher;
+import io.miaobu.build.process.BuildUser;
 import io.miaobu.build.process.ProcessCommandRunner;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
@@ -112,15 +113,17 @@ public final class LocalHost implements AutoCloseable {
                 new FileRouteTable(config.dataDir().resolve("routes")),
                 purger, Clock.systemUTC());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
-        Router api = platform.router();
+        Router api = platform.withDetect(platform.router(), new JGitSourceFetcher());
         api.get("/", req -> Response.text(200, "text/html; charset=utf-8", LandingPage.html(effective)));
         EdgeProxy sites = new EdgeProxy(edge.port());
         Hosts hosts = platform.hosts();
         handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : api.handle(req));
 
         Files.createDirectories(config.buildDir());
-        workers.start(platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
+        ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
+        workers.start(platform.builder(new JGitSourceFetcher(), runner,
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
+        runner.protectDataDirectory(config.dataDir(), config.buildDir());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");
             t.setDaemon(true);
