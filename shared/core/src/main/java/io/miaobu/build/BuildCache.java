@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class BuildCache {
     public static final String PREFIX = "cache/";
-    private static final Pattern NAME = Pattern.compile("([a-z0-9-]+)--([0-9a-f]+)--(\\d+)--(\\d+)\\.tgz");
+    // One folder per archive (a store deletes by folder): {scope}--{key}--{savedAtMillis}--{bytes}/cache.tgz
+    private static final Pattern NAME = Pattern.compile("([a-z0-9-]+)--([0-9a-f]+)--(\\d+)--(\\d+)/cache\\.tgz");
     private static final String RESTORE_FILE = "cache-restore.tgz";
     private static final String SAVE_FILE = "cache-save.tgz";
 
@@ -79,7 +80,7 @@ public final class BuildCache {
         sha.update(("\0node " + nodeVersion + "\0install " + installCommand + "\0paths " + String.join(",", paths))
                 .getBytes(StandardCharsets.UTF_8));
         String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 20);
-        return new Key(projectId, scope.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), hash, paths);
+        return new Key(projectId, scope.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+", "-"), hash, paths);
     }
 
     /** Restores the newest matching archive into the workspace; false (and a log line) when there is none or it is damaged. */
@@ -89,7 +90,7 @@ public final class BuildCache {
         List<Entry> entries;
         try {
             entries = list(key);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.system("Build cache unavailable (" + e.getMessage() + "): installing from scratch.");
             return false;
         }
@@ -126,7 +127,7 @@ public final class BuildCache {
                     entry.scope().equals(key.scope()) ? "previous" : entry.scope(), human(entry.bytes()),
                     (System.nanoTime() - start) / 1e9));
             return true;
-        } catch (BuildFailure | IOException e) {
+        } catch (BuildFailure | IOException | RuntimeException e) {
             log.system("Build cache could not be restored (" + e.getMessage() + "): installing from scratch.");
             return false;
         } finally {
@@ -153,12 +154,12 @@ public final class BuildCache {
                 log.system("Build cache not saved: " + human(bytes) + " is over the limit of " + human(maxBytes) + ".");
                 return;
             }
-            String object = key.prefix() + key.scope() + "--" + key.hash() + "--" + clock.millis() + "--" + bytes + ".tgz";
+            String object = key.prefix() + key.scope() + "--" + key.hash() + "--" + clock.millis() + "--" + bytes + "/cache.tgz";
             store.put(object, archive, "application/gzip");
             int evicted = evict(key, object);
             log.system(String.format("Build cache saved (%s) in %.1fs%s.", human(bytes), (System.nanoTime() - start) / 1e9,
                     evicted > 0 ? "; " + evicted + " older archive(s) removed" : ""));
-        } catch (BuildFailure | IOException e) {
+        } catch (BuildFailure | IOException | RuntimeException e) {
             log.system("Build cache not saved (" + e.getMessage() + ").");
         } finally {
             deleteQuietly(archive);
@@ -174,7 +175,7 @@ public final class BuildCache {
         for (Entry e : entries) {
             boolean replaced = !e.object().equals(kept) && e.scope().equals(key.scope()) && e.hash().equals(key.hash());
             if (replaced || (!e.object().equals(kept) && total + e.bytes() > maxBytes)) {
-                store.deletePrefix(e.object());
+                store.deletePrefix(e.object().substring(0, e.object().lastIndexOf('/') + 1));
                 removed++;
             } else {
                 total += e.bytes();
@@ -186,7 +187,7 @@ public final class BuildCache {
     private List<Entry> list(Key key) throws IOException {
         List<Entry> entries = new ArrayList<>();
         for (String object : store.list(key.prefix())) {
-            Matcher m = NAME.matcher(object.substring(object.lastIndexOf('/') + 1));
+            Matcher m = NAME.matcher(object.substring(key.prefix().length()));
             if (m.matches()) {
                 entries.add(new Entry(object, m.group(1), m.group(2), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
             }
