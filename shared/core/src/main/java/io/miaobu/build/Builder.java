@@ -270,6 +270,10 @@ public final class Builder {
         env.put("HOME", home.toString());
         env.put("CI", "true");
         env.put("LANG", "C.UTF-8");
+        // Quieter, faster npm: no audit report, funding notice or update check in every build.
+        env.put("npm_config_audit", "false");
+        env.put("npm_config_fund", "false");
+        env.put("npm_config_update_notifier", "false");
         env.put("MIAOBU", "1");
         env.put("MIAOBU_DEPLOYMENT_ID", deployment.id());
         env.put("MIAOBU_DEPLOYMENT_URL", hosts.url(hosts.deployment(deployment.id(), project.slug())));
