@@ -78,11 +78,19 @@ public final class Platform {
         return router;
     }
 
+    /** A builder keeping its build cache as archives in the ArtifactStore (MIAOBU_BUILD_CACHE_DIR, when set, wins). */
     public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) throws java.io.IOException {
+        return builder(fetcher, runner, toolPath, null);
+    }
+
+    /** @param cacheDirectory where a builder with a lasting disk keeps its build cache (local mode), or null */
+    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath, java.nio.file.Path cacheDirectory)
+            throws java.io.IOException {
         return new Builder(database, artifacts, publisher, hosts, fetcher, runner, config.buildDir(),
                 new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes(),
                         config.maxLogBytes(), config.maxBuildCacheBytes()),
-                new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null)),
+                new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
+                        config.buildCacheDir().orElse(cacheDirectory)),
                 envVars::forBuild, clock);
     }
 

@@ -1,75 +1,53 @@
 package io.miaobu.build;
 
-import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The build cache (DESIGN §6): after a successful build, the package manager's download store,
- * {@code node_modules} where the install keeps it, and framework caches are archived (tar + gzip,
- * made and unpacked by the build user, never by the platform) into the ArtifactStore under
- * {@code cache/{projectId}/}, keyed by lockfile, Node.js version and what is cached. Before the
- * install the newest archive with the same key is restored: the deployment's own scope (production,
- * or its preview branch) first, then production's. A project's archives are capped in total size,
- * oldest evicted first. A damaged or missing archive means a clean install, with one log line.
+ * {@code node_modules} and framework caches are kept, keyed by project, lockfile, Node.js version,
+ * install command and build user, and put back before the next install. Two stores: a directory on
+ * the builder's own disk (local mode: entries are moved in and out, no copying) and archives in the
+ * ArtifactStore (FC). Failures never fail a build: they cost a clean install and one log line.
  */
-public final class BuildCache {
-    public static final String PREFIX = "cache/";
-    // One folder per archive (a store deletes by folder): {scope}--{key}--{savedAtMillis}--{bytes}/cache.tgz
-    private static final Pattern NAME = Pattern.compile("([a-z0-9-]+)--([0-9a-f]+)--(\\d+)--(\\d+)/cache\\.tgz");
-    private static final String RESTORE_FILE = "cache-restore.tgz";
-    private static final String SAVE_FILE = "cache-save.tgz";
+public interface BuildCache {
+    /**
+     * What one build caches, and under which key.
+     *
+     * @param scope "production" or "preview-{branch}": a preview without its own entry uses production's
+     * @param paths relative to the build's workspace ("home/.npm", "repo/node_modules")
+     */
+    record Key(String projectId, String scope, String hash, List<String> paths) {}
 
-    private final ArtifactStore store;
-    private final CommandRunner runner;
-    private final long maxBytes;
-    private final Duration timeout;
-    private final Clock clock;
+    /** Puts the newest entry with this key into the workspace; false (with a log line) when there is none or it is damaged. */
+    boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
+            throws BuildCanceled;
 
-    /** What one build caches, and under which key. Paths are relative to the build's workspace. */
-    public record Key(String projectId, String scope, String hash, List<String> paths) {
-        String prefix() {
-            return PREFIX + projectId + "/";
-        }
-    }
-
-    /** One stored archive, parsed from its object name. */
-    record Entry(String object, String scope, String hash, long savedAt, long bytes) {}
-
-    public BuildCache(ArtifactStore store, CommandRunner runner, long maxBytes, Duration timeout, Clock clock) {
-        this.store = store;
-        this.runner = runner;
-        this.maxBytes = maxBytes;
-        this.timeout = timeout;
-        this.clock = clock;
-    }
+    /** Keeps the cached paths of a successful build, replacing the entry of the same scope and key. */
+    void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
+            throws BuildCanceled;
 
     /**
-     * The key of a build: the lockfiles (or, without one, the package.json files), the Node.js version,
-     * the install command and the cached paths; nothing else can make a cache wrong for a build.
-     *
-     * @param scope "production" or "preview-{branch}"
+     * The key: the lockfiles (or, without one, the package.json files), the Node.js version, the install
+     * command, the cached paths and anything else that changes what an install produces ({@code salt}).
      */
-    public static Key key(String projectId, String scope, Path repo, List<String> keyFiles, String nodeVersion,
-                          String installCommand, List<String> paths) throws IOException {
-        MessageDigest sha = sha256();
+    static Key key(String projectId, String scope, Path repo, List<String> keyFiles, String nodeVersion,
+                   String installCommand, List<String> paths, String salt) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         for (String file : keyFiles) {
             sha.update(file.getBytes(StandardCharsets.UTF_8));
             Path p = repo.resolve(file).normalize();
@@ -77,166 +55,14 @@ public final class BuildCache {
                 sha.update(Files.readAllBytes(p));
             }
         }
-        sha.update(("\0node " + nodeVersion + "\0install " + installCommand + "\0paths " + String.join(",", paths))
-                .getBytes(StandardCharsets.UTF_8));
+        sha.update(("\0node " + nodeVersion + "\0install " + installCommand + "\0paths " + String.join(",", paths)
+                + "\0" + salt).getBytes(StandardCharsets.UTF_8));
         String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 20);
-        return new Key(projectId, scope.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+", "-"), hash, paths);
-    }
-
-    /** Restores the newest matching archive into the workspace; false (and a log line) when there is none or it is damaged. */
-    public boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled {
-        long start = System.nanoTime();
-        List<Entry> entries;
-        try {
-            entries = list(key);
-        } catch (IOException | RuntimeException e) {
-            log.system("Build cache unavailable (" + e.getMessage() + "): installing from scratch.");
-            return false;
-        }
-        Optional<Entry> found = newest(entries, key.scope(), key.hash());
-        if (found.isEmpty() && !key.scope().equals("production")) {
-            found = newest(entries, "production", key.hash());
-        }
-        if (found.isEmpty()) {
-            log.system("Build cache: none for this lockfile and Node.js version yet: installing from scratch.");
-            return false;
-        }
-        Entry entry = found.get();
-        Path archive = workspace.resolve(RESTORE_FILE);
-        try {
-            Optional<InputStream> in = store.open(entry.object());
-            if (in.isEmpty()) {
-                log.system("Build cache is missing from storage: installing from scratch.");
-                return false;
-            }
-            try (InputStream stream = in.get()) {
-                Files.copy(stream, archive, StandardCopyOption.REPLACE_EXISTING);
-            }
-            runner.prepareWorkspace(archive);
-            List<String> tail = new ArrayList<>();
-            int exit = runner.run("tar -xzf " + RESTORE_FILE + " -- " + quoted(key.paths()), workspace, env, timeout,
-                    (stream, text) -> keepTail(tail, text), canceled);
-            if (exit != 0) {
-                runner.run("rm -rf -- " + quoted(key.paths()), workspace, env, timeout, (stream, text) -> { }, canceled);
-                log.system("Build cache could not be restored (" + (tail.isEmpty() ? "tar exited with " + exit : tail.get(tail.size() - 1))
-                        + "): installing from scratch.");
-                return false;
-            }
-            log.system(String.format("Build cache restored from the %s build (%s) in %.1fs.",
-                    entry.scope().equals(key.scope()) ? "previous" : entry.scope(), human(entry.bytes()),
-                    (System.nanoTime() - start) / 1e9));
-            return true;
-        } catch (BuildFailure | IOException | RuntimeException e) {
-            log.system("Build cache could not be restored (" + e.getMessage() + "): installing from scratch.");
-            return false;
-        } finally {
-            deleteQuietly(archive);
-        }
-    }
-
-    /** Archives the cached paths after a successful build and evicts the project's oldest archives past the cap. */
-    public void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled {
-        long start = System.nanoTime();
-        Path archive = workspace.resolve(SAVE_FILE);
-        try {
-            List<String> tail = new ArrayList<>();
-            // Every path is archived, empty when the build made none, so a restore can name them all.
-            int exit = runner.run("mkdir -p -- " + quoted(key.paths()) + " && tar -cf - -- " + quoted(key.paths())
-                    + " | gzip -1 > " + SAVE_FILE, workspace, env, timeout, (stream, text) -> keepTail(tail, text), canceled);
-            if (exit != 0 || !Files.isRegularFile(archive)) {
-                log.system("Build cache not saved (" + (tail.isEmpty() ? "tar exited with " + exit : tail.get(tail.size() - 1)) + ").");
-                return;
-            }
-            long bytes = Files.size(archive);
-            if (bytes > maxBytes) {
-                log.system("Build cache not saved: " + human(bytes) + " is over the limit of " + human(maxBytes) + ".");
-                return;
-            }
-            String object = key.prefix() + key.scope() + "--" + key.hash() + "--" + clock.millis() + "--" + bytes + "/cache.tgz";
-            store.put(object, archive, "application/gzip");
-            int evicted = evict(key, object);
-            log.system(String.format("Build cache saved (%s) in %.1fs%s.", human(bytes), (System.nanoTime() - start) / 1e9,
-                    evicted > 0 ? "; " + evicted + " older archive(s) removed" : ""));
-        } catch (BuildFailure | IOException | RuntimeException e) {
-            log.system("Build cache not saved (" + e.getMessage() + ").");
-        } finally {
-            deleteQuietly(archive);
-        }
-    }
-
-    /** Removes archives replaced by {@code kept} (same scope and key), then the oldest until the project fits the cap. */
-    private int evict(Key key, String kept) throws IOException {
-        List<Entry> entries = new ArrayList<>(list(key));
-        entries.sort(Comparator.comparingLong(Entry::savedAt).reversed());
-        long total = 0;
-        int removed = 0;
-        for (Entry e : entries) {
-            boolean replaced = !e.object().equals(kept) && e.scope().equals(key.scope()) && e.hash().equals(key.hash());
-            if (replaced || (!e.object().equals(kept) && total + e.bytes() > maxBytes)) {
-                store.deletePrefix(e.object().substring(0, e.object().lastIndexOf('/') + 1));
-                removed++;
-            } else {
-                total += e.bytes();
-            }
-        }
-        return removed;
-    }
-
-    private List<Entry> list(Key key) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        for (String object : store.list(key.prefix())) {
-            Matcher m = NAME.matcher(object.substring(key.prefix().length()));
-            if (m.matches()) {
-                entries.add(new Entry(object, m.group(1), m.group(2), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
-            }
-        }
-        return entries;
-    }
-
-    private static Optional<Entry> newest(List<Entry> entries, String scope, String hash) {
-        return entries.stream().filter(e -> e.scope().equals(scope) && e.hash().equals(hash))
-                .max(Comparator.comparingLong(Entry::savedAt));
-    }
-
-    private static void keepTail(List<String> tail, String text) {
-        synchronized (tail) {
-            tail.add(text);
-            if (tail.size() > 5) {
-                tail.remove(0);
-            }
-        }
-    }
-
-    static String quoted(List<String> paths) {
-        StringBuilder s = new StringBuilder();
-        for (String p : paths) {
-            if (s.length() > 0) {
-                s.append(' ');
-            }
-            s.append('\'').append(p.replace("'", "'\\''")).append('\'');
-        }
-        return s.toString();
+        String cleanScope = scope.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+", "-");
+        return new Key(projectId, cleanScope, hash, paths);
     }
 
     static String human(long bytes) {
         return bytes < 1024 * 1024 ? String.format("%.1f KiB", bytes / 1024.0) : String.format("%.1f MiB", bytes / (1024.0 * 1024));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the workspace is removed after the build anyway
-        }
     }
 }

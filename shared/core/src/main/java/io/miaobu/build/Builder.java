@@ -57,8 +57,10 @@ public final class Builder {
      * @param path PATH for user commands
      * @param npmRegistry the operator's registry mirror for installs (MIAOBU_NPM_REGISTRY), or null
      * @param nodeVersions directory of Node.js versions installed side by side (MIAOBU_NODE_VERSIONS_DIR), or null
+     * @param cacheDirectory where the build cache lives on this builder's own disk (local mode), or null to
+     *                       keep it as archives in the ArtifactStore
      */
-    public record Tools(String path, String npmRegistry, Path nodeVersions) {}
+    public record Tools(String path, String npmRegistry, Path nodeVersions, Path cacheDirectory) {}
 
     /** A project's environment variables for a build of one target, in plaintext. */
     @FunctionalInterface
@@ -96,7 +98,9 @@ public final class Builder {
         this.limits = limits;
         this.tools = tools;
         this.variables = variables;
-        this.cache = new BuildCache(artifacts, runner, limits.maxCacheBytes(), limits.timeout(), clock);
+        this.cache = tools.cacheDirectory() != null
+                ? new DirectoryBuildCache(tools.cacheDirectory(), runner, limits.maxCacheBytes(), clock)
+                : new ArchiveBuildCache(artifacts, runner, limits.maxCacheBytes(), limits.timeout(), clock);
         this.clock = clock;
     }
 
@@ -145,13 +149,20 @@ public final class Builder {
             Map<String, String> env = buildEnvironment(workspace, deployment, project, source, projectVariables, plan, log);
             Path installRoot = repo.resolve(plan.installDirectory()).normalize();
             BuildCache.Key cacheKey = null;
+            boolean installed = false;
             if (plan.installCommand() != null) {
-                cacheKey = cacheKey(project, deployment, plan, repo, env, canceled);
+                cacheKey = cacheKey(project, deployment, plan, repo, env, projectVariables, canceled);
                 if (cache.restore(cacheKey, workspace, env, log, canceled)) {
                     env.put("npm_config_prefer_offline", "true");
+                    installed = skipsCleanInstall(plan, project);
                 }
             }
-            runStep("Install", plan.installCommand(), installRoot.startsWith(repo) ? installRoot : root, env, userOutput, canceled);
+            if (installed) {
+                log.system("Install: `" + plan.installCommand() + "` skipped: node_modules was restored from a build with this exact "
+                        + "lockfile, Node.js version and install command.");
+            } else {
+                runStep("Install", plan.installCommand(), installRoot.startsWith(repo) ? installRoot : root, env, userOutput, canceled);
+            }
             runStep("Build", plan.buildCommand(), root, env, userOutput, canceled);
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
@@ -300,9 +311,20 @@ public final class Builder {
         return env;
     }
 
+    /**
+     * {@code npm ci} only ever recreates node_modules from the lockfile; with node_modules restored from a
+     * build of this exact key (lockfile, Node.js, install command, build user, install settings) it is skipped.
+     * Other package managers run: with node_modules in place they finish in about a second.
+     */
+    private static boolean skipsCleanInstall(BuildPlan plan, Project project) {
+        Detection d = plan.detection();
+        return project.installCommand() == null && d.packageManager() == io.miaobu.build.detect.PackageManager.NPM
+                && !d.lockfiles().isEmpty() && d.projectCaches().contains((d.installDirectory().isEmpty() ? "node_modules" : d.installDirectory() + "/node_modules"));
+    }
+
     /** The cache key: lockfiles (else package.json files), the actual Node.js version, the install command, the cached paths. */
     private BuildCache.Key cacheKey(Project project, Deployment deployment, BuildPlan plan, Path repo, Map<String, String> env,
-                                    BooleanSupplier canceled) throws IOException, BuildCanceled {
+                                    Map<String, String> projectVariables, BooleanSupplier canceled) throws IOException, BuildCanceled {
         StringBuilder version = new StringBuilder();
         try {
             runner.run("node --version", repo, env, Duration.ofSeconds(30), (stream, text) -> {
@@ -320,7 +342,13 @@ public final class Builder {
         d.homeCaches().forEach(p -> paths.add("home/" + p));
         d.projectCaches().forEach(p -> paths.add("repo/" + p));
         String scope = Deployment.PRODUCTION.equals(deployment.target()) ? "production" : "preview-" + deployment.branch();
-        return BuildCache.key(project.id(), scope, repo, keyFiles, version.toString(), plan.installCommand(), paths);
+        // Variables that change what an install produces, and who owns the files.
+        StringBuilder salt = new StringBuilder("user " + runner.describeUser());
+        projectVariables.entrySet().stream()
+                .filter(e -> e.getKey().matches("(?i)(npm_config_.*|NODE_ENV|NODE_OPTIONS|YARN_.*|PNPM_.*|BUN_.*|.*_REGISTRY.*)"))
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> salt.append('\0').append(e.getKey()).append('=').append(e.getValue()));
+        salt.append("\0registry ").append(env.getOrDefault("npm_config_registry", ""));
+        return BuildCache.key(project.id(), scope, repo, keyFiles, version.toString(), plan.installCommand(), paths, salt.toString());
     }
 
     private DeploymentStats upload(Deployment deployment, List<OutputFiles.OutputFile> files, BooleanSupplier canceled)

@@ -35,9 +35,15 @@ public record MiaobuConfig(
      *                  empty: an unprivileged default when Miaobu runs as root, else the current user
      * @param npmRegistry the registry mirror every install uses unless the project names its own
      * @param nodeVersionsDir Node.js versions installed side by side as {dir}/{major}/bin/node
+     * @param cacheDir where the build cache lives on disk; empty: local mode uses {data}/build-cache,
+     *                 functions keep archives in the ArtifactStore
      */
     public record BuildSettings(Optional<String> buildUser, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
-                                long maxLogBytes, long maxCacheBytes) {}
+                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir) {}
+
+    public Optional<Path> buildCacheDir() {
+        return build.cacheDir();
+    }
 
     public Optional<String> npmRegistry() {
         return build.npmRegistry();
@@ -85,7 +91,8 @@ public record MiaobuConfig(
                         r.optional("MIAOBU_NPM_REGISTRY").map(v -> registry(v)),
                         r.optional("MIAOBU_NODE_VERSIONS_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
-                        (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024));
+                        (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
+                        r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath())));
     }
 
     private static String registry(String value) {

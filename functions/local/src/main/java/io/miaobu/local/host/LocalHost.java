@@ -122,7 +122,7 @@ public final class LocalHost implements AutoCloseable {
         Files.createDirectories(config.buildDir());
         ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
         workers.start(platform.builder(new JGitSourceFetcher(), runner,
-                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
+                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), config.dataDir().resolve("build-cache")));
         runner.protectDataDirectory(config.dataDir(), config.buildDir());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");

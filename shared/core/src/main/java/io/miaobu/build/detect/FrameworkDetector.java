@@ -89,19 +89,18 @@ public final class FrameworkDetector {
         List<String> projectCaches = new ArrayList<>();
         if (pm != null && install != null) {
             homeCaches.addAll(pm.homeCaches());
-            if (pm.keepsNodeModules(hasLock)) {
-                projectCaches.add(TreePaths.join(installDir, "node_modules"));
-                if (!installDir.equals(rootDir)) {
-                    projectCaches.add(TreePaths.join(rootDir, "node_modules"));
-                }
+            projectCaches.add(TreePaths.join(installDir, "node_modules"));
+            if (!installDir.equals(rootDir)) {
+                projectCaches.add(TreePaths.join(rootDir, "node_modules"));
             }
         }
         if (framework != null && build != null) {
             for (String dir : framework.cacheDirectories()) {
-                if (dir.startsWith("node_modules/") && (pm == null || !pm.keepsNodeModules(hasLock))) {
-                    continue; // npm ci deletes node_modules before installing
+                String path = TreePaths.join(rootDir, dir);
+                // Inside node_modules, already cached with it.
+                if (projectCaches.stream().noneMatch(c -> path.startsWith(c + "/"))) {
+                    projectCaches.add(path);
                 }
-                projectCaches.add(TreePaths.join(rootDir, dir));
             }
         }
         return new Detection(rootDir, framework, pm, installDir, install, build, output, supported, reason,

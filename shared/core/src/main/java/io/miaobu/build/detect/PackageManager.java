@@ -74,14 +74,6 @@ public enum PackageManager {
         return homeCaches;
     }
 
-    /**
-     * Whether {@code node_modules} is worth caching: {@code npm ci} deletes it before installing,
-     * so for npm with a lockfile only the download cache helps.
-     */
-    public boolean keepsNodeModules(boolean hasLockfile) {
-        return !(this == NPM && hasLockfile);
-    }
-
     /** The environment that makes this package manager (and corepack) install from {@code registry}. */
     public Map<String, String> registryEnvironment(String registry) {
         java.util.LinkedHashMap<String, String> env = new java.util.LinkedHashMap<>();

@@ -64,6 +64,9 @@ record Workspace(String rootDirectory, String directory, String lockfile, Packag
         } else if (byLock != null) {
             pm = byLock;
             evidence = lockfile;
+        } else if (repo.isFile(TreePaths.join(installDir, "pnpm-workspace.yaml"))) {
+            pm = PackageManager.PNPM;
+            evidence = TreePaths.join(installDir, "pnpm-workspace.yaml");
         } else {
             pm = PackageManager.NPM;
             evidence = "no lockfile";

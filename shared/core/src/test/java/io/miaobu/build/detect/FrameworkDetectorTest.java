@@ -89,17 +89,18 @@ class FrameworkDetectorTest {
     }
 
     @Test
-    void the_build_cache_keeps_node_modules_except_where_npm_ci_deletes_it() {
+    void the_build_cache_keeps_the_download_cache_node_modules_and_framework_caches_outside_it() {
         Detection npm = FrameworkDetector.standard().detect(new MapSourceTree(Map.of(
                 "package.json", "{\"scripts\":{\"build\":\"gatsby build\"},\"dependencies\":{\"gatsby\":\"5\"}}",
                 "package-lock.json", "{}")), null);
         assertThat(npm.homeCaches()).containsExactly(".npm");
-        assertThat(npm.projectCaches()).containsExactly(".cache");
+        assertThat(npm.projectCaches()).containsExactly("node_modules", ".cache");
 
         Detection pnpm = FrameworkDetector.standard().detect(new MapSourceTree(Map.of(
                 "package.json", "{\"scripts\":{\"build\":\"gatsby build\"},\"dependencies\":{\"gatsby\":\"5\"}}",
                 "pnpm-lock.yaml", "")), null);
-        assertThat(pnpm.projectCaches()).containsExactly("node_modules", ".cache", "node_modules/.cache");
+        assertThat(pnpm.homeCaches()).contains(".local/share/pnpm/store");
+        assertThat(pnpm.projectCaches()).containsExactly("node_modules", ".cache");
         assertThat(pnpm.lockfiles()).containsExactly("pnpm-lock.yaml");
     }
 }
