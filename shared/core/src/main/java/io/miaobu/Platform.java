@@ -90,7 +90,8 @@ public final class Platform {
                 new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes(),
                         config.maxLogBytes(), config.maxBuildCacheBytes()),
                 new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
-                        config.buildCacheDir().orElse(cacheDirectory)),
+                        !config.buildCacheMode().equals("off"),
+                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
                 envVars::forBuild, clock);
     }
 

@@ -57,10 +57,11 @@ public final class Builder {
      * @param path PATH for user commands
      * @param npmRegistry the operator's registry mirror for installs (MIAOBU_NPM_REGISTRY), or null
      * @param nodeVersions directory of Node.js versions installed side by side (MIAOBU_NODE_VERSIONS_DIR), or null
+     * @param cache whether builds use the build cache at all (MIAOBU_BUILD_CACHE=off turns it off)
      * @param cacheDirectory where the build cache lives on this builder's own disk (local mode), or null to
      *                       keep it as archives in the ArtifactStore
      */
-    public record Tools(String path, String npmRegistry, Path nodeVersions, Path cacheDirectory) {}
+    public record Tools(String path, String npmRegistry, Path nodeVersions, boolean cache, Path cacheDirectory) {}
 
     /** A project's environment variables for a build of one target, in plaintext. */
     @FunctionalInterface
@@ -150,7 +151,7 @@ public final class Builder {
             Path installRoot = repo.resolve(plan.installDirectory()).normalize();
             BuildCache.Key cacheKey = null;
             boolean installed = false;
-            if (plan.installCommand() != null) {
+            if (plan.installCommand() != null && tools.cache()) {
                 cacheKey = cacheKey(project, deployment, plan, repo, env, projectVariables, canceled);
                 if (cache.restore(cacheKey, workspace, env, log, canceled)) {
                     env.put("npm_config_prefer_offline", "true");
@@ -285,6 +286,7 @@ public final class Builder {
         env.put("npm_config_audit", "false");
         env.put("npm_config_fund", "false");
         env.put("npm_config_update_notifier", "false");
+        env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0"); // corepack fetches the packageManager version without asking
         env.put("MIAOBU", "1");
         env.put("MIAOBU_DEPLOYMENT_ID", deployment.id());
         env.put("MIAOBU_DEPLOYMENT_URL", hosts.url(hosts.deployment(deployment.id(), project.slug())));

@@ -37,9 +37,14 @@ public record MiaobuConfig(
      * @param nodeVersionsDir Node.js versions installed side by side as {dir}/{major}/bin/node
      * @param cacheDir where the build cache lives on disk; empty: local mode uses {data}/build-cache,
      *                 functions keep archives in the ArtifactStore
+     * @param cacheMode "auto" (as above), "store" (always archives in the ArtifactStore) or "off"
      */
     public record BuildSettings(Optional<String> buildUser, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
-                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir) {}
+                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir, String cacheMode) {}
+
+    public String buildCacheMode() {
+        return build.cacheMode();
+    }
 
     public Optional<Path> buildCacheDir() {
         return build.cacheDir();
@@ -92,7 +97,8 @@ public record MiaobuConfig(
                         r.optional("MIAOBU_NODE_VERSIONS_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
                         (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
-                        r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath())));
+                        r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
+                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")));
     }
 
     private static String registry(String value) {
@@ -139,6 +145,14 @@ public record MiaobuConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigException(name + " must be a whole number, got \"" + raw.get() + "\"");
             }
+        }
+
+        String choice(String name, String fallback, String... allowed) {
+            String value = string(name, fallback).toLowerCase(Locale.ROOT);
+            if (!java.util.Arrays.asList(allowed).contains(value)) {
+                throw new ConfigException(name + " must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+            }
+            return value;
         }
 
         boolean bool(String name, boolean fallback) {

@@ -32,7 +32,7 @@ class BuildSandboxTest {
     /** What a build's environment may hold besides the project's variables (sh and node add the last ones). */
     private static final Set<String> ALLOWED = Set.of("PATH", "HOME", "CI", "LANG", "MIAOBU", "MIAOBU_DEPLOYMENT_ID",
             "MIAOBU_DEPLOYMENT_URL", "MIAOBU_GIT_BRANCH", "MIAOBU_GIT_COMMIT_SHA", "MIAOBU_TARGET", "npm_config_audit",
-            "npm_config_fund", "npm_config_update_notifier", "PWD", "OLDPWD", "SHLVL", "_");
+            "npm_config_fund", "npm_config_update_notifier", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "OLDPWD", "SHLVL", "_");
 
     @TempDir
     static Path tmp;

@@ -12,11 +12,11 @@ public enum PackageManager {
     NPM("npm", List.of("package-lock.json", "npm-shrinkwrap.json"), "npm ci", "npm install", "npm run ",
             "npx --no-install ", List.of(".npm"), List.of("npm_config_registry")),
     PNPM("pnpm", List.of("pnpm-lock.yaml"), "pnpm install --frozen-lockfile", "pnpm install", "pnpm run ",
-            "pnpm exec ", List.of(".local/share/pnpm/store", ".cache/pnpm"), List.of("npm_config_registry")),
+            "pnpm exec ", List.of(".local/share/pnpm/store", ".cache/pnpm", ".cache/node/corepack"), List.of("npm_config_registry")),
     YARN("yarn", List.of("yarn.lock"), "yarn install --frozen-lockfile", "yarn install", "yarn run ",
-            "yarn ", List.of(".cache/yarn"), List.of("YARN_REGISTRY", "npm_config_registry")),
+            "yarn ", List.of(".cache/yarn", ".cache/node/corepack"), List.of("YARN_REGISTRY", "npm_config_registry")),
     YARN_BERRY("yarn", List.of("yarn.lock"), "yarn install --immutable", "yarn install", "yarn run ",
-            "yarn ", List.of(".yarn/berry/cache"), List.of("YARN_NPM_REGISTRY_SERVER")),
+            "yarn ", List.of(".yarn/berry/cache", ".cache/node/corepack"), List.of("YARN_NPM_REGISTRY_SERVER")),
     BUN("bun", List.of("bun.lock", "bun.lockb"), "bun install --frozen-lockfile", "bun install", "bun run ",
             "bunx ", List.of(".bun/install/cache"), List.of("BUN_CONFIG_REGISTRY", "NPM_CONFIG_REGISTRY"));
 
