@@ -98,6 +98,20 @@ final class ApiClient {
         return id;
     }
 
+    /** Waits until the deployment's log shows {@code text} (lines written after READY, like the build cache's, come a moment later). */
+    String awaitLog(String deploymentId, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String log;
+        do {
+            log = logText(deploymentId);
+            if (log.contains(text)) {
+                return log;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("log of " + deploymentId + " never showed \"" + text + "\":\n" + log);
+    }
+
     String logText(String deploymentId) throws Exception {
         StringBuilder text = new StringBuilder();
         for (JsonNode line : ok("GET", "/api/v1/deployments/" + deploymentId + "/logs", null).get("lines")) {

@@ -3,10 +3,8 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.http.Json;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +42,7 @@ class BuildSandboxTest {
     @BeforeAll
     static void start() throws Exception {
         dataDir = tmp.resolve("data");
-        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
-                "MIAOBU_PORT", "0",
-                "MIAOBU_DATA_DIR", dataDir.toString(),
-                "MIAOBU_NPM_REGISTRY", MIRROR,
-                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        host = TestHosts.start(tmp, Map.of("MIAOBU_NPM_REGISTRY", MIRROR));
         user = new ApiClient(host.port()).signUp("sandbox@example.com");
     }
 

@@ -3,10 +3,8 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.http.Json;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +25,7 @@ class DetectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
-                "MIAOBU_PORT", "0",
-                "MIAOBU_DATA_DIR", tmp.resolve("data").toString(),
-                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        host = TestHosts.start(tmp, Map.of());
         user = new ApiClient(host.port()).signUp("detect@example.com");
         monorepo = GitRepos.create(tmp.resolve("monorepo"))
                 .write("package.json", "{\"private\":true,\"packageManager\":\"pnpm@9.12.0\"}")

@@ -2,10 +2,8 @@ package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.http.Json;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +33,7 @@ class RealFrameworkBuildsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
-                "MIAOBU_PORT", "0",
-                "MIAOBU_DATA_DIR", tmp.resolve("data").toString(),
-                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        host = TestHosts.start(tmp, Map.of());
         user = new ApiClient(host.port()).signUp("frameworks@example.com");
     }
 
@@ -98,7 +93,7 @@ class RealFrameworkBuildsTest {
         String projectId = project("Vite React", repo, null);
 
         String first = user.deployReady(projectId, "{}", BUILD);
-        String firstLog = user.logText(first);
+        String firstLog = user.awaitLog(first, "Build cache saved", Duration.ofMinutes(1));
         assertThat(firstLog).contains("Vite (React): install `npm ci`, build `npm run build`, output `dist`",
                 "Build cache: none for this lockfile", "Build cache saved");
         String page = user.site("vite-react.localhost", "/").body();

@@ -22,7 +22,8 @@ public interface SourceTree {
 
     /** The same tree seen from a sub-directory ("" for this one). */
     default SourceTree at(String directory) {
-        String prefix = directory == null || directory.isEmpty() || directory.equals(".") ? "" : strip(directory) + "/";
+        String normalized = TreePaths.normalize(directory);
+        String prefix = normalized.isEmpty() ? "" : normalized + "/";
         if (prefix.isEmpty()) {
             return this;
         }
@@ -48,19 +49,5 @@ public interface SourceTree {
                 return parent.list(dir.isEmpty() ? prefix.substring(0, prefix.length() - 1) : prefix + dir);
             }
         };
-    }
-
-    private static String strip(String dir) {
-        String d = dir.replace('\\', '/');
-        while (d.startsWith("./")) {
-            d = d.substring(2);
-        }
-        while (d.startsWith("/")) {
-            d = d.substring(1);
-        }
-        while (d.endsWith("/")) {
-            d = d.substring(0, d.length() - 1);
-        }
-        return d;
     }
 }
