@@ -153,9 +153,11 @@ public final class Builder {
             boolean installed = false;
             if (plan.installCommand() != null && tools.cache()) {
                 cacheKey = cacheKey(project, deployment, plan, repo, env, projectVariables, canceled);
-                if (cache.restore(cacheKey, workspace, env, log, canceled)) {
+                if (cacheKey.paths().isEmpty()) {
+                    cacheKey = null; // nothing this install keeps between builds (a non-Node project)
+                } else if (cache.restore(cacheKey, workspace, env, log, canceled)) {
                     env.put("npm_config_prefer_offline", "true");
-                    installed = skipsCleanInstall(plan, project);
+                    installed = skipsCleanInstall(plan, project, repo);
                 }
             }
             if (installed) {
@@ -315,13 +317,30 @@ public final class Builder {
 
     /**
      * {@code npm ci} only ever recreates node_modules from the lockfile; with node_modules restored from a
-     * build of this exact key (lockfile, Node.js, install command, build user, install settings) it is skipped.
+     * build of this exact key (lockfile, Node.js, install command, build user, install settings) it is skipped,
+     * unless the project's own package.json runs scripts on install (their effects may lie outside node_modules).
      * Other package managers run: with node_modules in place they finish in about a second.
      */
-    private static boolean skipsCleanInstall(BuildPlan plan, Project project) {
+    private static boolean skipsCleanInstall(BuildPlan plan, Project project, Path repo) {
         Detection d = plan.detection();
-        return project.installCommand() == null && d.packageManager() == io.miaobu.build.detect.PackageManager.NPM
-                && !d.lockfiles().isEmpty() && d.projectCaches().contains((d.installDirectory().isEmpty() ? "node_modules" : d.installDirectory() + "/node_modules"));
+        String installDir = d.installDirectory();
+        if (project.installCommand() != null || d.packageManager() != io.miaobu.build.detect.PackageManager.NPM
+                || d.lockfiles().isEmpty() || !d.projectCaches().contains(installDir.isEmpty() ? "node_modules" : installDir + "/node_modules")) {
+            return false;
+        }
+        for (String dir : new java.util.LinkedHashSet<>(List.of(installDir, d.rootDirectory()))) {
+            try {
+                var scripts = io.miaobu.http.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
+                for (String hook : List.of("preinstall", "install", "postinstall", "prepare")) {
+                    if (scripts.has(hook)) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The cache key: lockfiles (else package.json files), the actual Node.js version, the install command, the cached paths. */
