@@ -66,7 +66,7 @@ public final class CacheBench {
         }
         double c = median(cold);
         double w = median(warm);
-        System.out.printf("%-52s median: cold %.2fs, warm %.2fs -> %.0fx faster%n", label, c, w, c / w);
+        System.out.printf("%-52s median: cold %.2fs, warm %.2fs -> warm/cold ratio 1:%.1f%n", label, c, w, c / w);
     }
 
     private static Path viteReactApp(Path work) throws Exception {

@@ -121,9 +121,9 @@ public final class LocalHost implements AutoCloseable {
 
         Files.createDirectories(config.buildDir());
         ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
+        runner.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
         workers.start(platform.builder(new JGitSourceFetcher(), runner,
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), config.dataDir().resolve("build-cache")));
-        runner.protectDataDirectory(config.dataDir(), config.buildDir());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");
             t.setDaemon(true);
