@@ -7,9 +7,10 @@ import io.miaobu.auth.SessionTokens;
 import io.miaobu.build.Builder;
 import io.miaobu.build.CommandRunner;
 import io.miaobu.build.SourceFetcher;
+import io.miaobu.build.detect.DetectRoutes;
+import io.miaobu.build.detect.DetectService;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
-import io.miaobu.crypto.AesGcmSecrets;
 import io.miaobu.deploy.DeployHookRoutes;
 import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentRoutes;
@@ -18,6 +19,8 @@ import io.miaobu.deploy.JobQueue;
 import io.miaobu.deploy.LogStream;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.CachePurger;
+import io.miaobu.envvars.EnvVarRoutes;
+import io.miaobu.envvars.EnvVarService;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.github.GitHub;
@@ -27,6 +30,7 @@ import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
 import io.miaobu.projects.ProjectRoutes;
 import io.miaobu.projects.ProjectService;
+import io.miaobu.secrets.AesGcmSecrets;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.Database;
 import java.time.Clock;
@@ -46,6 +50,7 @@ public final class Platform {
     private final ProjectService projects;
     private final DeploymentService deployments;
     private final AuthService auth;
+    private final EnvVarService envVars;
     private final Clock clock;
     private final GitHubIntegration github;
 
@@ -62,13 +67,16 @@ public final class Platform {
         this.clock = clock;
         this.hosts = new Hosts(config.baseDomain(), config.siteScheme(), config.sitePort());
         this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock);
+        // One key for every secret at rest; each value is bound to its own context (owner, purpose).
+        AesGcmSecrets secrets = new AesGcmSecrets(keys.derive("secrets-aes-256-gcm"));
         this.github = new GitHubIntegration(config.github(), config.publicBaseUrl(), keys, gitHub, database,
-                new AesGcmSecrets(keys.derive("secrets-aes-256-gcm")), hosts, clock);
+                secrets, hosts, clock);
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
                 config.allowLocalRepositories(), clock, github.projects());
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
                 new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
+        this.envVars = new EnvVarService(projects, database.envVars(), secrets, clock);
     }
 
     /** The HTTP API of DESIGN §10, identical in every function and in local mode. */
@@ -82,13 +90,31 @@ public final class Platform {
         github.register(router, auth, deployments, publisher);
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
                 deployments, config.publicBaseUrl(), clock), hosts);
+        EnvVarRoutes.register(router, auth, envVars);
         return router;
     }
 
-    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) {
-        return new Builder(database, artifacts, publisher, fetcher, runner, config.buildDir(),
-                new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes()),
-                toolPath, clock).withHooks(github.buildHooks());
+    /** A builder keeping its build cache as archives in the ArtifactStore (MIAOBU_BUILD_CACHE_DIR, when set, wins). */
+    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath) throws java.io.IOException {
+        return builder(fetcher, runner, toolPath, null);
+    }
+
+    /** @param cacheDirectory where a builder with a lasting disk keeps its build cache (local mode), or null */
+    public Builder builder(SourceFetcher fetcher, CommandRunner runner, String toolPath, java.nio.file.Path cacheDirectory)
+            throws java.io.IOException {
+        return new Builder(database, artifacts, publisher, hosts, fetcher, runner, config.buildDir(),
+                new Builder.Limits(config.buildTimeout(), config.maxOutputFiles(), config.maxOutputBytes(),
+                        config.maxLogBytes(), config.maxBuildCacheBytes()),
+                new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
+                        !config.buildCacheMode().equals("off"),
+                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
+                envVars::forBuild, clock).withHooks(github.buildHooks());
+    }
+
+    /** Detection for a Git URL (POST /api/v1/detect), served where a SourceFetcher exists (local mode, builder). */
+    public Router withDetect(Router router, SourceFetcher fetcher) {
+        DetectRoutes.register(router, auth, new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir()));
+        return router;
     }
 
     public Reaper reaper() {

@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Numbers a build's output lines and writes them to the log store in small batches (every 200 ms),
  * so a chatty build costs a few inserts a second, and a tailing browser sees lines within a moment.
- * Past the cap, lines are dropped with one notice, so a runaway build cannot fill the database.
+ * Past the caps (lines, and characters in all), lines are dropped with one notice, so a runaway
+ * build cannot fill the database.
  */
 public final class BuildLogWriter implements BuildOutput, AutoCloseable {
     private static final int MAX_LINES = 50_000;
     private static final int MAX_LINE_CHARS = 4_000;
+    /** The default total: 10 MiB of text (MIAOBU_MAX_LOG_MB). */
+    public static final long DEFAULT_MAX_CHARS = 10L * 1024 * 1024;
 
     private final String deploymentId;
     private final BuildLogStore store;
@@ -24,10 +27,18 @@ public final class BuildLogWriter implements BuildOutput, AutoCloseable {
     private final List<LogLine> pending = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private final Object writeLock = new Object();
+    private final long maxChars;
     private long next = 1;
+    private long chars;
     private boolean truncated;
 
     public BuildLogWriter(String deploymentId, BuildLogStore store, Clock clock) {
+        this(deploymentId, store, clock, DEFAULT_MAX_CHARS);
+    }
+
+    /** @param maxChars characters of output kept in all; later lines are dropped with one notice */
+    public BuildLogWriter(String deploymentId, BuildLogStore store, Clock clock, long maxChars) {
+        this.maxChars = maxChars;
         this.deploymentId = deploymentId;
         this.store = store;
         this.clock = clock;
@@ -41,15 +52,21 @@ public final class BuildLogWriter implements BuildOutput, AutoCloseable {
 
     @Override
     public synchronized void line(String stream, String text) {
-        if (next > MAX_LINES) {
+        String clipped = text.length() > MAX_LINE_CHARS ? text.substring(0, MAX_LINE_CHARS) + " …" : text;
+        boolean system = "system".equals(stream);
+        if (!system && (next > MAX_LINES || chars + clipped.length() > maxChars)) {
             if (!truncated) {
                 truncated = true;
-                pending.add(new LogLine(next++, clock.instant(), "system",
-                        "Log truncated after " + MAX_LINES + " lines; the build goes on."));
+                pending.add(new LogLine(next++, clock.instant(), "system", "Log truncated after " + (next - 2)
+                        + " lines (" + (chars >> 10) + " KiB; the limits are " + MAX_LINES + " lines and "
+                        + (maxChars >> 10) + " KiB); the build goes on."));
             }
             return;
         }
-        String clipped = text.length() > MAX_LINE_CHARS ? text.substring(0, MAX_LINE_CHARS) + " …" : text;
+        if (system && next > MAX_LINES + 1_000) {
+            return; // Miaobu's own lines stay visible past the cap, within reason
+        }
+        chars += clipped.length();
         pending.add(new LogLine(next++, clock.instant(), stream, clipped));
     }
 

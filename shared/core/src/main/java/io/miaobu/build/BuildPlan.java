@@ -1,55 +1,46 @@
 package io.miaobu.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.build.detect.Detection;
+import io.miaobu.build.detect.DirectorySourceTree;
+import io.miaobu.build.detect.FrameworkDetector;
 import io.miaobu.projects.Project;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a build runs: the project's own settings where set, otherwise a minimal detection —
- * a package.json {@code build} script runs through npm and publishes {@code dist} or {@code build};
- * a repository without one is published as it is. (The framework catalog replaces the detection.)
+ * What a build runs: the project's own settings where set, otherwise what the framework catalog
+ * detected (DESIGN §6). User overrides always win; a project detected as not publishable as a
+ * static site fails with the detector's reason unless the user set a build command or output
+ * directory of their own.
+ *
+ * @param installDirectory where the install runs, relative to the repository: the workspace root of a
+ *                         monorepo for a detected install, the root directory for the user's own command
  */
-public record BuildPlan(String installCommand, String buildCommand, String outputDirectory, String source) {
+public record BuildPlan(Detection detection, String installCommand, String installDirectory, String buildCommand,
+                        String outputDirectory, String source) {
+    private static final String[] OUTPUT_CANDIDATES = {"dist", "build", "out", "public"};
 
-    public static BuildPlan forProject(Project project, Path root) throws BuildFailure {
-        BuildPlan detected = detect(root);
-        return new BuildPlan(
+    public static BuildPlan forProject(Project project, Path repo) throws BuildFailure {
+        Detection detected = FrameworkDetector.standard().detect(new DirectorySourceTree(repo), project.rootDirectory());
+        boolean ownBuild = project.buildCommand() != null || project.outputDirectory() != null;
+        if (!detected.supported() && !ownBuild) {
+            throw new BuildFailure(detected.reason());
+        }
+        String installDirectory = project.installCommand() != null ? detected.rootDirectory() : detected.installDirectory();
+        return new BuildPlan(detected,
                 project.installCommand() != null ? project.installCommand() : detected.installCommand(),
+                installDirectory,
                 project.buildCommand() != null ? project.buildCommand() : detected.buildCommand(),
                 project.outputDirectory() != null ? project.outputDirectory() : detected.outputDirectory(),
-                detected.source());
+                detected.reason());
     }
 
-    static BuildPlan detect(Path root) throws BuildFailure {
-        Path packageJson = root.resolve("package.json");
-        if (!Files.isRegularFile(packageJson)) {
-            return new BuildPlan(null, null, ".", "no package.json: publishing the files as they are");
-        }
-        JsonNode pkg;
-        try {
-            pkg = Json.MAPPER.readTree(packageJson.toFile());
-        } catch (IOException e) {
-            throw new BuildFailure("package.json is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")
-                    + ". Fix package.json and push again.");
-        }
-        boolean hasBuild = pkg != null && pkg.path("scripts").hasNonNull("build");
-        if (!hasBuild) {
-            return new BuildPlan(null, null, ".", "package.json has no build script: publishing the files as they are");
-        }
-        String install = Files.exists(root.resolve("package-lock.json")) || Files.exists(root.resolve("npm-shrinkwrap.json"))
-                ? "npm ci" : "npm install";
-        return new BuildPlan(install, "npm run build", null, "package.json build script");
-    }
-
-    /** The output directory to publish; when not configured or detected, the first of dist, build, out that the build produced. */
+    /** The output directory to publish; when not configured or detected, the first of dist, build, out, public the build produced. */
     public String resolveOutputDirectory(Path root) {
         if (outputDirectory != null) {
             return outputDirectory;
         }
-        for (String candidate : new String[] {"dist", "build", "out"}) {
+        for (String candidate : OUTPUT_CANDIDATES) {
             if (Files.isDirectory(root.resolve(candidate))) {
                 return candidate;
             }

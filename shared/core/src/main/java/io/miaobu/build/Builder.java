@@ -4,7 +4,9 @@ import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.build.detect.Detection;
 import io.miaobu.deploy.Publisher;
+import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteConfig;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
@@ -22,11 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,33 +45,64 @@ public final class Builder {
     private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
     private static final int UPLOAD_THREADS = 8;
 
-    public record Limits(Duration timeout, int maxFiles, long maxBytes) {}
+    /**
+     * @param maxLogBytes characters of build output kept in the log
+     * @param maxCacheBytes total size of a project's build cache archives
+     */
+    public record Limits(Duration timeout, int maxFiles, long maxBytes, long maxLogBytes, long maxCacheBytes) {}
+
+    /**
+     * The build machine's tools.
+     *
+     * @param path PATH for user commands
+     * @param npmRegistry the operator's registry mirror for installs (MIAOBU_NPM_REGISTRY), or null
+     * @param nodeVersions directory of Node.js versions installed side by side (MIAOBU_NODE_VERSIONS_DIR), or null
+     * @param cache whether builds use the build cache at all (MIAOBU_BUILD_CACHE=off turns it off)
+     * @param cacheDirectory where the build cache lives on this builder's own disk (local mode), or null to
+     *                       keep it as archives in the ArtifactStore
+     */
+    public record Tools(String path, String npmRegistry, Path nodeVersions, boolean cache, Path cacheDirectory) {}
+
+    /** A project's environment variables for a build of one target, in plaintext. */
+    @FunctionalInterface
+    public interface Variables {
+        Map<String, String> forBuild(String projectId, String target);
+    }
 
     private final DeploymentStore deployments;
     private final ProjectStore projects;
     private final Database database;
     private final ArtifactStore artifacts;
     private final Publisher publisher;
+    private final Hosts hosts;
     private final SourceFetcher fetcher;
     private final CommandRunner runner;
     private final Path workRoot;
     private final Limits limits;
-    private final String toolPath;
+    private final Tools tools;
+    private final Variables variables;
+    private final BuildCache cache;
     private final Clock clock;
     private volatile BuildHooks hooks = BuildHooks.NONE;
 
-    public Builder(Database database, ArtifactStore artifacts, Publisher publisher, SourceFetcher fetcher,
-                   CommandRunner runner, Path workRoot, Limits limits, String toolPath, Clock clock) {
+    public Builder(Database database, ArtifactStore artifacts, Publisher publisher, Hosts hosts, SourceFetcher fetcher,
+                   CommandRunner runner, Path workRoot, Limits limits, Tools tools, Variables variables, Clock clock)
+            throws IOException {
         this.database = database;
         this.deployments = database.deployments();
         this.projects = database.projects();
         this.artifacts = artifacts;
         this.publisher = publisher;
+        this.hosts = hosts;
         this.fetcher = fetcher;
         this.runner = runner;
-        this.workRoot = workRoot;
+        this.workRoot = runner.workspaceRoot(workRoot);
         this.limits = limits;
-        this.toolPath = toolPath;
+        this.tools = tools;
+        this.variables = variables;
+        this.cache = tools.cacheDirectory() != null
+                ? new DirectoryBuildCache(tools.cacheDirectory(), runner, limits.maxCacheBytes(), clock)
+                : new ArchiveBuildCache(artifacts, runner, limits.maxCacheBytes(), limits.timeout(), clock);
         this.clock = clock;
     }
 
@@ -88,7 +123,7 @@ public final class Builder {
         }
         Deployment deployment = deployments.findById(deploymentId).orElseThrow();
         Path workspace = workRoot.resolve(deploymentId);
-        try (BuildLogWriter log = new BuildLogWriter(deploymentId, database.logs(), clock)) {
+        try (BuildLogWriter log = new BuildLogWriter(deploymentId, database.logs(), clock, limits.maxLogBytes())) {
             DeploymentStatus result = run(deployment, workspace, log);
             log.flush();
             hooks.finished(deploymentId);
@@ -117,17 +152,39 @@ public final class Builder {
                 throw new BuildFailure("Root directory `" + project.rootDirectory() + "` does not exist in the repository; "
                         + "set rootDirectory to the folder that holds your site.");
             }
-            BuildPlan plan = BuildPlan.forProject(project, root);
+            BuildPlan plan = BuildPlan.forProject(project, repo);
             log.system("Build settings: " + describe(plan));
-            Map<String, String> env = buildEnvironment(workspace, deployment, source);
-            runStep("Install", plan.installCommand(), root, env, log, canceled);
-            runStep("Build", plan.buildCommand(), root, env, log, canceled);
+            Map<String, String> projectVariables = variables.forBuild(project.id(), deployment.target());
+            BuildOutput userOutput = new SecretMasker(log, projectVariables.values());
+            runner.prepareWorkspace(workspace);
+            Map<String, String> env = buildEnvironment(workspace, deployment, project, source, projectVariables, plan, log);
+            Path installRoot = repo.resolve(plan.installDirectory()).normalize();
+            BuildCache.Key cacheKey = null;
+            boolean installed = false;
+            if (plan.installCommand() != null && tools.cache()) {
+                cacheKey = cacheKey(project, deployment, plan, repo, env, projectVariables, canceled);
+                if (cacheKey.paths().isEmpty()) {
+                    cacheKey = null; // nothing this install keeps between builds (a non-Node project)
+                } else if (cache.restore(cacheKey, workspace, env, log, canceled)) {
+                    env.put("npm_config_prefer_offline", "true");
+                    installed = skipsCleanInstall(plan, project, repo);
+                }
+            }
+            if (installed) {
+                log.system("Install: `" + plan.installCommand() + "` skipped: node_modules was restored from a build with this exact "
+                        + "lockfile, Node.js version and install command.");
+            } else {
+                runStep("Install", plan.installCommand(), installRoot.startsWith(repo) ? installRoot : root, env, userOutput, canceled);
+            }
+            runStep("Build", plan.buildCommand(), root, env, userOutput, canceled);
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
             }
 
             String outputDirectory = plan.resolveOutputDirectory(root);
-            List<OutputFiles.OutputFile> files = OutputFiles.collect(root, outputDirectory, limits.maxFiles(), limits.maxBytes());
+            Set<Path> cached = cacheKey == null ? Set.of() : cacheKey.paths().stream()
+                    .map(p -> workspace.resolve(p).normalize()).collect(Collectors.toSet());
+            List<OutputFiles.OutputFile> files = OutputFiles.collect(root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
             }
@@ -150,6 +207,9 @@ public final class Builder {
             goLiveIfProduction(project.id(), deployments.findById(deployment.id()).orElse(ready), log);
             // The branch host follows the branch's newest READY deployment (an older build finishing late does not win).
             publisher.pointBranchHost(project, deployment.branch(), deployments.newestReady(project.id(), deployment.branch()));
+            if (cacheKey != null) {
+                cache.save(cacheKey, workspace, env, log, () -> false);
+            }
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
             log.system("Build canceled.");
@@ -218,21 +278,110 @@ public final class Builder {
         log.system(String.format("%s finished in %.1fs", name, (System.nanoTime() - start) / 1e9));
     }
 
-    /** The only environment user code sees: no platform setting or credential is inherited. */
-    private Map<String, String> buildEnvironment(Path workspace, Deployment deployment, SourceFetcher.FetchedSource source)
-            throws IOException {
+    /**
+     * The only environment user code sees (DESIGN §6): PATH, a private HOME, CI=true, the documented
+     * MIAOBU_* build variables and the project's variables for this target; no platform setting or
+     * credential is inherited. The operator's registry mirror is added unless the project names its own.
+     */
+    private Map<String, String> buildEnvironment(Path workspace, Deployment deployment, Project project,
+                                                 SourceFetcher.FetchedSource source, Map<String, String> projectVariables,
+                                                 BuildPlan plan, BuildOutput log) throws IOException {
         Path home = Files.createDirectories(workspace.resolve("home"));
+        runner.prepareWorkspace(home);
+        String nodeRequest = projectVariables.getOrDefault("NODE_VERSION", plan.detection().nodeVersion());
+        Optional<Path> nodeBin = new NodeVersions(tools.nodeVersions()).select(nodeRequest);
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", toolPath);
+        env.putAll(projectVariables);
+        env.put("PATH", nodeBin.map(bin -> bin + ":" + tools.path()).orElse(tools.path()));
         env.put("HOME", home.toString());
         env.put("CI", "true");
         env.put("LANG", "C.UTF-8");
+        // Quieter, faster npm: no audit report, funding notice or update check in every build.
+        env.put("npm_config_audit", "false");
+        env.put("npm_config_fund", "false");
+        env.put("npm_config_update_notifier", "false");
+        env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0"); // corepack fetches the packageManager version without asking
         env.put("MIAOBU", "1");
         env.put("MIAOBU_DEPLOYMENT_ID", deployment.id());
+        env.put("MIAOBU_DEPLOYMENT_URL", hosts.url(hosts.deployment(deployment.id(), project.slug())));
         env.put("MIAOBU_GIT_BRANCH", deployment.branch());
         env.put("MIAOBU_GIT_COMMIT_SHA", source.commitSha());
         env.put("MIAOBU_TARGET", deployment.target());
+        if (nodeRequest != null) {
+            log.system("Node.js " + nodeRequest + " requested: " + nodeBin.map(b -> "using " + b.getParent())
+                    .orElse("using the default Node.js (no matching version is installed side by side)"));
+        }
+        if (plan.installCommand() != null && plan.detection().packageManager() != null) {
+            if (plan.detection().projectRegistry() != null) {
+                log.system("Installing from the registry named in " + plan.detection().projectRegistry() + ".");
+            } else if (tools.npmRegistry() != null) {
+                env.putAll(plan.detection().packageManager().registryEnvironment(tools.npmRegistry()));
+                log.system("Installing from " + tools.npmRegistry() + " (MIAOBU_NPM_REGISTRY).");
+            } else {
+                log.system("Installing from the package manager's default registry.");
+            }
+        }
+        if (!runner.describeUser().isEmpty()) {
+            log.system("Commands run as " + runner.describeUser() + " with a clean environment.");
+        }
         return env;
+    }
+
+    /**
+     * {@code npm ci} only ever recreates node_modules from the lockfile; with node_modules restored from a
+     * build of this exact key (lockfile, Node.js, install command, build user, install settings) it is skipped,
+     * unless the project's own package.json runs scripts on install (their effects may lie outside node_modules).
+     * Other package managers run: with node_modules in place they finish in about a second.
+     */
+    private static boolean skipsCleanInstall(BuildPlan plan, Project project, Path repo) {
+        Detection d = plan.detection();
+        String installDir = d.installDirectory();
+        if (project.installCommand() != null || d.packageManager() != io.miaobu.build.detect.PackageManager.NPM
+                || d.lockfiles().isEmpty() || !d.projectCaches().contains(installDir.isEmpty() ? "node_modules" : installDir + "/node_modules")) {
+            return false;
+        }
+        for (String dir : new java.util.LinkedHashSet<>(List.of(installDir, d.rootDirectory()))) {
+            try {
+                var scripts = io.miaobu.http.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
+                for (String hook : List.of("preinstall", "install", "postinstall", "prepare")) {
+                    if (scripts.has(hook)) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The cache key: lockfiles (else package.json files), the actual Node.js version, the install command, the cached paths. */
+    private BuildCache.Key cacheKey(Project project, Deployment deployment, BuildPlan plan, Path repo, Map<String, String> env,
+                                    Map<String, String> projectVariables, BooleanSupplier canceled) throws IOException, BuildCanceled {
+        StringBuilder version = new StringBuilder();
+        try {
+            runner.run("node --version", repo, env, Duration.ofSeconds(30), (stream, text) -> {
+                if (stream.equals("stdout")) {
+                    version.append(text.strip());
+                }
+            }, canceled);
+        } catch (BuildFailure e) {
+            version.append("unknown");
+        }
+        Detection d = plan.detection();
+        List<String> keyFiles = !d.lockfiles().isEmpty() ? d.lockfiles()
+                : List.of(repo.relativize(repo.resolve(plan.installDirectory()).resolve("package.json")).toString());
+        List<String> paths = new ArrayList<>();
+        d.homeCaches().forEach(p -> paths.add("home/" + p));
+        d.projectCaches().forEach(p -> paths.add("repo/" + p));
+        String scope = Deployment.PRODUCTION.equals(deployment.target()) ? "production" : "preview-" + deployment.branch();
+        // Variables that change what an install produces, and who owns the files.
+        StringBuilder salt = new StringBuilder("user " + runner.describeUser());
+        projectVariables.entrySet().stream()
+                .filter(e -> e.getKey().matches("(?i)(npm_config_.*|NODE_ENV|NODE_OPTIONS|YARN_.*|PNPM_.*|BUN_.*|.*_REGISTRY.*)"))
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> salt.append('\0').append(e.getKey()).append('=').append(e.getValue()));
+        salt.append("\0registry ").append(env.getOrDefault("npm_config_registry", ""));
+        return BuildCache.key(project.id(), scope, repo, keyFiles, version.toString(), plan.installCommand(), paths, salt.toString());
     }
 
     private DeploymentStats upload(Deployment deployment, List<OutputFiles.OutputFile> files, BooleanSupplier canceled)
@@ -285,9 +434,9 @@ public final class Builder {
     }
 
     private static String describe(BuildPlan plan) {
-        return "install " + (plan.installCommand() == null ? "(none)" : "`" + plan.installCommand() + "`")
+        return (plan.detection().framework() == null ? "" : plan.detection().framework().name() + ": ") + "install " + (plan.installCommand() == null ? "(none)" : "`" + plan.installCommand() + "`")
                 + ", build " + (plan.buildCommand() == null ? "(none)" : "`" + plan.buildCommand() + "`")
-                + ", output " + (plan.outputDirectory() == null ? "dist or build" : "`" + plan.outputDirectory() + "`")
+                + ", output " + (plan.outputDirectory() == null ? "dist, build, out or public" : "`" + plan.outputDirectory() + "`")
                 + " — " + plan.source();
     }
 

@@ -26,6 +26,12 @@ public final class OutputFiles {
 
     public static List<OutputFile> collect(Path repoRoot, String outputDirectory, int maxFiles, long maxBytes)
             throws BuildFailure {
+        return collect(repoRoot, outputDirectory, maxFiles, maxBytes, Set.of());
+    }
+
+    /** @param excluded directories never published, wherever they are (the build cache's) */
+    public static List<OutputFile> collect(Path repoRoot, String outputDirectory, int maxFiles, long maxBytes,
+                                           Set<Path> excluded) throws BuildFailure {
         Path dir = repoRoot.resolve(outputDirectory).normalize();
         if (!dir.startsWith(repoRoot.normalize())) {
             throw new BuildFailure("Output directory `" + outputDirectory + "` is outside the repository; set outputDirectory to a folder inside it.");
@@ -43,12 +49,25 @@ public final class OutputFiles {
         } catch (IOException e) {
             throw new BuildFailure("Output directory `" + outputDirectory + "` cannot be read: " + e.getMessage());
         }
+        Set<Path> skipped = new java.util.HashSet<>();
+        for (Path p : excluded) {
+            try {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    skipped.add(p.toRealPath());
+                }
+            } catch (IOException ignored) {
+                // gone: nothing to skip
+            }
+        }
         List<OutputFile> files = new ArrayList<>();
         long[] total = {0};
         try {
             Files.walkFileTree(realDir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    if (skipped.contains(d)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     if (d.getParent() != null && d.getParent().equals(realDir)
                             && outputDirectory.equals(".") && SKIPPED_AT_ROOT.contains(d.getFileName().toString())) {
                         return FileVisitResult.SKIP_SUBTREE;

@@ -27,7 +27,50 @@ public record MiaobuConfig(
         long maxOutputBytes,
         String nodeCommand,
         Optional<String> publicUrl,
-        GitHubSettings github) {
+        GitHubSettings github,
+        BuildSettings build) {
+
+    /**
+     * Build settings of issue 4 (DESIGN §6).
+     *
+     * @param buildUser who user commands run as ("name", "uid" or "uid:gid"; "current" for no switch);
+     *                  empty: an unprivileged default when Miaobu runs as root, else the current user
+     * @param npmRegistry the registry mirror every install uses unless the project names its own
+     * @param nodeVersionsDir Node.js versions installed side by side as {dir}/{major}/bin/node
+     * @param cacheDir where the build cache lives on disk; empty: local mode uses {data}/build-cache,
+     *                 functions keep archives in the ArtifactStore
+     * @param cacheMode "auto" (as above), "store" (always archives in the ArtifactStore) or "off"
+     */
+    public record BuildSettings(Optional<String> buildUser, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
+                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir, String cacheMode) {}
+
+    public String buildCacheMode() {
+        return build.cacheMode();
+    }
+
+    public Optional<Path> buildCacheDir() {
+        return build.cacheDir();
+    }
+
+    public Optional<String> npmRegistry() {
+        return build.npmRegistry();
+    }
+
+    public Optional<Path> nodeVersionsDir() {
+        return build.nodeVersionsDir();
+    }
+
+    public Optional<String> buildUser() {
+        return build.buildUser();
+    }
+
+    public long maxLogBytes() {
+        return build.maxLogBytes();
+    }
+
+    public long maxBuildCacheBytes() {
+        return build.maxCacheBytes();
+    }
 
     public static MiaobuConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -51,7 +94,15 @@ public record MiaobuConfig(
                 (long) r.integer("MIAOBU_MAX_OUTPUT_MB", 1024, 1, 1_000_000) * 1024 * 1024,
                 r.string("MIAOBU_NODE", "node"),
                 r.optional("MIAOBU_PUBLIC_URL").map(v -> GitHubSettings.baseUrl("MIAOBU_PUBLIC_URL", v)),
-                GitHubSettings.fromEnv(r::optional));
+                GitHubSettings.fromEnv(r::optional),
+                new BuildSettings(
+                        r.optional("MIAOBU_BUILD_USER"),
+                        r.optional("MIAOBU_NPM_REGISTRY").map(v -> registry(v)),
+                        r.optional("MIAOBU_NODE_VERSIONS_DIR").map(v -> Path.of(v).toAbsolutePath()),
+                        (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
+                        (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
+                        r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
+                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")));
     }
 
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
@@ -59,16 +110,23 @@ public record MiaobuConfig(
         return publicUrl.orElse("http://localhost:" + port);
     }
 
+    private static String registry(String value) {
+        if (!value.matches("https?://[^\\s'\"]+")) {
+            throw new ConfigException("MIAOBU_NPM_REGISTRY must be an http(s) URL such as https://registry.npmmirror.com, got \"" + value + "\"");
+        }
+        return value.endsWith("/") ? value : value + "/";
+    }
+
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github);
+                maxOutputBytes, nodeCommand, publicUrl, github, build);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */
@@ -96,6 +154,14 @@ public record MiaobuConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigException(name + " must be a whole number, got \"" + raw.get() + "\"");
             }
+        }
+
+        String choice(String name, String fallback, String... allowed) {
+            String value = string(name, fallback).toLowerCase(Locale.ROOT);
+            if (!java.util.Arrays.asList(allowed).contains(value)) {
+                throw new ConfigException(name + " must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+            }
+            return value;
         }
 
         boolean bool(String name, boolean fallback) {

@@ -1,7 +1,7 @@
 package io.miaobu.github;
 
 import io.miaobu.auth.User;
-import io.miaobu.crypto.Secrets;
+import io.miaobu.secrets.Secrets;
 import io.miaobu.http.HttpError;
 import java.time.Clock;
 import java.time.Instant;

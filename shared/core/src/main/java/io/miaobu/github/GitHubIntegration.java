@@ -4,7 +4,7 @@ import io.miaobu.auth.AuthService;
 import io.miaobu.build.BuildHooks;
 import io.miaobu.config.GitHubSettings;
 import io.miaobu.config.SecretKeys;
-import io.miaobu.crypto.Secrets;
+import io.miaobu.secrets.Secrets;
 import io.miaobu.deploy.DeploymentService;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;

@@ -129,6 +129,7 @@ public final class ProjectService {
         projects.delete(project.id());
         try {
             artifacts.deletePrefix("sites/" + project.id() + "/");
+            artifacts.deletePrefix("cache/" + project.id() + "/"); // its build cache (io.miaobu.build.BuildCache)
         } catch (IOException e) {
             throw new UncheckedIOException("project rows deleted but its files remain under sites/" + project.id() + "/", e);
         }

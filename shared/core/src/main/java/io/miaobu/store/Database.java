@@ -5,6 +5,7 @@ import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.DeployHookStore;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.github.GitHubStore;
+import io.miaobu.envvars.EnvVarStore;
 import io.miaobu.projects.ProjectStore;
 
 /** The Database port: one store per aggregate, all over the same connection pool. */
@@ -20,4 +21,5 @@ public interface Database {
     GitHubStore github();
 
     DeployHookStore deployHooks();
+    EnvVarStore envVars();
 }

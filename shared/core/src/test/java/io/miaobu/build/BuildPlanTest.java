@@ -33,7 +33,7 @@ class BuildPlanTest {
         file("package.json", WITH_BUILD);
         file("package-lock.json", "{}");
 
-        BuildPlan plan = BuildPlan.detect(repo);
+        BuildPlan plan = BuildPlan.forProject(project(null, null, null), repo);
 
         assertThat(plan.installCommand()).isEqualTo("npm ci");
         assertThat(plan.buildCommand()).isEqualTo("npm run build");
@@ -43,14 +43,14 @@ class BuildPlanTest {
     void an_npm_shrinkwrap_counts_as_a_lockfile() throws Exception {
         file("package.json", WITH_BUILD);
         file("npm-shrinkwrap.json", "{}");
-        assertThat(BuildPlan.detect(repo).installCommand()).isEqualTo("npm ci");
+        assertThat(BuildPlan.forProject(project(null, null, null), repo).installCommand()).isEqualTo("npm ci");
     }
 
     @Test
     void a_build_script_without_a_lockfile_runs_npm_install() throws Exception {
         file("package.json", WITH_BUILD);
 
-        BuildPlan plan = BuildPlan.detect(repo);
+        BuildPlan plan = BuildPlan.forProject(project(null, null, null), repo);
 
         assertThat(plan.installCommand()).isEqualTo("npm install");
         assertThat(plan.buildCommand()).isEqualTo("npm run build");
@@ -60,7 +60,7 @@ class BuildPlanTest {
     void without_package_json_nothing_runs_and_the_repository_is_published_as_it_is() throws Exception {
         file("index.html", "<h1>static</h1>");
 
-        BuildPlan plan = BuildPlan.detect(repo);
+        BuildPlan plan = BuildPlan.forProject(project(null, null, null), repo);
 
         assertThat(plan.installCommand()).isNull();
         assertThat(plan.buildCommand()).isNull();
@@ -72,7 +72,7 @@ class BuildPlanTest {
     void a_package_json_without_a_build_script_is_published_as_it_is() throws Exception {
         file("package.json", "{\"name\":\"site\",\"scripts\":{\"start\":\"serve\"}}");
 
-        BuildPlan plan = BuildPlan.detect(repo);
+        BuildPlan plan = BuildPlan.forProject(project(null, null, null), repo);
 
         assertThat(plan.buildCommand()).isNull();
         assertThat(plan.installCommand()).isNull();
@@ -83,16 +83,16 @@ class BuildPlanTest {
     void an_invalid_package_json_fails_the_build_saying_what_to_fix() throws Exception {
         file("package.json", "{\"name\": \"site\",, }");
 
-        BuildFailure e = catchThrowableOfType(BuildFailure.class, () -> BuildPlan.detect(repo));
+        BuildFailure e = catchThrowableOfType(BuildFailure.class, () -> BuildPlan.forProject(project(null, null, null), repo));
 
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("package.json is not valid JSON").contains("Fix package.json");
+        assertThat(e.getMessage()).contains("package.json is not valid JSON").contains("fix package.json");
     }
 
     @Test
-    void a_detected_build_publishes_the_first_of_dist_build_out_that_exists() throws Exception {
+    void a_build_of_no_known_framework_publishes_the_first_of_dist_build_out_public_that_exists() throws Exception {
         file("package.json", WITH_BUILD);
-        BuildPlan plan = BuildPlan.detect(repo);
+        BuildPlan plan = BuildPlan.forProject(project(null, null, null), repo);
         assertThat(plan.outputDirectory()).isNull();
 
         assertThat(plan.resolveOutputDirectory(repo)).isEqualTo("dist");

@@ -179,4 +179,17 @@ class OutputFilesTest {
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("larger than 2 MiB");
     }
+
+    @Test
+    void the_build_cache_folders_are_never_published_even_when_the_output_is_the_repository() throws Exception {
+        Path repo = repo();
+        write(repo.resolve("index.html"), "<h1>hi</h1>");
+        write(repo.resolve(".cache/webpack/big.pack"), "cache");
+        write(repo.resolve("site/.astro/data.json"), "{}");
+
+        List<OutputFile> files = OutputFiles.collect(repo, ".", MANY, LARGE,
+                java.util.Set.of(repo.resolve(".cache"), repo.resolve("site/.astro"), repo.resolve("missing")));
+
+        assertThat(paths(files)).containsExactly("index.html");
+    }
 }

@@ -28,6 +28,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresJobQueue jobQueue;
     private final PostgresGitHubStore github;
     private final PostgresDeployHookStore deployHooks;
+    private final PostgresEnvVarStore envVars;
 
     private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -42,6 +43,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
         this.github = new PostgresGitHubStore(jdbi.onDemand(GitHubDao.class));
         this.deployHooks = new PostgresDeployHookStore(jdbi.onDemand(DeployHookDao.class));
+        this.envVars = new PostgresEnvVarStore(jdbi.onDemand(EnvVarDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -130,6 +132,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresDeployHookStore deployHooks() {
         return deployHooks;
+    }
+
+    @Override
+    public PostgresEnvVarStore envVars() {
+        return envVars;
     }
 
     public PostgresJobQueue jobQueue() {

@@ -738,4 +738,96 @@ class ApiBehaviourTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("status").asText()).isEqualTo("ok");
     }
+
+    // ---------------------------------------------------------------- environment variables
+
+    @Nested
+    class EnvironmentVariables {
+        String ada;
+        String projectId;
+
+        @BeforeEach
+        void project() {
+            ada = signUp("ada@example.com");
+            projectId = createProject(ada, "Env Site").get("id").asText();
+        }
+
+        private Reply put(String token, Object body) {
+            return call("PUT", "/api/v1/projects/" + projectId + "/env", token, json(body));
+        }
+
+        @Test
+        void variables_are_listed_with_key_and_target_but_never_their_values() {
+            Reply r = put(ada, List.of(
+                    Map.of("key", "API_URL", "value", "https://api.example.com", "target", "production"),
+                    Map.of("key", "API_URL", "value", "https://staging.example.com", "target", "preview"),
+                    Map.of("key", "STRIPE_KEY", "value", "sk_live_supersecret123")));
+            assertThat(r.status()).as("%s", r.json()).isEqualTo(200);
+
+            Reply listed = call("GET", "/api/v1/projects/" + projectId + "/env", ada, null);
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listed.json()).hasSize(3);
+            assertThat(listed.json().toString())
+                    .contains("\"key\":\"API_URL\"", "\"target\":\"production\"", "\"target\":\"preview\"", "\"target\":\"all\"")
+                    .doesNotContain("api.example.com", "staging.example.com", "sk_live_supersecret123", "value");
+        }
+
+        @Test
+        void values_are_stored_encrypted_and_no_row_holds_the_plaintext() {
+            put(ada, List.of(Map.of("key", "STRIPE_KEY", "value", "sk_live_supersecret123", "target", "all")));
+
+            List<Map<String, Object>> rows = db.jdbi().withHandle(h ->
+                    h.createQuery("SELECT * FROM project_env_vars").mapToMap().list());
+            assertThat(rows).hasSize(1);
+            assertThat(rows.toString()).doesNotContain("sk_live_supersecret123");
+            assertThat(rows.get(0).get("value_encrypted").toString()).startsWith("v1:");
+        }
+
+        @Test
+        void a_variable_sent_without_a_value_keeps_its_stored_value_and_a_new_one_needs_a_value() {
+            put(ada, List.of(Map.of("key", "TOKEN", "value", "first-secret-value")));
+            String before = db.jdbi().withHandle(h -> h.createQuery("SELECT value_encrypted FROM project_env_vars")
+                    .mapTo(String.class).one());
+
+            Map<String, Object> keep = new LinkedHashMap<>();
+            keep.put("key", "TOKEN");
+            keep.put("value", null);
+            assertThat(put(ada, List.of(keep)).status()).isEqualTo(200);
+            String after = db.jdbi().withHandle(h -> h.createQuery("SELECT value_encrypted FROM project_env_vars")
+                    .mapTo(String.class).one());
+            assertThat(after).isEqualTo(before);
+
+            Map<String, Object> fresh = new LinkedHashMap<>(keep);
+            fresh.put("key", "NEW_ONE");
+            Reply r = put(ada, List.of(fresh));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorMessage()).contains("`NEW_ONE` is new: give it a value");
+        }
+
+        @Test
+        void every_invalid_variable_is_reported_at_once_and_nothing_is_stored() {
+            Reply r = put(ada, List.of(
+                    Map.of("key", "1BAD", "value", "x"),
+                    Map.of("key", "PATH", "value", "/evil"),
+                    Map.of("key", "MIAOBU_GIT_BRANCH", "value", "x"),
+                    Map.of("key", "OK", "value", "x", "target", "staging"),
+                    Map.of("key", "GOOD", "value", "fine")));
+
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_env");
+            assertThat(r.errorMessage()).contains("[0].key", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
+                    "`OK`.target must be production, preview or all");
+            assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", ada, null).json()).isEmpty();
+        }
+
+        @Test
+        void another_users_project_variables_are_404_both_ways() {
+            put(ada, List.of(Map.of("key", "SECRET", "value", "ada-only-value")));
+            String eve = signUp("eve@example.com");
+
+            assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", eve, null).status()).isEqualTo(404);
+            assertThat(put(eve, List.of(Map.of("key", "SECRET", "value", "eve-was-here"))).status()).isEqualTo(404);
+            assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", null, null).status()).isEqualTo(401);
+        }
+    }
 }

@@ -3,7 +3,9 @@ package io.miaobu.functions.builder;
 import io.miaobu.Platform;
 import io.miaobu.build.Builder;
 import io.miaobu.build.git.JGitSourceFetcher;
+import io.miaobu.build.process.BuildUser;
 import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.config.MiaobuConfig;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
@@ -33,9 +35,16 @@ public final class BuilderFunction {
     }
 
     public static Handler handler(Platform platform) {
-        Builder builder = platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
-                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        return new Router().post("/invoke", req -> {
+        Builder builder;
+        try {
+            builder = platform.builder(new JGitSourceFetcher(),
+                    new ProcessCommandRunner(BuildUser.resolve(MiaobuConfig.fromEnv(System.getenv()).buildUser())),
+                    System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot prepare the build directory", e);
+        }
+        // The builder holds JGit, so it can also answer POST /api/v1/detect when an HTTP trigger routes it here.
+        return platform.withDetect(new Router(), new JGitSourceFetcher()).post("/invoke", req -> {
             List<Map<String, Object>> results = new ArrayList<>();
             List<FcEvents.QueueMessage> messages;
             try {

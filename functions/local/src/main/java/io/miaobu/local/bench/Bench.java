@@ -196,11 +196,11 @@ public final class Bench {
         }
     }
 
-    private static JsonNode post(String url, String token, String body) throws Exception {
+    static JsonNode post(String url, String token, String body) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)), token);
     }
 
-    private static JsonNode get(String url, String token) throws Exception {
+    static JsonNode get(String url, String token) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).GET(), token);
     }
 
@@ -215,7 +215,7 @@ public final class Bench {
         return Json.MAPPER.readTree(response.body());
     }
 
-    private static void commitAll(Git git, String message) throws Exception {
+    static void commitAll(Git git, String message) throws Exception {
         git.add().addFilepattern(".").call();
         git.commit().setMessage(message).setAuthor("bench", "bench@example.com").setCommitter("bench", "bench@example.com")
                 .setSign(false).call();
@@ -236,7 +236,7 @@ public final class Bench {
         return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -2,6 +2,7 @@ package io.miaobu.local.host;
 
 import io.miaobu.Platform;
 import io.miaobu.build.git.JGitSourceFetcher;
+import io.miaobu.build.process.BuildUser;
 import io.miaobu.build.process.ProcessCommandRunner;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
@@ -112,15 +113,17 @@ public final class LocalHost implements AutoCloseable {
                 new FileRouteTable(config.dataDir().resolve("routes")),
                 purger, new RestGitHub(config.github()), Clock.systemUTC());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
-        Router api = platform.router();
+        Router api = platform.withDetect(platform.router(), new JGitSourceFetcher());
         Handler dashboard = new DashboardAssets(api, LandingPage.html(effective));
         EdgeProxy sites = new EdgeProxy(edge.port());
         Hosts hosts = platform.hosts();
         handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : dashboard.handle(req));
 
         Files.createDirectories(config.buildDir());
-        workers.start(platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
-                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
+        ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
+        runner.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
+        workers.start(platform.builder(new JGitSourceFetcher(), runner,
+                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), config.dataDir().resolve("build-cache")));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");
             t.setDaemon(true);

@@ -87,6 +87,31 @@ final class ApiClient {
         throw new AssertionError("deployment " + deploymentId + " still " + d.get("status") + " after " + timeout);
     }
 
+    /** Creates a deployment ({@code body} as for POST .../deployments) and waits until it is READY, failing with its log otherwise. */
+    String deployReady(String projectId, String body, Duration timeout) throws Exception {
+        String id = ok("POST", "/api/v1/projects/" + projectId + "/deployments", body).get("id").asText();
+        JsonNode done = awaitFinal(id, timeout);
+        if (!done.get("status").asText().equals("READY")) {
+            throw new AssertionError("deployment " + id + " ended " + done.get("status") + ": " + done.get("error")
+                    + "\nlog:\n" + logText(id));
+        }
+        return id;
+    }
+
+    /** Waits until the deployment's log shows {@code text} (lines written after READY, like the build cache's, come a moment later). */
+    String awaitLog(String deploymentId, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String log;
+        do {
+            log = logText(deploymentId);
+            if (log.contains(text)) {
+                return log;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("log of " + deploymentId + " never showed \"" + text + "\":\n" + log);
+    }
+
     String logText(String deploymentId) throws Exception {
         StringBuilder text = new StringBuilder();
         for (JsonNode line : ok("GET", "/api/v1/deployments/" + deploymentId + "/logs", null).get("lines")) {

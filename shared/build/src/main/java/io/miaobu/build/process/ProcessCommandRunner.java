@@ -7,14 +7,22 @@ import io.miaobu.build.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a command through {@code /bin/sh -c} with exactly the given environment, streaming stdout
@@ -25,6 +33,11 @@ import java.util.function.BooleanSupplier;
  * on timeout, cancellation <em>and normal exit</em> every process it started is killed, even ones
  * that were re-parented away from it (e.g. {@code (server &)}). Without setsid only the processes
  * still below the command in the process tree are found.
+ *
+ * <p>The sandbox: given a {@link BuildUser}, commands run as that unprivileged user through
+ * {@code setpriv} (no supplementary groups, no capabilities, no new privileges), in workspaces
+ * handed over to it with {@link #prepareWorkspace}; the environment is only what the caller
+ * passes. The platform's own files (the data directory, its secret key) stay out of its reach.
  */
 public final class ProcessCommandRunner implements CommandRunner {
     /** Lines longer than this many bytes are delivered in pieces. */
@@ -32,15 +45,18 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     private static final String SHELL = "/bin/sh";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessCommandRunner.class);
     private static final long POLL_MILLIS = 250;
     /** How long output may keep arriving after the command has exited or been killed. */
     private static final long DRAIN_MILLIS = 5_000;
     private static final int MAX_COMMAND_IN_MESSAGE = 200;
 
     private final boolean isolateProcessGroup;
+    private final BuildUser user;
     private volatile List<String> setsidPrefix;
 
-    /** Runs commands in their own process group when {@code /usr/bin/setsid} is usable. */
+    /** Runs commands as this process's user, in their own process group when {@code /usr/bin/setsid} is usable. */
     public ProcessCommandRunner() {
         this(true);
     }
@@ -48,6 +64,108 @@ public final class ProcessCommandRunner implements CommandRunner {
     /** @param isolateProcessGroup false to never use setsid (processes escaping the tree survive) */
     public ProcessCommandRunner(boolean isolateProcessGroup) {
         this.isolateProcessGroup = isolateProcessGroup;
+        this.user = null;
+    }
+
+    /**
+     * Runs commands as {@code user} when present (the platform must run as root), else as itself.
+     *
+     * @throws io.miaobu.config.ConfigException when switching users is asked for but setpriv is missing
+     */
+    public ProcessCommandRunner(Optional<BuildUser> user) {
+        this.isolateProcessGroup = true;
+        this.user = user.orElse(null);
+        if (this.user != null && !Files.isExecutable(SETPRIV)) {
+            throw new io.miaobu.config.ConfigException("running builds as " + this.user + " needs " + SETPRIV
+                    + " (util-linux); install it, or set MIAOBU_BUILD_USER=current to build as Miaobu's own user");
+        }
+    }
+
+    @Override
+    public String describeUser() {
+        return user == null ? "" : user.toString();
+    }
+
+    /** Hands {@code path} and everything below it (links themselves, never their targets) to the build user. */
+    @Override
+    public void prepareWorkspace(Path path) throws IOException {
+        if (user == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.setAttribute(p, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
+     * The configured build directory when the build user can reach it (every parent searchable by
+     * others), made searchable but not listable; otherwise a private directory under the system's
+     * temporary directory, because loosening the parents would open them to every build.
+     */
+    @Override
+    public Path workspaceRoot(Path configured) throws IOException {
+        Files.createDirectories(configured);
+        if (user == null) {
+            return configured;
+        }
+        if (reachable(configured.toAbsolutePath().normalize().getParent())) {
+            Files.setPosixFilePermissions(configured, PosixFilePermissions.fromString("rwx--x--x"));
+            return configured;
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Path fallback = tmp.resolve("miaobu-builds");
+        if (Files.exists(fallback, LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(fallback, LinkOption.NOFOLLOW_LINKS)
+                || !Integer.valueOf(BuildUser.currentUid()).equals(Files.getAttribute(fallback, "unix:uid", LinkOption.NOFOLLOW_LINKS)))) {
+            fallback = Files.createTempDirectory(tmp, "miaobu-builds-");
+        }
+        Files.createDirectories(fallback);
+        Files.setPosixFilePermissions(fallback, PosixFilePermissions.fromString("rwx--x--x"));
+        LOG.info("build directory {} is not reachable by build user {}; building in {}", configured, user, fallback);
+        return fallback;
+    }
+
+    /**
+     * Local mode: the data directory (database, artifacts, build caches, secret key) becomes
+     * searchable but not listable, and everything in it except the build directory private to
+     * Miaobu, so a build cannot read it. Nothing to do when builds run as Miaobu's own user.
+     */
+    public void protectDataDirectory(Path dataDir, Path buildDir) throws IOException {
+        if (user == null || !Files.isDirectory(dataDir)) {
+            return;
+        }
+        Path data = dataDir.toAbsolutePath().normalize();
+        Path builds = buildDir.toAbsolutePath().normalize();
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
+        try (Stream<Path> children = Files.list(data)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                if (builds.startsWith(child) || Files.isSymbolicLink(child)) {
+                    continue;
+                }
+                Files.setPosixFilePermissions(child, PosixFilePermissions.fromString(
+                        Files.isDirectory(child) ? "rwx------" : "rw-------"));
+            }
+        }
+    }
+
+    private boolean reachable(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            int owner = (Integer) Files.getAttribute(p, "unix:uid");
+            int group = (Integer) Files.getAttribute(p, "unix:gid");
+            boolean ok = perms.contains(PosixFilePermission.OTHERS_EXECUTE)
+                    || (owner == user.uid() && perms.contains(PosixFilePermission.OWNER_EXECUTE))
+                    || (group == user.gid() && perms.contains(PosixFilePermission.GROUP_EXECUTE));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -66,6 +184,10 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
 
         List<String> argv = new ArrayList<>(setsidPrefix());
+        if (user != null) {
+            argv.addAll(List.of(SETPRIV.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+        }
         argv.add(SHELL);
         argv.add("-c");
         argv.add(command);
@@ -87,7 +209,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             throw new BuildFailure("Could not run `" + shorten(command) + "`: " + e.getMessage(), e);
         }
-        boolean grouped = !argv.get(0).equals(SHELL);
+        boolean grouped = argv.get(0).equals(SETSID.toString());
         Sink sink = new Sink(output);
         Thread stdout = startReader(process.getInputStream(), "stdout", sink, process.pid());
         Thread stderr = startReader(process.getErrorStream(), "stderr", sink, process.pid());

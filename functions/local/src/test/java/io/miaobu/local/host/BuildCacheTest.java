@@ -1,0 +1,143 @@
+package io.miaobu.local.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.miaobu.build.ArchiveBuildCache;
+import io.miaobu.build.BuildCache;
+import io.miaobu.build.DirectoryBuildCache;
+import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.local.DiskArtifactStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Both build cache stores with real tar and a real disk store: what a build saves comes back in
+ * the next one, a preview starts from production's, a damaged archive costs a clean install (and
+ * one log line), and the size cap evicts the oldest.
+ */
+class BuildCacheTest {
+    private static final List<String> PATHS = List.of("home/.npm", "repo/node_modules");
+    private static final Map<String, String> ENV = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+
+    @TempDir
+    Path tmp;
+
+    private final ProcessCommandRunner runner = new ProcessCommandRunner();
+    private final StringBuilder log = new StringBuilder();
+    private int workspaces;
+
+    private Path workspace(boolean withFiles) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w" + (++workspaces)));
+        Files.createDirectories(w.resolve("home"));
+        Files.createDirectories(w.resolve("repo"));
+        if (withFiles) {
+            Files.createDirectories(w.resolve("home/.npm/_cacache"));
+            Files.writeString(w.resolve("home/.npm/_cacache/index"), "downloaded");
+            Files.createDirectories(w.resolve("repo/node_modules/vite/bin"));
+            Files.writeString(w.resolve("repo/node_modules/vite/bin/vite.js"), "console.log('vite')");
+            Files.createDirectories(w.resolve("repo/node_modules/.bin"));
+            Files.createSymbolicLink(w.resolve("repo/node_modules/.bin/vite"), Path.of("../vite/bin/vite.js"));
+        }
+        return w;
+    }
+
+    private BuildCache.Key key(String scope) throws Exception {
+        return BuildCache.key("p1", scope, tmp, List.of(), "v20", "npm ci", PATHS, "");
+    }
+
+    private void assertRestored(Path w) throws Exception {
+        assertThat(w.resolve("home/.npm/_cacache/index")).hasContent("downloaded");
+        assertThat(w.resolve("repo/node_modules/vite/bin/vite.js")).exists();
+        assertThat(Files.readSymbolicLink(w.resolve("repo/node_modules/.bin/vite"))).isEqualTo(Path.of("../vite/bin/vite.js"));
+    }
+
+    private ArchiveBuildCache archives(long maxBytes) throws Exception {
+        return new ArchiveBuildCache(new DiskArtifactStore(tmp.resolve("artifacts")), runner, maxBytes, Duration.ofMinutes(1),
+                Clock.systemUTC());
+    }
+
+    private List<Path> archivesOnDisk() throws Exception {
+        Path dir = tmp.resolve("artifacts/cache/p1");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void an_archived_cache_comes_back_in_the_next_build_and_a_preview_starts_from_productions() throws Exception {
+        ArchiveBuildCache cache = archives(1 << 30);
+        cache.save(key("production"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(log).contains("Build cache saved");
+
+        Path next = workspace(false);
+        assertThat(cache.restore(key("production"), next, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertRestored(next);
+
+        Path preview = workspace(false);
+        assertThat(cache.restore(key("preview-feature"), preview, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertRestored(preview);
+        assertThat(log).contains("Build cache restored from the production build");
+        assertThat(cache.restore(BuildCache.key("p1", "production", tmp, List.of(), "v22", "npm ci", PATHS, ""), workspace(false), ENV,
+                (s, t) -> log.append(t).append('\n'), () -> false)).as("another Node.js version is another key").isFalse();
+    }
+
+    @Test
+    void a_damaged_archive_means_a_clean_install_with_one_log_line() throws Exception {
+        ArchiveBuildCache cache = archives(1 << 30);
+        cache.save(key("production"), workspace(true), ENV, (s, t) -> { }, () -> false);
+        Files.writeString(archivesOnDisk().get(0), "not a tar.gz at all");
+
+        Path next = workspace(false);
+        boolean restored = cache.restore(key("production"), next, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+
+        assertThat(restored).isFalse();
+        assertThat(log.toString().lines().filter(l -> l.startsWith("Build cache could not be restored"))).hasSize(1);
+        assertThat(log).contains("installing from scratch");
+        assertThat(next.resolve("repo/node_modules")).doesNotExist();
+    }
+
+    @Test
+    void past_the_size_cap_the_oldest_archive_is_evicted() throws Exception {
+        archives(1 << 30).save(key("production"), workspace(true), ENV, (s, t) -> { }, () -> false);
+        long size = Files.size(archivesOnDisk().get(0));
+        ArchiveBuildCache capped = archives(size + size / 2);
+        Thread.sleep(5);
+        capped.save(key("preview-feature"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+
+        assertThat(archivesOnDisk()).hasSize(1);
+        assertThat(archivesOnDisk().get(0).toString()).contains("preview-feature--");
+        assertThat(log).contains("1 older archive(s) removed");
+
+        archives(10).save(key("production"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(log).contains("Build cache not saved", "over the limit");
+    }
+
+    @Test
+    void the_directory_cache_moves_entries_in_and_out_and_a_preview_gets_a_copy_production_keeps() throws Exception {
+        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), runner, 1 << 30, Clock.systemUTC());
+        Path first = workspace(true);
+        cache.save(key("production"), first, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(first.resolve("repo/node_modules")).as("moved, not copied").doesNotExist();
+
+        Path preview = workspace(false);
+        assertThat(cache.restore(key("preview-feature"), preview, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertRestored(preview);
+        assertThat(log).contains("restored from the production build (copied)");
+
+        Path production = workspace(false);
+        assertThat(cache.restore(key("production"), production, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertRestored(production);
+        assertThat(cache.restore(key("production"), workspace(false), ENV, (s, t) -> { }, () -> false))
+                .as("taken by the build that restored it, until it saves again").isFalse();
+    }
+}

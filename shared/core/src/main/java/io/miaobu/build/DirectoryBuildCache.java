@@ -1,0 +1,211 @@
+package io.miaobu.build;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The build cache in a directory on the builder's own disk (local mode): {@code {root}/{projectId}/{scope}--{key}/}
+ * holds the cached paths of the last successful build. They are moved (renamed, not copied) into the
+ * next build's workspace and back after it, so a warm install costs no unpacking at all. A preview
+ * without its own entry gets a copy of production's, which production keeps. Each project keeps one
+ * entry per scope, within a total size cap (oldest evicted first).
+ */
+public final class DirectoryBuildCache implements BuildCache {
+    private static final String MARKER = ".miaobu-cache-entry";
+
+    private final Path root;
+    private final CommandRunner runner;
+    private final long maxBytes;
+    private final Clock clock;
+
+    public DirectoryBuildCache(Path root, CommandRunner runner, long maxBytes, Clock clock) {
+        this.root = root;
+        this.runner = runner;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+    }
+
+    private Path entry(Key key, String scope) {
+        return root.resolve(key.projectId()).resolve(scope + "--" + key.hash());
+    }
+
+    @Override
+    public boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled) {
+        long start = System.nanoTime();
+        Path own = entry(key, key.scope());
+        Path production = entry(key, "production");
+        Path taken = workspace.resolve("cache-taken-" + UUID.randomUUID());
+        try {
+            if (Files.isRegularFile(own.resolve(MARKER))) {
+                // Renaming the entry away first makes it ours alone, even with a concurrent build of the project.
+                Files.move(own, taken, StandardCopyOption.ATOMIC_MOVE);
+                for (String p : key.paths()) {
+                    Path from = taken.resolve(p);
+                    Path to = workspace.resolve(p);
+                    if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(to.getParent());
+                        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                log.system(String.format("Build cache restored from the previous build in %.1fs.", (System.nanoTime() - start) / 1e9));
+                return true;
+            }
+            if (!key.scope().equals("production") && Files.isRegularFile(production.resolve(MARKER))) {
+                for (String p : key.paths()) {
+                    Path from = production.resolve(p);
+                    Path to = workspace.resolve(p);
+                    if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                        copyTree(from, to);
+                        runner.prepareWorkspace(to);
+                    }
+                }
+                log.system(String.format("Build cache restored from the production build (copied) in %.1fs.", (System.nanoTime() - start) / 1e9));
+                return true;
+            }
+            log.system("Build cache: none for this lockfile and Node.js version yet: installing from scratch.");
+            return false;
+        } catch (AtomicMoveNotSupportedException e) {
+            log.system("Build cache is on another disk than the build directory (" + e.getMessage() + "): installing from scratch.");
+            return false;
+        } catch (IOException | RuntimeException e) {
+            for (String p : key.paths()) {
+                deleteTree(workspace.resolve(p));
+            }
+            log.system("Build cache could not be restored (" + e + "): installing from scratch.");
+            return false;
+        } finally {
+            deleteTree(taken);
+        }
+    }
+
+    @Override
+    public void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled) {
+        long start = System.nanoTime();
+        Path projectDir = root.resolve(key.projectId());
+        Path incoming = projectDir.resolve(".incoming-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(incoming);
+            for (String p : key.paths()) {
+                Path from = workspace.resolve(p);
+                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Path to = incoming.resolve(p);
+                    Files.createDirectories(to.getParent());
+                    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            long bytes = size(incoming);
+            if (bytes > maxBytes) {
+                log.system("Build cache not saved: " + BuildCache.human(bytes) + " is over the limit of " + BuildCache.human(maxBytes) + ".");
+                return;
+            }
+            Files.writeString(incoming.resolve(MARKER), clock.millis() + " " + bytes + "\n");
+            // One entry per scope: the newest replaces whatever the scope had, whatever its key.
+            for (Path old : entries(projectDir)) {
+                if (old.getFileName().toString().startsWith(key.scope() + "--")) {
+                    deleteTree(old);
+                }
+            }
+            Files.move(incoming, entry(key, key.scope()), StandardCopyOption.ATOMIC_MOVE);
+            int evicted = evict(projectDir);
+            log.system(String.format("Build cache saved (%s) in %.1fs%s.", BuildCache.human(bytes), (System.nanoTime() - start) / 1e9,
+                    evicted > 0 ? "; " + evicted + " older entr" + (evicted == 1 ? "y" : "ies") + " removed" : ""));
+        } catch (IOException | RuntimeException e) {
+            log.system("Build cache not saved (" + e + ").");
+        } finally {
+            deleteTree(incoming);
+        }
+    }
+
+    /** Keeps the newest entries while they fit the cap. */
+    private int evict(Path projectDir) throws IOException {
+        List<Path> entries = new ArrayList<>(entries(projectDir));
+        entries.sort(Comparator.comparingLong((Path p) -> marker(p)[0]).reversed());
+        long total = 0;
+        int removed = 0;
+        for (Path e : entries) {
+            long bytes = marker(e)[1];
+            if (total + bytes > maxBytes) {
+                deleteTree(e);
+                removed++;
+            } else {
+                total += bytes;
+            }
+        }
+        return removed;
+    }
+
+    private static List<Path> entries(Path projectDir) throws IOException {
+        if (!Files.isDirectory(projectDir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(projectDir)) {
+            return children.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p.resolve(MARKER))).toList();
+        }
+    }
+
+    /** {savedAtMillis, bytes} from an entry's marker; zeros when unreadable. */
+    private static long[] marker(Path entry) {
+        try {
+            String[] parts = Files.readString(entry.resolve(MARKER)).trim().split(" ");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    private static long size(Path dir) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                total[0] += attrs.size();
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return total[0];
+    }
+
+    /** Copies a tree as it is: links stay links, attributes are kept. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), LinkOption.NOFOLLOW_LINKS,
+                        StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover is evicted later
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.miaobu.envvars;
+
+import io.miaobu.auth.User;
+import io.miaobu.http.HttpError;
+import io.miaobu.http.Json;
+import io.miaobu.projects.ProjectService;
+import io.miaobu.secrets.Secrets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A project's environment variables: set by its owner, stored encrypted, listed without values,
+ * and decrypted only into the environment of a build of the matching target.
+ */
+public final class EnvVarService {
+    public static final int MAX_VARIABLES = 200;
+    public static final int MAX_VALUE_CHARS = 64 * 1024;
+    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
+    /** Set by Miaobu itself for every build; a project cannot replace them. */
+    private static final Set<String> RESERVED = Set.of("PATH", "HOME", "CI", "USER", "LOGNAME", "SHELL", "PWD", "MIAOBU");
+
+    private final ProjectService projects;
+    private final EnvVarStore store;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public EnvVarService(ProjectService projects, EnvVarStore store, Secrets secrets, Clock clock) {
+        this.projects = projects;
+        this.store = store;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /** A variable as the caller sends it; a null value keeps the stored one. */
+    public record Input(String key, String value, String target) {}
+
+    /** Keys and targets of the caller's project; values are never returned. */
+    public List<Map<String, Object>> list(User user, String projectId) {
+        projects.owned(user, projectId);
+        return store.list(projectId).stream().map(EnvVarService::view).toList();
+    }
+
+    /** Replaces the whole set; every problem in the request is reported at once (400). */
+    public List<Map<String, Object>> replace(User user, String projectId, byte[] body) {
+        projects.owned(user, projectId);
+        Input[] inputs = Json.read(body, Input[].class);
+        Map<String, EnvVar> existing = new HashMap<>();
+        for (EnvVar v : store.list(projectId)) {
+            existing.put(v.key() + "\u0000" + v.target(), v);
+        }
+        List<String> problems = new ArrayList<>();
+        if (inputs.length > MAX_VARIABLES) {
+            problems.add("at most " + MAX_VARIABLES + " variables per project");
+        }
+        Set<String> seen = new HashSet<>();
+        List<EnvVar> next = new ArrayList<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < inputs.length; i++) {
+            Input in = inputs[i];
+            String where = "[" + i + "]";
+            if (in == null || in.key() == null || !KEY.matcher(in.key()).matches()) {
+                problems.add(where + ".key must be letters, digits and _ (not starting with a digit)");
+                continue;
+            }
+            String key = in.key();
+            where = "`" + key + "`";
+            if (RESERVED.contains(key.toUpperCase(Locale.ROOT)) || key.toUpperCase(Locale.ROOT).startsWith("MIAOBU_")) {
+                problems.add(where + " is set by Miaobu for every build; choose another name");
+                continue;
+            }
+            EnvTarget target;
+            try {
+                target = EnvTarget.parse(in.target());
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ".target must be production, preview or all");
+                continue;
+            }
+            if (!seen.add(key + "\u0000" + target)) {
+                problems.add(where + " appears twice for target " + target.wire());
+                continue;
+            }
+            String ciphertext;
+            if (in.value() == null) {
+                EnvVar kept = existing.get(key + "\u0000" + target);
+                if (kept == null) {
+                    problems.add(where + " is new: give it a value");
+                    continue;
+                }
+                next.add(kept);
+                continue;
+            }
+            if (in.value().length() > MAX_VALUE_CHARS || in.value().indexOf('\0') >= 0) {
+                problems.add(where + ".value must be at most " + MAX_VALUE_CHARS + " characters, without NUL");
+                continue;
+            }
+            ciphertext = secrets.encrypt(in.value(), context(projectId, key, target));
+            next.add(new EnvVar(key, target, ciphertext, now));
+        }
+        if (!problems.isEmpty()) {
+            throw HttpError.badRequest("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".");
+        }
+        store.replaceAll(projectId, next);
+        return store.list(projectId).stream().map(EnvVarService::view).toList();
+    }
+
+    /**
+     * The plaintext variables a build of {@code deploymentTarget} gets; a variable set for that
+     * target wins over the same key set for all.
+     */
+    public Map<String, String> forBuild(String projectId, String deploymentTarget) {
+        Map<String, String> all = new LinkedHashMap<>();
+        Map<String, String> specific = new LinkedHashMap<>();
+        for (EnvVar v : store.list(projectId)) {
+            if (v.target().reaches(deploymentTarget)) {
+                String value = secrets.decrypt(v.encryptedValue(), context(projectId, v.key(), v.target()));
+                (v.target() == EnvTarget.ALL ? all : specific).put(v.key(), value);
+            }
+        }
+        all.putAll(specific);
+        return all;
+    }
+
+    private static String context(String projectId, String key, EnvTarget target) {
+        return "env:" + projectId + ":" + key + ":" + target.wire();
+    }
+
+    private static Map<String, Object> view(EnvVar v) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("key", v.key());
+        view.put("target", v.target().wire());
+        view.put("updatedAt", v.updatedAt());
+        return view;
+    }
+}
