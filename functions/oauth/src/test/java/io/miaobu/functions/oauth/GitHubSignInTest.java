@@ -137,7 +137,7 @@ class GitHubSignInTest {
         try (PostgresDatabase raw = PostgresDatabase.connect(databaseUrl)) {
             String row = raw.jdbi().withHandle(h -> h.createQuery("SELECT row_to_json(a)::text FROM github_accounts a")
                     .mapTo(String.class).one());
-            assertThat(row).contains("\"login\":\"mona\"").contains("\"token_encrypted\":\"v1.").doesNotContain(githubToken);
+            assertThat(row).contains("\"login\":\"mona\"").contains("\"token_encrypted\":\"v1:").doesNotContain(githubToken);
             String everything = raw.jdbi().withHandle(h -> h.createQuery(
                     "SELECT string_agg(t::text, '|') FROM (SELECT row_to_json(u)::text AS t FROM users u"
                             + " UNION ALL SELECT row_to_json(g)::text FROM github_accounts g) x").mapTo(String.class).one());
