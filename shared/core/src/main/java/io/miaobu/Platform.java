@@ -11,6 +11,8 @@ import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeploymentRoutes;
 import io.miaobu.deploy.DeploymentService;
+import io.miaobu.deploy.FolderDeploymentRoutes;
+import io.miaobu.deploy.FolderDeployments;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.deploy.LogStream;
 import io.miaobu.deploy.Publisher;
@@ -40,6 +42,7 @@ public final class Platform {
     private final Publisher publisher;
     private final ProjectService projects;
     private final DeploymentService deployments;
+    private final FolderDeployments folders;
     private final AuthService auth;
     private final Clock clock;
 
@@ -54,6 +57,8 @@ public final class Platform {
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
                 config.allowLocalRepositories(), clock);
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
+        this.folders = new FolderDeployments(deployments, projects, database, artifacts, publisher,
+                config.maxOutputFiles(), config.maxOutputBytes(), clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
                 new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
     }
@@ -66,6 +71,7 @@ public final class Platform {
         ProjectRoutes.register(router, auth, projects, hosts);
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        FolderDeploymentRoutes.register(router, auth, folders, hosts);
         return router;
     }
 

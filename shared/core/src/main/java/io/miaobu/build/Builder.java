@@ -118,12 +118,13 @@ public final class Builder {
 
             String outputDirectory = plan.resolveOutputDirectory(root);
             List<OutputFiles.OutputFile> files = OutputFiles.collect(root, outputDirectory, limits.maxFiles(), limits.maxBytes());
+            RouteConfig config = BuildRules.compile(files, root, log);
+            files = BuildRules.siteFiles(files);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
             }
             log.system("Uploading " + files.size() + " files from `" + outputDirectory + "`");
             DeploymentStats stats = upload(deployment, files, canceled);
-            RouteConfig config = RouteConfig.DEFAULTS;
             deployments.recordRouteConfig(deployment.id(), config);
 
             Deployment ready = withReady(deployment, config, stats);

@@ -2,6 +2,7 @@ package io.miaobu.store;
 
 import io.miaobu.auth.UserStore;
 import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.projects.ProjectStore;
 
@@ -14,4 +15,6 @@ public interface Database {
     DeploymentStore deployments();
 
     BuildLogStore logs();
+
+    DeploymentFileStore files();
 }

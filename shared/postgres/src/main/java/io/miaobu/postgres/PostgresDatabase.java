@@ -25,6 +25,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresProjectStore projects;
     private final PostgresDeploymentStore deployments;
     private final PostgresBuildLogStore logs;
+    private final PostgresDeploymentFileStore files;
     private final PostgresJobQueue jobQueue;
 
     private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
@@ -37,6 +38,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.projects = new PostgresProjectStore(jdbi.onDemand(ProjectDao.class));
         this.deployments = new PostgresDeploymentStore(jdbi.onDemand(DeploymentDao.class));
         this.logs = new PostgresBuildLogStore(jdbi.onDemand(LogDao.class));
+        this.files = new PostgresDeploymentFileStore(jdbi.onDemand(FileDao.class));
         this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
     }
 
@@ -116,6 +118,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresBuildLogStore logs() {
         return logs;
+    }
+
+    @Override
+    public PostgresDeploymentFileStore files() {
+        return files;
     }
 
     public PostgresJobQueue jobQueue() {
