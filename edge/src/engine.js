@@ -216,13 +216,19 @@ function find404(dirSegs, cfg, exists) {
   return null;
 }
 
+// Type and caching depend on the file name only, and the same few files are asked for again and again.
+const typeByFile = new Map();
+
 // Header rules match the URL that was asked for (not the file a rewrite or fallback serves), and
 // apply to every answer that serves a file; a rule's value replaces the default of the same name.
 function serve(status, file, cfg, req) {
-  const headers = {
-    'content-type': contentType(file),
-    'cache-control': isHashed(file) && !/\.html?$/i.test(file) ? IMMUTABLE : REVALIDATE,
-  };
+  let known = typeByFile.get(file);
+  if (known === undefined) {
+    known = [contentType(file), isHashed(file) && !/\.html?$/i.test(file) ? IMMUTABLE : REVALIDATE];
+    if (typeByFile.size >= 20_000) typeByFile.clear();
+    typeByFile.set(file, known);
+  }
+  const headers = { 'content-type': known[0], 'cache-control': known[1] };
   if (cfg.headers !== null) applyHeaderRules(cfg.headers, req, headers);
   return { status, file, headers };
 }

@@ -70,16 +70,19 @@ function compileHeaderRule(raw) {
   if (!raw || typeof raw !== 'object') return null;
   const pat = compilePattern(raw.path);
   if (!pat) return null;
-  const set = [];
+  const names = [];
+  const values = []; // a plain string, or a template with captures in it
   if (raw.set && typeof raw.set === 'object') {
     for (const [name, value] of Object.entries(raw.set)) {
       if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(value)) continue;
-      set.push([name.toLowerCase(), compileTemplate(value, pat.names)]);
+      const template = compileTemplate(value, pat.names);
+      names.push(name.toLowerCase());
+      values.push(template.every((part) => typeof part === 'string') ? template.join('') : template);
     }
   }
   const unset = (Array.isArray(raw.unset) ? raw.unset : EMPTY).filter((n) => typeof n === 'string').map((n) => n.toLowerCase());
-  if (!set.length && !unset.length) return null;
-  return { index: 0, pat, set, unset };
+  if (!names.length && !unset.length) return null;
+  return { index: 0, pat, names, values, templated: values.some((v) => typeof v !== 'string'), unset };
 }
 
 /** Null when the pattern is not one this engine understands (the compiler warned about it already). */
@@ -127,28 +130,36 @@ export function compilePattern(source) {
     segs.push({ kind: LIT, name: null, min: 1, optional: false, re: null, lit: lit.toLowerCase() });
   }
   const dynamic = segs.some((s) => s.kind !== LIT);
-  return {
-    segs,
-    names,
-    key: dynamic ? null : segs.map((s) => s.lit).join('/'),
-    first: dynamic && segs.length && segs[0].kind === LIT ? segs[0].lit : null,
-  };
+  let bucket = null;
+  for (let p = 0; dynamic && p < segs.length && p < MAX_POSITION; p++) {
+    if (segs[p].kind === LIT) {
+      bucket = p;
+      break;
+    }
+    if (segs[p].kind !== ONE || segs[p].optional) break;
+  }
+  return { segs, names, key: dynamic ? null : segs.map((s) => s.lit).join('/'), bucket };
 }
 
 // Rules are bucketed so a request only looks at the rules that could match it: literal patterns by
-// their whole path, dynamic ones by their first literal segment; only patterns that start with a
-// placeholder or splat are looked at for every request. Each bucket keeps file order.
+// their whole path; dynamic ones by their first literal segment, when the segments before it are
+// single placeholders (`/:lang/docs/*` is filed under "docs" at position 1); only patterns with no
+// such literal are looked at for every request. Each bucket keeps file order.
+const MAX_POSITION = 8;
+
 function buildIndex(rules) {
   const exact = new Map();
-  const byFirst = new Map();
+  const byPosition = []; // position -> Map(lower-case literal -> rules)
   const other = [];
   rules.forEach((rule, i) => {
     rule.index = i;
-    if (rule.pat.key !== null) push(exact, rule.pat.key, rule);
-    else if (rule.pat.first !== null) push(byFirst, rule.pat.first, rule);
-    else other.push(rule);
+    if (rule.pat.key !== null) return push(exact, rule.pat.key, rule);
+    const p = rule.pat.bucket;
+    if (p === null) return other.push(rule);
+    while (byPosition.length <= p) byPosition.push(new Map());
+    push(byPosition[p], rule.pat.segs[p].lit, rule);
   });
-  return { exact, byFirst, other, size: rules.length };
+  return { exact, byPosition, other, size: rules.length };
 }
 
 function push(map, key, rule) {
@@ -163,70 +174,87 @@ function push(map, key, rule) {
  */
 export function ruleRequest(segs, rawQuery) {
   const lower = new Array(segs.length);
-  for (let i = 0; i < segs.length; i++) lower[i] = segs[i].toLowerCase();
-  return { segs, lower, key: lower.join('/'), first: lower.length ? lower[0] : null, rawQuery, query: null };
+  let key = '';
+  for (let i = 0; i < segs.length; i++) {
+    lower[i] = segs[i].toLowerCase();
+    key = i === 0 ? lower[i] : key + '/' + lower[i];
+  }
+  return { segs, lower, key, rawQuery, query: null };
 }
 
 /** The first redirect rule that matches, with its captures, or null. */
 export function firstRedirect(index, req) {
-  const rule = eachCandidate(index, req, (r) => (r.pat.key !== null || matches(r.pat, req)) && queryMatches(r, req));
-  return rule === null ? null : { rule, captures: capture(rule, req) };
-}
-
-/** Applies every matching header rule, in order, to `headers` (which it changes and returns). */
-export function applyHeaderRules(index, req, headers) {
-  let fromRules = null; // header names whose value came from a rule, so a second rule appends
-  eachCandidate(index, req, (rule) => {
-    if (rule.pat.key === null && !matches(rule.pat, req)) return false;
-    if (fromRules === null) fromRules = new Set();
-    const captures = rule.set.length && rule.pat.names.length ? capture(rule, req) : null;
-    for (const [name, template] of rule.set) {
-      const value = render(template, captures);
-      if (fromRules.has(name)) headers[name] += ', ' + value;
-      else {
-        headers[name] = value;
-        fromRules.add(name);
-      }
-    }
-    for (const name of rule.unset) {
-      delete headers[name];
-      fromRules.delete(name);
-    }
-    return false;
-  });
-  return headers;
-}
-
-/**
- * Visits, in rule order, the rules of the request's buckets (its exact path, its first segment,
- * and the patterns that start with a parameter) until `visit` returns true; returns that rule.
- */
-function eachCandidate(index, req, visit) {
-  const a = index.exact.get(req.key) || EMPTY;
-  const b = (req.first !== null && index.byFirst.get(req.first)) || EMPTY;
-  const c = index.other;
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length || j < b.length || k < c.length) {
-    const rule = next(a, i, b, j, c, k);
-    if (rule === a[i]) i++;
-    else if (rule === b[j]) j++;
-    else k++;
-    if (visit(rule)) return rule;
+  const list = candidates(index, req, redirectBuffer);
+  for (let i = 0; i < list.length; i++) {
+    const rule = list[i];
+    if ((rule.pat.key !== null || matches(rule.pat, req)) && queryMatches(rule, req)) return { rule, captures: capture(rule, req) };
   }
   return null;
 }
 
-// The rule with the lowest index among the three bucket heads.
-function next(a, i, b, j, c, k) {
-  const x = i < a.length ? a[i] : null;
-  const y = j < b.length ? b[j] : null;
-  const z = k < c.length ? c[k] : null;
-  let best = x;
-  if (y !== null && (best === null || y.index < best.index)) best = y;
-  if (z !== null && (best === null || z.index < best.index)) best = z;
-  return best;
+/** Applies every matching header rule, in order, to `headers` (which it changes and returns). */
+export function applyHeaderRules(index, req, headers) {
+  const list = candidates(index, req, headerBuffer);
+  let fromRules = null; // header names whose value came from a rule, so a second rule appends
+  for (let r = 0; r < list.length; r++) {
+    const rule = list[r];
+    if (rule.pat.key === null && !matches(rule.pat, req)) continue;
+    const captures = rule.templated ? capture(rule, req) : null;
+    for (let i = 0; i < rule.names.length; i++) {
+      const name = rule.names[i];
+      const value = typeof rule.values[i] === 'string' ? rule.values[i] : render(rule.values[i], captures);
+      if (fromRules !== null && fromRules.includes(name)) headers[name] += ', ' + value;
+      else {
+        headers[name] = value;
+        (fromRules ??= []).push(name);
+      }
+    }
+    for (let i = 0; i < rule.unset.length; i++) {
+      delete headers[rule.unset[i]];
+      const at = fromRules === null ? -1 : fromRules.indexOf(rule.unset[i]);
+      if (at >= 0) fromRules.splice(at, 1);
+    }
+  }
+  return headers;
+}
+
+// Reused between requests (route() runs to the end without yielding), so finding the candidates
+// allocates nothing once warm.
+const redirectBuffer = [];
+const headerBuffer = [];
+const listBuffer = [];
+const headBuffer = [];
+
+/**
+ * The rules of the request's buckets, in rule order: its exact path, its segments by position, and
+ * the patterns without a literal to file them under. A single bucket is returned as it is; several
+ * are merged into `out`.
+ */
+function candidates(index, req, out) {
+  let lists = 0;
+  const exact = index.exact.size ? index.exact.get(req.key) : undefined;
+  if (exact !== undefined) listBuffer[lists++] = exact;
+  const positions = Math.min(index.byPosition.length, req.lower.length);
+  for (let p = 0; p < positions; p++) {
+    const list = index.byPosition[p].get(req.lower[p]);
+    if (list !== undefined) listBuffer[lists++] = list;
+  }
+  if (index.other.length) listBuffer[lists++] = index.other;
+  if (lists === 0) return EMPTY;
+  if (lists === 1) return listBuffer[0];
+  for (let l = 0; l < lists; l++) headBuffer[l] = 0;
+  let n = 0;
+  for (;;) {
+    let best = -1;
+    for (let l = 0; l < lists; l++) {
+      const list = listBuffer[l];
+      if (headBuffer[l] < list.length && (best < 0 || list[headBuffer[l]].index < listBuffer[best][headBuffer[best]].index)) best = l;
+    }
+    if (best < 0) break;
+    out[n++] = listBuffer[best][headBuffer[best]++];
+  }
+  out.length = n;
+  return out;
 }
 
 function matches(pat, req) {
