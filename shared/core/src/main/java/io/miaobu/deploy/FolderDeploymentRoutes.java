@@ -6,6 +6,7 @@ import io.miaobu.http.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Map;
  * POST /api/v1/projects/{id}/deployments/folder  {files: [{path, sha256, size}], production?}
  *      -> 201 {deployment, missing: [sha256]}
  * PUT  /api/v1/deployments/{id}/files/{sha256}    the file's bytes -> 204
+ * POST /api/v1/deployments/{id}/files             several files, framed as in {@link UploadFrames} -> 204
  * POST /api/v1/deployments/{id}/complete          -> {deployment, productionUrl?, warnings: [{file, line, message}]}
  * </pre>
  */
@@ -30,7 +32,13 @@ public final class FolderDeploymentRoutes {
             return Response.json(201, body);
         });
         router.put("/api/v1/deployments/{id}/files/{sha256}", req -> {
-            folders.upload(auth.require(req), req.pathParam("id"), req.pathParam("sha256"), req.body());
+            var user = auth.require(req);
+            folders.upload(user, req.pathParam("id"), List.of(new FolderDeployments.Upload(req.pathParam("sha256"), req.body())));
+            return Response.noContent();
+        });
+        router.post("/api/v1/deployments/{id}/files", req -> {
+            var user = auth.require(req);
+            folders.upload(user, req.pathParam("id"), UploadFrames.parse(req.body()));
             return Response.noContent();
         });
         router.post("/api/v1/deployments/{id}/complete", req -> {

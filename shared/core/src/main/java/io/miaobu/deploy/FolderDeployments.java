@@ -129,39 +129,57 @@ public final class FolderDeployments {
         return new Started(project, deployment, missing);
     }
 
-    /** Stores one file's content, which must be one the deployment lists and must hash to {@code sha256}. */
-    public void upload(User user, String deploymentId, String sha256, byte[] body) {
+    /** One file's content as uploaded, with the SHA-256 the client says it has. */
+    public record Upload(String sha256, byte[] content) {}
+
+    /**
+     * Stores uploaded content: each piece must be one the deployment lists and must hash to the
+     * digest it came with; nothing is stored unless all of them do.
+     */
+    public void upload(User user, String deploymentId, List<Upload> uploads) {
         var owned = uploading(user, deploymentId);
-        String digest = sha256.toLowerCase(Locale.ROOT);
-        if (!SHA256.matcher(digest).matches()) {
-            throw HttpError.badRequest("invalid_digest", "`" + sha256 + "` is not a SHA-256 (64 hexadecimal characters).");
+        Map<String, byte[]> byDigest = new LinkedHashMap<>();
+        for (Upload upload : uploads) {
+            String digest = upload.sha256().toLowerCase(Locale.ROOT);
+            if (!SHA256.matcher(digest).matches()) {
+                throw HttpError.badRequest("invalid_digest", "`" + upload.sha256() + "` is not a SHA-256 (64 hexadecimal characters).");
+            }
+            String actual = HexFormat.of().formatHex(sha256(upload.content()));
+            if (!actual.equals(digest)) {
+                throw HttpError.badRequest("digest_mismatch", "The content sent for " + digest + " hashes to " + actual
+                        + "; send the file's exact bytes.");
+            }
+            byDigest.put(digest, upload.content());
         }
-        if (!files.hasDigest(deploymentId, digest)) {
-            throw HttpError.badRequest("unknown_digest", "No file of this deployment has the SHA-256 " + digest
-                    + "; upload only the content the deployment asked for.");
-        }
-        String actual = HexFormat.of().formatHex(sha256(body));
-        if (!actual.equals(digest)) {
-            throw HttpError.badRequest("digest_mismatch", "The uploaded content hashes to " + actual + ", not " + digest
-                    + "; send the file's exact bytes.");
+        Set<String> listed = files.listedDigests(deploymentId, byDigest.keySet());
+        for (String digest : byDigest.keySet()) {
+            if (!listed.contains(digest)) {
+                throw HttpError.badRequest("unknown_digest", "No file of this deployment has the SHA-256 " + digest
+                        + "; upload only the content the deployment asked for.");
+            }
         }
         String projectId = owned.project().id();
-        if (!files.knownDigests(projectId, List.of(digest)).isEmpty()) {
-            return; // uploaded meanwhile (a retry, or another deployment of the project)
-        }
+        byDigest.keySet().removeAll(files.knownDigests(projectId, byDigest.keySet())); // a retry, or stored meanwhile
+        List<DeploymentFileStore.Blob> stored = new ArrayList<>();
         try {
-            Path tmp = Files.createTempFile("miaobu-upload-", ".blob");
-            try {
-                Files.write(tmp, body);
-                artifacts.put(blobKey(projectId, digest), tmp, "application/octet-stream");
-            } finally {
-                Files.deleteIfExists(tmp);
+            for (var e : byDigest.entrySet()) {
+                Path tmp = Files.createTempFile("miaobu-upload-", ".blob");
+                try {
+                    Files.write(tmp, e.getValue());
+                    artifacts.put(blobKey(projectId, e.getKey()), tmp, "application/octet-stream");
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                stored.add(new DeploymentFileStore.Blob(e.getKey(), e.getValue().length));
             }
         } catch (IOException e) {
             LOG.error("storing an upload for deployment {} failed", deploymentId, e);
-            throw new HttpError(503, "storage_unavailable", "The file could not be stored; upload it again.");
+            throw new HttpError(503, "storage_unavailable", "The files could not be stored; upload them again.");
+        } finally {
+            if (!stored.isEmpty()) {
+                files.recordBlobs(projectId, stored, clock.instant());
+            }
         }
-        files.recordBlob(projectId, digest, body.length, clock.instant());
     }
 
     /** Builds the deployment from stored content; READY, and live when it was started for production. */

@@ -20,8 +20,8 @@ public final class PostgresDeploymentFileStore implements DeploymentFileStore {
     }
 
     @Override
-    public void recordBlob(String projectId, String sha256, long size, Instant at) {
-        dao.recordBlob(projectId, sha256, size, at);
+    public void recordBlobs(String projectId, List<Blob> blobs, Instant at) {
+        dao.recordBlobs(projectId, blobs, at);
     }
 
     @Override
@@ -30,8 +30,8 @@ public final class PostgresDeploymentFileStore implements DeploymentFileStore {
     }
 
     @Override
-    public boolean hasDigest(String deploymentId, String sha256) {
-        return dao.hasDigest(deploymentId, sha256);
+    public Set<String> listedDigests(String deploymentId, Collection<String> digests) {
+        return digests.isEmpty() ? Set.of() : dao.listedDigests(deploymentId, digests.stream().distinct().toArray(String[]::new));
     }
 
     @Override

@@ -783,7 +783,15 @@ class ApiBehaviourTest {
             Reply started = start(ada, projectId, files, production);
             assertThat(started.status()).as("%s", started.json()).isEqualTo(201);
             String id = started.json().get("deployment").get("id").asText();
-            started.json().get("missing").forEach(sha -> assertThat(upload(ada, id, sha.asText(), bySha.get(sha.asText())).status()).isEqualTo(204));
+            StringBuilder frames = new StringBuilder(); // every missing file in one request
+            started.json().get("missing").forEach(sha -> {
+                String content = bySha.get(sha.asText());
+                frames.append(sha.asText()).append(' ').append(content.getBytes(StandardCharsets.UTF_8).length).append('\n').append(content);
+            });
+            if (!frames.isEmpty()) {
+                Reply uploaded = call("POST", "/api/v1/deployments/" + id + "/files", ada, frames.toString());
+                assertThat(uploaded.status()).as("%s", uploaded.json()).isEqualTo(204);
+            }
             Reply done = call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
             assertThat(done.status()).as("%s", done.json()).isEqualTo(200);
             return ((com.fasterxml.jackson.databind.node.ObjectNode) done.json()).put("missingCount", started.json().get("missing").size());
@@ -843,6 +851,17 @@ class ApiBehaviourTest {
             assertThat(early.status()).isEqualTo(409);
             assertThat(early.errorCode()).isEqualTo("files_missing");
             assertThat(early.errorMessage()).contains("index.html");
+        }
+
+        @Test
+        void a_badly_framed_upload_is_refused_and_stores_nothing() {
+            Map<String, Object> index = file("index.html", "hello");
+            String id = start(ada, projectId, List.of(index), false).json().get("deployment").get("id").asText();
+            for (String body : List.of(index.get("sha256") + " 99\nhello", index.get("sha256") + "\nhello", "", index.get("sha256") + " 5\nhello" + "junk")) {
+                Reply r = call("POST", "/api/v1/deployments/" + id + "/files", ada, body);
+                assertThat(r.status()).as(body).isEqualTo(400);
+            }
+            assertThat(call("POST", "/api/v1/deployments/" + id + "/complete", ada, null).errorCode()).isEqualTo("files_missing");
         }
 
         @Test

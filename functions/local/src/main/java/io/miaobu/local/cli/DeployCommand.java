@@ -1,8 +1,10 @@
 package io.miaobu.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ import java.util.concurrent.Future;
  * warning with its file and line.
  */
 final class DeployCommand {
-    private static final int UPLOADS_IN_PARALLEL = 8;
+    private static final int UPLOADS_IN_PARALLEL = 4;
+    private static final long BATCH_BYTES = 4L * 1024 * 1024;
+    private static final int BATCH_FILES = 500;
 
     record Options(Path dir, String project, boolean production) {}
 
@@ -122,21 +126,48 @@ final class DeployCommand {
         return created;
     }
 
+    /**
+     * Small files travel many to a request (the API's framed upload), large ones one per request,
+     * several requests at a time.
+     */
     private void upload(String deploymentId, List<String> missing, Map<String, LocalFolder.LocalFile> bySha)
             throws ApiException {
         if (missing.isEmpty()) {
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(UPLOADS_IN_PARALLEL, missing.size()));
+        List<List<LocalFolder.LocalFile>> batches = new ArrayList<>();
+        List<LocalFolder.LocalFile> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (String sha : missing) {
+            LocalFolder.LocalFile file = bySha.get(sha);
+            if (file == null) {
+                throw new ApiException(0, "the server asked for content this folder does not have (" + sha + ")");
+            }
+            if (file.size() > BATCH_BYTES) {
+                batches.add(List.of(file));
+                continue;
+            }
+            if (batchBytes + file.size() > BATCH_BYTES || batch.size() >= BATCH_FILES) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+            batch.add(file);
+            batchBytes += file.size();
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(UPLOADS_IN_PARALLEL, batches.size()));
         try {
             List<Future<?>> uploads = new ArrayList<>();
-            for (String sha : missing) {
-                LocalFolder.LocalFile file = bySha.get(sha);
-                if (file == null) {
-                    throw new ApiException(0, "the server asked for content this folder does not have (" + sha + ")");
-                }
+            for (List<LocalFolder.LocalFile> files : batches) {
                 uploads.add(pool.submit(() -> {
-                    api.putFile("/api/v1/deployments/" + deploymentId + "/files/" + sha, file.file());
+                    if (files.size() == 1 && files.get(0).size() > BATCH_BYTES) {
+                        api.putFile("/api/v1/deployments/" + deploymentId + "/files/" + files.get(0).sha256(), files.get(0).file());
+                    } else {
+                        api.postBytes("/api/v1/deployments/" + deploymentId + "/files", frames(files));
+                    }
                     return null;
                 }));
             }
@@ -147,13 +178,27 @@ final class DeployCommand {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
-            throw new ApiException(0, "upload failed: " + e.getCause());
+            throw new ApiException(0, "upload failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(0, "interrupted");
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code <sha256> <length>\n} and the bytes, for each file. */
+    private static byte[] frames(List<LocalFolder.LocalFile> files) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (LocalFolder.LocalFile f : files) {
+            byte[] content = Files.readAllBytes(f.file());
+            if (content.length != f.size()) {
+                throw new IOException(f.file() + " changed while it was being deployed; deploy again.");
+            }
+            body.write((f.sha256() + " " + content.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            body.write(content);
+        }
+        return body.toByteArray();
     }
 
     static String bytes(long n) {

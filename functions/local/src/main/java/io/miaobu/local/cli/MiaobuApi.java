@@ -35,6 +35,10 @@ final class MiaobuApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : Json.write(body))));
     }
 
+    void postBytes(String path, byte[] body) throws ApiException {
+        send(request(path).header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     void putFile(String path, Path file) throws ApiException {
         try {
             send(request(path).header("content-type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)));
