@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.cli.MiaobuCli;
+import io.miaobu.testkit.GitRepos;
 import io.miaobu.testkit.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `./miaobu deploy DIR` against the local host, and the local edge serving the result exactly as its
  * _redirects and _headers say; then a redeploy that uploads only what changed, sign-in, and errors.
+ * Also a Git build, whose rules files are compiled the same way.
  */
 class FolderDeployFlowTest {
     private static final String SITE = "folder-site.localhost";
@@ -201,6 +204,37 @@ class FolderDeployFlowTest {
         assertThat(deploy("deploy", tmp.resolve("missing").toString()).exit()).isEqualTo(2);
         assertThat(deploy("deploy").err()).contains("which folder?");
         assertThat(deploy("frobnicate").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void a_git_build_compiles_its_rules_with_warnings_in_the_log_and_does_not_publish_them() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("built"))
+                .write("package.json", "{\"name\":\"built\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"}}")
+                .write("build.js", """
+                        const fs = require('fs');
+                        fs.mkdirSync('dist', { recursive: true });
+                        fs.writeFileSync('dist/index.html', '<h1>built</h1>');
+                        fs.writeFileSync('dist/_redirects', '/old /index.html 301\\n/broken\\n');
+                        fs.writeFileSync('dist/_headers', '/*\\n  X-Built: yes\\n');
+                        """)
+                // Vercel keeps vercel.json in the repository, not in the build output.
+                .write("vercel.json", "{\n  \"redirects\": [{\"source\": \"/docs/:page\", \"destination\": \"/guide/:page\", \"permanent\": false}]\n}\n");
+        repo.commit("site with rules");
+        String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Built\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String id = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", "{}").get("id").asText();
+        assertThat(user.awaitFinal(id, Duration.ofSeconds(90)).get("status").asText()).as(user.logText(id)).isEqualTo("READY");
+
+        assertThat(user.logText(id)).contains("Routing rules from _redirects, _headers, vercel.json: 2 redirect/rewrite rules, 1 header rules")
+                .contains("Warning: _redirects:2: expected `from to [status]`");
+        ApiClient.Answer old = user.site("built.localhost", "/old");
+        assertThat(old.status()).isEqualTo(301);
+        assertThat(header(old, "location")).isEqualTo("/index.html");
+        ApiClient.Answer docs = user.site("built.localhost", "/docs/intro");
+        assertThat(docs.status()).isEqualTo(307);
+        assertThat(header(docs, "location")).isEqualTo("/guide/intro");
+        assertThat(header(user.site("built.localhost", "/"), "x-built")).isEqualTo("yes");
+        assertThat(user.site("built.localhost", "/_headers").body()).isEqualTo("<h1>built</h1>"); // the app, not the file
+        assertThat(tmp.resolve("data/artifacts/sites/" + projectId + "/" + id + "/_redirects")).doesNotExist();
     }
 
     private static String header(ApiClient.Answer answer, String name) {
