@@ -59,7 +59,7 @@ public final class MiaobuCli {
             err.println(USAGE);
             return 2;
         } catch (ApiException e) {
-            err.println("miaobu: " + e.getMessage() + (e.status() == 401 ? " Run ./miaobu login to sign in again." : ""));
+            err.println("miaobu: " + e.getMessage() + (e.status() == 401 ? " (./miaobu login)" : ""));
             return 1;
         } catch (IOException e) {
             err.println("miaobu: " + e.getMessage());

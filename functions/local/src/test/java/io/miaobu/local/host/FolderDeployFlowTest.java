@@ -191,7 +191,7 @@ class FolderDeployFlowTest {
         write(dir, "index.html", "x");
         Run badToken = cli(Map.of("MIAOBU_TOKEN", "not-a-token"), "", "deploy", dir.toString());
         assertThat(badToken.exit()).isEqualTo(1);
-        assertThat(badToken.err()).startsWith("miaobu: ").contains("Run ./miaobu login");
+        assertThat(badToken.err()).startsWith("miaobu: ").contains("(./miaobu login)");
 
         Run noServer = cli(Map.of("MIAOBU_TOKEN", user.token, "MIAOBU_API_URL", "http://127.0.0.1:1"), "", "deploy", dir.toString());
         assertThat(noServer.exit()).isEqualTo(1);
