@@ -12,6 +12,8 @@
 //   percent-encoding are refused with 400 rather than normalised: browsers already normalise dot
 //   segments, so such a path only comes from a client probing for traversal.
 
+import { applyHeaderRules, compileRules, encodeSegment, firstRedirect, render, ruleRequest } from './rules.js';
+
 const REVALIDATE = 'public, max-age=0, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -19,18 +21,24 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * @param {object} entry   route entry for the host: { deploymentId, prefix, config?, updatedAt }
  * @param {{method: string, path: string}} request  path is the raw request target (may hold a query)
  * @param {(relPath: string) => boolean} exists  whether the deployment has a file at relPath
+ * @param {object} [compiled]  compile(entry.config), e.g. from a CompiledCache; compiled (and kept
+ *   for as long as the config object lives) when not given
  * @returns {{status: number, file: string|null, headers: object, location?: string}}
  */
-export function route(entry, request, exists) {
+export function route(entry, request, exists, compiled) {
   const method = String(request.method || 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {
     return { status: 405, file: null, headers: { allow: 'GET, HEAD', 'cache-control': REVALIDATE } };
   }
   const parsed = parsePath(request.path);
   if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
-  const cfg = readConfig(entry && entry.config);
+  const cfg = compiled || compiledFor(entry);
+  const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query) : null;
 
-  // Redirect rules (cfg.redirects) are evaluated here, before any file lookup, once they exist.
+  // Redirect rules: the first match wins. A forced rule (`!`, or a miaobu.json/vercel.json redirect)
+  // applies before any file; any other rule only when no file answers the path (Netlify's shadowing).
+  const match = cfg.redirects !== null ? firstRedirect(cfg.redirects, req) : null;
+  if (match !== null && match.rule.force) return applyRedirect(match, parsed, req, cfg, exists);
 
   const hit = lookup(parsed.segs, parsed.slash, cfg, exists);
   if (hit) {
@@ -39,25 +47,93 @@ export function route(entry, request, exists) {
     // Redirect only when the canonical URL leads back to the same file; otherwise (e.g. both
     // `a.html` and a file `a` exist) serving directly is the only answer that cannot loop.
     if (isCanonical || lookup(target.segs, target.slash, cfg, exists)?.file !== hit.file) {
-      return serve(200, hit.file, cfg);
+      return serve(200, hit.file, cfg, req);
     }
-    const location = formatPath(target) + parsed.query;
-    return { status: 308, file: null, location, headers: { location, 'cache-control': REVALIDATE } };
+    return redirect(308, formatPath(target) + parsed.query);
   }
-  return notFound(parsed, cfg, exists);
+  // A trailing-slash setting the site chose applies to every URL, file or not (as on Vercel), so
+  // `/app/` and `/app` never both answer; without one only file URLs are normalised (above).
+  const slashed = slashForm(parsed, cfg);
+  if (slashed) return redirect(308, formatPath(slashed) + parsed.query);
+  if (match !== null) return applyRedirect(match, parsed, req, cfg, exists);
+  return notFound(parsed, cfg, exists, req);
 }
 
-function readConfig(config) {
-  const c = config || {};
+const compiledByConfig = new WeakMap();
+const DEFAULT_COMPILED = compile(null);
+
+/** Config defaults plus compiled rules: what route() needs, computed once per config. */
+export function compile(config) {
+  const c = config && typeof config === 'object' ? config : {};
   return {
     spa: typeof c.spa === 'boolean' ? c.spa : null, // null = decide by the presence of 404.html
     notFound: typeof c.notFound === 'string' && c.notFound ? c.notFound : null,
     cleanUrls: c.cleanUrls !== false, // on unless explicitly off, as on Cloudflare Pages
     trailingSlash: typeof c.trailingSlash === 'boolean' ? c.trailingSlash : null, // null = auto
-    // headers: c.headers — header rules are merged in serve() once they exist.
+    ...compileRules(c),
   };
 }
 
+function compiledFor(entry) {
+  const config = entry && entry.config;
+  if (!config || typeof config !== 'object') return DEFAULT_COMPILED;
+  let compiled = compiledByConfig.get(config);
+  if (!compiled) {
+    compiled = compile(config);
+    compiledByConfig.set(config, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Compiled configs by deployment id, for the shells: a deployment never changes, so its rules are
+ * compiled once however often its route entry is re-read (edge KV hands out a new object each
+ * time). Least recently used deployments are dropped past `max`.
+ */
+export class CompiledCache {
+  constructor(max = 256) {
+    this.max = max;
+    this.byDeployment = new Map();
+  }
+
+  get(entry) {
+    const id = entry && entry.deploymentId;
+    if (typeof id !== 'string' || !id) return compiledFor(entry);
+    let compiled = this.byDeployment.get(id);
+    if (compiled) {
+      this.byDeployment.delete(id); // re-insert: Map order is the recency order
+    } else {
+      compiled = compile(entry.config);
+      if (this.byDeployment.size >= this.max) this.byDeployment.delete(this.byDeployment.keys().next().value);
+    }
+    this.byDeployment.set(id, compiled);
+    return compiled;
+  }
+}
+
+function applyRedirect({ rule, captures }, parsed, req, cfg, exists) {
+  let target = render(rule.to, captures);
+  if (rule.status !== 200 && rule.status !== 404) {
+    if (!rule.external) target = target.replace(/^[\/\\]+/, '/'); // never `//host`: that would leave the site
+    if (rule.keepQuery && parsed.query) target += parsed.query;
+    return redirect(rule.status, target);
+  }
+  // A rewrite serves the target's file under the requested URL; rewrites do not chain.
+  const to = parsePath(target);
+  const hit = to && lookup(to.segs, to.slash, cfg, exists);
+  if (hit) return serve(rule.status, hit.file, cfg, req);
+  return notFound(parsed, cfg, exists, req);
+}
+
+function redirect(status, location) {
+  return { status, file: null, location, headers: { location, 'cache-control': REVALIDATE } };
+}
+
+function slashForm({ segs, slash }, cfg) {
+  if (cfg.trailingSlash === null || segs.length === 0) return null;
+  if (cfg.trailingSlash === true && hasExtension(segs[segs.length - 1])) return null; // `/app.js` stays a file URL
+  return slash === cfg.trailingSlash ? null : { segs, slash: cfg.trailingSlash };
+}
 /** Splits and decodes a raw request target; null when it is malformed or tries to escape. */
 function parsePath(raw) {
   if (typeof raw !== 'string' || !raw.startsWith('/')) return null;
@@ -117,12 +193,12 @@ function lookup(segs, slash, cfg, exists) {
   return null;
 }
 
-function notFound({ segs, slash }, cfg, exists) {
+function notFound({ segs, slash }, cfg, exists, req) {
   const spaCandidate = !hasExtension(segs[segs.length - 1]) && exists('index.html');
-  if (cfg.spa === true && spaCandidate) return serve(200, 'index.html', cfg);
+  if (cfg.spa === true && spaCandidate) return serve(200, 'index.html', cfg, req);
   const page = find404(slash ? segs : segs.slice(0, -1), cfg, exists);
-  if (page) return serve(404, page, cfg);
-  if (cfg.spa !== false && spaCandidate) return serve(200, 'index.html', cfg);
+  if (page) return serve(404, page, cfg, req);
+  if (cfg.spa !== false && spaCandidate) return serve(200, 'index.html', cfg, req);
   return { status: 404, file: null, headers: { 'cache-control': REVALIDATE } };
 }
 
@@ -140,12 +216,20 @@ function find404(dirSegs, cfg, exists) {
   return null;
 }
 
-function serve(status, file, cfg) {
-  const headers = {
-    'content-type': contentType(file),
-    'cache-control': isHashed(file) && !/\.html?$/i.test(file) ? IMMUTABLE : REVALIDATE,
-  };
-  // Header rules (cfg.headers) will be merged into `headers` here.
+// Type and caching depend on the file name only, and the same few files are asked for again and again.
+const typeByFile = new Map();
+
+// Header rules match the URL that was asked for (not the file a rewrite or fallback serves), and
+// apply to every answer that serves a file; a rule's value replaces the default of the same name.
+function serve(status, file, cfg, req) {
+  let known = typeByFile.get(file);
+  if (known === undefined) {
+    known = [contentType(file), isHashed(file) && !/\.html?$/i.test(file) ? IMMUTABLE : REVALIDATE];
+    if (typeByFile.size >= 20_000) typeByFile.clear();
+    typeByFile.set(file, known);
+  }
+  const headers = { 'content-type': known[0], 'cache-control': known[1] };
+  if (cfg.headers !== null) applyHeaderRules(cfg.headers, req, headers);
   return { status, file, headers };
 }
 
@@ -155,9 +239,7 @@ function sameForm(a, b) {
 
 function formatPath({ segs, slash }) {
   if (segs.length === 0) return '/';
-  // Keep the sub-delimiters that are legal in a path readable instead of percent-encoding them.
-  const enc = (s) => encodeURIComponent(s).replace(/%(24|26|2B|2C|3A|3B|3D|40)/g, (m) => decodeURIComponent(m));
-  return '/' + segs.map(enc).join('/') + (slash ? '/' : '');
+  return '/' + segs.map(encodeSegment).join('/') + (slash ? '/' : '');
 }
 
 function hasExtension(seg) {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { encodeRouteKey, route } from './engine.js';
+import { CompiledCache, encodeRouteKey, route } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -21,6 +21,7 @@ export function createEdgeServer({ dataDir }) {
   const artifactsDir = path.resolve(dataDir, 'artifacts');
   const routeCache = new Map(); // route key -> { sig, value: { entry } | { error } }
   const deployments = new Map(); // prefix -> { realBase, files: Map(relPath -> info | null) }
+  const compiled = new CompiledCache(MAX_DEPLOYMENTS); // rules compiled once per deployment
 
   // Entries are replaced by rename, so (inode, size, mtime) changes with every promote; reading
   // through one open descriptor keeps the signature and the parsed content from the same file.
@@ -101,7 +102,7 @@ export function createEdgeServer({ dataDir }) {
     }
     const { entry } = loaded;
     const files = deploymentFiles(entry.prefix);
-    const decision = route(entry, { method: req.method, path: req.url }, (rel) => files.find(rel) !== null);
+    const decision = route(entry, { method: req.method, path: req.url }, (rel) => files.find(rel) !== null, compiled.get(entry));
     const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
 
     if (decision.location) {

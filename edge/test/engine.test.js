@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { contentType, encodeRouteKey, isHashed, route } from '../src/engine.js';
+import { CompiledCache, compile, contentType, encodeRouteKey, isHashed, route } from '../src/engine.js';
 
 const REVALIDATE = 'public, max-age=0, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -329,6 +329,42 @@ describe('cache-control', () => {
     assert.equal(s.get('/').headers['cache-control'], REVALIDATE);
     assert.equal(s.get('/favicon.ico').headers['cache-control'], REVALIDATE);
     assert.equal(s.get('/page-3f9a1b2c').headers['cache-control'], REVALIDATE);
+  });
+});
+
+describe('compiled rules', () => {
+  const config = { redirects: [{ from: '/a', to: '/b', status: 302, force: false }] };
+
+  test('a precompiled config gives the same answers as compiling on the fly', () => {
+    const entry = { deploymentId: 'dx', config };
+    const exists = () => false;
+    assert.deepEqual(route(entry, { method: 'GET', path: '/a' }, exists, compile(config)), route(entry, { method: 'GET', path: '/a' }, exists));
+    assert.equal(route(entry, { method: 'GET', path: '/a' }, exists).location, '/b');
+  });
+
+  test('the cache compiles once per deployment and drops the least recently used one', () => {
+    const cache = new CompiledCache(2);
+    const one = cache.get({ deploymentId: 'd1', config });
+    assert.equal(cache.get({ deploymentId: 'd1', config: { ...config } }), one); // a re-read entry, same deployment
+    cache.get({ deploymentId: 'd2', config });
+    cache.get({ deploymentId: 'd1', config }); // d1 is now the most recent
+    cache.get({ deploymentId: 'd3', config });
+    assert.deepEqual([...cache.byDeployment.keys()], ['d1', 'd3']);
+    assert.notEqual(cache.get({ deploymentId: 'd2', config }), one);
+  });
+
+  test('rules the engine does not understand are skipped, not fatal', () => {
+    const odd = {
+      redirects: [null, { from: 'no-slash', to: '/x' }, { from: '/a', to: 'relative' }, { from: '/p', to: 'https://x.test/', status: 200 },
+        { from: '/b/:id(', to: '/x' }, { from: '/c', to: '/ok', status: 999 }, { from: '/d', to: '/fine', status: 302 }],
+      headers: [{ path: '/*', set: { 'bad name': 'x', 'x-ok': 'yes', 'x-crlf': 'a\r\nb' } }, { path: 'nope', set: { a: 'b' } }],
+    };
+    const s = site(['index.html'], odd);
+    assert.equal(s.get('/d').location, '/fine');
+    assert.equal(s.get('/p').status, 200);
+    const home = s.get('/');
+    assert.equal(home.headers['x-ok'], 'yes');
+    assert.ok(!('bad name' in home.headers) && !('x-crlf' in home.headers));
   });
 });
 

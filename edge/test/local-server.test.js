@@ -65,9 +65,9 @@ describe('local server', () => {
   }
 
   // As the Java RouteTable does: write a temporary file, then rename it over the entry.
-  function writeRoute(host, deploymentId) {
+  function writeRoute(host, deploymentId, config = {}) {
     const file = path.join(dataDir, 'routes', encodeRouteKey(host) + '.json');
-    const entry = { deploymentId, prefix: `sites/p1/${deploymentId}/`, config: {}, updatedAt: new Date().toISOString() };
+    const entry = { deploymentId, prefix: `sites/p1/${deploymentId}/`, config, updatedAt: new Date().toISOString() };
     write(file + '.tmp', JSON.stringify(entry));
     fs.renameSync(file + '.tmp', file);
   }
@@ -187,6 +187,33 @@ describe('local server', () => {
     const deep = await request(port, 'GET', '/some/route', { host: 'spa.localhost' });
     assert.equal(deep.status, 200);
     assert.equal(deep.body, 'spa');
+  });
+
+  test('follows the redirect and header rules of the route entry, also for 304 and HEAD', async () => {
+    // A deployment's rules never change, so the server compiles them once per deployment id.
+    writeDeployment('d4', { 'index.html': '<h1>v4</h1>', 'style.css': 'body{}', 'docs/intro.html': 'intro' });
+    writeRoute('rules.localhost', 'd4', {
+      redirects: [{ from: '/old/*', to: '/docs/:splat', status: 302, force: false }, { from: '/app/*', to: '/index.html', status: 200, force: false }],
+      headers: [{ path: '/*', set: { 'x-frame-options': 'DENY' } }, { path: '/style.css', set: { 'cache-control': 'public, max-age=60' } }],
+    });
+    const rules = (p, headers = {}, method = 'GET') => request(port, method, p, { host: 'rules.localhost', ...headers });
+    const moved = await rules('/old/intro?x=1');
+    assert.equal(moved.status, 302);
+    assert.equal(moved.headers.location, '/docs/intro?x=1');
+    assert.equal(moved.headers['x-miaobu-deployment'], 'd4');
+    const app = await rules('/app/settings');
+    assert.equal(app.status, 200);
+    assert.equal(app.body, '<h1>v4</h1>');
+    assert.equal(app.headers['x-frame-options'], 'DENY');
+    const css = await rules('/style.css');
+    assert.equal(css.headers['cache-control'], 'public, max-age=60');
+    const again = await rules('/style.css', { 'if-none-match': css.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.headers['cache-control'], 'public, max-age=60');
+    const head = await rules('/app/x', {}, 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    assert.equal(head.headers['x-frame-options'], 'DENY');
   });
 
   test('serves the new deployment on the next request after the route file is replaced', async () => {

@@ -21,8 +21,13 @@ export const me = (signal?: AbortSignal) => api<User>('GET', `${V1}/me`, undefin
  */
 export async function authProviders(signal?: AbortSignal): Promise<AuthProviders> {
   try {
-    const answer = await api<Partial<AuthProviders>>('GET', `${V1}/auth/providers`, undefined, { signal, anonymous: true })
-    return { github: answer?.github === true }
+    // The server answers {github: {enabled, signInUrl}}; a bare boolean is accepted too.
+    const answer = await api<{ github?: boolean | { enabled?: boolean } }>('GET', `${V1}/auth/providers`, undefined, {
+      signal,
+      anonymous: true,
+    })
+    const github = answer?.github
+    return { github: github === true || (typeof github === 'object' && github?.enabled === true) }
   } catch (e) {
     if (e instanceof DOMException) throw e
     return { github: false }

@@ -16,10 +16,20 @@ describe('SignInPage', () => {
   })
 
   it('offers GitHub sign-in when the server advertises it', async () => {
-    const api = fakeApi().on('GET /api/v1/auth/providers', () => ({ github: true }))
+    const api = fakeApi().on('GET /api/v1/auth/providers', () => ({
+      password: true,
+      github: { enabled: true, signInUrl: '/oauth/github/start' },
+    }))
     renderApp(api, '/sign-in', { signedIn: false })
     const github = await screen.findByRole('link', { name: 'Continue with GitHub' })
     expect(github).toHaveAttribute('href', '/oauth/github/start')
+  })
+
+  it('hides GitHub sign-in when the server says it is not configured', async () => {
+    const api = fakeApi().on('GET /api/v1/auth/providers', () => ({ password: true, github: { enabled: false, signInUrl: null } }))
+    renderApp(api, '/sign-in', { signedIn: false })
+    await waitFor(() => expect(api.callsTo('GET /api/v1/auth/providers')).toHaveLength(1))
+    expect(screen.queryByRole('link', { name: /GitHub/ })).not.toBeInTheDocument()
   })
 
   it('shows a wrong password in place and stays on the form', async () => {

@@ -15,6 +15,8 @@ import io.miaobu.deploy.DeployHookRoutes;
 import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentRoutes;
 import io.miaobu.deploy.DeploymentService;
+import io.miaobu.deploy.FolderDeploymentRoutes;
+import io.miaobu.deploy.FolderDeployments;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.deploy.LogStream;
 import io.miaobu.deploy.Publisher;
@@ -49,6 +51,7 @@ public final class Platform {
     private final Publisher publisher;
     private final ProjectService projects;
     private final DeploymentService deployments;
+    private final FolderDeployments folders;
     private final AuthService auth;
     private final EnvVarService envVars;
     private final Clock clock;
@@ -74,6 +77,8 @@ public final class Platform {
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
                 config.allowLocalRepositories(), clock, github.projects());
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
+        this.folders = new FolderDeployments(deployments, projects, database, artifacts, publisher,
+                config.maxOutputFiles(), config.maxOutputBytes(), clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
                 new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
         this.envVars = new EnvVarService(projects, database.envVars(), secrets, clock);
@@ -91,6 +96,7 @@ public final class Platform {
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
                 deployments, config.publicBaseUrl(), clock), hosts);
         EnvVarRoutes.register(router, auth, envVars);
+        FolderDeploymentRoutes.register(router, auth, folders, hosts);
         return router;
     }
 

@@ -185,12 +185,13 @@ public final class Builder {
             Set<Path> cached = cacheKey == null ? Set.of() : cacheKey.paths().stream()
                     .map(p -> workspace.resolve(p).normalize()).collect(Collectors.toSet());
             List<OutputFiles.OutputFile> files = OutputFiles.collect(root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
+            RouteConfig config = BuildRules.compile(files, root, log);
+            files = BuildRules.siteFiles(files);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
             }
             log.system("Uploading " + files.size() + " files from `" + outputDirectory + "`");
             DeploymentStats stats = upload(deployment, files, canceled);
-            RouteConfig config = RouteConfig.DEFAULTS;
             deployments.recordRouteConfig(deployment.id(), config);
 
             Deployment ready = withReady(deployment, config, stats);

@@ -44,6 +44,10 @@ public final class DeploymentService {
     }
 
     public Deployment enqueue(Project project, String branch, String commit) {
+        if (project.gitUrl() == null) {
+            throw HttpError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
+                    + "deploy a folder with `./miaobu deploy DIR --project " + project.name() + "`, or set its gitUrl.");
+        }
         String validBranch = Validation.branch("branch", branch.trim());
         String target = validBranch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW;
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.QUEUED, target,

@@ -1,19 +1,27 @@
 package io.miaobu.edge;
 
+import io.miaobu.edge.rules.HeaderRule;
+import io.miaobu.edge.rules.RedirectRule;
 import java.util.List;
-import java.util.Map;
 
 /**
- * How the edge serves one deployment (DESIGN §5). Null fields mean "use the edge's default":
- * spa is inferred from the absence of a top-level 404.html, notFound is 404.html.
+ * How the edge serves one deployment (DESIGN §5), compiled from the deployment's rules files by
+ * {@link io.miaobu.edge.rules.RulesCompiler}. Null fields mean "use the edge's default": spa is
+ * inferred from the absence of a top-level 404.html, cleanUrls is on, trailingSlash is automatic
+ * (pages without, directories with a slash), notFound is the nearest 404.html.
  */
 public record RouteConfig(
         Boolean spa,
         Boolean cleanUrls,
-        String trailingSlash,
+        Boolean trailingSlash,
         String notFound,
-        List<Map<String, Object>> redirects,
-        List<Map<String, Object>> headers) {
+        List<RedirectRule> redirects,
+        List<HeaderRule> headers) {
 
     public static final RouteConfig DEFAULTS = new RouteConfig(null, null, null, null, List.of(), List.of());
+
+    public RouteConfig {
+        redirects = redirects == null ? List.of() : List.copyOf(redirects);
+        headers = headers == null ? List.of() : List.copyOf(headers);
+    }
 }

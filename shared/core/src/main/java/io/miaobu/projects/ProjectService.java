@@ -52,7 +52,8 @@ public final class ProjectService {
     public Project create(User owner, NewProject asked) {
         NewProject request = connector.prepare(owner, asked);
         String name = Validation.name(request.name());
-        String gitUrl = Validation.gitUrl(request.gitUrl(), allowLocalRepositories);
+        // Without a Git repository a project takes folder deployments only (`./miaobu deploy DIR`).
+        String gitUrl = request.gitUrl() == null ? null : Validation.gitUrl(request.gitUrl(), allowLocalRepositories);
         String branch = Validation.branch("productionBranch",
                 request.productionBranch() == null ? "main" : request.productionBranch().trim());
         Instant now = clock.instant();

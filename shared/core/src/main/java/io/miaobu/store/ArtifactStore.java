@@ -15,6 +15,15 @@ public interface ArtifactStore {
 
     Optional<InputStream> open(String key) throws IOException;
 
+    /**
+     * Puts a copy of the object at {@code from} under {@code to}, without the bytes passing through
+     * this process (OSS: CopyObject; disk: a hard link where possible). Used to build a deployment
+     * from content the project already has.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no object at {@code from}
+     */
+    void copy(String from, String to, String contentType) throws IOException;
+
     boolean exists(String key) throws IOException;
 
     /** Keys under the prefix, in no particular order. */

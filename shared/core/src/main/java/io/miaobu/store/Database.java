@@ -3,6 +3,7 @@ package io.miaobu.store;
 import io.miaobu.auth.UserStore;
 import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.DeployHookStore;
+import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.github.GitHubStore;
 import io.miaobu.envvars.EnvVarStore;
@@ -22,4 +23,6 @@ public interface Database {
 
     DeployHookStore deployHooks();
     EnvVarStore envVars();
+
+    DeploymentFileStore files();
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.http.Json;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,25 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (edge/test/vectors/route-keys.json; the JavaScript side is edge/test/route-keys.test.js).
  */
 class RouteKeysTest {
-    static Path vectorFile() {
-        String configured = System.getProperty("miaobu.repo.root");
-        if (configured != null && !configured.isBlank()) {
-            Path file = Path.of(configured).resolve("edge/test/vectors/route-keys.json");
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path file = dir.resolve("edge/test/vectors/route-keys.json");
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-        }
-        throw new IllegalStateException("edge/test/vectors/route-keys.json not found from " + Path.of("").toAbsolutePath());
-    }
-
     static List<JsonNode> cases() throws IOException {
-        JsonNode root = Json.MAPPER.readTree(vectorFile().toFile());
+        JsonNode root = Json.MAPPER.readTree(VectorFiles.find("route-keys.json").toFile());
         List<JsonNode> cases = new ArrayList<>();
         root.forEach(cases::add);
         return cases;

@@ -73,6 +73,16 @@ public final class DiskArtifactStore implements ArtifactStore {
         }
     }
 
+    /** A hard link (objects are never written again in place), else a copy renamed into place. */
+    @Override
+    public void copy(String from, String to, String contentType) throws IOException {
+        Path source = resolve(from);
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(from);
+        }
+        put(to, source, contentType);
+    }
+
     @Override
     public Optional<InputStream> open(String key) throws IOException {
         try {

@@ -155,4 +155,24 @@ class DiskArtifactStoreTest {
         store.put("sites/p1/d1/..hidden/a..b.txt", source("x", "x"), "text/plain");
         assertThat(read("sites/p1/d1/..hidden/a..b.txt")).isEqualTo("x");
     }
+
+    @Test
+    void a_copy_shares_the_stored_content_without_a_second_copy_on_disk() throws IOException {
+        store.put("sites/p1/_blobs/abc", source("blob", "same bytes"), "application/octet-stream");
+        store.copy("sites/p1/_blobs/abc", "sites/p1/d1/a.txt", "text/plain");
+        store.copy("sites/p1/_blobs/abc", "sites/p1/d2/b/c.txt", "text/plain");
+
+        assertThat(read("sites/p1/d1/a.txt")).isEqualTo("same bytes");
+        assertThat(read("sites/p1/d2/b/c.txt")).isEqualTo("same bytes");
+        assertThat(Files.isSameFile(root.resolve("sites/p1/d1/a.txt"), root.resolve("sites/p1/_blobs/abc"))).isTrue();
+    }
+
+    @Test
+    void copying_a_missing_object_or_outside_the_store_is_refused() {
+        assertThatThrownBy(() -> store.copy("sites/p1/_blobs/missing", "sites/p1/d1/a.txt", "text/plain"))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> store.copy("../outside", "sites/p1/d1/a.txt", "text/plain"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.exists("sites/p1/d1/a.txt")).isFalse();
+    }
 }

@@ -3,6 +3,8 @@ package io.miaobu.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.edge.rules.HeaderRule;
+import io.miaobu.edge.rules.RedirectRule;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import java.io.IOException;
@@ -30,9 +32,9 @@ class FileRouteTableTest {
     }
 
     private static RouteEntry entry(String deploymentId) {
-        RouteConfig config = new RouteConfig(true, false, "always", "404.html",
-                List.of(Map.of("source", "/old", "destination", "/new", "status", 301)),
-                List.of(Map.of("source", "/*", "headers", Map.of("x-frame-options", "DENY"))));
+        RouteConfig config = new RouteConfig(true, false, true, "404.html",
+                List.of(new RedirectRule("/old", List.of(List.of("id", ":id")), "/new/:id", 301, true)),
+                List.of(new HeaderRule("/*", Map.of("x-frame-options", "DENY"), List.of("x-powered-by"))));
         return new RouteEntry(deploymentId, "sites/p1/" + deploymentId + "/", config, T);
     }
 

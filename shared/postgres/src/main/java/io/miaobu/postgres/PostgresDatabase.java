@@ -25,6 +25,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresProjectStore projects;
     private final PostgresDeploymentStore deployments;
     private final PostgresBuildLogStore logs;
+    private final PostgresDeploymentFileStore files;
     private final PostgresJobQueue jobQueue;
     private final PostgresGitHubStore github;
     private final PostgresDeployHookStore deployHooks;
@@ -40,6 +41,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.projects = new PostgresProjectStore(jdbi.onDemand(ProjectDao.class));
         this.deployments = new PostgresDeploymentStore(jdbi.onDemand(DeploymentDao.class));
         this.logs = new PostgresBuildLogStore(jdbi.onDemand(LogDao.class));
+        this.files = new PostgresDeploymentFileStore(jdbi.onDemand(FileDao.class));
         this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
         this.github = new PostgresGitHubStore(jdbi.onDemand(GitHubDao.class));
         this.deployHooks = new PostgresDeployHookStore(jdbi.onDemand(DeployHookDao.class));
@@ -137,6 +139,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresEnvVarStore envVars() {
         return envVars;
+    }
+
+    @Override
+    public PostgresDeploymentFileStore files() {
+        return files;
     }
 
     public PostgresJobQueue jobQueue() {

@@ -17,7 +17,8 @@ class MigrationTest {
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
                     .mapTo(String.class).list());
             assertThat(tables).contains("users", "projects", "deployments", "deployment_logs", "build_jobs",
-                    "github_accounts", "project_repositories", "github_deliveries", "deploy_hooks", "project_env_vars");
+                    "github_accounts", "project_repositories", "github_deliveries", "deploy_hooks", "project_env_vars",
+                    "blobs", "deployment_files");
             applied = versions(db);
         }
         // Every migration file applied once, in order.

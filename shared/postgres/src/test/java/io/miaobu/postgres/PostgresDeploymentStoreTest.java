@@ -13,6 +13,8 @@ import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.edge.rules.HeaderRule;
+import io.miaobu.edge.rules.RedirectRule;
 import io.miaobu.projects.Project;
 import io.miaobu.store.DuplicateKeyException;
 import io.miaobu.testkit.TestPostgres;
@@ -53,9 +55,9 @@ class PostgresDeploymentStoreTest {
     @Test
     void a_fully_populated_deployment_round_trips() {
         Instant t = Fixtures.now();
-        RouteConfig routes = new RouteConfig(true, false, "never", "404.html",
-                List.of(Map.of("source", "/old", "destination", "/new", "status", 301)),
-                List.of(Map.of("source", "/*", "headers", Map.of("X-Frame-Options", "DENY"))));
+        RouteConfig routes = new RouteConfig(true, false, false, "404.html",
+                List.of(new RedirectRule("/old", List.of(List.of("id", ":id")), "/new/:id", 301, true)),
+                List.of(new HeaderRule("/*", Map.of("x-frame-options", "DENY"), List.of("x-powered-by"))));
         Deployment d = new Deployment(Fixtures.id("dpl"), project.id(), READY, Deployment.PREVIEW, "feature/x",
                 "abc", "abcdef0123", "Fix the thing\n\nLonger body", null, new DeploymentStats(10, 2048, 3, 512),
                 routes, t, t.plusSeconds(1), t.plusSeconds(9));
@@ -197,7 +199,7 @@ class PostgresDeploymentStoreTest {
     @Test
     void commit_and_route_config_are_recorded() {
         Deployment d = Fixtures.deployment(db, project.id());
-        RouteConfig routes = new RouteConfig(null, true, "always", null, List.of(), List.of());
+        RouteConfig routes = new RouteConfig(null, true, true, null, List.of(), List.of());
 
         db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit");
         db.deployments().recordRouteConfig(d.id(), routes);

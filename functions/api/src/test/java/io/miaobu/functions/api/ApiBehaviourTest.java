@@ -106,6 +106,14 @@ class ApiBehaviourTest {
         return new Reply(r.status(), r.headers(), json);
     }
 
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String json(Object value) {
         return Json.writeString(value);
     }
@@ -324,8 +332,19 @@ class ApiBehaviourTest {
         }
 
         @Test
-        void a_missing_git_url_is_400_naming_the_field_and_creates_nothing() {
-            Reply r = call("POST", "/api/v1/projects", ada, json(Map.of("name", "Site")));
+        void a_project_without_a_git_url_takes_folder_deployments_and_refuses_git_builds() {
+            JsonNode project = createProject(ada, Map.of("name", "Folder Site"));
+            assertThat(project.get("gitUrl").isNull()).isTrue();
+            Reply build = call("POST", "/api/v1/projects/" + project.get("id").asText() + "/deployments", ada, "{}");
+            assertThat(build.status()).isEqualTo(409);
+            assertThat(build.errorCode()).isEqualTo("no_repository");
+            assertThat(build.errorMessage()).contains("./miaobu deploy");
+            assertThat(queuedDeploymentIds()).isEmpty();
+        }
+
+        @Test
+        void a_blank_git_url_is_400_naming_the_field_and_creates_nothing() {
+            Reply r = call("POST", "/api/v1/projects", ada, json(Map.of("name", "Site", "gitUrl", "  ")));
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_git_url");
             assertThat(r.errorMessage()).contains("gitUrl");
@@ -716,6 +735,165 @@ class ApiBehaviourTest {
         void an_unknown_deployment_is_404() {
             assertThat(call("GET", "/api/v1/deployments/d_nope", ada, null).status()).isEqualTo(404);
             assertThat(call("POST", "/api/v1/deployments/d_nope/cancel", ada, null).status()).isEqualTo(404);
+        }
+    }
+
+    // ---------------------------------------------------------------- folder deployments
+
+    @Nested
+    class FolderDeployments {
+        String ada;
+        String projectId;
+
+        @BeforeEach
+        void project() {
+            ada = signUp("ada@example.com");
+            projectId = createProject(ada, Map.of("name", "Folder")).get("id").asText();
+        }
+
+        private Map<String, Object> file(String path, String content) {
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            return Map.of("path", path, "sha256", sha256(bytes), "size", bytes.length);
+        }
+
+        private Reply start(String token, String project, List<Map<String, Object>> files, boolean production) {
+            return call("POST", "/api/v1/projects/" + project + "/deployments/folder", token,
+                    json(Map.of("files", files, "production", production)));
+        }
+
+        private Reply upload(String token, String deploymentId, String sha256, String content) {
+            Map<String, List<String>> headers = Map.of("Authorization", List.of("Bearer " + token));
+            Response r = router.handle(new SimpleRequest("PUT", "/api/v1/deployments/" + deploymentId + "/files/" + sha256,
+                    headers, content.getBytes(StandardCharsets.UTF_8)));
+            try {
+                return new Reply(r.status(), r.headers(), r.body() == null || r.body().length == 0 ? null : Json.MAPPER.readTree(r.body()));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Starts, uploads what is missing (from {@code contents}), completes; returns the completion. */
+        private JsonNode deploy(Map<String, String> contents, boolean production) {
+            List<Map<String, Object>> files = new ArrayList<>();
+            Map<String, String> bySha = new LinkedHashMap<>();
+            contents.forEach((path, content) -> {
+                files.add(file(path, content));
+                bySha.put(sha256(content.getBytes(StandardCharsets.UTF_8)), content);
+            });
+            Reply started = start(ada, projectId, files, production);
+            assertThat(started.status()).as("%s", started.json()).isEqualTo(201);
+            String id = started.json().get("deployment").get("id").asText();
+            StringBuilder frames = new StringBuilder(); // every missing file in one request
+            started.json().get("missing").forEach(sha -> {
+                String content = bySha.get(sha.asText());
+                frames.append(sha.asText()).append(' ').append(content.getBytes(StandardCharsets.UTF_8).length).append('\n').append(content);
+            });
+            if (!frames.isEmpty()) {
+                Reply uploaded = call("POST", "/api/v1/deployments/" + id + "/files", ada, frames.toString());
+                assertThat(uploaded.status()).as("%s", uploaded.json()).isEqualTo(204);
+            }
+            Reply done = call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
+            assertThat(done.status()).as("%s", done.json()).isEqualTo(200);
+            return ((com.fasterxml.jackson.databind.node.ObjectNode) done.json()).put("missingCount", started.json().get("missing").size());
+        }
+
+        @Test
+        void a_folder_is_uploaded_once_and_a_redeploy_sends_only_what_changed() throws IOException {
+            JsonNode first = deploy(Map.of("index.html", "<h1>one</h1>", "a.css", "a{}", "copy.css", "a{}"), true);
+            assertThat(first.get("missingCount").asInt()).isEqualTo(2); // two files share their content
+            JsonNode d1 = first.get("deployment");
+            assertThat(d1.get("status").asText()).isEqualTo("READY");
+            assertThat(d1.get("live").asBoolean()).isTrue();
+            assertThat(d1.get("target").asText()).isEqualTo("production");
+            assertThat(d1.get("stats").get("files").asInt()).isEqualTo(3);
+            assertThat(d1.get("stats").get("uploadedFiles").asInt()).isEqualTo(2);
+            assertThat(first.get("productionUrl").asText()).startsWith("http://folder.localhost");
+            String prefix = "sites/" + projectId + "/" + d1.get("id").asText() + "/";
+            assertThat(new String(artifacts.open(prefix + "copy.css").orElseThrow().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("a{}");
+            assertThat(routes.get("folder.localhost").orElseThrow().deploymentId()).isEqualTo(d1.get("id").asText());
+
+            JsonNode second = deploy(Map.of("index.html", "<h1>two</h1>", "a.css", "a{}", "copy.css", "a{}"), false);
+            assertThat(second.get("missingCount").asInt()).isEqualTo(1);
+            JsonNode stats = second.get("deployment").get("stats");
+            assertThat(stats.get("uploadedFiles").asInt()).isEqualTo(1);
+            assertThat(stats.get("uploadedBytes").asInt()).isEqualTo("<h1>two</h1>".length());
+            assertThat(second.get("deployment").get("live").asBoolean()).as("a preview does not go live").isFalse();
+            assertThat(second.get("productionUrl").isNull()).isTrue();
+            assertThat(routes.get("folder.localhost").orElseThrow().deploymentId()).isEqualTo(d1.get("id").asText());
+        }
+
+        @Test
+        void rules_files_are_compiled_with_warnings_and_not_published() throws IOException {
+            JsonNode done = deploy(Map.of("index.html", "home", "_redirects", "/old /new 302\n/bad\n",
+                    "_headers", "/*\n  X-Frame-Options: DENY\n"), false);
+            assertThat(done.get("warnings")).hasSize(1);
+            assertThat(done.get("warnings").get(0).get("file").asText()).isEqualTo("_redirects");
+            assertThat(done.get("warnings").get(0).get("line").asInt()).isEqualTo(2);
+            String id = done.get("deployment").get("id").asText();
+            RouteConfig config = routes.get(id + "--folder.localhost").orElseThrow().config();
+            assertThat(config.redirects()).singleElement().satisfies(r -> assertThat(r.to()).isEqualTo("/new"));
+            assertThat(config.headers()).singleElement().satisfies(h -> assertThat(h.set()).containsEntry("x-frame-options", "DENY"));
+            assertThat(artifacts.exists("sites/" + projectId + "/" + id + "/_redirects")).isFalse();
+            assertThat(artifacts.exists("sites/" + projectId + "/" + id + "/index.html")).isTrue();
+        }
+
+        @Test
+        void content_that_does_not_match_its_digest_or_is_not_asked_for_is_refused() {
+            Map<String, Object> index = file("index.html", "real");
+            Reply started = start(ada, projectId, List.of(index), false);
+            String id = started.json().get("deployment").get("id").asText();
+            Reply wrong = upload(ada, id, (String) index.get("sha256"), "forged");
+            assertThat(wrong.status()).isEqualTo(400);
+            assertThat(wrong.errorCode()).isEqualTo("digest_mismatch");
+            Reply other = upload(ada, id, sha256("other".getBytes(StandardCharsets.UTF_8)), "other");
+            assertThat(other.errorCode()).isEqualTo("unknown_digest");
+            Reply early = call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
+            assertThat(early.status()).isEqualTo(409);
+            assertThat(early.errorCode()).isEqualTo("files_missing");
+            assertThat(early.errorMessage()).contains("index.html");
+        }
+
+        @Test
+        void a_badly_framed_upload_is_refused_and_stores_nothing() {
+            Map<String, Object> index = file("index.html", "hello");
+            String id = start(ada, projectId, List.of(index), false).json().get("deployment").get("id").asText();
+            for (String body : List.of(index.get("sha256") + " 99\nhello", index.get("sha256") + "\nhello", "", index.get("sha256") + " 5\nhello" + "junk")) {
+                Reply r = call("POST", "/api/v1/deployments/" + id + "/files", ada, body);
+                assertThat(r.status()).as(body).isEqualTo(400);
+            }
+            assertThat(call("POST", "/api/v1/deployments/" + id + "/complete", ada, null).errorCode()).isEqualTo("files_missing");
+        }
+
+        @Test
+        void paths_that_leave_the_folder_are_refused_and_create_nothing() {
+            for (String path : List.of("../x.html", "a/../../x", "/etc/passwd", "a\\b", "a//b", "", "./a")) {
+                Reply r = start(ada, projectId, List.of(file(path, "x")), false);
+                assertThat(r.status()).as(path).isEqualTo(400);
+                assertThat(r.errorCode()).as(path).isEqualTo("invalid_path");
+            }
+            Reply twice = start(ada, projectId, List.of(file("a.html", "x"), file("a.html", "y")), false);
+            assertThat(twice.errorMessage()).contains("listed twice");
+            assertThat(call("GET", "/api/v1/projects/" + projectId + "/deployments", ada, null).json()).isEmpty();
+        }
+
+        @Test
+        void another_users_content_is_never_reported_as_present_and_their_deployments_are_404() {
+            deploy(Map.of("index.html", "secret"), true);
+            String eve = signUp("eve@example.com");
+            String evesProject = createProject(eve, Map.of("name", "Eve")).get("id").asText();
+            Reply probe = start(eve, evesProject, List.of(file("index.html", "secret")), false);
+            assertThat(probe.json().get("missing")).hasSize(1);
+            assertThat(start(eve, projectId, List.of(file("index.html", "x")), false).status()).isEqualTo(404);
+            String adasDeployment = call("GET", "/api/v1/projects/" + projectId + "/deployments", ada, null).json().get(0).get("id").asText();
+            assertThat(call("POST", "/api/v1/deployments/" + adasDeployment + "/complete", eve, null).status()).isEqualTo(404);
+        }
+
+        @Test
+        void a_git_build_can_never_be_completed_as_a_folder() {
+            String gitProject = createProject(ada, "Git").get("id").asText();
+            String id = createDeployment(ada, gitProject, "{}").get("id").asText();
+            Reply r = call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
+            assertThat(r.status()).isEqualTo(409);
         }
     }
 

@@ -1,0 +1,54 @@
+package io.miaobu.deploy;
+
+import io.miaobu.auth.AuthService;
+import io.miaobu.edge.Hosts;
+import io.miaobu.http.Json;
+import io.miaobu.http.Response;
+import io.miaobu.http.Router;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folder deployments ({@code ./miaobu deploy DIR}): list the files, upload what is missing, complete.
+ * <pre>
+ * POST /api/v1/projects/{id}/deployments/folder  {files: [{path, sha256, size}], production?}
+ *      -> 201 {deployment, missing: [sha256]}
+ * PUT  /api/v1/deployments/{id}/files/{sha256}    the file's bytes -> 204
+ * POST /api/v1/deployments/{id}/files             several files, framed as in {@link UploadFrames} -> 204
+ * POST /api/v1/deployments/{id}/complete          -> {deployment, productionUrl?, warnings: [{file, line, message}]}
+ * </pre>
+ */
+public final class FolderDeploymentRoutes {
+    private FolderDeploymentRoutes() {}
+
+    public static void register(Router router, AuthService auth, FolderDeployments folders, Hosts hosts) {
+        router.post("/api/v1/projects/{id}/deployments/folder", req -> {
+            var started = folders.start(auth.require(req), req.pathParam("id"),
+                    Json.read(req.body(), FolderDeployments.NewFolderDeployment.class));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("deployment", DeploymentRoutes.view(started.project(), started.deployment(), hosts));
+            body.put("missing", started.missing());
+            return Response.json(201, body);
+        });
+        router.put("/api/v1/deployments/{id}/files/{sha256}", req -> {
+            var user = auth.require(req);
+            folders.upload(user, req.pathParam("id"), List.of(new FolderDeployments.Upload(req.pathParam("sha256"), req.body())));
+            return Response.noContent();
+        });
+        router.post("/api/v1/deployments/{id}/files", req -> {
+            var user = auth.require(req);
+            folders.upload(user, req.pathParam("id"), UploadFrames.parse(req.body()));
+            return Response.noContent();
+        });
+        router.post("/api/v1/deployments/{id}/complete", req -> {
+            var completed = folders.complete(auth.require(req), req.pathParam("id"));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("deployment", DeploymentRoutes.view(completed.project(), completed.deployment(), hosts));
+            boolean live = completed.deployment().id().equals(completed.project().liveDeploymentId());
+            body.put("productionUrl", live ? hosts.url(hosts.production(completed.project().slug())) : null);
+            body.put("warnings", completed.warnings());
+            return Response.ok(body);
+        });
+    }
+}

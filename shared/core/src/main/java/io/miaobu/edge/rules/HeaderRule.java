@@ -1,0 +1,23 @@
+package io.miaobu.edge.rules;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Response headers for the URLs matching {@code path}: {@code set} (lower-case name to value; a
+ * repeated name in one block is joined with ", ") and {@code unset} (names removed). Every matching
+ * rule applies, in order.
+ */
+public record HeaderRule(
+        String path,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> set,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unset) {
+
+    public HeaderRule {
+        set = set == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(set));
+        unset = unset == null ? List.of() : List.copyOf(unset);
+    }
+}
