@@ -172,7 +172,9 @@ class FolderDeployFlowTest {
         assertThat(registered.exit()).as(registered.err()).isZero();
         assertThat(registered.out()).contains("Registered and signed in", "cli@example.com");
         assertThat(Files.readString(config.resolve("miaobu/credentials.json"))).contains("http://127.0.0.1:" + host.port());
-        assertThat(Files.getPosixFilePermissions(config.resolve("miaobu/credentials.json")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(config.resolve("miaobu/credentials.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
         Path dir = tmp.resolve("tiny");
         write(dir, "index.html", "tiny");
