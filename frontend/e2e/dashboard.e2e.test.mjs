@@ -31,7 +31,13 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
   async function waitUntilReady(expectLogText) {
     await page.waitForURL(/\/deployments\/[^/]+$/, { waitUntil: 'commit' })
     const log = page.getByRole('log')
-    await log.getByText(expectLogText).waitFor({ timeout: BUILD_TIMEOUT })
+    try {
+      await log.getByText(expectLogText).waitFor({ timeout: BUILD_TIMEOUT })
+    } catch (e) {
+      // What the platform itself said (its builders log every build) is what explains a timeout here.
+      e.message += `\nlocal host output (last 8 KiB):\n${host.output().slice(-8192)}`
+      throw e
+    }
     await page.locator('[aria-label="Status timeline"] li[data-state="done"]', { hasText: 'Ready' }).waitFor({ timeout: BUILD_TIMEOUT })
     return page.url().split('/').pop()
   }
