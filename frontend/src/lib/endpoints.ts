@@ -1,7 +1,8 @@
 // One function per API route the dashboard uses (README "The API (v1)").
 import { api, ApiError } from './api'
 import type {
-  AuthProviders, Deployment, Detection, LogLine, NewProject, Project, ProjectChanges, Session, User,
+  AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, EnvVar, EnvVarInput, LogLine, NewProject, Project,
+  ProjectChanges, Session, User,
 } from './types'
 
 const V1 = '/api/v1'
@@ -43,6 +44,19 @@ export const createProject = (project: NewProject) => api<Project>('POST', `${V1
 export const updateProject = (id: string, changes: ProjectChanges) =>
   api<Project>('PATCH', `${V1}/projects/${enc(id)}`, changes)
 export const deleteProject = (id: string) => api<void>('DELETE', `${V1}/projects/${enc(id)}`)
+
+export const listEnvVars = (projectId: string, signal?: AbortSignal) =>
+  api<EnvVar[]>('GET', `${V1}/projects/${enc(projectId)}/env`, undefined, { signal })
+/** Replaces the whole set; answers the stored keys (never values). */
+export const replaceEnvVars = (projectId: string, vars: EnvVarInput[]) =>
+  api<EnvVar[]>('PUT', `${V1}/projects/${enc(projectId)}/env`, vars)
+
+export const listDeployHooks = (projectId: string, signal?: AbortSignal) =>
+  api<DeployHook[]>('GET', `${V1}/projects/${enc(projectId)}/hooks`, undefined, { signal })
+export const createDeployHook = (projectId: string, hook: { name: string; branch?: string }) =>
+  api<CreatedDeployHook>('POST', `${V1}/projects/${enc(projectId)}/hooks`, hook)
+export const deleteDeployHook = (projectId: string, hookId: string) =>
+  api<void>('DELETE', `${V1}/projects/${enc(projectId)}/hooks/${enc(hookId)}`)
 
 export const listDeployments = (projectId: string, signal?: AbortSignal) =>
   api<Deployment[]>('GET', `${V1}/projects/${enc(projectId)}/deployments`, undefined, { signal })

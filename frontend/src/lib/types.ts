@@ -109,3 +109,32 @@ export interface Detection {
 export interface AuthProviders {
   github: boolean
 }
+
+export type EnvTarget = 'production' | 'preview' | 'all'
+
+/** A stored environment variable as the API lists it: its value never comes back. */
+export interface EnvVar {
+  key: string
+  target: EnvTarget
+  updatedAt: string
+}
+
+/** One entry of the whole set PUT to the API; `value: null` keeps the stored value. */
+export interface EnvVarInput {
+  key: string
+  value: string | null
+  target: EnvTarget
+}
+
+export interface DeployHook {
+  id: string
+  projectId: string
+  name: string
+  branch: string | null
+  createdAt: string
+}
+
+/** The answer to creating a hook: the only time its secret URL is shown. */
+export interface CreatedDeployHook extends DeployHook {
+  url: string
+}

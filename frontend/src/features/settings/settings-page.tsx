@@ -1,5 +1,5 @@
-// A project's settings, one section each. Environment variables, domains and deploy hooks get
-// their own section here as their APIs land (see SETTINGS_SECTIONS).
+// A project's settings, one section each. Domains get their own section here as their API
+// lands (see SETTINGS_SECTIONS).
 import type { ReactNode } from 'react'
 import { useParams } from 'react-router'
 import { BackLink, ErrorMessage, Loading, PageTitle } from '../../components/ui'
@@ -8,6 +8,8 @@ import { useResource } from '../../lib/use-resource'
 import type { Project } from '../../lib/types'
 import { BuildSettingsForm } from './build-settings-form'
 import { DeleteProject } from './delete-project'
+import { DeployHooksSection } from './deploy-hooks-section'
+import { EnvVarsSection } from './env-vars-section'
 
 export interface SettingsSection {
   id: string
@@ -15,12 +17,13 @@ export interface SettingsSection {
 }
 
 /**
- * The sections, top to bottom. The extension point for the settings still to come: an
- * `env` section (issue 4: `GET/PUT /projects/{id}/env`), `domains` (issue 7) and `hooks`
- * (issue 3) each add one entry here, between the build settings and the danger zone.
+ * The sections, top to bottom. The extension point for the settings still to come:
+ * `domains` (issue 7) adds one entry here, between the hooks and the danger zone.
  */
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'build', render: (project, onSaved) => <BuildSettingsForm project={project} onSaved={onSaved} /> },
+  { id: 'env', render: (project) => <EnvVarsSection project={project} /> },
+  { id: 'hooks', render: (project) => <DeployHooksSection project={project} /> },
   { id: 'delete', render: (project) => <DeleteProject project={project} /> },
 ]
 
