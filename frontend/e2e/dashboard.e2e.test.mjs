@@ -1,6 +1,7 @@
 // The dashboard end to end, as a person uses it, in headless Chromium against a real local host:
 // sign up, import a local Git repository, watch the build log stream to READY, open the site,
-// deploy again, roll back, change a setting and delete the project.
+// deploy again, roll back, change a setting, set an environment variable, create a deploy hook and
+// delete the project.
 //
 // Screenshots of the main screens go to MIAOBU_SCREENSHOTS when it is set (docs/screenshots for
 // the README), and to a temporary folder otherwise.
@@ -187,6 +188,33 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     await page.reload()
     assert.equal(await page.getByRole('form', { name: 'Build settings' }).getByLabel('Output directory').inputValue(), 'dist')
     await shot('settings')
+  })
+
+  test('an environment variable is saved with its value hidden, and a deploy hook shows its URL once', async () => {
+    const env = page.getByRole('region', { name: 'Environment variables' })
+    const add = env.getByRole('form', { name: 'Add environment variable' })
+    await add.getByLabel('Key').fill('API_URL')
+    await add.getByLabel('Value').fill('https://api.example.com')
+    await add.getByLabel('Target').selectOption('production')
+    await add.getByRole('button', { name: 'Add' }).click()
+    await env.getByRole('button', { name: 'Save variables' }).click()
+    await env.getByRole('status').getByText('Saved').waitFor()
+
+    const hooks = page.getByRole('region', { name: 'Deploy hooks' })
+    const create = hooks.getByRole('form', { name: 'Create deploy hook' })
+    await create.getByLabel('Hook name').fill('CMS publish')
+    await create.getByRole('button', { name: 'Create hook' }).click()
+    const url = await hooks.getByTestId('hook-url').innerText()
+    assert.match(url, /\/hooks\/deploy\/\S+$/)
+    await shot('settings-env-hooks', page, true)
+
+    await page.reload()
+    const row = page.getByRole('region', { name: 'Environment variables' }).getByRole('listitem', { name: 'API_URL (Production)' })
+    await row.getByText('••••').waitFor()
+    await page.getByRole('region', { name: 'Deploy hooks' }).getByRole('listitem', { name: 'CMS publish' }).waitFor()
+    const text = await page.locator('body').innerText()
+    assert.ok(!text.includes('https://api.example.com'), 'a saved value is shown again')
+    assert.ok(!text.includes(url), 'the hook URL is shown again')
   })
 
   test('deleting the project needs its name typed, then it is gone', async () => {
