@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +127,9 @@ public final class Builder {
             hooks.finished(deploymentId);
             return result;
         } finally {
-            deleteRecursively(workspace);
+            if (!FileTrees.delete(workspace)) {
+                LOG.warn("could not remove build workspace {}", workspace);
+            }
         }
     }
 
@@ -449,16 +449,5 @@ public final class Builder {
             return String.format("%.1f KiB", bytes / 1024.0);
         }
         return String.format("%.1f MiB", bytes / (1024.0 * 1024));
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove build workspace {}", dir, e);
-        }
     }
 }

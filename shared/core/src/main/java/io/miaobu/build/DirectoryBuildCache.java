@@ -84,12 +84,12 @@ public final class DirectoryBuildCache implements BuildCache {
             return false;
         } catch (IOException | RuntimeException e) {
             for (String p : key.paths()) {
-                deleteTree(workspace.resolve(p));
+                FileTrees.delete(workspace.resolve(p));
             }
             log.system("Build cache could not be restored (" + e + "): installing from scratch.");
             return false;
         } finally {
-            deleteTree(taken);
+            FileTrees.delete(taken);
         }
     }
 
@@ -117,7 +117,7 @@ public final class DirectoryBuildCache implements BuildCache {
             // One entry per scope: the newest replaces whatever the scope had, whatever its key.
             for (Path old : entries(projectDir)) {
                 if (old.getFileName().toString().startsWith(key.scope() + "--")) {
-                    deleteTree(old);
+                    FileTrees.delete(old);
                 }
             }
             Files.move(incoming, entry(key, key.scope()), StandardCopyOption.ATOMIC_MOVE);
@@ -127,7 +127,7 @@ public final class DirectoryBuildCache implements BuildCache {
         } catch (IOException | RuntimeException e) {
             log.system("Build cache not saved (" + e + ").");
         } finally {
-            deleteTree(incoming);
+            FileTrees.delete(incoming);
         }
     }
 
@@ -140,7 +140,7 @@ public final class DirectoryBuildCache implements BuildCache {
         for (Path e : entries) {
             long bytes = marker(e)[1];
             if (total + bytes > maxBytes) {
-                deleteTree(e);
+                FileTrees.delete(e);
                 removed++;
             } else {
                 total += bytes;
@@ -196,16 +196,5 @@ public final class DirectoryBuildCache implements BuildCache {
                 return FileVisitResult.CONTINUE;
             }
         });
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover is evicted later
-        }
     }
 }

@@ -2,14 +2,13 @@ package io.miaobu.build.detect;
 
 import io.miaobu.build.BuildCanceled;
 import io.miaobu.build.BuildFailure;
+import io.miaobu.build.FileTrees;
 import io.miaobu.build.SourceFetcher;
 import io.miaobu.http.HttpError;
 import io.miaobu.projects.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Use case: what Miaobu would build for a Git repository, before a project exists (the import
@@ -48,15 +47,7 @@ public final class DetectService {
         } catch (BuildCanceled e) {
             throw new HttpError(503, "canceled", "Detection was interrupted; try again.");
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover scratch folder is removed with the next cleanup of the build directory
+            FileTrees.delete(dir);
         }
     }
 }
