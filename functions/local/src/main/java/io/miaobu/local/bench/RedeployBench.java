@@ -15,10 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./miaobu bench redeploy [files=10000] [changed=10]}: a folder of that many files deployed
@@ -38,9 +36,7 @@ public final class RedeployBench {
         try {
             run(work, fileCount, changed);
         } finally {
-            try (Stream<Path> walk = Files.walk(work)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Bench.deleteTree(work);
         }
     }
 

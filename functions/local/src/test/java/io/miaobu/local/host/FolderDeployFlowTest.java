@@ -2,10 +2,8 @@ package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.cli.MiaobuCli;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,10 +34,7 @@ class FolderDeployFlowTest {
 
     @BeforeAll
     static void start() throws Exception {
-        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
-                "MIAOBU_PORT", "0",
-                "MIAOBU_DATA_DIR", tmp.resolve("data").toString(),
-                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        host = TestHosts.start(tmp, Map.of());
         user = new ApiClient(host.port()).signUp("folder@example.com");
     }
 

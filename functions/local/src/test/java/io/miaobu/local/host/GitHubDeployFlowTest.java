@@ -3,11 +3,9 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.http.Json;
 import io.miaobu.testkit.GitHttpServer;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import io.miaobu.testkit.github.FakeGitHub;
 import io.miaobu.testkit.github.GitHubPayloads;
 import io.miaobu.testkit.github.GitHubPayloads.Commit;
@@ -66,11 +64,8 @@ class GitHubDeployFlowTest {
     static void start() throws Exception {
         github = FakeGitHub.start().addUser(new FakeGitHub.User(9919, "mona", "Mona Lisa", null, "mona@example.com", true));
         Map<String, String> env = new HashMap<>(github.env());
-        env.put("MIAOBU_PORT", "0");
-        env.put("MIAOBU_DATA_DIR", tmp.resolve("data").toString());
-        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
         env.put("MIAOBU_GITHUB_WEBHOOK_SECRET", SECRET);
-        host = LocalHost.start(MiaobuConfig.fromEnv(env));
+        host = TestHosts.start(tmp, env);
         user = new ApiClient(host.port());
         user.token = signInWithGitHub();
         githubToken = github.requests("GET", "/api/v3/user").get(0).header("authorization").substring("Bearer ".length());

@@ -3,9 +3,7 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.testkit.GitRepos;
-import io.miaobu.testkit.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,10 +44,7 @@ class LocalDeployFlowTest {
 
     @BeforeAll
     static void start() throws Exception {
-        host = LocalHost.start(MiaobuConfig.fromEnv(Map.of(
-                "MIAOBU_PORT", "0",
-                "MIAOBU_DATA_DIR", tmp.resolve("data").toString(),
-                "MIAOBU_DATABASE_URL", TestPostgres.freshDatabase())));
+        host = TestHosts.start(tmp, Map.of());
         user = new ApiClient(host.port()).signUp("e2e@example.com");
     }
 
