@@ -2,12 +2,14 @@
 // The edge in local mode: a thin HTTP shell around the engine, reading the route entries and
 // artifacts that the local RouteTable and ArtifactStore adapters write under the data directory.
 //
-//   node edge/src/local-server.js --data DIR --port PORT [--host 127.0.0.1]
+//   node edge/src/local-server.js --data DIR --port PORT [--host 127.0.0.1] [--https-port PORT]
 
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
+import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { CompiledCache, encodeRouteKey, route } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
@@ -15,6 +17,7 @@ import { statusPage, unknownHostPage } from './pages.js';
 const HTML = 'text/html; charset=utf-8';
 const MAX_FILES_PER_DEPLOYMENT = 10_000; // bounds memory when someone probes random paths
 const MAX_DEPLOYMENTS = 200;
+const ACME_CHALLENGE = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{16,256})$/;
 
 export function createEdgeServer({ dataDir }) {
   const routesDir = path.resolve(dataDir, 'routes');
@@ -91,7 +94,23 @@ export function createEdgeServer({ dataDir }) {
     };
   }
 
+  // HTTP-01 answers the certificate service left (io.miaobu.local.DirectoryAcmeChallenges), on any host.
+  function acmeChallenge(req, res) {
+    const m = ACME_CHALLENGE.exec(String(req.url).split('?')[0]);
+    if (!m) return false;
+    let body;
+    try {
+      body = fs.readFileSync(path.join(dataDir, 'acme-challenges', m[1]));
+    } catch {
+      return false; // not ours: the site's own file, if it has one
+    }
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length, 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  }
+
   function handle(req, res) {
+    if (acmeChallenge(req, res)) return;
     const host = firstValue(req.headers['x-forwarded-host']) || req.headers.host || '';
     const key = encodeRouteKey(host);
     const loaded = key ? loadEntry(key) : null;
@@ -124,7 +143,9 @@ export function createEdgeServer({ dataDir }) {
     });
   }
 
-  return http.createServer((req, res) => {
+  return http.createServer(listener);
+
+  function listener(req, res) {
     try {
       handle(req, res);
     } catch (e) {
@@ -132,7 +153,46 @@ export function createEdgeServer({ dataDir }) {
       if (!res.headersSent) sendPage(req, res, 500, statusPage(500), { 'cache-control': 'no-store' });
       else res.destroy();
     }
-  });
+  }
+}
+
+/**
+ * HTTPS for custom domains in local mode: the certificate is chosen by SNI from the PEM files the
+ * local CertificateStore writes ({data}/certificates/{host}.crt and .key); a name without one fails
+ * the handshake. Requests then go through the same handler as plain HTTP.
+ */
+export function createHttpsEdgeServer({ dataDir, handler }) {
+  const certsDir = path.resolve(dataDir, 'certificates');
+  const contexts = new Map(); // host -> { sig, context }
+  function contextFor(servername) {
+    const host = String(servername || '').toLowerCase();
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) || host.includes('..')) return null;
+    const crt = path.join(certsDir, host + '.crt');
+    const key = path.join(certsDir, host + '.key');
+    let st;
+    try {
+      st = fs.statSync(crt);
+    } catch {
+      return null;
+    }
+    const sig = `${st.ino}:${st.mtimeMs}`;
+    const cached = contexts.get(host);
+    if (cached && cached.sig === sig) return cached.context;
+    const context = tls.createSecureContext({ cert: fs.readFileSync(crt), key: fs.readFileSync(key) });
+    contexts.set(host, { sig, context });
+    return context;
+  }
+  return https.createServer({
+    SNICallback(servername, cb) {
+      try {
+        const context = contextFor(servername);
+        cb(context ? null : new Error(`no certificate for ${servername}`), context || undefined);
+      } catch (e) {
+        console.error(`miaobu-edge: certificate for ${servername}: ${e.message}`);
+        cb(e);
+      }
+    },
+  }, handler);
 }
 
 /** The file at base/rel when it is a regular file that, symlinks resolved, is still inside base. */
@@ -166,10 +226,10 @@ function etagMatches(ifNoneMatch, etag) {
 }
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: 0, data: null };
+  const opts = { host: '127.0.0.1', port: 0, data: null, 'https-port': null };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
-    if (!['data', 'port', 'host'].includes(name) || i + 1 >= argv.length) {
+    if (!['data', 'port', 'host', 'https-port'].includes(name) || i + 1 >= argv.length) {
       throw new Error(`unknown or incomplete option ${argv[i]}`);
     }
     opts[name] = argv[++i];
@@ -177,7 +237,11 @@ function parseArgs(argv) {
   if (!opts.data) throw new Error('--data DIR is required');
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${opts.port}`);
-  return { ...opts, port };
+  const httpsPort = opts['https-port'] === null ? null : Number(opts['https-port']);
+  if (httpsPort !== null && (!Number.isInteger(httpsPort) || httpsPort < 0 || httpsPort > 65535)) {
+    throw new Error(`invalid --https-port ${opts['https-port']}`);
+  }
+  return { ...opts, port, httpsPort };
 }
 
 function main() {
@@ -185,7 +249,7 @@ function main() {
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`miaobu-edge: ${e.message}\nusage: node local-server.js --data DIR --port PORT [--host 127.0.0.1]`);
+    console.error(`miaobu-edge: ${e.message}\nusage: node local-server.js --data DIR --port PORT [--host 127.0.0.1] [--https-port PORT]`);
     process.exit(2);
   }
   const server = createEdgeServer({ dataDir: opts.data });
@@ -193,12 +257,24 @@ function main() {
     console.error(`miaobu-edge: ${e.message}`);
     process.exit(1);
   });
-  server.listen(opts.port, opts.host, () => {
+  const secure = opts.httpsPort === null ? null : createHttpsEdgeServer({ dataDir: opts.data, handler: (req, res) => server.emit('request', req, res) });
+  const listening = () => {
     const { address, port } = server.address();
     const shown = address.includes(':') ? `[${address}]` : address;
+    if (secure) process.stdout.write(`miaobu-edge https on https://${shown}:${secure.address().port}\n`);
     process.stdout.write(`miaobu-edge listening on http://${shown}:${port}\n`);
-  });
+  };
+  if (secure) {
+    secure.on('error', (e) => {
+      console.error(`miaobu-edge: https: ${e.message}`);
+      process.exit(1);
+    });
+    secure.listen(opts.httpsPort, opts.host, () => server.listen(opts.port, opts.host, listening));
+  } else {
+    server.listen(opts.port, opts.host, listening);
+  }
   const stop = () => {
+    if (secure) secure.close();
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 2000).unref(); // in-flight downloads get two seconds

@@ -274,3 +274,39 @@ function request(port, method, p, headers) {
     req.end();
   });
 }
+
+describe('local server: ACME challenges and HTTPS by SNI', () => {
+  test('answers /.well-known/acme-challenge/{token} on any host from the challenge directory, before the site', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'miaobu-edge-acme-'));
+    const token = 'abcdefghijklmnopqrstuvwxyz_-0123';
+    fs.mkdirSync(path.join(tmp, 'acme-challenges'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'acme-challenges', token), `${token}.thumbprint`);
+    const server = spawn(process.execPath, [SERVER, '--data', tmp, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await firstLine(server.stdout);
+      const port = Number(/:(\d+)$/.exec(line)[1]);
+      const hit = await get(port, `/.well-known/acme-challenge/${token}`, 'shop.example.com');
+      assert.equal(hit.status, 200);
+      assert.equal(hit.body, `${token}.thumbprint`);
+      const miss = await get(port, '/.well-known/acme-challenge/unknowntokenunknowntoken', 'shop.example.com');
+      assert.equal(miss.status, 404);
+      const escape = await get(port, '/.well-known/acme-challenge/..%2f..%2fetc%2fpasswd', 'shop.example.com');
+      assert.equal(escape.status, 404);
+    } finally {
+      server.kill('SIGTERM');
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  function get(port, urlPath, host) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: urlPath, headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+});

@@ -20,6 +20,11 @@ import io.miaobu.deploy.FolderDeployments;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.deploy.LogStream;
 import io.miaobu.deploy.Publisher;
+import io.miaobu.domains.AcmeAccountKeys;
+import io.miaobu.domains.DomainJobs;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.DomainRoutes;
+import io.miaobu.domains.DomainService;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.envvars.EnvVarRoutes;
 import io.miaobu.envvars.EnvVarService;
@@ -56,6 +61,9 @@ public final class Platform {
     private final EnvVarService envVars;
     private final Clock clock;
     private final GitHubIntegration github;
+    private final AesGcmSecrets secrets;
+    private DomainService domains;
+    private DomainJobs domainJobs;
 
     public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
                     RouteTable routes, CachePurger purger, Clock clock) {
@@ -69,9 +77,10 @@ public final class Platform {
         this.artifacts = artifacts;
         this.clock = clock;
         this.hosts = new Hosts(config.baseDomain(), config.siteScheme(), config.sitePort());
-        this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock);
+        this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock, database.domains()::activeHostnames);
         // One key for every secret at rest; each value is bound to its own context (owner, purpose).
         AesGcmSecrets secrets = new AesGcmSecrets(keys.derive("secrets-aes-256-gcm"));
+        this.secrets = secrets;
         this.github = new GitHubIntegration(config.github(), config.publicBaseUrl(), keys, gitHub, database,
                 secrets, hosts, clock);
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
@@ -97,7 +106,29 @@ public final class Platform {
                 deployments, config.publicBaseUrl(), clock), hosts);
         EnvVarRoutes.register(router, auth, envVars);
         FolderDeploymentRoutes.register(router, auth, folders, hosts);
+        if (domains != null) {
+            DomainRoutes.register(router, auth, domains, config.baseDomain());
+        }
         return router;
+    }
+
+    /**
+     * Custom domains (issue 7) with the adapters this function chose; call before {@link #router()}.
+     * Without it the domain routes are not served.
+     */
+    public Platform withDomains(DomainPorts ports) {
+        this.domains = new DomainService(database.domains(), projects, publisher, ports, config.domains(), clock);
+        this.domainJobs = new DomainJobs(domains, database.domains(), database.projects(), publisher, ports, clock);
+        return this;
+    }
+
+    /** The scheduler's domain work (DNS re-checks, issuance, renewal); null until {@link #withDomains}. */
+    public DomainJobs domainJobs() {
+        return domainJobs;
+    }
+
+    public AcmeAccountKeys acmeAccountKeys() {
+        return new AcmeAccountKeys(database.domains(), secrets, clock);
     }
 
     /** A builder keeping its build cache as archives in the ArtifactStore (MIAOBU_BUILD_CACHE_DIR, when set, wins). */

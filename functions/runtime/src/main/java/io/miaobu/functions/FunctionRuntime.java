@@ -1,5 +1,13 @@
 package io.miaobu.functions;
 
+import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.domains.AcmeChallenges;
+import io.miaobu.domains.CertificateIssuer;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.EdgeHostnames;
+import io.miaobu.local.DirectoryAcmeChallenges;
+import io.miaobu.local.DirectoryCertificateStore;
+
 import io.miaobu.Platform;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
@@ -51,7 +59,22 @@ public final class FunctionRuntime implements AutoCloseable {
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
                 new FileRouteTable(config.dataDir().resolve("routes")),
                 new RecordingCachePurger(), new RestGitHub(config.github()), Clock.systemUTC());
+        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
         return new FunctionRuntime(config, database, platform);
+    }
+
+    /**
+     * Custom domains' adapters: DNS through MIAOBU_DNS_RESOLVER; certificates and challenge answers
+     * on the shared directory until the CAS / edge KV adapters are wired in. Only the scheduler issues
+     * ({@code issuer}); the others leave verified domains to its next tick.
+     */
+    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
+        return new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                new DirectoryCertificateStore(config.dataDir().resolve("certificates")), EdgeHostnames.NONE, issuer, () -> {});
+    }
+
+    public static AcmeChallenges acmeChallenges(MiaobuConfig config) throws IOException {
+        return new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
     }
 
     public Platform platform() {

@@ -25,8 +25,23 @@ public final class Publisher {
     private final ProjectStore projects;
     private final Hosts hosts;
     private final Clock clock;
+    private final CustomHosts customHosts;
+
+    /** A project's custom domains that are ACTIVE: they follow its live deployment like its own host. */
+    @FunctionalInterface
+    public interface CustomHosts {
+        List<String> active(String projectId);
+
+        CustomHosts NONE = projectId -> List.of();
+    }
 
     public Publisher(RouteTable routes, CachePurger purger, ProjectStore projects, Hosts hosts, Clock clock) {
+        this(routes, purger, projects, hosts, clock, CustomHosts.NONE);
+    }
+
+    public Publisher(RouteTable routes, CachePurger purger, ProjectStore projects, Hosts hosts, Clock clock,
+                     CustomHosts customHosts) {
+        this.customHosts = customHosts;
         this.routes = routes;
         this.purger = purger;
         this.projects = projects;
@@ -44,8 +59,14 @@ public final class Publisher {
             throw new IllegalStateException("only READY deployments go live, " + deployment.id() + " is " + deployment.status());
         }
         String host = hosts.production(project.slug());
-        routes.put(host, entry(deployment));
-        purger.purgeHosts(List.of(host));
+        RouteEntry entry = entry(deployment);
+        routes.put(host, entry);
+        List<String> purged = new ArrayList<>(List.of(host));
+        for (String custom : customHosts.active(project.id())) {
+            routes.put(custom, entry);
+            purged.add(custom);
+        }
+        purger.purgeHosts(purged);
         projects.setLiveDeployment(project.id(), deployment.id());
     }
 
@@ -62,6 +83,10 @@ public final class Publisher {
         branchHosts.forEach(routes::delete);
         List<String> purged = new ArrayList<>(List.of(hosts.production(project.slug())));
         purged.addAll(branchHosts);
+        for (String custom : customHosts.active(project.id())) {
+            routes.delete(custom);
+            purged.add(custom);
+        }
         purger.purgeHosts(purged);
     }
 
@@ -82,6 +107,20 @@ public final class Publisher {
     /** The branch was deleted: its preview host goes (its deployments keep their own hosts). */
     public void removeBranchHost(Project project, String branch) {
         pointBranchHost(project, branch, Optional.empty());
+    }
+
+    /** A custom domain became ACTIVE: it serves what the project's own host serves (nothing yet, if nothing is live). */
+    public void publishCustomHost(Project project, String hostname) {
+        Optional<RouteEntry> live = routes.get(hosts.production(project.slug()));
+        if (live.isPresent()) {
+            routes.put(hostname, live.get());
+            purger.purgeHosts(List.of(hostname));
+        }
+    }
+
+    public void unpublishCustomHost(String hostname) {
+        routes.delete(hostname);
+        purger.purgeHosts(List.of(hostname));
     }
 
     public void unpublishPermanentHost(Project project, Deployment deployment) {

@@ -25,4 +25,6 @@ public interface Database {
     EnvVarStore envVars();
 
     DeploymentFileStore files();
+
+    io.miaobu.domains.DomainStore domains();
 }

@@ -34,9 +34,16 @@ public final class LocalEdge implements AutoCloseable {
     }
 
     public static LocalEdge start(String nodeCommand, Path dataDir) throws IOException {
+        return start(nodeCommand, dataDir, java.util.Optional.empty());
+    }
+
+    /** @param httpsPort where the edge also serves HTTPS for custom domains with a certificate (MIAOBU_HTTPS_PORT) */
+    public static LocalEdge start(String nodeCommand, Path dataDir, java.util.Optional<Integer> httpsPort) throws IOException {
         Path edgeDir = extract(dataDir.resolve("edge"));
-        ProcessBuilder pb = new ProcessBuilder(nodeCommand, edgeDir.resolve("src/local-server.js").toString(),
-                "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1");
+        List<String> command = new java.util.ArrayList<>(List.of(nodeCommand, edgeDir.resolve("src/local-server.js").toString(),
+                "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
+        httpsPort.ifPresent(p -> command.addAll(List.of("--https-port", String.valueOf(p))));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(false);
         Process process;
         try {

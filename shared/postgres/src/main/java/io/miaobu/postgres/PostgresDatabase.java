@@ -30,6 +30,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresGitHubStore github;
     private final PostgresDeployHookStore deployHooks;
     private final PostgresEnvVarStore envVars;
+    private final PostgresDomainStore domains;
 
     private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -46,6 +47,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.github = new PostgresGitHubStore(jdbi.onDemand(GitHubDao.class));
         this.deployHooks = new PostgresDeployHookStore(jdbi.onDemand(DeployHookDao.class));
         this.envVars = new PostgresEnvVarStore(jdbi.onDemand(EnvVarDao.class));
+        this.domains = new PostgresDomainStore(jdbi.onDemand(DomainDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -144,6 +146,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresDeploymentFileStore files() {
         return files;
+    }
+
+    @Override
+    public PostgresDomainStore domains() {
+        return domains;
     }
 
     public PostgresJobQueue jobQueue() {

@@ -13,6 +13,13 @@ import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
 import io.miaobu.http.server.JdkHttpServer;
+import io.miaobu.acme.AcmeCertificateIssuer;
+import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.domains.DomainJobs;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.EdgeHostnames;
+import io.miaobu.local.DirectoryAcmeChallenges;
+import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.LocalEdge;
@@ -105,30 +112,52 @@ public final class LocalHost implements AutoCloseable {
         MiaobuConfig effective = config.withPort(server.port()).withSitePort(config.sitePort().orElse(server.port()));
 
         RecordingCachePurger purger = new RecordingCachePurger();
+        FileRouteTable routes = new FileRouteTable(config.dataDir().resolve("routes"));
         BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency());
         Platform platform = new Platform(effective,
                 SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key")),
                 database, workers.wakingOnSend(database.jobQueue()),
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
-                new FileRouteTable(config.dataDir().resolve("routes")),
-                purger, new RestGitHub(config.github()), Clock.systemUTC());
-        LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir());
+                routes, purger, new RestGitHub(config.github()), Clock.systemUTC());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<DomainJobs> domainJobs = new AtomicReference<>();
+        Runnable runDomainJobs = () -> {
+            try {
+                DomainJobs.Tick tick = domainJobs.get().run();
+                if (tick.checked() + tick.issued() + tick.renewed() + tick.failed() > 0) {
+                    LOG.info("domains: {}", tick);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("domain jobs failed", e);
+            }
+        };
+        DirectoryAcmeChallenges challenges = new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
+        platform.withDomains(new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                new DirectoryCertificateStore(config.dataDir().resolve("certificates")), EdgeHostnames.NONE,
+                AcmeCertificateIssuer.fromSettings(config.domains(), platform.acmeAccountKeys(), challenges, Clock.systemUTC()),
+                () -> scheduler.execute(runDomainJobs)));
+        domainJobs.set(platform.domainJobs());
+        LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort());
         Router api = platform.withDetect(platform.router(), new JGitSourceFetcher());
         Handler dashboard = new DashboardAssets(api, LandingPage.html(effective));
         EdgeProxy sites = new EdgeProxy(edge.port());
         Hosts hosts = platform.hosts();
-        handler.set(req -> hosts.isSiteHost(req.host()) ? sites.handle(req) : dashboard.handle(req));
+        // Custom domains reach the edge too (their hostnames have route entries once ACTIVE), and so does
+        // every ACME HTTP-01 request, whatever its host, so validation works before a domain is live.
+        handler.set(req -> hosts.isSiteHost(req.host()) || req.path().startsWith("/.well-known/acme-challenge/")
+                || (!req.path().startsWith("/api/") && routes.get(req.host()).isPresent())
+                ? sites.handle(req) : dashboard.handle(req));
 
         Files.createDirectories(config.buildDir());
         ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
         runner.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
         workers.start(platform.builder(new JGitSourceFetcher(), runner,
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), config.dataDir().resolve("build-cache")));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler.scheduleWithFixedDelay(runDomainJobs, 2, 30, TimeUnit.SECONDS);
         var reaper = platform.reaper();
         scheduler.scheduleWithFixedDelay(() -> {
             try {

@@ -1,6 +1,12 @@
 package io.miaobu.functions.scheduler;
 
 import io.miaobu.Platform;
+import io.miaobu.acme.AcmeCertificateIssuer;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.domains.DomainJobs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
@@ -19,9 +25,21 @@ public final class SchedulerFunction {
 
     public static Handler handler(Platform platform) {
         Reaper reaper = platform.reaper();
+        MiaobuConfig config = MiaobuConfig.fromEnv(System.getenv());
+        try {
+            // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here.
+            platform.withDomains(FunctionRuntime.domainPorts(config, AcmeCertificateIssuer.fromSettings(config.domains(),
+                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config), Clock.systemUTC())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        DomainJobs domains = platform.domainJobs();
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
-            return Response.ok(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaper.reap()));
+            int reaped = reaper.reap();
+            DomainJobs.Tick done = domains.run();
+            return Response.ok(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaped,
+                    "domains", done));
         });
     }
 }

@@ -1,0 +1,365 @@
+package io.miaobu.local.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.local.cli.MiaobuCli;
+import io.miaobu.testkit.Pebble;
+import io.miaobu.testkit.TestPostgres;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Custom domains end to end against Pebble (a real ACME CA) and its mock DNS: add a domain, create
+ * the records it asks for, verify, and the site answers HTTPS on that name on the local HTTPS port
+ * with a certificate chaining to Pebble's root; it follows promotes, renews, and fails with the CA's reason.
+ */
+class CustomDomainFlowTest {
+    static final String EDGE = "edge.miaobu-platform.net";
+
+    @TempDir
+    static Path tmp;
+
+    static Pebble pebble;
+    static LocalHost host;
+    static int httpsPort;
+    static ApiClient user;
+    static String projectId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = Pebble.freePort();
+        httpsPort = Pebble.freePort();
+        pebble = Pebble.start(tmp.resolve("pebble"), port);
+        Map<String, String> env = new HashMap<>();
+        env.put("MIAOBU_PORT", String.valueOf(port));
+        env.put("MIAOBU_DATA_DIR", tmp.resolve("data").toString());
+        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
+        env.put("MIAOBU_ACME_DIRECTORY", pebble.directoryUrl());
+        env.put("MIAOBU_ACME_CA_CERT", pebble.tlsCertificate().toString());
+        env.put("MIAOBU_DNS_RESOLVER", pebble.dnsResolver());
+        env.put("MIAOBU_EDGE_TARGET", EDGE);
+        env.put("MIAOBU_APEX_ADDRESSES", "127.0.0.1");
+        env.put("MIAOBU_HTTPS_PORT", String.valueOf(httpsPort));
+        host = LocalHost.start(MiaobuConfig.fromEnv(env));
+        user = new ApiClient(host.port()).signUp("domains@example.com");
+        deploy("v1");
+        projectId = user.ok("GET", "/api/v1/projects", null).get(0).get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) {
+            host.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    static void deploy(String version) throws Exception {
+        Path dir = tmp.resolve("site-" + version);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("index.html"), "<h1>shop " + version + "</h1>");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = MiaobuCli.run(new String[] {"deploy", dir.toString(), "--project", "Shop", "--prod"},
+                Map.of("MIAOBU_API_URL", "http://127.0.0.1:" + host.port(), "MIAOBU_TOKEN", user.token,
+                        "XDG_CONFIG_HOME", tmp.resolve("config").toString()),
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    static JsonNode add(String hostname) throws Exception {
+        ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
+                "{\"hostname\":\"" + hostname + "\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return answer.json();
+    }
+
+    /** Creates exactly the records the domain's answer lists, in the mock DNS. */
+    static void createRecords(JsonNode domain) throws Exception {
+        for (JsonNode r : domain.get("dnsRecords")) {
+            switch (r.get("type").asText()) {
+                case "CNAME" -> pebble.setCname(r.get("name").asText(), r.get("value").asText());
+                case "TXT" -> pebble.setTxt(r.get("name").asText(), r.get("value").asText());
+                case "A" -> pebble.setA(r.get("name").asText(), r.get("value").asText());
+                default -> throw new AssertionError(r);
+            }
+        }
+    }
+
+    static JsonNode awaitStatus(String id, String... statuses) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode d;
+        do {
+            d = user.ok("GET", "/api/v1/domains/" + id, null);
+            if (List.of(statuses).contains(d.get("status").asText())) {
+                return d;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("domain still " + d);
+    }
+
+    record HttpsAnswer(String response, X509Certificate certificate) {}
+
+    /** GET / over TLS to the local HTTPS port, asking for {@code hostname} by SNI, verifying the name and chain against Pebble's root. */
+    static HttpsAnswer https(String hostname) throws Exception {
+        SSLContext trust = Pebble.trusting(pebble.root());
+        try (Socket raw = new Socket("127.0.0.1", httpsPort);
+             SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(raw, hostname, httpsPort, true)) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(hostname)));
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(params);
+            tls.setSoTimeout(10_000);
+            tls.startHandshake();
+            X509Certificate leaf = (X509Certificate) tls.getSession().getPeerCertificates()[0];
+            OutputStream out = tls.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + hostname + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = tls.getInputStream();
+            return new HttpsAnswer(new String(in.readAllBytes(), StandardCharsets.UTF_8), leaf);
+        }
+    }
+
+    @Test
+    void a_domain_goes_from_added_to_https_with_the_cas_certificate_and_follows_every_promote() throws Exception {
+        JsonNode added = add("www.shop-example.com");
+        assertThat(added.get("status").asText()).isEqualTo("PENDING_DNS");
+        assertThat(added.get("apex").asBoolean()).isFalse();
+        assertThat(added.get("icpRequired").asBoolean()).isFalse();
+        assertThat(added.get("url").asText()).isEqualTo("https://www.shop-example.com");
+        JsonNode records = added.get("dnsRecords");
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).get("type").asText()).isEqualTo("CNAME");
+        assertThat(records.get(0).get("name").asText()).isEqualTo("www.shop-example.com");
+        assertThat(records.get(0).get("value").asText()).isEqualTo(EDGE);
+        assertThat(records.get(1).get("type").asText()).isEqualTo("TXT");
+        assertThat(records.get(1).get("name").asText()).isEqualTo("_miaobu.www.shop-example.com");
+        assertThat(records.get(1).get("value").asText()).startsWith("miaobu-verify=");
+        String id = added.get("id").asText();
+
+        JsonNode early = user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
+        assertThat(early.get("status").asText()).isEqualTo("PENDING_DNS");
+        assertThat(early.get("message").asText()).contains("CNAME record www.shop-example.com → " + EDGE);
+        assertThat(early.get("dnsRecords").get(0).get("status").asText()).isEqualTo("MISSING");
+        assertThat(early.get("lastCheckedAt").isNull()).isFalse();
+
+        pebble.setCname("www.shop-example.com", "elsewhere.example.net");
+        JsonNode wrong = user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
+        assertThat(wrong.get("dnsRecords").get(0).get("status").asText()).isEqualTo("WRONG");
+        assertThat(wrong.get("dnsRecords").get(0).get("found").asText()).isEqualTo("elsewhere.example.net");
+        assertThat(wrong.get("message").asText()).contains("is elsewhere.example.net; change it to " + EDGE);
+
+        createRecords(added);
+        long started = System.nanoTime();
+        JsonNode verified = user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
+        assertThat(verified.get("status").asText()).isIn("VERIFIED", "ISSUING", "ACTIVE");
+        assertThat(verified.get("dnsRecords").findValuesAsText("status")).containsOnly("OK");
+        JsonNode active = awaitStatus(id, "ACTIVE", "ERROR");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(active.get("status").asText()).as(active.toString()).isEqualTo("ACTIVE");
+        System.out.printf("verify -> ACTIVE against Pebble: %.2f s%n", seconds);
+        JsonNode cert = active.get("certificate");
+        assertThat(cert.get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(cert.get("issuer").asText()).containsIgnoringCase("pebble");
+        assertThat(Instant.parse(cert.get("renewAfter").asText()))
+                .isEqualTo(Instant.parse(cert.get("notAfter").asText()).minus(Duration.ofDays(30)));
+
+        HttpsAnswer answer = https("www.shop-example.com");
+        assertThat(answer.response()).startsWith("HTTP/1.1 200").contains("<h1>shop v1</h1>");
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("data/certificates/www.shop-example.com.key")))
+                .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+
+        deploy("v2");
+        assertThat(https("www.shop-example.com").response()).contains("<h1>shop v2</h1>");
+        String v1 = user.ok("GET", "/api/v1/projects/" + projectId + "/deployments", null).get(1).get("id").asText();
+        user.ok("POST", "/api/v1/deployments/" + v1 + "/promote", null);
+        assertThat(https("www.shop-example.com").response()).contains("<h1>shop v1</h1>");
+        assertThat(user.site("www.shop-example.com", "/").body()).contains("<h1>shop v1</h1>");
+
+        // Renewal near expiry: the scheduler finds it due, gets a new certificate and serves it.
+        BigIntegerHolder before = new BigIntegerHolder(answer.certificate().getSerialNumber());
+        makeRenewalDue(id);
+        var tick = host.platform().domainJobs().run();
+        assertThat(tick.renewed()).isEqualTo(1);
+        HttpsAnswer renewed = https("www.shop-example.com");
+        assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before.serial());
+        assertThat(renewed.response()).contains("<h1>shop v1</h1>");
+        JsonNode afterRenewal = user.ok("GET", "/api/v1/domains/" + id, null);
+        assertThat(afterRenewal.get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(afterRenewal.get("message").isNull()).isTrue();
+
+        // A renewal that fails keeps the working certificate and says when it tries again.
+        pebble.setA(EDGE, "127.0.0.2"); // the CA can no longer reach the edge (nothing of Miaobu's answers there)
+        makeRenewalDue(id);
+        var failedTick = host.platform().domainJobs().run();
+        assertThat(failedTick.failed()).isEqualTo(1);
+        JsonNode kept = user.ok("GET", "/api/v1/domains/" + id, null);
+        assertThat(kept.get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(kept.get("message").asText()).contains("Renewing the certificate failed (attempt 1")
+                .contains("stays in use");
+        assertThat(Instant.parse(kept.get("nextCheckAt").asText())).isAfter(Instant.now().plusSeconds(30 * 60));
+        assertThat(https("www.shop-example.com").certificate().getSerialNumber())
+                .isEqualTo(renewed.certificate().getSerialNumber());
+        pebble.clearA(EDGE);
+
+        user.ok("DELETE", "/api/v1/domains/" + id, null);
+        assertThat(user.call("GET", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
+        assertThat(tmp.resolve("data/certificates/www.shop-example.com.crt")).doesNotExist();
+        assertThatThrownBy(() -> https("www.shop-example.com")).isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThat(user.site("www.shop-example.com", "/").body()).doesNotContain("<h1>shop");
+        assertThat(tmp.resolve("data/routes/www_shop-example_com.json")).doesNotExist();
+    }
+
+    record BigIntegerHolder(java.math.BigInteger serial) {}
+
+    static void makeRenewalDue(String id) {
+        var jdbi = ((io.miaobu.postgres.PostgresDatabase) host.platform().database()).jdbi();
+        jdbi.useHandle(h -> h.execute("UPDATE domains SET renew_after = now() - interval '1 second',"
+                + " next_check_at = now() - interval '1 second' WHERE id = ?", id));
+    }
+
+    @Test
+    void an_apex_domain_asks_for_the_operators_a_records_and_is_issued() throws Exception {
+        JsonNode added = add("shop-example.org");
+        assertThat(added.get("apex").asBoolean()).isTrue();
+        assertThat(added.get("dnsRecords").get(0).get("type").asText()).isEqualTo("A");
+        assertThat(added.get("dnsRecords").get(0).get("value").asText()).isEqualTo("127.0.0.1");
+        pebble.setA("shop-example.org", "127.0.0.1", "203.0.113.9");
+        JsonNode wrong = user.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
+        assertThat(wrong.get("status").asText()).isEqualTo("PENDING_DNS");
+        assertThat(wrong.get("dnsRecords").get(0).get("status").asText()).isEqualTo("WRONG");
+        createRecords(added);
+        user.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
+        JsonNode active = awaitStatus(added.get("id").asText(), "ACTIVE", "ERROR");
+        assertThat(active.get("status").asText()).as(active.toString()).isEqualTo("ACTIVE");
+        assertThat(https("shop-example.org").response()).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void a_validation_the_ca_cannot_complete_ends_in_error_with_the_cas_reason() throws Exception {
+        JsonNode added = add("broken.shop-example.com");
+        createRecords(added);
+        JsonNode failed;
+        pebble.setA(EDGE, "127.0.0.2");
+        try {
+            user.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
+            failed = awaitStatus(added.get("id").asText(), "ERROR", "ACTIVE");
+        } finally {
+            pebble.clearA(EDGE);
+        }
+        assertThat(failed.get("status").asText()).isEqualTo("ERROR");
+        assertThat(failed.get("message").asText())
+                .contains("could not validate broken.shop-example.com")
+                .containsIgnoringCase("connect");
+        assertThat(failed.get("certificate").get("status").asText()).isEqualTo("ERROR");
+        assertThat(failed.get("nextCheckAt").isNull()).isTrue();
+        assertThat(tmp.resolve("data/certificates/broken.shop-example.com.crt")).doesNotExist();
+    }
+
+    @Test
+    void removing_a_domain_while_its_certificate_is_issued_leaves_nothing_behind() throws Exception {
+        JsonNode added = add("racing.shop-example.com");
+        String id = added.get("id").asText();
+        createRecords(added);
+        user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
+        assertThat(awaitStatus(id, "ISSUING", "ACTIVE", "ERROR").get("status").asText())
+                .as("the domain is removed while the CA works").isEqualTo("ISSUING");
+        assertThat(user.call("DELETE", "/api/v1/domains/" + id, null).status()).isEqualTo(204);
+        // Let the issuance finish (the scheduler thread runs one job at a time), then look for leftovers.
+        Thread.sleep(200);
+        host.platform().domainJobs().run();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.exists(tmp.resolve("data/acme-challenges")) && hasFiles(tmp.resolve("data/acme-challenges"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+        assertThat(tmp.resolve("data/certificates/racing.shop-example.com.crt")).doesNotExist();
+        assertThat(tmp.resolve("data/certificates/racing.shop-example.com.key")).doesNotExist();
+        assertThat(user.site("racing.shop-example.com", "/").body()).doesNotContain("<h1>shop");
+        assertThat(tmp.resolve("data/routes/racing_shop-example_com.json")).doesNotExist();
+        assertThat(user.call("GET", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
+        // The name is free again.
+        JsonNode again = add("racing.shop-example.com");
+        user.ok("DELETE", "/api/v1/domains/" + again.get("id").asText(), null);
+    }
+
+    private static boolean hasFiles(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.findAny().isPresent();
+        }
+    }
+
+    @Test
+    void bad_hostnames_are_refused_with_what_to_fix() throws Exception {
+        for (String bad : List.of("", "not a hostname", "https://www.example.com/", "www.example.com:8443", "192.168.1.10",
+                "com", "co.uk", "shop.localhost", "localhost", "-bad.example.com", "a..b.example.com", "*.example.com",
+                "www.example.invalidtld", "x".repeat(64) + ".example.com")) {
+            ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
+                    "{\"hostname\":\"" + bad + "\"}");
+            assertThat(answer.status()).as(bad + " -> " + answer.body()).isEqualTo(400);
+            assertThat(answer.json().get("error").get("code").asText()).isEqualTo("invalid_hostname");
+        }
+        assertThat(user.call("POST", "/api/v1/projects/" + projectId + "/domains", "{}").status()).isEqualTo(400);
+        // Normalised: upper case and a trailing dot are the same name; IDNs become punycode.
+        JsonNode idn = add("WWW.Bücher-Example.COM.");
+        assertThat(idn.get("hostname").asText()).isEqualTo("www.xn--bcher-example-wob.com");
+        user.ok("DELETE", "/api/v1/domains/" + idn.get("id").asText(), null);
+    }
+
+    @Test
+    void another_users_domains_and_projects_are_invisible_and_a_claimed_name_is_a_conflict() throws Exception {
+        JsonNode mine = add("claimed.shop-example.com");
+        ApiClient other = new ApiClient(host.port()).signUp("other-domains@example.com");
+        Path dir = tmp.resolve("other-site");
+        Files.createDirectories(dir);
+        JsonNode otherProject = other.ok("POST", "/api/v1/projects", "{\"name\":\"Other\"}");
+        String otherProjectId = otherProject.get("id").asText();
+
+        ApiClient.Answer taken = other.call("POST", "/api/v1/projects/" + otherProjectId + "/domains",
+                "{\"hostname\":\"Claimed.shop-example.com\"}");
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.json().get("error").get("code").asText()).isEqualTo("domain_taken");
+
+        String id = mine.get("id").asText();
+        assertThat(other.call("GET", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
+        assertThat(other.call("POST", "/api/v1/domains/" + id + "/verify", null).status()).isEqualTo(404);
+        assertThat(other.call("DELETE", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
+        assertThat(other.call("GET", "/api/v1/projects/" + projectId + "/domains", null).status()).isEqualTo(404);
+        assertThat(other.call("POST", "/api/v1/projects/" + projectId + "/domains", "{\"hostname\":\"x.shop-example.com\"}")
+                .status()).isEqualTo(404);
+        assertThat(user.ok("GET", "/api/v1/domains/" + id, null).get("hostname").asText()).isEqualTo("claimed.shop-example.com");
+        JsonNode list = user.ok("GET", "/api/v1/projects/" + projectId + "/domains", null);
+        assertThat(list.get("domains").findValuesAsText("hostname")).contains("claimed.shop-example.com");
+        user.ok("DELETE", "/api/v1/domains/" + id, null);
+    }
+}

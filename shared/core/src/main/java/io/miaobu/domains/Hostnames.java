@@ -1,0 +1,72 @@
+package io.miaobu.domains;
+
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
+import io.miaobu.http.HttpError;
+import java.net.IDN;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a hostname a user wants to add: a real name under a public suffix (the Public Suffix List
+ * as shipped in Guava), not an IP address, not the platform's own base domain or a name under it.
+ */
+public final class Hostnames {
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private Hostnames() {}
+
+    /** A validated hostname: lowercase ASCII (IDNs as punycode), no trailing dot. */
+    public record Checked(String hostname, boolean apex) {}
+
+    public static Checked check(String raw, String baseDomain) {
+        if (raw == null || raw.isBlank()) {
+            throw invalid("Give the hostname to add, such as www.example.com.");
+        }
+        String trimmed = raw.trim();
+        if (trimmed.contains("://") || trimmed.contains("/") || trimmed.contains(":")) {
+            throw invalid("\"" + trimmed + "\" is not a hostname: give only the name, such as www.example.com, without scheme, port or path.");
+        }
+        if (trimmed.startsWith("*")) {
+            throw invalid("Wildcard domains need DNS-01 validation, which this Miaobu does not offer yet; add each hostname on its own.");
+        }
+        String host;
+        try {
+            host = IDN.toASCII(trimmed.replaceAll("\\.$", ""), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw invalid("\"" + trimmed + "\" is not a valid hostname: use letters, digits and hyphens between dots.");
+        }
+        if (InetAddresses.isInetAddress(host) || host.matches("[0-9.]+")) {
+            throw invalid("\"" + host + "\" is an IP address; custom domains are names such as www.example.com.");
+        }
+        if (host.length() > 253 || host.isEmpty()) {
+            throw invalid("\"" + host + "\" is not a valid hostname: at most 253 characters.");
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                throw invalid("\"" + host + "\" is not a valid hostname: each part between dots is 1-63 letters, digits or"
+                        + " hyphens, not starting or ending with a hyphen.");
+            }
+        }
+        String base = baseDomain.toLowerCase(Locale.ROOT);
+        if (host.equals(base) || host.endsWith("." + base)) {
+            throw invalid("\"" + host + "\" is under this platform's own domain " + base
+                    + "; every project already has {name}." + base + ". Add a domain you own.");
+        }
+        InternetDomainName name;
+        try {
+            name = InternetDomainName.from(host);
+        } catch (IllegalArgumentException e) {
+            throw invalid("\"" + host + "\" is not a valid hostname.");
+        }
+        if (!name.isUnderPublicSuffix()) {
+            throw invalid("\"" + host + "\" is not a registrable domain name (its ending is not a public suffix, or it"
+                    + " is one itself); add a name you registered, such as www.example.com.");
+        }
+        return new Checked(host, name.isTopPrivateDomain());
+    }
+
+    private static HttpError invalid(String message) {
+        return HttpError.badRequest("invalid_hostname", message);
+    }
+}
