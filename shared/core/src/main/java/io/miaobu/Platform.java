@@ -119,6 +119,12 @@ public final class Platform {
     public Platform withDomains(DomainPorts ports) {
         this.domains = new DomainService(database.domains(), projects, publisher, ports, config.domains(), clock);
         this.domainJobs = new DomainJobs(domains, database.domains(), database.projects(), publisher, ports, clock);
+        DomainService current = domains;
+        projects.onDelete(project -> {
+            if (current == domains) { // withDomains again (the scheduler's issuer) replaces this listener's work
+                current.deleteAll(project.id());
+            }
+        });
         return this;
     }
 

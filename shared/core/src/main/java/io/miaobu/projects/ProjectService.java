@@ -27,6 +27,12 @@ public final class ProjectService {
     private final boolean allowLocalRepositories;
     private final Clock clock;
     private final RepositoryConnector connector;
+    private final List<java.util.function.Consumer<Project>> onDelete = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code cleanUp} for every project being deleted, before its rows go (custom domains leave the edge). */
+    public void onDelete(java.util.function.Consumer<Project> cleanUp) {
+        onDelete.add(cleanUp);
+    }
 
     public ProjectService(ProjectStore projects, DeploymentStore deployments, ArtifactStore artifacts,
                           Publisher publisher, boolean allowLocalRepositories, Clock clock) {
@@ -126,6 +132,7 @@ public final class ProjectService {
             }
         }
         publisher.unpublishAll(project, all);
+        onDelete.forEach(cleanUp -> cleanUp.accept(project));
         connector.disconnecting(project);
         projects.delete(project.id());
         try {

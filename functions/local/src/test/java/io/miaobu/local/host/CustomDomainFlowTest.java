@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.cli.MiaobuCli;
-import io.miaobu.testkit.Pebble;
+import io.miaobu.local.bench.Pebble;
 import io.miaobu.testkit.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -245,6 +245,74 @@ class CustomDomainFlowTest {
         var jdbi = ((io.miaobu.postgres.PostgresDatabase) host.platform().database()).jdbi();
         jdbi.useHandle(h -> h.execute("UPDATE domains SET renew_after = now() - interval '1 second',"
                 + " next_check_at = now() - interval '1 second' WHERE id = ?", id));
+    }
+
+    static void makeCheckDue(String id) {
+        var jdbi = ((io.miaobu.postgres.PostgresDatabase) host.platform().database()).jdbi();
+        jdbi.useHandle(h -> h.execute("UPDATE domains SET next_check_at = now() - interval '1 second' WHERE id = ?", id));
+    }
+
+    @Test
+    void the_scheduler_rechecks_a_pending_domain_with_growing_waits_and_issues_once_the_records_appear() throws Exception {
+        JsonNode added = add("later.shop-example.com");
+        String id = added.get("id").asText();
+        Duration[] waits = new Duration[2];
+        for (int i = 0; i < 2; i++) {
+            makeCheckDue(id);
+            host.platform().domainJobs().run();
+            JsonNode pending = user.ok("GET", "/api/v1/domains/" + id, null);
+            assertThat(pending.get("status").asText()).isEqualTo("PENDING_DNS");
+            assertThat(pending.get("message").asText()).contains("Create the CNAME record later.shop-example.com");
+            waits[i] = Duration.between(Instant.parse(pending.get("lastCheckedAt").asText()),
+                    Instant.parse(pending.get("nextCheckAt").asText()));
+        }
+        assertThat(waits[1]).isGreaterThan(waits[0]);
+        createRecords(added);
+        makeCheckDue(id);
+        host.platform().domainJobs().run();
+        JsonNode active = awaitStatus(id, "ACTIVE", "ERROR");
+        assertThat(active.get("status").asText()).as(active.toString()).isEqualTo("ACTIVE");
+        user.ok("DELETE", "/api/v1/domains/" + id, null);
+    }
+
+    @Test
+    void the_scheduler_gives_up_after_the_configured_time_saying_which_record_is_missing() throws Exception {
+        JsonNode added = add("abandoned.shop-example.com");
+        String id = added.get("id").asText();
+        var jdbi = ((io.miaobu.postgres.PostgresDatabase) host.platform().database()).jdbi();
+        jdbi.useHandle(h -> h.execute("UPDATE domains SET updated_at = now() - interval '73 hours',"
+                + " next_check_at = now() - interval '1 second' WHERE id = ?", id));
+        host.platform().domainJobs().run();
+        JsonNode gaveUp = user.ok("GET", "/api/v1/domains/" + id, null);
+        assertThat(gaveUp.get("status").asText()).isEqualTo("ERROR");
+        assertThat(gaveUp.get("message").asText()).contains("stopped checking after 72 hours")
+                .contains("CNAME record abandoned.shop-example.com → " + EDGE).contains("press Verify");
+        assertThat(gaveUp.get("nextCheckAt").isNull()).isTrue();
+        // Verify starts over once the user fixed DNS.
+        createRecords(added);
+        JsonNode again = user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
+        assertThat(again.get("status").asText()).isIn("VERIFIED", "ISSUING", "ACTIVE");
+        assertThat(awaitStatus(id, "ACTIVE", "ERROR").get("status").asText()).isEqualTo("ACTIVE");
+        user.ok("DELETE", "/api/v1/domains/" + id, null);
+    }
+
+    @Test
+    void deleting_a_project_takes_its_domains_certificates_and_routes_away() throws Exception {
+        ApiClient owner = new ApiClient(host.port()).signUp("leaving@example.com");
+        JsonNode project = owner.ok("POST", "/api/v1/projects", "{\"name\":\"Leaving\"}");
+        String pid = project.get("id").asText();
+        JsonNode added = owner.ok("POST", "/api/v1/projects/" + pid + "/domains", "{\"hostname\":\"leaving.shop-example.com\"}");
+        createRecords(added);
+        owner.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(tmp.resolve("data/certificates/leaving.shop-example.com.crt")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(owner.ok("GET", "/api/v1/domains/" + added.get("id").asText(), null).get("status").asText()).isEqualTo("ACTIVE");
+        owner.ok("DELETE", "/api/v1/projects/" + pid, null);
+        assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.crt")).doesNotExist();
+        assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.key")).doesNotExist();
+        assertThat(add("leaving.shop-example.com").get("status").asText()).isEqualTo("PENDING_DNS"); // the name is free
     }
 
     @Test

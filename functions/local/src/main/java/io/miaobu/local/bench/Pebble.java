@@ -1,4 +1,4 @@
-package io.miaobu.testkit;
+package io.miaobu.local.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Pebble, the ACME test CA (Debian package {@code pebble}, installed by {@code ./miaobu test}), with
+ * Pebble, the ACME test CA (Debian package {@code pebble}, installed by {@code ./miaobu test} and
+ * {@code ./miaobu bench domains}; used by the custom domain tests and that benchmark), with
  * {@code pebble-challtestsrv} as its DNS server: the test decides what every name resolves to through
  * the mock DNS's management API. Pebble's TLS certificate and config are generated here; its root
  * (new at every start) is fetched for verifying the certificates it issues.

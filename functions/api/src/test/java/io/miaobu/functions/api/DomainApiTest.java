@@ -1,0 +1,96 @@
+package io.miaobu.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.Platform;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.config.SecretKeys;
+import io.miaobu.domains.CertificateIssuer;
+import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.local.DiskArtifactStore;
+import io.miaobu.local.FileRouteTable;
+import io.miaobu.local.RecordingCachePurger;
+import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.RouterClient;
+import io.miaobu.testkit.TestPostgres;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The domains API as the API function wires it (DNS lookups, no CA): what the answer tells the user
+ * under each operator setting. The full path to HTTPS is CustomDomainFlowTest (local host + Pebble).
+ */
+class DomainApiTest {
+    @TempDir
+    Path tmp;
+
+    PostgresDatabase db;
+
+    @AfterEach
+    void stop() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    RouterClient api(Map<String, String> settings) throws Exception {
+        db = PostgresDatabase.connect(TestPostgres.freshDatabase());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("MIAOBU_DATA_DIR", tmp.toString());
+        MiaobuConfig config = MiaobuConfig.fromEnv(env);
+        Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+                db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
+                new RecordingCachePurger(), Clock.systemUTC());
+        platform.withDomains(FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
+        RouterClient client = new RouterClient(platform.router());
+        JsonNode session = client.ok("POST", "/api/v1/auth/register", "{\"email\":\"icp@example.com\",\"password\":\"correct horse\"}");
+        client.token = session.get("token").asText();
+        return client;
+    }
+
+    @Test
+    void on_a_mainland_edge_every_domain_says_it_needs_an_icp_filing() throws Exception {
+        RouterClient client = api(Map.of("MIAOBU_EDGE_REGION", "mainland", "MIAOBU_BASE_DOMAIN", "miaobu.example.cn",
+                "MIAOBU_EDGE_TARGET", "edge.miaobu.example.cn", "MIAOBU_APEX_ADDRESSES", "203.0.113.7, 203.0.113.8"));
+        String project = client.ok("POST", "/api/v1/projects", "{\"name\":\"Shop\"}").get("id").asText();
+        JsonNode domain = client.ok("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"shop-example.com.cn\"}");
+        assertThat(domain.get("icpRequired").asBoolean()).isTrue();
+        assertThat(domain.get("message").asText()).contains("ICP filing").contains("shop-example.com.cn");
+        assertThat(domain.get("apex").asBoolean()).isTrue();
+        assertThat(domain.get("dnsRecords").findValuesAsText("value"))
+                .containsExactly("203.0.113.7", "203.0.113.8", "miaobu-verify=" + domain.get("dnsRecords").get(2)
+                        .get("value").asText().substring("miaobu-verify=".length()));
+        assertThat(client.ok("GET", "/api/v1/domains/" + domain.get("id").asText(), null).get("icpRequired").asBoolean()).isTrue();
+
+        RouterClient.Reply own = client.call("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"shop.miaobu.example.cn\"}");
+        assertThat(own.status()).isEqualTo(400);
+        assertThat(own.json().get("error").get("message").asText()).contains("this platform's own domain");
+    }
+
+    @Test
+    void a_global_edge_asks_for_no_filing_and_without_apex_addresses_refuses_apex_domains() throws Exception {
+        RouterClient client = api(Map.of("MIAOBU_BASE_DOMAIN", "miaobu.example.com", "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"));
+        String project = client.ok("POST", "/api/v1/projects", "{\"name\":\"Shop\"}").get("id").asText();
+        JsonNode domain = client.ok("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"www.example.net\"}");
+        assertThat(domain.get("icpRequired").asBoolean()).isFalse();
+        assertThat(domain.get("message").isNull()).isTrue();
+        assertThat(domain.get("certificate").isNull()).isTrue();
+        RouterClient.Reply apex = client.call("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"example.net\"}");
+        assertThat(apex.status()).isEqualTo(400);
+        assertThat(apex.json().get("error").get("message").asText()).contains("MIAOBU_APEX_ADDRESSES").contains("www.example.net");
+        JsonNode list = client.ok("GET", "/api/v1/projects/" + project + "/domains", null);
+        assertThat(list.get("domains")).hasSize(1);
+        assertThat(client.call("DELETE", "/api/v1/domains/" + domain.get("id").asText(), null).status()).isEqualTo(204);
+        assertThat(client.ok("GET", "/api/v1/projects/" + project + "/domains", null).get("domains")).isEmpty();
+    }
+}
