@@ -343,6 +343,19 @@ export function contentType(file) {
  * to `_`, and write every other character as `~` + two lowercase hex digits per UTF-8 byte.
  * (Only ASCII letters are lowercased, so the result is the same in every language and locale.)
  */
+/**
+ * ACME HTTP-01 answers (RFC 8555 §8.3) are stored under ACME_KV_PREFIX + token; io.miaobu.domains.
+ * AcmeChallenges.KV_PREFIX is the same string. Route keys are lowercase, so an upper-case prefix
+ * can never be a hostname's key.
+ */
+export const ACME_KV_PREFIX = 'ACME_CHALLENGE_';
+
+/** The token of a /.well-known/acme-challenge/{token} request path, or null. */
+export function acmeChallengeToken(pathname) {
+  const m = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{16,256})$/.exec(String(pathname).split('?')[0]);
+  return m ? m[1] : null;
+}
+
 export function encodeRouteKey(host) {
   const h = String(host).replace(/[A-Z]+/g, (s) => s.toLowerCase()).replace(/:[0-9]+$/, '').replace(/\.$/, '');
   let key = '';

@@ -8,7 +8,7 @@
 // neighbours at once (HEAD requests in parallel), and decides again. A path costs one round trip
 // the first time it is seen on an edge node and none after.
 
-import { CompiledCache, encodeRouteKey, route } from './engine.js';
+import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, encodeRouteKey, route } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -100,6 +100,15 @@ export function createEdge({ kv, origin, fetch: fetchImpl = globalThis.fetch, en
   }
 
   async function handle(request) {
+    // HTTP-01 answers the certificate service put in edge KV (AcmeChallenges port), on any host.
+    const token = acmeChallengeToken(new URL(request.url).pathname);
+    if (token) {
+      const answer = await kv.get(ACME_KV_PREFIX + token, { type: 'text' });
+      if (typeof answer === 'string') {
+        return new Response(request.method === 'HEAD' ? null : answer,
+          { status: 200, headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
+      }
+    }
     const host = request.headers.get('host') || new URL(request.url).host;
     const key = encodeRouteKey(host);
     const loaded = key ? await loadEntry(key) : { missing: true };

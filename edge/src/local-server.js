@@ -11,13 +11,12 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { CompiledCache, encodeRouteKey, route } from './engine.js';
+import { CompiledCache, acmeChallengeToken, encodeRouteKey, route } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
 const MAX_FILES_PER_DEPLOYMENT = 10_000; // bounds memory when someone probes random paths
 const MAX_DEPLOYMENTS = 200;
-const ACME_CHALLENGE = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{16,256})$/;
 
 export function createEdgeServer({ dataDir }) {
   const routesDir = path.resolve(dataDir, 'routes');
@@ -96,11 +95,11 @@ export function createEdgeServer({ dataDir }) {
 
   // HTTP-01 answers the certificate service left (io.miaobu.local.DirectoryAcmeChallenges), on any host.
   function acmeChallenge(req, res) {
-    const m = ACME_CHALLENGE.exec(String(req.url).split('?')[0]);
-    if (!m) return false;
+    const token = acmeChallengeToken(req.url);
+    if (!token) return false;
     let body;
     try {
-      body = fs.readFileSync(path.join(dataDir, 'acme-challenges', m[1]));
+      body = fs.readFileSync(path.join(dataDir, 'acme-challenges', token));
     } catch {
       return false; // not ours: the site's own file, if it has one
     }

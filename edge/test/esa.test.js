@@ -142,6 +142,18 @@ describe('ESA edge routine', () => {
     assert.ok(originLog.every((line) => line.split(' ')[1].startsWith('/sites/p1/d1/')), originLog.join('\n'));
   });
 
+  test('answers ACME HTTP-01 challenges from edge KV on any host, before routing', async () => {
+    const token = 'Zm9vYmFyYmF6cXV4cXV1eA_-1234';
+    const { edge } = edgeFor({ [`ACME_CHALLENGE_${token}`]: `${token}.thumbprint` });
+    const answer = await get(edge, `/.well-known/acme-challenge/${token}`, { host: 'www.customer.example' });
+    assert.equal(answer.status, 200);
+    assert.equal(await answer.text(), `${token}.thumbprint`);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+    const unknown = await get(edge, '/.well-known/acme-challenge/unknownunknownunknown', { host: 'www.customer.example' });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(originLog, []);
+  });
+
   test('an unknown host gets the no-site page; an unreadable entry a 502', async () => {
     const { edge } = edgeFor({ 'broken_miaobu_app': '{not json', 'evil_miaobu_app': JSON.stringify({ deploymentId: 'd', prefix: '../x/' }) });
     const unknown = await get(edge, '/', { host: 'nobody.miaobu.app' });

@@ -3,11 +3,15 @@ package io.miaobu.domains;
 /**
  * Port: where the certificate service leaves HTTP-01 answers for the edge, which serves
  * {@code /.well-known/acme-challenge/{token}} on any host from them (DESIGN §5). Locally a
- * directory the local edge reads; on ESA an edge KV entry under {@link #KV_PREFIX}{token}.
+ * directory the local edge reads; on ESA an edge KV entry {@link #KV_PREFIX}{token}.
  */
 public interface AcmeChallenges {
-    /** Reserved edge KV key prefix for challenge answers; route keys never start with it. */
-    String KV_PREFIX = "acme-challenge:";
+    /**
+     * Reserved edge KV key prefix for challenge answers (edge/src/engine.js ACME_KV_PREFIX, served by
+     * edge/src/esa.js): route keys are lowercase, so they never start with it; KV keys allow only
+     * letters, digits, - and _, and so do tokens.
+     */
+    String KV_PREFIX = "ACME_CHALLENGE_";
 
     void put(String token, String keyAuthorization);
 
