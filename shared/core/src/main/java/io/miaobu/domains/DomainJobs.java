@@ -108,32 +108,56 @@ public final class DomainJobs {
         if (!store.update(issuing, EnumSet.of(DomainStatus.VERIFIED, DomainStatus.ISSUING))) {
             return false;
         }
+        if (settings.certificates().equals("esa-managed")) {
+            return attachEdgeManaged(d, issuing);
+        }
         IssuedCertificate cert;
         try {
             cert = ports.issuer().issue(d.hostname());
         } catch (IssuanceException | RuntimeException e) {
             LOG.warn("domain {}: certificate not issued: {}", d.hostname(), e.getMessage());
-            store.update(issuing.withStatus(DomainStatus.ERROR, "No certificate was issued: " + e.getMessage()
-                            + " Fix the cause and press Verify to try again.", clock.instant())
-                    .withCertificate("ERROR", null, null, null, null, 0).withNextCheck(null), EnumSet.of(DomainStatus.ISSUING));
-            return false;
+            return fail(issuing, "No certificate was issued: " + e.getMessage() + " Fix the cause and press Verify to try again.");
         }
         ports.certificates().put(d.hostname(), cert.chainPem(), cert.privateKeyPem(), cert.notAfter());
         ports.edgeHostnames().attach(d.hostname());
-        Domain active = issuing.withStatus(DomainStatus.ACTIVE, null, clock.instant())
-                .withCertificate("ACTIVE", cert.issuer(), cert.notBefore(), cert.notAfter(), cert.renewAfter(), 0)
-                .withNextCheck(cert.renewAfter());
-        if (!store.update(active, EnumSet.of(DomainStatus.ISSUING))) {
-            cleanUpRemoved(d.hostname()); // removed while the CA worked: nothing of it may stay on the edge
-            return false;
-        }
-        projects.findById(d.projectId()).ifPresent(p -> publisher.publishCustomHost(p, d.hostname()));
-        if (store.findById(d.id()).isEmpty()) {
-            cleanUpRemoved(d.hostname()); // removed between the update and the route write
-            return false;
-        }
         LOG.info("domain {}: certificate issued by {}, valid until {}", d.hostname(), cert.issuer(), cert.notAfter());
+        return goLive(issuing.withCertificate("ACTIVE", cert.issuer(), cert.notBefore(), cert.notAfter(), cert.renewAfter(), 0)
+                .withNextCheck(cert.renewAfter()));
+    }
+
+    /**
+     * ISSUING -> ACTIVE and the route to the live deployment. A domain removed while the CA worked
+     * (or between the update and the route write) leaves nothing of itself on the edge.
+     */
+    private boolean goLive(Domain issued) {
+        Domain active = issued.withStatus(DomainStatus.ACTIVE, null, clock.instant());
+        if (!store.update(active, EnumSet.of(DomainStatus.ISSUING))) {
+            cleanUpRemoved(active.hostname());
+            return false;
+        }
+        projects.findById(active.projectId()).ifPresent(p -> publisher.publishCustomHost(p, active.hostname()));
+        if (store.findById(active.id()).isEmpty()) {
+            cleanUpRemoved(active.hostname());
+            return false;
+        }
         return true;
+    }
+
+    private boolean fail(Domain issuing, String message) {
+        store.update(issuing.withStatus(DomainStatus.ERROR, message, clock.instant())
+                .withCertificate("ERROR", null, null, null, null, 0).withNextCheck(null), EnumSet.of(DomainStatus.ISSUING));
+        return false;
+    }
+
+    /** MIAOBU_CERTIFICATES=esa-managed: the edge obtains and renews the certificate itself once the hostname is attached. */
+    private boolean attachEdgeManaged(Domain d, Domain issuing) {
+        try {
+            ports.edgeHostnames().attach(d.hostname());
+        } catch (RuntimeException e) {
+            LOG.warn("domain {}: edge refused the hostname: {}", d.hostname(), e.getMessage());
+            return fail(issuing, "The edge did not accept " + d.hostname() + ": " + e.getMessage() + " Press Verify to try again.");
+        }
+        return goLive(issuing.withCertificate("ACTIVE", "managed by the edge", null, null, null, 0).withNextCheck(null));
     }
 
     /** A new certificate replaces the old one only once it is stored; until then the old one keeps serving. */

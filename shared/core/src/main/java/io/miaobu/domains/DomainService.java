@@ -88,7 +88,9 @@ public final class DomainService {
                     ? d.withChecks(records, 0, now, now).withStatus(DomainStatus.VERIFIED, null, now)
                     : d.withChecks(records, 0, now, now.plus(backoff(0))).withStatus(DomainStatus.PENDING_DNS, problem, now);
         } else {
-            next = d.withChecks(records, d.checkAttempts(), now, d.nextCheckAt());
+            // Past verification the records are only shown: writing now could put back certificate
+            // fields a renewal running at this moment is replacing.
+            return d.withChecks(records, d.checkAttempts(), now, d.nextCheckAt());
         }
         if (!store.update(next, EnumSet.of(d.status()))) {
             return owned(user, domainId); // changed meanwhile (the scheduler got there first): show that

@@ -7,7 +7,14 @@ import io.miaobu.Platform;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.domains.CertificateIssuer;
+import io.miaobu.domains.DnsLookup;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.local.DirectoryCertificateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
@@ -41,17 +48,23 @@ class DomainApiTest {
         }
     }
 
+    Platform platform;
+
     RouterClient api(Map<String, String> settings) throws Exception {
+        return api(settings, null);
+    }
+
+    RouterClient api(Map<String, String> settings, DomainPorts ports) throws Exception {
         db = PostgresDatabase.connect(TestPostgres.freshDatabase());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Map<String, String> env = new HashMap<>(settings);
         env.put("MIAOBU_DATA_DIR", tmp.toString());
         MiaobuConfig config = MiaobuConfig.fromEnv(env);
-        Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+        platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
                 db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
                 new RecordingCachePurger(), Clock.systemUTC());
-        platform.withDomains(FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
+        platform.withDomains(ports != null ? ports : FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
         RouterClient client = new RouterClient(platform.router());
         JsonNode session = client.ok("POST", "/api/v1/auth/register", "{\"email\":\"icp@example.com\",\"password\":\"correct horse\"}");
         client.token = session.get("token").asText();
@@ -92,5 +105,41 @@ class DomainApiTest {
         assertThat(list.get("domains")).hasSize(1);
         assertThat(client.call("DELETE", "/api/v1/domains/" + domain.get("id").asText(), null).status()).isEqualTo(204);
         assertThat(client.ok("GET", "/api/v1/projects/" + project + "/domains", null).get("domains")).isEmpty();
+    }
+
+    @Test
+    void with_edge_managed_certificates_a_verified_domain_is_attached_to_the_edge_and_active_without_an_acme_order()
+            throws Exception {
+        Map<String, List<String>> zone = new ConcurrentHashMap<>(); // "TYPE name" -> values: the DNS the user edits
+        DnsLookup dns = (name, type) -> zone.getOrDefault(type + " " + name, List.of());
+        List<String> edge = new ArrayList<>();
+        EdgeHostnames recording = new EdgeHostnames() {
+            @Override
+            public void attach(String hostname) {
+                edge.add("attach " + hostname);
+            }
+
+            @Override
+            public void detach(String hostname) {
+                edge.add("detach " + hostname);
+            }
+        };
+        RouterClient client = api(Map.of("MIAOBU_CERTIFICATES", "esa-managed", "MIAOBU_BASE_DOMAIN", "miaobu.example.com",
+                "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"), new DomainPorts(dns,
+                new DirectoryCertificateStore(tmp.resolve("certificates")), recording, CertificateIssuer.NOT_CONFIGURED, () -> {}));
+        String project = client.ok("POST", "/api/v1/projects", "{\"name\":\"Shop\"}").get("id").asText();
+        JsonNode domain = client.ok("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"www.example.net\"}");
+        String id = domain.get("id").asText();
+        zone.put("CNAME www.example.net", List.of("edge.miaobu.example.com"));
+        zone.put("TXT _miaobu.www.example.net", List.of(domain.get("dnsRecords").get(1).get("value").asText()));
+        assertThat(client.ok("POST", "/api/v1/domains/" + id + "/verify", null).get("status").asText()).isEqualTo("VERIFIED");
+        platform.domainJobs().run();
+        JsonNode active = client.ok("GET", "/api/v1/domains/" + id, null);
+        assertThat(active.get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(active.get("certificate").get("issuer").asText()).isEqualTo("managed by the edge");
+        assertThat(active.get("nextCheckAt").isNull()).isTrue();
+        assertThat(edge).containsExactly("attach www.example.net");
+        client.ok("DELETE", "/api/v1/domains/" + id, null);
+        assertThat(edge).containsExactly("attach www.example.net", "detach www.example.net");
     }
 }
