@@ -4,6 +4,7 @@
 import { useEffect, useId, useState } from 'react'
 import { Button, ErrorMessage, Spinner } from '../../components/ui'
 import { ApiError } from '../../lib/api'
+import { browser } from '../../lib/browser'
 import { listGitHubRepositories, startGitHubLink } from '../../lib/endpoints'
 import { timeAgo } from '../../lib/format'
 import { returnAfterGitHub } from '../../lib/session'
@@ -82,7 +83,7 @@ export function ConnectGitHub() {
     try {
       const { url } = await startGitHubLink()
       returnAfterGitHub('/new')
-      window.location.assign(url)
+      browser.go(url)
     } catch (e) {
       setError(e as ApiError)
       setBusy(false)

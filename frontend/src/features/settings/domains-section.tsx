@@ -37,8 +37,8 @@ export function DomainsSection({ project }: { project: Project }) {
   const replace = (domain: Domain) => {
     const current = domains.data ?? []
     domains.set(current.map((d) => (d.id === domain.id ? domain : d)))
-    // A domain back on its way restarts polling.
-    if (!settled(domain)) domains.reload()
+    // Polling stops once every domain has settled; one back on its way (ERROR, verified again) restarts it.
+    if (!settled(domain) && current.every(settled)) domains.reload()
   }
 
   const add = async (e: FormEvent) => {
