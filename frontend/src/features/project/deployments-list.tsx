@@ -46,10 +46,10 @@ export function DeploymentsList({ project, deployments, onChanged }:
 }
 
 export function TargetLabel({ deployment }: { deployment: Deployment }) {
-  if (deployment.live) {
-    return <span className="rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">Live</span>
-  }
   return (
-    <span className="text-xs text-zinc-500">{deployment.target === 'production' ? 'Production' : 'Preview'}</span>
+    <>
+      <span className="text-xs text-zinc-500">{deployment.target === 'production' ? 'Production' : 'Preview'}</span>
+      {deployment.live && <span className="rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">Live</span>}
+    </>
   )
 }

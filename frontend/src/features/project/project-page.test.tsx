@@ -29,6 +29,7 @@ describe('ProjectPage', () => {
     expect(within(rows[0]).getByText('Preview')).toBeInTheDocument()
     expect(within(rows[0]).getByText('feature/x')).toBeInTheDocument()
     expect(within(rows[1]).getByText('Live')).toBeInTheDocument()
+    expect(within(rows[1]).getByText('Production')).toBeInTheDocument()
     expect(within(rows[1]).getByText('bbbbbbb')).toBeInTheDocument()
     expect(within(rows[2]).getByText('8.0s')).toBeInTheDocument()
     expect(within(rows[2]).getByText('Production')).toBeInTheDocument()

@@ -142,7 +142,7 @@ function DomainCard({ domain, onChanged, onRemoved }: { domain: Domain; onChange
       <ErrorMessage error={error} />
       {domain.icpRequired && (
         <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          ICP filing required: a domain served from mainland China needs an ICP filing (ICP备案) before it can be
+          ICP filing required: a domain served from mainland China needs an ICP filing (ICP Beian) before it can be
           used. Finish the filing with your domain's provider; the domain goes live once it is in place.
         </p>
       )}
