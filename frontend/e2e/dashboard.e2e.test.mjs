@@ -54,6 +54,18 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     }
   }
 
+  /** A file of the site, through Chromium (which resolves *.localhost itself). */
+  async function siteFile(slug, path) {
+    const site = await browser.context.newPage()
+    try {
+      const answer = await site.goto(`http://${slug}.localhost:${host.port}${path}`)
+      assert.equal(answer.status(), 200)
+      return await answer.text()
+    } finally {
+      await site.close()
+    }
+  }
+
   before(async () => {
     repo = createSiteRepository()
     repo.commit('v1', 'First version of the site')
@@ -100,7 +112,13 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     // The name is guessed from the path; give it a stable one for the site's address.
     await page.getByLabel('Project name').fill('E2E Site')
     await page.getByLabel('Build command').waitFor()
-    await shot('import')
+    // A variable given before the first deployment is there for the first build.
+    const env = page.getByRole('region', { name: 'Environment variables for the first build' })
+    await env.getByLabel('Key').fill('SITE_GREETING')
+    await env.getByLabel('Value').fill('hello from the import screen')
+    await env.getByRole('button', { name: 'Add' }).click()
+    await env.getByRole('listitem', { name: 'SITE_GREETING (All)' }).waitFor()
+    await shot('import', page, true)
     await page.getByRole('button', { name: 'Import and deploy' }).click()
 
     await waitUntilReady('wrote dist/')
@@ -109,7 +127,7 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
       'stderr lines are marked as such')
     assert.ok(await log.locator('[data-stream="stdout"]', { hasText: 'building the site, v1' }).count() === 1)
     assert.match(await log.locator('time').first().getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/)
-    await page.getByText(/^2 files$/).waitFor()
+    await page.getByText(/^3 files$/).waitFor()
     await page.getByText('First version of the site').first().waitFor()
     await shot('deployment', page, true)
   })
@@ -127,8 +145,9 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     assert.match(text, /stderr +warning: this line goes to stderr/)
   })
 
-  test('the site is live on its own address', async () => {
+  test('the site is live on its own address, built with the variable set on import', async () => {
     assert.equal(await siteText('e2e-site'), 'hello v1')
+    assert.equal(await siteFile('e2e-site', '/greeting.txt'), 'hello from the import screen')
   })
 
   test('a second deployment goes live, and rolling back to the first is one confirmed click', async () => {
@@ -142,6 +161,9 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     const first = page.getByRole('listitem').filter({ hasText: 'First version of the site' })
     const second = page.getByRole('listitem').filter({ hasText: 'Second version of the site' })
     await second.getByText('Live').waitFor()
+    // Who wrote it, as Git recorded it, next to the branch and commit.
+    await second.getByTestId('author').getByText('Ada Lovelace').waitFor()
+    await second.getByText('main', { exact: true }).waitFor()
     await page.getByRole('region', { name: 'Live deployment' }).getByText('Second version of the site').waitFor()
     await shot('project')
 
@@ -215,6 +237,15 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     const text = await page.locator('body').innerText()
     assert.ok(!text.includes('https://api.example.com'), 'a saved value is shown again')
     assert.ok(!text.includes(url), 'the hook URL is shown again')
+
+    // Deleting a hook asks first.
+    const hook = page.getByRole('region', { name: 'Deploy hooks' }).getByRole('listitem', { name: 'CMS publish' })
+    await hook.getByRole('button', { name: 'Delete' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Delete the hook “CMS publish”?' })
+    await dialog.getByRole('button', { name: 'Delete hook' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await hook.waitFor({ state: 'detached' })
+    await page.getByRole('region', { name: 'Deploy hooks' }).getByText('No deploy hooks yet.').waitFor()
   })
 
   test('deleting the project needs its name typed, then it is gone', async () => {

@@ -1,5 +1,5 @@
 // A real Git repository on disk for the import test: a tiny site with a build script that writes
-// to stdout and stderr, so the log shows both.
+// to stdout and stderr, so the log shows both, and publishes the SITE_GREETING it was built with.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +7,7 @@ import { join } from 'node:path'
 
 const git = (dir, ...args) => execFileSync('git', args, {
   cwd: dir,
-  env: { ...process.env, GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com' },
+  env: { ...process.env, GIT_AUTHOR_NAME: 'Ada Lovelace', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com' },
   stdio: 'pipe',
 })
 
@@ -31,6 +31,8 @@ export function createSiteRepository() {
     "  '<body style=\"margin:0;height:100vh;display:grid;place-items:center;font-family:sans-serif;background:linear-gradient(135deg,#e0e7ff,#fce7f3)\">' +",
     "  '<h1 style=\"font-size:96px;color:#312e81\">hello ' + version + '</h1></body>')",
     "fs.writeFileSync('dist/about.html', '<h1>about</h1>')",
+    "// What the project's environment gave this build (set on the import screen before the first one).",
+    "fs.writeFileSync('dist/greeting.txt', process.env.SITE_GREETING || 'unset')",
     "console.log('wrote dist/')",
   ].join('\n') + '\n')
   return {

@@ -1,5 +1,6 @@
 import { Link, NavLink, Outlet } from 'react-router'
 import { useSession } from '../lib/session'
+import { ErrorMessage } from './ui'
 
 export function Logo() {
   return (
@@ -13,7 +14,7 @@ export function Logo() {
 
 /** The frame around every signed-in screen: brand, navigation, the account and sign-out. */
 export function AppShell() {
-  const { user, signOut } = useSession()
+  const { user, signOut, oauthError, dismissOAuthError } = useSession()
   const nav = ({ isActive }: { isActive: boolean }) =>
     `rounded-md px-2 py-1 text-sm ${isActive ? 'text-zinc-900 font-medium' : 'text-zinc-500 hover:text-zinc-900'}`
   return (
@@ -34,6 +35,14 @@ export function AppShell() {
         </div>
       </header>
       <main className="mx-auto max-w-5xl px-4 py-6 sm:py-8">
+        {oauthError && (
+          <div className="mb-6 flex items-start gap-3">
+            <ErrorMessage error={oauthError} className="flex-1" />
+            <button type="button" onClick={dismissOAuthError} className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100">
+              Dismiss
+            </button>
+          </div>
+        )}
         <Outlet />
       </main>
     </div>

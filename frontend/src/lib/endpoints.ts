@@ -1,8 +1,8 @@
 // One function per API route the dashboard uses (README "The API (v1)").
 import { api, ApiError } from './api'
 import type {
-  AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, EnvVar, EnvVarInput, LogLine, NewProject, Project,
-  ProjectChanges, Session, User,
+  AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, Domain, EnvVar, EnvVarInput, GitHubRepositoryPage,
+  LogLine, NewProject, Project, ProjectChanges, Session, User,
 } from './types'
 
 const V1 = '/api/v1'
@@ -75,7 +75,7 @@ export const logStreamPath = (id: string) => `${V1}/deployments/${enc(id)}/logs/
  * (404): the screen then shows the build settings to fill in, without a summary.
  */
 export async function detect(
-  input: { gitUrl: string; rootDirectory?: string },
+  input: { gitUrl: string; ref?: string; rootDirectory?: string },
   signal?: AbortSignal,
 ): Promise<Detection | null> {
   try {
@@ -85,3 +85,19 @@ export async function detect(
     throw e
   }
 }
+
+/** One page (1-based, 100 to a page) of the repositories the user's GitHub account can see. */
+export const listGitHubRepositories = (page: number, signal?: AbortSignal) =>
+  api<GitHubRepositoryPage>('GET', `${V1}/github/repositories?page=${page}`, undefined, { signal })
+
+/** Starts linking GitHub to the signed-in account: answers the GitHub address to send the browser to. */
+export const startGitHubLink = () => api<{ url: string }>('POST', `${V1}/github/link`)
+
+export const listDomains = (projectId: string, signal?: AbortSignal) =>
+  api<{ domains: Domain[] }>('GET', `${V1}/projects/${enc(projectId)}/domains`, undefined, { signal }).then((a) => a.domains)
+export const addDomain = (projectId: string, hostname: string) =>
+  api<Domain>('POST', `${V1}/projects/${enc(projectId)}/domains`, { hostname })
+export const getDomain = (id: string, signal?: AbortSignal) =>
+  api<Domain>('GET', `${V1}/domains/${enc(id)}`, undefined, { signal })
+export const verifyDomain = (id: string) => api<Domain>('POST', `${V1}/domains/${enc(id)}/verify`)
+export const removeDomain = (id: string) => api<void>('DELETE', `${V1}/domains/${enc(id)}`)

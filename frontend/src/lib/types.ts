@@ -28,6 +28,8 @@ export interface Project {
   url: string
   createdAt: string
   updatedAt: string
+  /** Only in the projects list: the newest deployment, null when never deployed. */
+  latestDeployment?: Deployment | null
 }
 
 export type DeploymentStatus = 'QUEUED' | 'BUILDING' | 'UPLOADING' | 'READY' | 'FAILED' | 'CANCELED'
@@ -53,6 +55,8 @@ export interface Deployment {
   branch: string
   commit: string | null
   commitMessage: string | null
+  /** Who wrote the commit: the name from Git, the login and avatar when GitHub said. */
+  author?: CommitAuthor | null
   url: string
   createdAt: string
   startedAt: string | null
@@ -61,6 +65,12 @@ export interface Deployment {
   error: string | null
   live: boolean
   stats: DeploymentStats | null
+}
+
+export interface CommitAuthor {
+  name: string | null
+  login: string | null
+  avatarUrl: string | null
 }
 
 export interface LogLine {
@@ -79,8 +89,10 @@ export interface BuildSettings {
 }
 
 export interface NewProject extends Partial<BuildSettings> {
-  name: string
-  gitUrl: string
+  name?: string
+  gitUrl?: string
+  /** "owner/name": the API fills in the clone URL and production branch and adds the webhook. */
+  githubRepository?: string
   productionBranch?: string
   autoPublish?: boolean
 }
@@ -137,4 +149,59 @@ export interface DeployHook {
 /** The answer to creating a hook: the only time its secret URL is shown. */
 export interface CreatedDeployHook extends DeployHook {
   url: string
+}
+
+/** One repository of the signed-in user's GitHub account (GET /api/v1/github/repositories). */
+export interface GitHubRepository {
+  id: number
+  fullName: string
+  private: boolean
+  defaultBranch: string
+  cloneUrl: string
+  htmlUrl: string
+  admin: boolean
+  pushedAt: string | null
+}
+
+export interface GitHubRepositoryPage {
+  repositories: GitHubRepository[]
+  page: number
+  nextPage: number | null
+}
+
+export type DomainStatus = 'PENDING_DNS' | 'VERIFIED' | 'ISSUING' | 'ACTIVE' | 'ERROR'
+export type DnsRecordStatus = 'OK' | 'MISSING' | 'WRONG'
+
+export interface DnsRecord {
+  type: string
+  name: string
+  value: string
+  purpose: string
+  status: DnsRecordStatus
+  found: string | null
+}
+
+export interface DomainCertificate {
+  status: 'ISSUING' | 'ACTIVE' | 'ERROR'
+  issuer: string | null
+  notBefore: string | null
+  notAfter: string | null
+  renewAfter: string | null
+}
+
+/** A custom domain of a project (contract: issue 7's domains API). */
+export interface Domain {
+  id: string
+  projectId: string
+  hostname: string
+  status: DomainStatus
+  message: string | null
+  apex: boolean
+  dnsRecords: DnsRecord[]
+  certificate: DomainCertificate | null
+  icpRequired: boolean
+  url: string
+  lastCheckedAt: string | null
+  nextCheckAt: string | null
+  createdAt: string
 }

@@ -5,6 +5,7 @@ import { App } from '../app'
 import { tokens } from '../lib/api'
 import type { FakeApi } from './fake-api'
 import { user } from './fixtures'
+import type { User } from '../lib/types'
 
 let location = ''
 
@@ -14,11 +15,11 @@ function LocationProbe() {
   return null
 }
 
-/** The whole dashboard at `path`, as a signed-in user unless `signedIn` is false. */
-export function renderApp(api: FakeApi, path: string, { signedIn = true } = {}) {
+/** The whole dashboard at `path`, as a signed-in user (`as`, by default the fixture's) unless `signedIn` is false. */
+export function renderApp(api: FakeApi, path: string, { signedIn = true, as = user }: { signedIn?: boolean; as?: User } = {}) {
   if (signedIn) {
     tokens.set('token-1')
-    api.on('GET /api/v1/me', () => user)
+    api.on('GET /api/v1/me', () => as)
   }
   const result = render(
     <MemoryRouter initialEntries={[path]}>

@@ -95,3 +95,27 @@ describe('signing out', () => {
     expect(location()).toBe('/sign-in')
   })
 })
+
+describe('coming back from GitHub', () => {
+  it('shows why GitHub sign-in failed and clears it from the address bar', async () => {
+    window.location.hash = '#error=email_taken&message=' + encodeURIComponent('An account with ada@example.com already exists: sign in with your password, then connect GitHub from your settings.')
+    renderApp(fakeApi(), '/sign-in', { signedIn: false })
+    expect(await screen.findByRole('alert')).toHaveTextContent('An account with ada@example.com already exists')
+    expect(window.location.hash).toBe('')
+  })
+
+  it('after connecting GitHub from import, signs in with the new token and goes back to import', async () => {
+    sessionStorage.setItem('miaobu.afterGitHub', '/new')
+    window.location.hash = '#token=jwt-from-github'
+    const api = fakeApi()
+      .on('GET /api/v1/me', (call) => (call.headers.authorization === 'Bearer jwt-from-github' ? { ...user, githubLogin: 'ada' } : apiError(401, 'unauthorized', 'no')))
+      .on('GET /api/v1/github/repositories', () => ({ repositories: [], page: 1, nextPage: null }))
+      .on('GET /api/v1/projects', () => [])
+    tokens.clear()
+    const { location } = renderApp(api, '/', { signedIn: false })
+    await waitFor(() => expect(location()).toBe('/new'))
+    expect(await screen.findByText('Your GitHub account has no repositories yet.')).toBeInTheDocument()
+    expect(tokens.get()).toBe('jwt-from-github')
+    expect(sessionStorage.getItem('miaobu.afterGitHub')).toBeNull()
+  })
+})

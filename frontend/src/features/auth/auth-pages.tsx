@@ -24,7 +24,7 @@ function useProviders(): AuthProviders {
 }
 
 function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
-  const { user, signedIn, endedBecause } = useSession()
+  const { user, signedIn, endedBecause, oauthError } = useSession()
   const [params] = useSearchParams()
   const navigate = useNavigate()
   const providers = useProviders()
@@ -62,6 +62,7 @@ function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           {!signUp && endedBecause && !error && (
             <p className="mt-2 text-sm text-zinc-500">Your session ended: {endedBecause}</p>
           )}
+          <ErrorMessage error={oauthError} className="mt-3" />
           {providers.github && (
             <>
               <a href={githubSignInUrl} className="mt-5 flex h-10 w-full items-center justify-center gap-2 rounded-md bg-zinc-900 text-sm font-medium text-white hover:bg-zinc-700">

@@ -9,6 +9,7 @@ import { useResource } from '../../lib/use-resource'
 import { isFinal, type Deployment, type Project } from '../../lib/types'
 import { DeploymentActions } from '../project/deployment-actions'
 import { TargetLabel } from '../project/deployments-list'
+import { Author } from '../../components/author'
 import { BuildLog } from './build-log'
 import { StatusTimeline } from './status-timeline'
 
@@ -44,6 +45,7 @@ export function DeploymentPage() {
         subtitle={<span className="flex flex-wrap items-center gap-2">
           <StatusBadge status={d.status} /><TargetLabel deployment={d} />
           <span className="font-mono text-xs">{d.branch} · {shortSha(d.commit)}</span>
+          {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
           <span title={d.createdAt}>· created {timeAgo(d.createdAt)}</span>
         </span>}
         actions={project && <DeploymentActions project={project} deployment={d} live={context.data?.live}

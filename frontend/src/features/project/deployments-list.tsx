@@ -1,4 +1,5 @@
 import { Link } from 'react-router'
+import { Author } from '../../components/author'
 import { StatusBadge } from '../../components/status-badge'
 import { buildDuration, shortSha, timeAgo } from '../../lib/format'
 import type { Deployment, Project } from '../../lib/types'
@@ -21,10 +22,13 @@ export function DeploymentsList({ project, deployments, onChanged }:
           </div>
           <div className="min-w-0 text-sm">
             <Link to={`/deployments/${d.id}`} className="block truncate font-medium hover:underline">
-              {d.commitMessage ?? `Deployment of ${d.branch}`}
+              {d.commitMessage ?? (d.branch ? `Deployment of ${d.branch}` : 'Folder upload')}
             </Link>
-            <p className="truncate text-zinc-500">
-              <span className="font-mono text-xs">{d.branch}</span> · <span className="font-mono text-xs">{shortSha(d.commit)}</span>
+            <p className="flex min-w-0 items-center gap-1 text-zinc-500">
+              <span className="truncate font-mono text-xs" title="Branch">{d.branch ?? 'folder upload'}</span>
+              <span aria-hidden>·</span>
+              <span className="font-mono text-xs" title="Commit">{shortSha(d.commit)}</span>
+              {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
             </p>
           </div>
           <div className="text-sm text-zinc-500 sm:text-right">
@@ -42,10 +46,10 @@ export function DeploymentsList({ project, deployments, onChanged }:
 }
 
 export function TargetLabel({ deployment }: { deployment: Deployment }) {
-  if (deployment.live) {
-    return <span className="rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">Live</span>
-  }
   return (
-    <span className="text-xs text-zinc-500">{deployment.target === 'production' ? 'Production' : 'Preview'}</span>
+    <>
+      <span className="text-xs text-zinc-500">{deployment.target === 'production' ? 'Production' : 'Preview'}</span>
+      {deployment.live && <span className="rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">Live</span>}
+    </>
   )
 }

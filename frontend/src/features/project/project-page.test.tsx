@@ -4,8 +4,10 @@ import { apiError, fakeApi } from '../../test/fake-api'
 import { deployment, project } from '../../test/fixtures'
 import { renderApp } from '../../test/render'
 
-const older = deployment({ id: 'd1', commitMessage: 'First version', createdAt: '2026-01-01T10:00:00Z' })
-const live = deployment({ id: 'd2', commitMessage: 'Second version', createdAt: '2026-01-02T10:00:00Z', live: true, commit: 'bbbbbbbbbb' })
+const older = deployment({ id: 'd1', commitMessage: 'First version', createdAt: '2026-01-01T10:00:00Z',
+  author: { name: 'Grace Hopper', login: null, avatarUrl: null } })
+const live = deployment({ id: 'd2', commitMessage: 'Second version', createdAt: '2026-01-02T10:00:00Z', live: true, commit: 'bbbbbbbbbb',
+  author: { name: 'Mona Lisa', login: 'mona', avatarUrl: 'https://avatars.githubusercontent.com/u/9919?v=4' } })
 const building = deployment({ id: 'd3', status: 'BUILDING', target: 'preview', branch: 'feature/x', commitMessage: 'Try a thing',
   createdAt: '2026-01-03T10:00:00Z', finishedAt: null, readyAt: null })
 
@@ -27,8 +29,16 @@ describe('ProjectPage', () => {
     expect(within(rows[0]).getByText('Preview')).toBeInTheDocument()
     expect(within(rows[0]).getByText('feature/x')).toBeInTheDocument()
     expect(within(rows[1]).getByText('Live')).toBeInTheDocument()
+    expect(within(rows[1]).getByText('Production')).toBeInTheDocument()
     expect(within(rows[1]).getByText('bbbbbbb')).toBeInTheDocument()
     expect(within(rows[2]).getByText('8.0s')).toBeInTheDocument()
+    expect(within(rows[2]).getByText('Production')).toBeInTheDocument()
+    // Who wrote each commit: the GitHub avatar when known, else the name's initials.
+    expect(within(rows[1]).getByTestId('author')).toHaveTextContent('Mona Lisa')
+    expect(rows[1].querySelector('img')).toHaveAttribute('src', 'https://avatars.githubusercontent.com/u/9919?v=4')
+    expect(within(rows[2]).getByTestId('author')).toHaveTextContent('Grace Hopper')
+    expect(within(rows[2]).getByText('GH')).toBeInTheDocument()
+    expect(within(rows[0]).queryByTestId('author')).toBeNull()
   })
 
   it('rolls back to an older deployment only after the user confirms', async () => {

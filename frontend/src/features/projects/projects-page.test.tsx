@@ -15,11 +15,10 @@ describe('ProjectsPage', () => {
   it('shows each project with its live address and how its last deployment went', async () => {
     const api = fakeApi()
       .on('GET /api/v1/projects', () => [
-        project({ id: 'p1', name: 'Docs', url: 'http://docs.localhost:8080', liveDeploymentId: 'd1' }),
-        project({ id: 'p2', name: 'Shop', url: 'http://shop.localhost:8080' }),
+        project({ id: 'p1', name: 'Docs', url: 'http://docs.localhost:8080', liveDeploymentId: 'd1',
+          latestDeployment: deployment({ status: 'FAILED', commitMessage: 'Break the build' }) }),
+        project({ id: 'p2', name: 'Shop', url: 'http://shop.localhost:8080', latestDeployment: null }),
       ])
-      .on('GET /api/v1/projects/p1/deployments', () => [deployment({ status: 'FAILED', commitMessage: 'Break the build' })])
-      .on('GET /api/v1/projects/p2/deployments', () => [])
     renderApp(api, '/')
     const cards = await screen.findAllByRole('listitem')
     const docs = within(cards[0])
@@ -30,6 +29,8 @@ describe('ProjectsPage', () => {
     const shop = within(cards[1])
     expect(shop.getByText('Not deployed yet')).toBeInTheDocument()
     expect(shop.getByText(/not live yet/)).toBeInTheDocument()
+    // The whole list is one request, however many projects there are.
+    expect(api.calls.filter((c) => c.path.startsWith('/api/v1/projects'))).toHaveLength(1)
   })
 
   it('shows the API error in place when the list cannot be loaded', async () => {

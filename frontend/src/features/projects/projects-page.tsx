@@ -2,7 +2,7 @@
 import { Link } from 'react-router'
 import { StatusBadge } from '../../components/status-badge'
 import { buttonClass, Card, ErrorMessage, ExternalLink, Loading, PageTitle } from '../../components/ui'
-import { listDeployments, listProjects } from '../../lib/endpoints'
+import { listProjects } from '../../lib/endpoints'
 import { hostOf, timeAgo } from '../../lib/format'
 import { useResource } from '../../lib/use-resource'
 import { isFinal, type Deployment, type Project } from '../../lib/types'
@@ -13,13 +13,10 @@ export interface ProjectSummary {
   latest: Deployment | null
 }
 
+/** One request: the list answers each project's newest deployment with it. */
 async function loadSummaries(signal: AbortSignal): Promise<ProjectSummary[]> {
   const projects = await listProjects(signal)
-  // The list API has no "latest deployment" yet: one request per project, in parallel.
-  return Promise.all(projects.map(async (project) => {
-    const deployments = await listDeployments(project.id, signal)
-    return { project, latest: deployments[0] ?? null }
-  }))
+  return projects.map((project) => ({ project, latest: project.latestDeployment ?? null }))
 }
 
 export function ProjectsPage() {

@@ -48,9 +48,28 @@ describe('DeployHooksSection', () => {
     const cms = await within(section).findByRole('listitem', { name: 'CMS' })
     expect(cms).toHaveTextContent(project().productionBranch)
     await user.click(within(cms).getByRole('button', { name: 'Delete' }))
+    const dialog = screen.getByRole('dialog', { name: 'Delete the hook “CMS”?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Keep as is' }))
+    expect(api.callsTo('DELETE /api/v1/projects/p1/hooks/h1')).toHaveLength(0)
+    expect(within(section).getByRole('listitem', { name: 'CMS' })).toBeInTheDocument()
+
+    await user.click(within(cms).getByRole('button', { name: 'Delete' }))
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete hook' }))
     await waitFor(() => expect(within(section).queryByRole('listitem', { name: 'CMS' })).toBeNull())
     expect(within(section).getByRole('listitem', { name: 'Preview' })).toBeInTheDocument()
     expect(api.callsTo('DELETE /api/v1/projects/p1/hooks/h1')).toHaveLength(1)
+  })
+
+  it('keeps the hook and shows the API message in the confirmation when deleting fails', async () => {
+    const api = settingsWith([hook()])
+      .on('DELETE /api/v1/projects/p1/hooks/h1', () => apiError(500, 'internal_error', 'Something went wrong on our side; the error was logged.'))
+    const { user } = renderApp(api, '/projects/p1/settings')
+    const section = await screen.findByRole('region', { name: 'Deploy hooks' })
+    await user.click(within(await within(section).findByRole('listitem', { name: 'CMS' })).getByRole('button', { name: 'Delete' }))
+    const dialog = screen.getByRole('dialog')
+    await user.click(within(dialog).getByRole('button', { name: 'Delete hook' }))
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Something went wrong on our side')
+    expect(within(section).getByRole('listitem', { name: 'CMS' })).toBeInTheDocument()
   })
 
   it('shows the API\'s refusal next to the create form', async () => {

@@ -1,6 +1,7 @@
 // Deploy hooks: a secret URL that queues a deployment when POSTed to. The server keeps only its
 // hash, so the URL is on screen once, right after creation, with a way to copy it.
 import { useState, type FormEvent } from 'react'
+import { ConfirmDialog } from '../../components/confirm-dialog'
 import { Button, Card, ErrorMessage, Field, Loading } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
 import { createDeployHook, deleteDeployHook, listDeployHooks } from '../../lib/endpoints'
@@ -15,7 +16,6 @@ export function DeployHooksSection({ project }: { project: Project }) {
   const [error, setError] = useState<ApiError | null>(null)
   const [created, setCreated] = useState<CreatedDeployHook | null>(null)
   const [deleting, setDeleting] = useState<string | null>(null)
-  const [deleteError, setDeleteError] = useState<ApiError | null>(null)
 
   const create = async (e: FormEvent) => {
     e.preventDefault()
@@ -36,18 +36,12 @@ export function DeployHooksSection({ project }: { project: Project }) {
   }
 
   const remove = async (hookId: string) => {
-    setDeleting(hookId)
-    setDeleteError(null)
-    try {
-      await deleteDeployHook(project.id, hookId)
-      hooks.set((hooks.data ?? []).filter((h) => h.id !== hookId))
-      if (created?.id === hookId) setCreated(null)
-    } catch (err) {
-      setDeleteError(err as ApiError)
-    } finally {
-      setDeleting(null)
-    }
+    // Errors reject into the confirmation, which stays open and shows them.
+    await deleteDeployHook(project.id, hookId)
+    hooks.set((hooks.data ?? []).filter((h) => h.id !== hookId))
+    if (created?.id === hookId) setCreated(null)
   }
+  const confirming = hooks.data?.find((h) => h.id === deleting)
 
   return (
     <Card aria-label="Deploy hooks">
@@ -68,14 +62,18 @@ export function DeployHooksSection({ project }: { project: Project }) {
                   <li key={hook.id} aria-label={hook.name} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
                     <span className="font-medium break-all">{hook.name}</span>
                     <span className="text-zinc-500">{hook.branch ?? project.productionBranch}</span>
-                    <Button size="sm" variant="ghost" className="ml-auto" busy={deleting === hook.id}
-                      onClick={() => remove(hook.id)}>Delete</Button>
+                    <Button size="sm" variant="ghost" className="ml-auto" onClick={() => setDeleting(hook.id)}>Delete</Button>
                   </li>
                 ))}
               </ul>
             )
         )}
-        <ErrorMessage error={deleteError} />
+        {confirming && (
+          <ConfirmDialog title={`Delete the hook “${confirming.name}”?`} confirmLabel="Delete hook" danger
+            onClose={() => setDeleting(null)} onConfirm={() => remove(confirming.id)}>
+            <p>Its URL stops working at once: whatever calls it (a CMS, a scheduler) will get 404 and deploy nothing.</p>
+          </ConfirmDialog>
+        )}
         <form onSubmit={create} noValidate aria-label="Create deploy hook" className="space-y-2">
           <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
             <Field label="Hook name" value={name} onChange={(e) => setName(e.target.value)} placeholder="CMS publish" autoComplete="off" />

@@ -8,10 +8,10 @@ import { useResource } from '../../lib/use-resource'
 import type { EnvTarget, EnvVar, EnvVarInput, Project } from '../../lib/types'
 
 const TARGETS: EnvTarget[] = ['all', 'production', 'preview']
-const TARGET_LABELS: Record<EnvTarget, string> = { all: 'All', production: 'Production', preview: 'Preview' }
+export const TARGET_LABELS: Record<EnvTarget, string> = { all: 'All', production: 'Production', preview: 'Preview' }
 
 /** A row being edited: `value` null means "keep what is stored". */
-interface Row {
+export interface Row {
   key: string
   target: EnvTarget
   value: string | null
@@ -124,7 +124,7 @@ function EnvRow({ row, onChange, onRemove }: { row: Row; onChange(value: string 
   )
 }
 
-function AddEnvVar({ existing, onAdd }: { existing: Row[]; onAdd(row: Row): void }) {
+export function AddEnvVar({ existing, onAdd }: { existing: Row[]; onAdd(row: Row): void }) {
   const targetId = useId()
   const [key, setKey] = useState('')
   const [value, setValue] = useState('')

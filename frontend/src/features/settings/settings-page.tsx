@@ -1,5 +1,4 @@
-// A project's settings, one section each. Domains get their own section here as their API
-// lands (see SETTINGS_SECTIONS).
+// A project's settings, one section each (see SETTINGS_SECTIONS).
 import type { ReactNode } from 'react'
 import { useParams } from 'react-router'
 import { BackLink, ErrorMessage, Loading, PageTitle } from '../../components/ui'
@@ -9,6 +8,7 @@ import type { Project } from '../../lib/types'
 import { BuildSettingsForm } from './build-settings-form'
 import { DeleteProject } from './delete-project'
 import { DeployHooksSection } from './deploy-hooks-section'
+import { DomainsSection } from './domains-section'
 import { EnvVarsSection } from './env-vars-section'
 
 export interface SettingsSection {
@@ -16,14 +16,12 @@ export interface SettingsSection {
   render(project: Project, onSaved: (p: Project) => void): ReactNode
 }
 
-/**
- * The sections, top to bottom. The extension point for the settings still to come:
- * `domains` (issue 7) adds one entry here, between the hooks and the danger zone.
- */
+/** The sections, top to bottom; a new kind of setting adds one entry here, above the danger zone. */
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'build', render: (project, onSaved) => <BuildSettingsForm project={project} onSaved={onSaved} /> },
   { id: 'env', render: (project) => <EnvVarsSection project={project} /> },
   { id: 'hooks', render: (project) => <DeployHooksSection project={project} /> },
+  { id: 'domains', render: (project) => <DomainsSection project={project} /> },
   { id: 'delete', render: (project) => <DeleteProject project={project} /> },
 ]
 

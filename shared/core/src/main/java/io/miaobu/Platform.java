@@ -98,7 +98,7 @@ public final class Platform {
         Router router = new Router();
         router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
         AuthRoutes.register(router, auth, github.accounts()::login);
-        ProjectRoutes.register(router, auth, projects, hosts);
+        ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts));
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
         github.register(router, auth, deployments, publisher);

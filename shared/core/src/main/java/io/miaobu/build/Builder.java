@@ -144,7 +144,7 @@ public final class Builder {
             Path repo = workspace.resolve("repo");
             var source = fetcher.fetch(project.gitUrl(), hooks.credentials(project), deployment.branch(),
                     deployment.requestedCommit(), repo, log);
-            deployments.recordCommit(deployment.id(), source.commitSha(), source.commitMessage());
+            deployments.recordCommit(deployment.id(), source.commitSha(), source.commitMessage(), source.author());
             hooks.started(project, deployment.id());
 
             Path root = project.rootDirectory() == null ? repo : repo.resolve(project.rootDirectory()).normalize();
@@ -431,7 +431,7 @@ public final class Builder {
 
     private Deployment withReady(Deployment d, RouteConfig config, DeploymentStats stats) {
         return new Deployment(d.id(), d.projectId(), DeploymentStatus.READY, d.target(), d.branch(), d.requestedCommit(),
-                d.commitSha(), d.commitMessage(), null, stats, config, d.createdAt(), d.startedAt(), clock.instant());
+                d.commitSha(), d.commitMessage(), null, stats, config, d.createdAt(), d.startedAt(), clock.instant(), d.author());
     }
 
     private static String describe(BuildPlan plan) {

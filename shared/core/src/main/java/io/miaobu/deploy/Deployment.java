@@ -6,6 +6,7 @@ import java.time.Instant;
 /**
  * One immutable build of a project at one commit. {@code target} is "production" for the
  * production branch and "preview" otherwise; {@code commitSha} is known once the source is fetched.
+ * {@code author} is null until someone says who wrote the commit (a push webhook, then the build).
  */
 public record Deployment(
         String id,
@@ -21,7 +22,8 @@ public record Deployment(
         RouteConfig routeConfig,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        CommitAuthor author) {
 
     public static final String PRODUCTION = "production";
     public static final String PREVIEW = "preview";

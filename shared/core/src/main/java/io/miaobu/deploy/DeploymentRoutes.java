@@ -9,7 +9,9 @@ import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.projects.Project;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Deployments, their logs (paged and streamed), promote and cancel. */
 public final class DeploymentRoutes {
@@ -73,6 +75,19 @@ public final class DeploymentRoutes {
         }
     }
 
+    /** Each project's newest deployment as the API shows it, keyed by project id (one query for the whole list). */
+    public static Function<List<Project>, Map<String, Map<String, Object>>> newestViews(DeploymentStore store, Hosts hosts) {
+        return projects -> {
+            Map<String, Project> byId = new LinkedHashMap<>();
+            projects.forEach(p -> byId.put(p.id(), p));
+            Map<String, Map<String, Object>> views = new LinkedHashMap<>();
+            for (Deployment d : store.newestOfProjects(byId.keySet())) {
+                views.put(d.projectId(), view(byId.get(d.projectId()), d, hosts));
+            }
+            return views;
+        };
+    }
+
     public static Map<String, Object> view(Project project, Deployment d, Hosts hosts) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", d.id());
@@ -82,6 +97,7 @@ public final class DeploymentRoutes {
         view.put("branch", d.branch());
         view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
         view.put("commitMessage", d.commitMessage());
+        view.put("author", d.author());
         view.put("url", hosts.url(hosts.deployment(d.id(), project.slug())));
         view.put("createdAt", d.createdAt());
         view.put("startedAt", d.startedAt());

@@ -44,6 +44,11 @@ public final class DeploymentService {
     }
 
     public Deployment enqueue(Project project, String branch, String commit) {
+        return enqueue(project, branch, commit, null);
+    }
+
+    /** @param author who wrote {@code commit}, when the caller knows (a push webhook); else null */
+    public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author) {
         if (project.gitUrl() == null) {
             throw HttpError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
                     + "deploy a folder with `./miaobu deploy DIR --project " + project.name() + "`, or set its gitUrl.");
@@ -52,7 +57,7 @@ public final class DeploymentService {
         String target = validBranch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW;
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.QUEUED, target,
                 validBranch, Validation.commit(commit), null, null, null, DeploymentStats.EMPTY, null,
-                clock.instant(), null, null);
+                clock.instant(), null, null, author);
         deployments.insert(deployment);
         queue.send(new BuildJob(deployment.id()));
         return deployment;
@@ -63,7 +68,11 @@ public final class DeploymentService {
      * still waiting in the queue: only the newest commit of a branch is worth building.
      */
     public Deployment enqueueNewest(Project project, String branch, String commit) {
-        Deployment deployment = enqueue(project, branch, commit);
+        return enqueueNewest(project, branch, commit, null);
+    }
+
+    public Deployment enqueueNewest(Project project, String branch, String commit, CommitAuthor author) {
+        Deployment deployment = enqueue(project, branch, commit, author);
         String by = commit == null ? "a newer deployment" : "commit " + commit.substring(0, Math.min(7, commit.length()));
         for (Deployment older : deployments.listQueued(project.id(), deployment.branch())) {
             if (createdBefore(older, deployment)) {

@@ -18,6 +18,9 @@ public interface DeploymentStore {
     /** Newest first. */
     List<Deployment> listByProject(String projectId, int limit);
 
+    /** Each project's newest deployment (projects never deployed have none), in one query for a projects list. */
+    List<Deployment> newestOfProjects(Collection<String> projectIds);
+
     /** Moves {@code id} to {@code to} only if it is currently in one of {@code from}. Sets started_at when moving to BUILDING. */
     boolean transition(String id, Collection<DeploymentStatus> from, DeploymentStatus to, Instant at);
 
@@ -25,7 +28,8 @@ public interface DeploymentStore {
     boolean finish(String id, Collection<DeploymentStatus> from, DeploymentStatus to, String error,
                    DeploymentStats stats, Instant at);
 
-    void recordCommit(String id, String commitSha, String commitMessage);
+    /** What the build checked out; a non-blank {@code authorName} replaces the author's name, login and avatar stay. */
+    void recordCommit(String id, String commitSha, String commitMessage, String authorName);
 
     void recordRouteConfig(String id, RouteConfig config);
 

@@ -123,7 +123,7 @@ public final class FolderDeployments {
         var now = clock.instant();
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.UPLOADING,
                 production ? Deployment.PRODUCTION : Deployment.PREVIEW, null, null, null, null, null,
-                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null);
+                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null);
         deployments.insert(deployment);
         files.recordFiles(deployment.id(), entries);
         return new Started(project, deployment, missing);
@@ -216,7 +216,7 @@ public final class FolderDeployments {
             deployments.recordRouteConfig(deploymentId, rules.config());
             Deployment ready = new Deployment(deployment.id(), deployment.projectId(), DeploymentStatus.READY,
                     deployment.target(), deployment.branch(), null, null, null, null, stats, rules.config(),
-                    deployment.createdAt(), deployment.startedAt(), clock.instant());
+                    deployment.createdAt(), deployment.startedAt(), clock.instant(), null);
             publisher.publishPermanentHost(project, ready);
             if (!deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats,
                     ready.finishedAt())) {

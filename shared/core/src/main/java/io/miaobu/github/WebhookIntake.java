@@ -3,6 +3,7 @@ package io.miaobu.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.Ids;
 import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentService;
 import io.miaobu.deploy.DeploymentStats;
@@ -153,7 +154,7 @@ public final class WebhookIntake {
             if (skip.isPresent()) {
                 results.add(result(project, recordSkipped(project, branch, sha, payload, skip.get()), skip.get()));
             } else {
-                results.add(enqueue(project, branch, sha));
+                results.add(enqueue(project, branch, sha, pushAuthor(payload)));
             }
         }
         return Response.ok(Map.of("event", "push", "branch", branch, "commit", sha, "deployments", results));
@@ -184,15 +185,30 @@ public final class WebhookIntake {
                     .findFirst();
             results.add(existing.isPresent()
                     ? result(project, existing.get(), "Commit " + sha.substring(0, 7) + " is already deployed.")
-                    : enqueue(project, branch, sha));
+                    : enqueue(project, branch, sha, null));
         }
         return Response.ok(Map.of("event", "pull_request", "number", number, "branch", branch, "commit", sha,
                 "deployments", results));
     }
 
-    private Map<String, Object> enqueue(Project project, String branch, String sha) {
+    /**
+     * The head commit's author. The GitHub avatar is the sender's only when the sender wrote the
+     * commit: whoever pushed is not always who wrote it. A pull request's head commit has no author
+     * in the payload, so its deployments get the name from the build alone.
+     */
+    static CommitAuthor pushAuthor(JsonNode payload) {
+        JsonNode author = payload.path("head_commit").path("author");
+        String login = author.path("username").asText(null);
+        JsonNode sender = payload.path("sender");
+        String avatar = login != null && login.equalsIgnoreCase(sender.path("login").asText(""))
+                ? sender.path("avatar_url").asText(null) : null;
+        return CommitAuthor.of(author.path("name").asText(null), login,
+                avatar != null && avatar.startsWith("https://") ? avatar : null);
+    }
+
+    private Map<String, Object> enqueue(Project project, String branch, String sha, CommitAuthor author) {
         try {
-            return result(project, deploymentService.enqueueNewest(project, branch, sha), null);
+            return result(project, deploymentService.enqueueNewest(project, branch, sha, author), null);
         } catch (HttpError e) {
             Map<String, Object> skipped = new LinkedHashMap<>();
             skipped.put("projectId", project.id());
@@ -248,7 +264,7 @@ public final class WebhookIntake {
         Deployment skipped = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.CANCELED,
                 branch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW, branch, sha,
                 null, payload.path("head_commit").path("message").asText(null), reason, DeploymentStats.EMPTY, null,
-                now, null, now);
+                now, null, now, pushAuthor(payload));
         deployments.insert(skipped);
         logs.append(skipped.id(), List.of(new LogLine(1, now, "system", reason)));
         return skipped;

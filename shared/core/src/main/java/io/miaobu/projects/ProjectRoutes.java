@@ -6,19 +6,37 @@ import io.miaobu.http.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Projects CRUD under /api/v1/projects. */
 public final class ProjectRoutes {
     private ProjectRoutes() {}
 
     public static void register(Router router, AuthService auth, ProjectService projects, Hosts hosts) {
+        register(router, auth, projects, hosts, list -> Map.of());
+    }
+
+    /**
+     * @param latestDeployments the newest deployment's view per project id, for the projects list, so the
+     *                          dashboard draws it with one request (projects never deployed are absent)
+     */
+    public static void register(Router router, AuthService auth, ProjectService projects, Hosts hosts,
+                                Function<List<Project>, Map<String, Map<String, Object>>> latestDeployments) {
         router.post("/api/v1/projects", req -> {
             var body = Json.read(req.body(), ProjectService.NewProject.class);
             return Response.json(201, view(projects.create(auth.require(req), body), hosts));
         });
-        router.get("/api/v1/projects", req ->
-                Response.ok(projects.list(auth.require(req)).stream().map(p -> view(p, hosts)).toList()));
+        router.get("/api/v1/projects", req -> {
+            List<Project> list = projects.list(auth.require(req));
+            Map<String, Map<String, Object>> latest = latestDeployments.apply(list);
+            return Response.ok(list.stream().map(p -> {
+                Map<String, Object> view = view(p, hosts);
+                view.put("latestDeployment", latest.get(p.id()));
+                return view;
+            }).toList());
+        });
         router.get("/api/v1/projects/{id}", req ->
                 Response.ok(view(projects.owned(auth.require(req), req.pathParam("id")), hosts)));
         router.patch("/api/v1/projects/{id}", req -> {

@@ -1,5 +1,6 @@
 package io.miaobu.postgres;
 
+import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
@@ -23,11 +24,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(DeploymentDao.Mapper.class)
 public interface DeploymentDao {
     String COLUMNS = "id, project_id, status, target, branch, requested_commit, commit_sha, commit_message, error,"
-            + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at";
+            + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at,"
+            + " commit_author_name, commit_author_login, commit_author_avatar_url";
 
     @SqlUpdate("INSERT INTO deployments (" + COLUMNS + ") VALUES (:id, :projectId, :status, :target, :branch,"
             + " :requestedCommit, :commitSha, :commitMessage, :error, :files, :bytes, :uploadedFiles,"
-            + " :uploadedBytes, CAST(:routeConfig AS jsonb), :createdAt, :startedAt, :finishedAt)")
+            + " :uploadedBytes, CAST(:routeConfig AS jsonb), :createdAt, :startedAt, :finishedAt,"
+            + " :authorName, :authorLogin, :authorAvatarUrl)")
     void insert(@Bind("id") String id, @Bind("projectId") String projectId, @Bind("status") DeploymentStatus status,
                 @Bind("target") String target, @Bind("branch") String branch,
                 @Bind("requestedCommit") String requestedCommit, @Bind("commitSha") String commitSha,
@@ -35,7 +38,8 @@ public interface DeploymentDao {
                 @Bind("files") Long files, @Bind("bytes") Long bytes, @Bind("uploadedFiles") Long uploadedFiles,
                 @Bind("uploadedBytes") Long uploadedBytes, @Bind("routeConfig") String routeConfigJson,
                 @Bind("createdAt") Instant createdAt, @Bind("startedAt") Instant startedAt,
-                @Bind("finishedAt") Instant finishedAt);
+                @Bind("finishedAt") Instant finishedAt, @Bind("authorName") String authorName,
+                @Bind("authorLogin") String authorLogin, @Bind("authorAvatarUrl") String authorAvatarUrl);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
     Optional<Deployment> findById(@Bind("id") String id);
@@ -43,6 +47,10 @@ public interface DeploymentDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId"
             + " ORDER BY created_at DESC, id DESC LIMIT :limit")
     List<Deployment> listByProject(@Bind("projectId") String projectId, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT DISTINCT ON (project_id) " + COLUMNS + " FROM deployments WHERE project_id = ANY(:ids)"
+            + " ORDER BY project_id, created_at DESC, id DESC")
+    List<Deployment> newestOfProjects(@Bind("ids") String[] projectIds);
 
     /** started_at / finished_at are only overwritten when the caller passes a value. */
     @SqlUpdate("UPDATE deployments SET status = :to,"
@@ -59,9 +67,10 @@ public interface DeploymentDao {
                @Bind("uploadedFiles") Long uploadedFiles, @Bind("uploadedBytes") Long uploadedBytes,
                @Bind("at") Instant at);
 
-    @SqlUpdate("UPDATE deployments SET commit_sha = :commitSha, commit_message = :commitMessage WHERE id = :id")
+    @SqlUpdate("UPDATE deployments SET commit_sha = :commitSha, commit_message = :commitMessage,"
+            + " commit_author_name = COALESCE(:authorName, commit_author_name) WHERE id = :id")
     int recordCommit(@Bind("id") String id, @Bind("commitSha") String commitSha,
-                     @Bind("commitMessage") String commitMessage);
+                     @Bind("commitMessage") String commitMessage, @Bind("authorName") String authorName);
 
     @SqlUpdate("UPDATE deployments SET route_config = CAST(:routeConfig AS jsonb) WHERE id = :id")
     int recordRouteConfig(@Bind("id") String id, @Bind("routeConfig") String routeConfigJson);
@@ -99,7 +108,9 @@ public interface DeploymentDao {
                     Json.readRouteConfig(rs.getString("route_config")),
                     instant(rs, "created_at"),
                     instant(rs, "started_at"),
-                    instant(rs, "finished_at"));
+                    instant(rs, "finished_at"),
+                    CommitAuthor.of(rs.getString("commit_author_name"), rs.getString("commit_author_login"),
+                            rs.getString("commit_author_avatar_url")));
         }
 
         private static DeploymentStats stats(ResultSet rs) throws SQLException {

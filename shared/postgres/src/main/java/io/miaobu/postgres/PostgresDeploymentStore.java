@@ -1,5 +1,6 @@
 package io.miaobu.postgres;
 
+import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
@@ -24,11 +25,13 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     @Override
     public void insert(Deployment d) {
         DeploymentStats s = d.stats();
+        CommitAuthor a = d.author();
         Sql.translatingDuplicates("deployment " + d.id(), () -> dao.insert(d.id(), d.projectId(), d.status(),
                 d.target(), d.branch(), d.requestedCommit(), d.commitSha(), d.commitMessage(), d.error(),
                 s == null ? null : s.files(), s == null ? null : s.bytes(),
                 s == null ? null : s.uploadedFiles(), s == null ? null : s.uploadedBytes(),
-                Json.write(d.routeConfig()), d.createdAt(), d.startedAt(), d.finishedAt()));
+                Json.write(d.routeConfig()), d.createdAt(), d.startedAt(), d.finishedAt(),
+                a == null ? null : a.name(), a == null ? null : a.login(), a == null ? null : a.avatarUrl()));
     }
 
     @Override
@@ -39,6 +42,11 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     @Override
     public List<Deployment> listByProject(String projectId, int limit) {
         return dao.listByProject(projectId, Math.max(0, limit));
+    }
+
+    @Override
+    public List<Deployment> newestOfProjects(Collection<String> projectIds) {
+        return projectIds.isEmpty() ? List.of() : dao.newestOfProjects(projectIds.toArray(String[]::new));
     }
 
     /**
@@ -62,8 +70,8 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     }
 
     @Override
-    public void recordCommit(String id, String commitSha, String commitMessage) {
-        dao.recordCommit(id, commitSha, commitMessage);
+    public void recordCommit(String id, String commitSha, String commitMessage, String authorName) {
+        dao.recordCommit(id, commitSha, commitMessage, authorName == null || authorName.isBlank() ? null : authorName.strip());
     }
 
     @Override

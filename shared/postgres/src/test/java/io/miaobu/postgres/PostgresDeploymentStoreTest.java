@@ -9,6 +9,7 @@ import static io.miaobu.deploy.DeploymentStatus.UPLOADING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
@@ -60,7 +61,7 @@ class PostgresDeploymentStoreTest {
                 List.of(new HeaderRule("/*", Map.of("x-frame-options", "DENY"), List.of("x-powered-by"))));
         Deployment d = new Deployment(Fixtures.id("dpl"), project.id(), READY, Deployment.PREVIEW, "feature/x",
                 "abc", "abcdef0123", "Fix the thing\n\nLonger body", null, new DeploymentStats(10, 2048, 3, 512),
-                routes, t, t.plusSeconds(1), t.plusSeconds(9));
+                routes, t, t.plusSeconds(1), t.plusSeconds(9), new CommitAuthor("Ada Lovelace", "ada", "https://avatars.githubusercontent.com/u/1"));
         db.deployments().insert(d);
 
         assertThat(db.deployments().findById(d.id())).contains(d);
@@ -197,16 +198,33 @@ class PostgresDeploymentStoreTest {
     }
 
     @Test
+    void the_builds_author_name_keeps_the_github_login_and_avatar_the_push_recorded() {
+        Deployment queued = Fixtures.deployment(project.id(), Fixtures.now());
+        Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
+                null, null, null, null, null, null, queued.createdAt(), null, null,
+                new CommitAuthor("ada", "ada-l", "https://avatars.githubusercontent.com/u/1"));
+        db.deployments().insert(d);
+
+        db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit", "Ada Lovelace");
+        assertThat(db.deployments().findById(d.id()).orElseThrow().author())
+                .isEqualTo(new CommitAuthor("Ada Lovelace", "ada-l", "https://avatars.githubusercontent.com/u/1"));
+
+        db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit", " ");
+        assertThat(db.deployments().findById(d.id()).orElseThrow().author().name()).isEqualTo("Ada Lovelace");
+    }
+
+    @Test
     void commit_and_route_config_are_recorded() {
         Deployment d = Fixtures.deployment(db, project.id());
         RouteConfig routes = new RouteConfig(null, true, true, null, List.of(), List.of());
 
-        db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit");
+        db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit", "Ada Lovelace");
         db.deployments().recordRouteConfig(d.id(), routes);
 
         Deployment stored = db.deployments().findById(d.id()).orElseThrow();
         assertThat(stored.commitSha()).isEqualTo("0123456789abcdef");
         assertThat(stored.commitMessage()).isEqualTo("Initial commit");
+        assertThat(stored.author()).isEqualTo(new CommitAuthor("Ada Lovelace", null, null));
         assertThat(stored.routeConfig()).isEqualTo(routes);
 
         db.deployments().recordRouteConfig(d.id(), RouteConfig.DEFAULTS);

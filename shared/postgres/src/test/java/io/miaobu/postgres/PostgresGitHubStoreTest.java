@@ -98,7 +98,7 @@ class PostgresGitHubStoreTest {
         assertThat(db.deployments().newestReady(p.id(), "feature").orElseThrow().id()).isEqualTo(newer.id());
         assertThat(db.deployments().newestReady(p.id(), "other")).isEmpty();
         assertThat(db.deployments().listQueued(p.id(), "feature")).extracting(Deployment::id).containsExactly(queued.id());
-        db.deployments().recordCommit(older.id(), "e".repeat(40), "checked out");
+        db.deployments().recordCommit(older.id(), "e".repeat(40), "checked out", null);
         assertThat(db.deployments().listByCommit(p.id(), "e".repeat(40))).extracting(Deployment::id).containsExactly(older.id());
         assertThat(db.deployments().listByCommit(p.id(), "c".repeat(40))).extracting(Deployment::id).containsExactly(queued.id());
     }
@@ -118,7 +118,7 @@ class PostgresGitHubStoreTest {
 
     private Deployment preview(Project p, String branch, String sha, Instant at) {
         Deployment d = new Deployment(Fixtures.id("dpl"), p.id(), DeploymentStatus.QUEUED, Deployment.PREVIEW, branch, sha,
-                null, null, null, null, null, at, null, null);
+                null, null, null, null, null, at, null, null, null);
         db.deployments().insert(d);
         return d;
     }

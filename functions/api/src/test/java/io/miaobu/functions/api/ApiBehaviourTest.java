@@ -644,6 +644,32 @@ class ApiBehaviourTest {
         }
 
         @Test
+        void the_project_list_carries_each_projects_newest_deployment_so_one_request_draws_it() throws InterruptedException {
+            createDeployment(ada, projectId, null);
+            Thread.sleep(5);
+            String newest = createDeployment(ada, projectId, "{\"branch\": \"dev\"}").get("id").asText();
+            String idle = createProject(ada, "Idle").get("id").asText();
+
+            JsonNode list = call("GET", "/api/v1/projects", ada, null).json();
+
+            JsonNode site = find(list, projectId);
+            assertThat(site.get("latestDeployment").get("id").asText()).isEqualTo(newest);
+            assertThat(site.get("latestDeployment").get("branch").asText()).isEqualTo("dev");
+            assertThat(site.get("latestDeployment").get("status").asText()).isEqualTo("QUEUED");
+            assertThat(site.get("latestDeployment").has("author")).isTrue();
+            assertThat(find(list, idle).get("latestDeployment").isNull()).isTrue();
+        }
+
+        private JsonNode find(JsonNode list, String id) {
+            for (JsonNode p : list) {
+                if (p.get("id").asText().equals(id)) {
+                    return p;
+                }
+            }
+            throw new AssertionError("project " + id + " not in " + list);
+        }
+
+        @Test
         void a_deployment_can_be_read_by_its_owner_only() {
             String id = createDeployment(ada, projectId, null).get("id").asText();
             String bob = signUp("bob@example.com");

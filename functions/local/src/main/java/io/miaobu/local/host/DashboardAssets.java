@@ -26,7 +26,7 @@ final class DashboardAssets implements Handler {
      * its own origin, and no other page may frame it. Frames are the project page's site preview.
      */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data:; connect-src 'self'; frame-src http: https:; object-src 'none'; "
+            + "img-src 'self' data: https://avatars.githubusercontent.com; connect-src 'self'; frame-src http: https:; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private final Handler api;

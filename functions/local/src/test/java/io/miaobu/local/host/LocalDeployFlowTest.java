@@ -86,6 +86,9 @@ class LocalDeployFlowTest {
         assertThat(user.site(siteHost, "/missing.js").status()).isEqualTo(404);
         assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).get("live").asBoolean()).isTrue();
         assertThat(user.logText(first)).contains("building with message: hello v1", "wrote dist/");
+        // The deployments list says who wrote the commit, as Git recorded it.
+        assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).path("author").path("name").asText())
+                .isEqualTo(GitRepos.AUTHOR_NAME);
 
         // A pushed change, deployed again, replaces the live content; the first stays on its own host.
         repo.write("message.txt", "hello v2");

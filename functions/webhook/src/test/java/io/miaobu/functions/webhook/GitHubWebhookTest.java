@@ -208,6 +208,19 @@ class GitHubWebhookTest {
     }
 
     @Test
+    void a_pushed_deployment_shows_who_wrote_the_commit_with_their_github_avatar() {
+        Repo repo = repo("authored", "main");
+        String project = importRepo(repo, "").path("id").asText();
+
+        deliver(push(repo, "main", sha(), "index.html"));
+
+        JsonNode author = deployments(project).get(0).path("author");
+        assertThat(author.path("name").asText()).isEqualTo("Mona Lisa");
+        assertThat(author.path("login").asText()).isEqualTo("mona");
+        assertThat(author.path("avatarUrl").asText()).isEqualTo("https://avatars.githubusercontent.com/u/9919?v=4");
+    }
+
+    @Test
     void a_redelivered_event_creates_no_second_deployment() {
         Repo repo = repo("redelivered", "main");
         String project = importRepo(repo, "").path("id").asText();
