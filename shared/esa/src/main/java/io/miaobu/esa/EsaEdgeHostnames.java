@@ -1,6 +1,7 @@
 package io.miaobu.esa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.ConfigException;
 import io.miaobu.domains.EdgeHostnames;
@@ -48,7 +49,14 @@ public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding
         } else {
             params.put("SslFlag", "off"); // until the ACME certificate is bound
         }
-        api.call("CreateCustomHostname", params);
+        try {
+            api.call("CreateCustomHostname", params);
+        } catch (AliyunApiException e) {
+            // A retried create (after a timeout) or a concurrent attach: the hostname is there, as wanted.
+            if (e.code() == null || !e.code().contains("AlreadyExist")) {
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -116,6 +116,17 @@ class EsaAdaptersTest {
     }
 
     @Test
+    void the_fake_refuses_another_api_version_and_unknown_actions_as_esa_does() {
+        var oldVersion = new io.miaobu.aliyun.AcsRpcClient("ESA", esa.endpoint(), "2018-01-15", () -> STS);
+        assertThatThrownBy(() -> oldVersion.call("GetKv", Map.of("Namespace", NAMESPACE, "Key", "k")))
+                .hasMessageContaining("InvalidVersion");
+        var api = new io.miaobu.aliyun.AcsRpcClient("ESA", esa.endpoint(), EsaApi.VERSION, () -> STS);
+        assertThatThrownBy(() -> api.call("PutDcdnKv", Map.of("Namespace", NAMESPACE, "Key", "k", "Value", "v")))
+                .hasMessageContaining("InvalidAction.NotFound");
+        assertThat(esa.kvEntries(NAMESPACE)).isEmpty();
+    }
+
+    @Test
     void each_call_uses_the_credentials_of_the_moment() {
         List<AliyunCredentials> issued = new ArrayList<>(List.of(STS,
                 new AliyunCredentials("STS.key-2", "secret-2", Optional.of("token-2"))));
