@@ -10,6 +10,7 @@ import com.aliyun.teaopenapi.models.Config;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
+import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import java.net.URI;
 import java.time.Clock;
@@ -47,6 +48,17 @@ public final class CasCertificateStore implements CertificateStore {
         this.credentials = credentials;
         this.binding = binding;
         this.clock = clock;
+    }
+
+    /**
+     * The CAS store when Miaobu issues certificates itself (MIAOBU_CERTIFICATES=acme) for an ESA site;
+     * empty with ESA-managed certificates (ESA keeps them) or without a site (the local PEM store then).
+     */
+    public static Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding) {
+        if (settings.esaManagedCertificates() || settings.siteId().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CasCertificateStore(settings.casEndpoint(), credentials, binding, Clock.systemUTC()));
     }
 
     @Override

@@ -12,12 +12,14 @@ import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.config.EsaSettings;
 import io.miaobu.edge.CachePurger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,11 @@ public final class CdnCachePurger implements CachePurger {
         String e = endpoint.trim().replaceAll("/+$", "");
         this.endpoint = URI.create(e.contains("://") ? e : "https://" + e);
         this.credentials = credentials;
+    }
+
+    /** The CDN purger when MIAOBU_CDN_PURGE=on. */
+    public static Optional<CachePurger> from(EsaSettings settings, Supplier<AliyunCredentials> credentials) {
+        return settings.cdnPurge() ? Optional.of(new CdnCachePurger(settings.cdnEndpoint(), credentials)) : Optional.empty();
     }
 
     @Override

@@ -211,12 +211,21 @@ class EsaAdaptersTest {
     }
 
     @Test
+    void with_cdn_in_front_a_promote_purges_esa_and_then_the_cdn() {
+        List<String> cdn = new ArrayList<>();
+        CachePurger purger = adapters(Map.of(), () -> STS).cachePurger(Optional.of(cdn::addAll)).orElseThrow();
+        purger.purgeHosts(List.of("shop.miaobu.app"));
+        assertThat(esa.purges()).singleElement().satisfies(p -> assertThat(p.items()).containsExactly("shop.miaobu.app"));
+        assertThat(cdn).containsExactly("shop.miaobu.app");
+    }
+
+    @Test
     void no_settings_means_the_local_adapters_stay() {
         EsaAdapters none = EsaAdapters.from(EsaSettings.fromEnv(name -> Optional.empty()), () -> STS);
         assertThat(none.routeTable()).isEmpty();
         assertThat(none.cachePurger()).isEmpty();
         assertThat(none.edgeHostnames()).isEmpty();
-        assertThat(none.certificateStore()).isEmpty();
+        assertThat(none.certificateBinding()).isSameAs(io.miaobu.aliyun.CertificateBinding.NONE);
     }
 
     @Test
@@ -241,13 +250,12 @@ class EsaAdaptersTest {
     }
 
     @Test
-    void with_esa_managed_certificates_esa_issues_them_and_miaobu_stores_none() {
+    void with_esa_managed_certificates_esa_issues_them() {
         EsaAdapters managed = adapters(Map.of("MIAOBU_CERTIFICATES", "esa-managed"), () -> STS);
         managed.edgeHostnames().orElseThrow().attach("shop.example.net");
         FakeEsa.Hostname h = esa.hostname("shop.example.net").orElseThrow();
         assertThat(h.sslFlag()).isEqualTo("on");
         assertThat(h.certType()).isEqualTo("free");
-        assertThat(managed.certificateStore()).isEmpty();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.miaobu.esa;
+package io.miaobu.cas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.CertificateStore.StoredCertificate;
+import io.miaobu.esa.EsaAdapters;
 import io.miaobu.testkit.aliyun.FakeCas;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import java.math.BigInteger;
@@ -39,9 +40,20 @@ class CasCertificatesTest {
     }
 
     CertificateStore store() {
-        Map<String, String> env = Map.of("MIAOBU_ESA_SITE_ID", SITE, "MIAOBU_ESA_ENDPOINT", esa.endpoint(),
-                "MIAOBU_EDGE_TARGET", "edge.miaobu.app", "MIAOBU_CAS_ENDPOINT", cas.endpoint());
-        return EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env.get(n))), () -> STS).certificateStore().orElseThrow();
+        return store(Map.of()).orElseThrow();
+    }
+
+    Optional<CertificateStore> store(Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("MIAOBU_ESA_SITE_ID", SITE, "MIAOBU_ESA_ENDPOINT", esa.endpoint(),
+                "MIAOBU_EDGE_TARGET", "edge.miaobu.app", "MIAOBU_CAS_ENDPOINT", cas.endpoint()));
+        env.putAll(extra);
+        EsaSettings settings = EsaSettings.fromEnv(n -> Optional.ofNullable(env.get(n)));
+        return CasCertificateStore.from(settings, () -> STS, EsaAdapters.from(settings, () -> STS).certificateBinding());
+    }
+
+    @Test
+    void with_esa_managed_certificates_miaobu_stores_none() {
+        assertThat(store(Map.of("MIAOBU_CERTIFICATES", "esa-managed"))).isEmpty();
     }
 
     @Test
