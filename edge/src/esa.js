@@ -185,7 +185,7 @@ function page(request, status, html, headers) {
   return new Response(request.method === 'HEAD' ? null : html, { status, headers: { ...headers, 'content-type': HTML } });
 }
 
-// Filled in when the routine is deployed (serverless.yaml): the edge KV namespace the RouteTable
+// Filled in when the routine is published (`./miaobu edge publish`): the edge KV namespace the RouteTable
 // writes and the bucket's origin URL.
 const SETTINGS = { namespace: '__MIAOBU_KV_NAMESPACE__', origin: '__MIAOBU_OSS_ORIGIN__' };
 let edge = null;

@@ -46,10 +46,7 @@ public record DomainSettings(
                 throw new ConfigException("MIAOBU_APEX_ADDRESSES must be IPv4 addresses separated by commas, got \"" + address + "\"");
             }
         }
-        String certificates = env.apply("MIAOBU_CERTIFICATES").orElse("acme").toLowerCase(Locale.ROOT);
-        if (!certificates.equals("acme") && !certificates.equals("esa-managed")) {
-            throw new ConfigException("MIAOBU_CERTIFICATES must be acme or esa-managed, got \"" + certificates + "\"");
-        }
+        String certificates = certificatesMode(env);
         Optional<Integer> httpsPort = env.apply("MIAOBU_HTTPS_PORT").map(v -> {
             try {
                 int port = Integer.parseInt(v);
@@ -79,5 +76,14 @@ public record DomainSettings(
                 httpsPort,
                 Duration.ofHours(Math.max(1, hours)),
                 certificates);
+    }
+
+    /** MIAOBU_CERTIFICATES, read by the domains and the ESA settings alike. */
+    static String certificatesMode(Function<String, Optional<String>> env) {
+        String certificates = env.apply("MIAOBU_CERTIFICATES").orElse("acme").toLowerCase(Locale.ROOT);
+        if (!certificates.equals("acme") && !certificates.equals("esa-managed")) {
+            throw new ConfigException("MIAOBU_CERTIFICATES must be acme or esa-managed, got \"" + certificates + "\"");
+        }
+        return certificates;
     }
 }

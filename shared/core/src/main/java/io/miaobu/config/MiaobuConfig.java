@@ -29,7 +29,8 @@ public record MiaobuConfig(
         Optional<String> publicUrl,
         GitHubSettings github,
         BuildSettings build,
-        DomainSettings domains) {
+        DomainSettings domains,
+        EsaSettings esa) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -104,7 +105,8 @@ public record MiaobuConfig(
                         (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
                         r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
-                DomainSettings.fromEnv(r::optional, baseDomain));
+                DomainSettings.fromEnv(r::optional, baseDomain),
+                EsaSettings.fromEnv(r::optional));
     }
 
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
@@ -122,13 +124,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

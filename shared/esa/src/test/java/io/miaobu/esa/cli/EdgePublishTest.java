@@ -1,0 +1,199 @@
+package io.miaobu.esa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.config.ConfigException;
+import io.miaobu.config.EsaSettings;
+import io.miaobu.edge.RouteConfig;
+import io.miaobu.edge.RouteEntry;
+import io.miaobu.esa.EdgeBundle;
+import io.miaobu.esa.EsaAdapters;
+import io.miaobu.testkit.aliyun.FakeEsa;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./miaobu edge publish} against FakeEsa, and then the published routine itself, run by
+ * Node with an EdgeKV backed by FakeEsa's KV and a local origin: a route entry written by the
+ * Java RouteTable is what the real edge routine reads and serves.
+ */
+class EdgePublishTest {
+    static final AliyunCredentials OPERATOR = new AliyunCredentials("LTAI-operator", "operator-secret", Optional.empty());
+    static final AliyunCredentials FUNCTION = new AliyunCredentials("STS.fn", "fn-secret", Optional.of("fn-token"));
+    static final String NAMESPACE = "miaobu_routes";
+
+    final FakeEsa esa = new FakeEsa(OPERATOR, "42").createNamespace(NAMESPACE);
+    final HttpServer origin = origin(Map.of(
+            "/sites/p1/d1/index.html", "<h1>home of d1</h1>",
+            "/sites/p1/d1/about.html", "<h1>about d1</h1>"));
+
+    @TempDir
+    Path temp;
+
+    EdgePublishTest() {
+        esa.accept(FUNCTION);
+    }
+
+    @AfterEach
+    void stop() {
+        esa.close();
+        origin.stop(0);
+    }
+
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("MIAOBU_ESA_KV_NAMESPACE", NAMESPACE);
+        env.put("MIAOBU_ESA_ENDPOINT", esa.endpoint());
+        env.put("MIAOBU_ESA_ROUTINE", "miaobu-edge");
+        env.put("MIAOBU_ALIYUN_ACCESS_KEY_ID", OPERATOR.accessKeyId());
+        env.put("MIAOBU_ALIYUN_ACCESS_KEY_SECRET", OPERATOR.accessKeySecret());
+        return env;
+    }
+
+    String originUrl() {
+        return "http://127.0.0.1:" + origin.getAddress().getPort();
+    }
+
+    @Test
+    void the_published_routine_serves_the_route_entry_the_java_route_table_wrote() throws Exception {
+        String[] args = {"--edge-dir", edgeSrc().toString(), "--origin", originUrl()};
+        assertThat(EdgePublish.run(args, env())).isZero();
+        assertThat(esa.codeVersions("miaobu-edge")).isEqualTo(1);
+        String code = esa.publishedCode("miaobu-edge", "production").orElseThrow();
+        assertThat(esa.publishedCode("miaobu-edge", "staging")).contains(code);
+        assertThat(code).contains("namespace: '" + NAMESPACE + "'").contains(originUrl()).doesNotContain("__MIAOBU_");
+        assertThat(code.lines().filter(l -> l.startsWith("import ") || l.startsWith("export "))).containsExactly("export default {");
+
+        var routes = EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
+        routes.put("shop.miaobu.app", new RouteEntry("d1", "sites/p1/d1/", RouteConfig.DEFAULTS, Instant.now()));
+
+        JsonNode results = runRoutine(code, List.of("http://shop.miaobu.app/", "http://shop.miaobu.app/about", "http://nobody.miaobu.app/"));
+        assertThat(results.get(0).path("status").asInt()).isEqualTo(200);
+        assertThat(results.get(0).path("body").asText()).isEqualTo("<h1>home of d1</h1>");
+        assertThat(results.get(0).path("deployment").asText()).isEqualTo("d1");
+        assertThat(results.get(1).path("status").asInt()).isEqualTo(200);
+        assertThat(results.get(1).path("body").asText()).isEqualTo("<h1>about d1</h1>");
+        assertThat(results.get(2).path("status").asInt()).isEqualTo(404);
+
+        // A second publish is a new version, live in both environments.
+        assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl(), "--staging-only"}, env())).isZero();
+        assertThat(esa.codeVersions("miaobu-edge")).isEqualTo(2);
+        assertThat(esa.calls("PublishRoutineCodeVersion")).hasSize(3);
+        assertThat(esa.calls("CreateRoutine")).hasSize(1);
+    }
+
+    @Test
+    void without_the_operator_key_nothing_is_published_and_the_message_names_it() {
+        Map<String, String> env = env();
+        env.remove("MIAOBU_ALIYUN_ACCESS_KEY_SECRET");
+        assertThatThrownBy(() -> EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl()}, env))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_ALIYUN_ACCESS_KEY_SECRET");
+        assertThat(esa.calls()).isEmpty();
+    }
+
+    @Test
+    void the_origin_comes_from_the_bucket_settings_when_not_given() throws Exception {
+        Map<String, String> env = env();
+        env.put("MIAOBU_OSS_BUCKET", "miaobu-sites");
+        env.put("MIAOBU_OSS_ENDPOINT", "oss-cn-hangzhou.aliyuncs.com");
+        Path out = temp.resolve("routine.js");
+        assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--out", out.toString()}, env)).isZero();
+        assertThat(Files.readString(out)).contains("https://miaobu-sites.oss-cn-hangzhou.aliyuncs.com");
+        assertThat(esa.calls()).isEmpty();
+    }
+
+    @Test
+    void an_edge_module_the_routine_cannot_load_is_refused_with_its_name() throws Exception {
+        Files.writeString(temp.resolve("esa.js"), "import { x } from './helper.js';\nexport default { fetch() { return x; } };\n");
+        Files.writeString(temp.resolve("helper.js"), "import fs from 'node:fs';\nexport const x = 1;\n");
+        assertThatThrownBy(() -> EdgeBundle.bundle(temp, "esa.js", Map.of()))
+                .hasMessageContaining("helper.js").hasMessageContaining("import");
+        Files.writeString(temp.resolve("helper.js"), "export const y = 1;\n");
+        assertThatThrownBy(() -> EdgeBundle.bundle(temp, "esa.js", Map.of()))
+                .hasMessageContaining("imports x from helper.js, which does not export it");
+    }
+
+    /** Runs the routine in Node: EdgeKV reads FakeEsa's KV over HTTP, fetch reaches the local origin. */
+    JsonNode runRoutine(String code, List<String> urls) throws Exception {
+        Files.writeString(temp.resolve("routine.mjs"), code);
+        Files.writeString(temp.resolve("run.mjs"), """
+                const kvBase = process.argv[2];
+                globalThis.EdgeKV = class {
+                  constructor({ namespace }) { this.namespace = namespace; }
+                  async get(key, { type } = {}) {
+                    if (type !== 'text') throw new Error('the shim only answers text, asked ' + type);
+                    const res = await fetch(`${kvBase}/kv/${encodeURIComponent(this.namespace)}/${encodeURIComponent(key)}`);
+                    if (res.status === 404) return undefined;
+                    if (!res.ok) throw new Error('kv answered ' + res.status);
+                    return res.text();
+                  }
+                };
+                const routine = (await import('./routine.mjs')).default;
+                const out = [];
+                for (const url of process.argv.slice(3)) {
+                  const res = await routine.fetch(new Request(url));
+                  out.push({ status: res.status, deployment: res.headers.get('x-miaobu-deployment'), body: await res.text() });
+                }
+                console.log(JSON.stringify(out));
+                """);
+        List<String> command = new java.util.ArrayList<>(List.of("node", temp.resolve("run.mjs").toString(), esa.endpoint()));
+        command.addAll(urls);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return new ObjectMapper().readTree(output.lines().reduce((a, b) -> b).orElse("[]"));
+    }
+
+    static HttpServer origin(Map<String, String> files) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    String body = files.get(exchange.getRequestURI().getPath());
+                    if (body == null) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("ETag", "\"" + Integer.toHexString(body.hashCode()) + "\"");
+                    if (exchange.getRequestMethod().equals("HEAD")) {
+                        exchange.getResponseHeaders().set("Content-Length", String.valueOf(bytes.length));
+                        exchange.sendResponseHeaders(200, -1);
+                    } else {
+                        exchange.sendResponseHeaders(200, bytes.length);
+                        exchange.getResponseBody().write(bytes);
+                    }
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path edgeSrc() {
+        String configured = System.getProperty("miaobu.repo.root");
+        Path root = configured != null ? Path.of(configured) : Path.of("../..").toAbsolutePath().normalize();
+        return root.resolve("edge/src");
+    }
+}
