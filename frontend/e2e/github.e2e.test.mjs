@@ -4,17 +4,14 @@
 // without admin rights not importable), imports one with a variable for its first build, and the
 // site goes live built with it, with Miaobu's webhook added to the repository.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { launchBrowser } from './browser.mjs'
+import { launchWatchedPage, screenshotDir } from './browser.mjs'
 import { startFakeGitHub } from './fake-github.mjs'
 import { createSiteRepository } from './git-repo.mjs'
 import { startLocalHost } from './local-host.mjs'
 
-const SHOTS = process.env.MIAOBU_SCREENSHOTS ? resolve(process.env.MIAOBU_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'miaobu-shots-'))
-mkdirSync(SHOTS, { recursive: true })
+const SHOTS = screenshotDir()
 const BUILD_TIMEOUT = 90_000
 
 describe('importing from GitHub, in Chromium, against a real local host', { timeout: 300_000 }, () => {
@@ -23,7 +20,7 @@ describe('importing from GitHub, in Chromium, against a real local host', { time
   let browser
   let page
   let repo
-  const problems = []
+  let problems = []
 
   before(async () => {
     repo = createSiteRepository()
@@ -43,11 +40,7 @@ describe('importing from GitHub, in Chromium, against a real local host', { time
       ],
     })
     host = await startLocalHost({ env: github.env })
-    browser = await launchBrowser()
-    browser.context.setDefaultTimeout(15_000)
-    page = await browser.context.newPage()
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text()) })
-    page.on('pageerror', (e) => problems.push(String(e)))
+    ;({ browser, page, problems } = await launchWatchedPage())
   })
 
   after(async () => {
