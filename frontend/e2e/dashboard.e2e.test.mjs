@@ -6,16 +6,14 @@
 // Screenshots of the main screens go to MIAOBU_SCREENSHOTS when it is set (docs/screenshots for
 // the README), and to a temporary folder otherwise.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { launchBrowser } from './browser.mjs'
+import { launchWatchedPage, screenshotDir } from './browser.mjs'
 import { createSiteRepository } from './git-repo.mjs'
 import { startLocalHost } from './local-host.mjs'
 
-const SHOTS = process.env.MIAOBU_SCREENSHOTS ? resolve(process.env.MIAOBU_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'miaobu-shots-'))
-mkdirSync(SHOTS, { recursive: true })
+const SHOTS = screenshotDir()
 const BUILD_TIMEOUT = 90_000
 
 describe('the dashboard, in Chromium, against a real local host', { timeout: 600_000 }, () => {
@@ -23,7 +21,7 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
   let browser
   let page
   let repo
-  const problems = []
+  let problems = []
 
   const shot = (name, target = page, fullPage = false) =>
     target.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', fullPage })
@@ -70,13 +68,7 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     repo = createSiteRepository()
     repo.commit('v1', 'First version of the site')
     host = await startLocalHost()
-    browser = await launchBrowser()
-    browser.context.setDefaultTimeout(15_000)
-    page = await browser.context.newPage()
-    // API refusals show up as "Failed to load resource"; anything else (a script error, a blocked
-    // script or style) is a defect the screens may not reveal.
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text()) })
-    page.on('pageerror', (e) => problems.push(String(e)))
+    ;({ browser, page, problems } = await launchWatchedPage())
   })
 
   after(async () => {

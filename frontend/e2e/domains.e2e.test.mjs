@@ -6,15 +6,12 @@
 // The local host checks DNS for real, so nothing here assumes what DNS answers: any status the
 // contract allows is fine, the records must be there, exact and copyable.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { launchBrowser } from './browser.mjs'
+import { launchWatchedPage, screenshotDir } from './browser.mjs'
 import { startLocalHost } from './local-host.mjs'
 
-const SHOTS = process.env.MIAOBU_SCREENSHOTS ? resolve(process.env.MIAOBU_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'miaobu-shots-'))
-mkdirSync(SHOTS, { recursive: true })
+const SHOTS = screenshotDir()
 const STATUSES = ['PENDING_DNS', 'VERIFIED', 'ISSUING', 'ACTIVE', 'ERROR']
 const HOSTNAME = 'www.example.com'
 
@@ -25,7 +22,7 @@ describe('custom domains in the dashboard, against a real local host', { timeout
   let token
   let projectId
   let unavailable = null
-  const problems = []
+  let problems = []
 
   async function api(method, path, body) {
     const answer = await fetch(host.url + path, {
@@ -52,11 +49,7 @@ describe('custom domains in the dashboard, against a real local host', { timeout
       unavailable = `this server has no domains API yet (POST /api/v1/projects/{id}/domains answered ${probe.status})`
       return
     }
-    browser = await launchBrowser()
-    browser.context.setDefaultTimeout(15_000)
-    page = await browser.context.newPage()
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text()) })
-    page.on('pageerror', (e) => problems.push(String(e)))
+    ;({ browser, page, problems } = await launchWatchedPage())
     await page.goto(host.url + '/sign-in')
     await page.evaluate((t) => localStorage.setItem('miaobu.token', t), token)
   })

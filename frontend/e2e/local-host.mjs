@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const JAR = process.env.MIAOBU_E2E_JAR ?? join(ROOT, 'functions/local/target/miaobu-local.jar')
 
-export async function startLocalHost() {
+/** @param env extra environment for the host (e.g. MIAOBU_GITHUB_* pointing at a fake GitHub) */
+export async function startLocalHost({ env = {} } = {}) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run ./miaobu build first`)
   const dataDir = mkdtempSync(join(tmpdir(), 'miaobu-e2e-'))
   const child = spawn('java', ['-jar', JAR], {
-    env: { ...process.env, MIAOBU_PORT: '0', MIAOBU_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, MIAOBU_PORT: '0', MIAOBU_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
