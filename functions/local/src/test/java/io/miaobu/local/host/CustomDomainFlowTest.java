@@ -115,6 +115,10 @@ class CustomDomainFlowTest {
     }
 
     static JsonNode awaitStatus(String id, String... statuses) throws Exception {
+        return awaitStatus(user, id, statuses);
+    }
+
+    static JsonNode awaitStatus(ApiClient user, String id, String... statuses) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode d;
         do {
@@ -208,8 +212,7 @@ class CustomDomainFlowTest {
         // Renewal near expiry: the scheduler finds it due, gets a new certificate and serves it.
         BigIntegerHolder before = new BigIntegerHolder(answer.certificate().getSerialNumber());
         makeRenewalDue(id);
-        var tick = host.platform().domainJobs().run();
-        assertThat(tick.renewed()).isEqualTo(1);
+        host.platform().domainJobs().run(); // returns after any tick already running (the background one may renew it)
         HttpsAnswer renewed = https("www.shop-example.com");
         assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before.serial());
         assertThat(renewed.response()).contains("<h1>shop v1</h1>");
@@ -220,8 +223,7 @@ class CustomDomainFlowTest {
         // A renewal that fails keeps the working certificate and says when it tries again.
         pebble.setA(EDGE, "127.0.0.2"); // the CA can no longer reach the edge (nothing of Miaobu's answers there)
         makeRenewalDue(id);
-        var failedTick = host.platform().domainJobs().run();
-        assertThat(failedTick.failed()).isEqualTo(1);
+        host.platform().domainJobs().run();
         JsonNode kept = user.ok("GET", "/api/v1/domains/" + id, null);
         assertThat(kept.get("status").asText()).isEqualTo("ACTIVE");
         assertThat(kept.get("message").asText()).contains("Renewing the certificate failed (attempt 1")
@@ -304,11 +306,8 @@ class CustomDomainFlowTest {
         JsonNode added = owner.ok("POST", "/api/v1/projects/" + pid + "/domains", "{\"hostname\":\"leaving.shop-example.com\"}");
         createRecords(added);
         owner.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(tmp.resolve("data/certificates/leaving.shop-example.com.crt")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(owner.ok("GET", "/api/v1/domains/" + added.get("id").asText(), null).get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(awaitStatus(owner, added.get("id").asText(), "ACTIVE", "ERROR").get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.crt")).exists();
         owner.ok("DELETE", "/api/v1/projects/" + pid, null);
         assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.crt")).doesNotExist();
         assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.key")).doesNotExist();

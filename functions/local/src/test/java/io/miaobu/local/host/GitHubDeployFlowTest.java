@@ -129,7 +129,7 @@ class GitHubDeployFlowTest {
         assertThat(log).contains("Cloning " + gitServer.url()).contains("building with message: pricing v1").doesNotContain(githubToken);
 
         // GitHub hears about it: pending while building, success with the deployment's URL.
-        List<JsonNode> statuses = github.statuses(REPO.fullName(), v1);
+        List<JsonNode> statuses = finalStatuses(v1);
         assertThat(statuses).extracting(s -> s.get("state").asText()).containsExactly("pending", "success");
         assertThat(statuses.get(1).get("target_url").asText()).isEqualTo(d.get("url").asText());
         assertThat(statuses.get(1).get("context").asText()).isEqualTo("miaobu/site");
@@ -147,7 +147,7 @@ class GitHubDeployFlowTest {
         repo.write("message.txt", "FAIL");
         String broken = repo.commit("broken");
         String failed = deliverPush("feature/pricing", broken, "FAILED");
-        JsonNode failure = github.statuses(REPO.fullName(), broken).get(1);
+        JsonNode failure = finalStatuses(broken).get(1);
         assertThat(failure.get("state").asText()).isEqualTo("failure");
         assertThat(failure.get("target_url").asText()).isEqualTo("http://localhost:" + host.port() + "/deployments/" + failed);
         assertThat(failure.get("description").asText()).contains("exited with code 3");
@@ -159,7 +159,7 @@ class GitHubDeployFlowTest {
         String live = deliverPush("main", prod, "READY");
         assertThat(user.site("site.localhost", "/").body()).contains("<h1>production v2</h1>");
         assertThat(user.ok("GET", "/api/v1/deployments/" + live, null).get("live").asBoolean()).isTrue();
-        assertThat(github.statuses(REPO.fullName(), prod).get(1).get("description").asText()).isEqualTo("Deployed to production");
+        assertThat(finalStatuses(prod).get(1).get("description").asText()).isEqualTo("Deployed to production");
 
         // Deleting the branch takes its preview host down; production stays.
         HttpResponse<String> deleted = deliver(GitHubPayloads.branchDeleted(REPO, "feature/pricing", broken));
@@ -172,6 +172,20 @@ class GitHubDeployFlowTest {
             assertThat(files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/postgres/"))
                     .filter(p -> contains(p, githubToken)).toList()).isEmpty();
         }
+    }
+
+    /**
+     * The commit's statuses once the final one arrived: it is posted after the deployment shows
+     * READY/FAILED (and after a promote), so a loaded machine can ask before it is there.
+     */
+    private static List<JsonNode> finalStatuses(String sha) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<JsonNode> statuses = github.statuses(REPO.fullName(), sha);
+        while (statuses.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            statuses = github.statuses(REPO.fullName(), sha);
+        }
+        return statuses;
     }
 
     private static String deliverPush(String branch, String sha, String expected) throws Exception {
