@@ -28,7 +28,8 @@ public record MiaobuConfig(
         String nodeCommand,
         Optional<String> publicUrl,
         GitHubSettings github,
-        BuildSettings build) {
+        BuildSettings build,
+        AliyunSettings aliyun) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -102,7 +103,8 @@ public record MiaobuConfig(
                         (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
                         (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
                         r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
-                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")));
+                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
+                AliyunSettings.fromEnv(r::optional));
     }
 
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
@@ -120,13 +122,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, aliyun);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, aliyun);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */
