@@ -7,13 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -200,7 +198,7 @@ public final class FakeMns implements AutoCloseable {
                 return;
             }
             String queue = m.group(1);
-            Map<String, String> query = query(rawQuery);
+            Map<String, String> query = FakeOss.query(rawQuery);
             switch (ex.getRequestMethod()) {
                 case "POST" -> sendMessage(ex, queue, new String(body, StandardCharsets.UTF_8));
                 case "GET" -> receiveMessage(ex, queue, query);
@@ -320,19 +318,6 @@ public final class FakeMns implements AutoCloseable {
             return "SignatureDoesNotMatch: expected " + expected + " over " + toSign.toString().replace("\n", "\\n");
         }
         return null;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return q;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            q.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return q;
     }
 
     private static String md5(String s) {

@@ -411,7 +411,8 @@ public final class FakeOss implements AutoCloseable {
         return null;
     }
 
-    private static Map<String, String> query(String raw) {
+    /** A query string's parameters, decoded; a parameter without {@code =} maps to null. */
+    static Map<String, String> query(String raw) {
         Map<String, String> q = new TreeMap<>();
         if (raw == null || raw.isEmpty()) {
             return q;
