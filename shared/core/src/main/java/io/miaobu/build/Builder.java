@@ -197,6 +197,8 @@ public final class Builder {
 
             Deployment ready = withReady(deployment, config, stats);
             publisher.publishPermanentHost(project, ready);
+            // Every line of the build is stored before the status says it is over: a log stream ends when it sees a final status.
+            log.flush();
             if (!deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats, clock.instant())) {
                 // Canceled or the project deleted while uploading: take back what this build published.
                 publisher.unpublishPermanentHost(project, ready);
@@ -215,6 +217,7 @@ public final class Builder {
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
             log.system("Build canceled.");
+            log.flush();
             deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
                     DeploymentStatus.CANCELED, "Canceled by user.", DeploymentStats.EMPTY, clock.instant());
             cleanUp(deployment);
@@ -230,6 +233,7 @@ public final class Builder {
 
     private DeploymentStatus fail(Deployment deployment, BuildLogWriter log, String message) {
         log.line("stderr", "Error: " + message);
+        log.flush();
         deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
                 DeploymentStatus.FAILED, message, DeploymentStats.EMPTY, clock.instant());
         cleanUp(deployment);

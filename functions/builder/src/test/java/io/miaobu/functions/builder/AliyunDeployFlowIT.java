@@ -233,7 +233,7 @@ class AliyunDeployFlowIT {
         List<String> events = stream.get(1, TimeUnit.MINUTES);
         assertThat(String.join("\n", events)).contains("event: line", "build finished", "event: end", "\"status\":\"READY\"");
         // Lines arrive as they are written: the first one reached the client while the builder was still building.
-        assertThat(firstLineAt.get()).isPositive().isLessThan(buildEndedAt - Duration.ofMillis(1000).toNanos());
+        assertThat(firstLineAt.get()).isPositive().isLessThan(buildEndedAt - Duration.ofMillis(500).toNanos());
     }
 
     @Test
