@@ -46,8 +46,9 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
     private static final long MIN_VISIBILITY = 1;
     private static final long MAX_VISIBILITY = 43_200;
 
-    private final MNSClient client;
-    private final CloudQueue queue;
+    private final Supplier<MNSClient> clients;
+    private volatile MNSClient client;
+    private volatile CloudQueue queue;
     private final String name;
 
     /**
@@ -58,13 +59,27 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
         ClientConfiguration config = new ClientConfiguration();
         config.setMaxConnections(16);
         config.setMaxConnectionsPerRoute(16);
-        this.client = MNSClientBuilder.create()
+        // Made on first use (it starts I/O threads): a function that sends no job pays nothing for it at cold start.
+        this.clients = () -> MNSClientBuilder.create()
                 .accountEndpoint(accountEndpoint)
                 .region(region)
                 .credentialsProvider(new PerRequestCredentials(credentials))
                 .clientConfiguration(config)
                 .build();
-        this.queue = client.getQueueRef(queueName);
+    }
+
+    private CloudQueue queue() {
+        CloudQueue q = queue;
+        if (q == null) {
+            synchronized (this) {
+                q = queue;
+                if (q == null) {
+                    client = clients.get();
+                    q = queue = client.getQueueRef(name);
+                }
+            }
+        }
+        return q;
     }
 
     @Override
@@ -72,7 +87,7 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
         Message message = new Message();
         message.setMessageBody(body(job)); // base64, the SDK's default body type
         try {
-            queue.putMessage(message);
+            queue().putMessage(message);
         } catch (ServiceException | ClientException e) {
             throw new IllegalStateException("could not send the build job for " + job.deploymentId() + " to MNS queue "
                     + name + ": " + describe(e), e);
@@ -94,7 +109,7 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
         }
         try {
             while (true) {
-                Message message = queue.popMessage(0);
+                Message message = queue().popMessage(0);
                 if (message == null) {
                     return Optional.empty();
                 }
@@ -102,11 +117,11 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
                 if (deploymentId.isEmpty()) {
                     // Unreadable now means unreadable forever: redelivering it would only loop.
                     LOG.error("deleting MNS message {} of queue {}: it is not a build job", message.getMessageId(), name);
-                    queue.deleteMessage(message.getReceiptHandle());
+                    queue().deleteMessage(message.getReceiptHandle());
                     continue;
                 }
                 long seconds = Math.max(MIN_VISIBILITY, Math.min(MAX_VISIBILITY, visibilityTimeout.toSeconds()));
-                String receipt = queue.changeMessageVisibilityTimeout(message.getReceiptHandle(), (int) seconds);
+                String receipt = queue().changeMessageVisibilityTimeout(message.getReceiptHandle(), (int) seconds);
                 return Optional.of(new ReceivedJob(new BuildJob(deploymentId.get()), receipt, message.getDequeueCount()));
             }
         } catch (ServiceException | ClientException | ServiceHandlingRequiredException e) {
@@ -118,7 +133,7 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
     @Override
     public void delete(ReceivedJob job) {
         try {
-            queue.deleteMessage(job.receipt());
+            queue().deleteMessage(job.receipt());
         } catch (ServiceException | ClientException | ServiceHandlingRequiredException e) {
             String code = errorCode(e);
             if ("ReceiptHandleError".equals(code) || "MessageNotExist".equals(code)) {
@@ -173,8 +188,10 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
     }
 
     /** Asks the supplier for every request the SDK signs: STS credentials rotate between invocations. */

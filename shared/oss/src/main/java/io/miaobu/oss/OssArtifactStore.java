@@ -62,7 +62,8 @@ public final class OssArtifactStore implements ArtifactStore {
     private static final int DELETE_BATCH = DeleteObjectsRequest.DELETE_OBJECTS_ONETIME_LIMIT;
     private static final int LIST_PAGE = 1000;
 
-    private final OSS client;
+    private final Supplier<OSS> clients;
+    private volatile OSS client;
     private final String bucket;
     private final Multipart multipart;
 
@@ -79,7 +80,21 @@ public final class OssArtifactStore implements ArtifactStore {
         // An emulator or test server on a name outside aliyuncs.com would otherwise be taken for a CNAME of the bucket.
         config.setSupportCname(false);
         config.setSLDEnabled(!endpoint.contains(".aliyuncs.com"));
-        this.client = new OSSClientBuilder().build(endpoint, new PerRequestCredentials(credentials), config);
+        // Made on first use: a function that never touches storage pays nothing for it at cold start.
+        this.clients = () -> new OSSClientBuilder().build(endpoint, new PerRequestCredentials(credentials), config);
+    }
+
+    private OSS client() {
+        OSS c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = client = clients.get();
+                }
+            }
+        }
+        return c;
     }
 
     @Override
@@ -92,7 +107,7 @@ public final class OssArtifactStore implements ArtifactStore {
             } else {
                 meta.setContentLength(size);
                 try (InputStream in = Files.newInputStream(source)) {
-                    client.putObject(bucket, key, in, meta);
+                    client().putObject(bucket, key, in, meta);
                 }
             }
             return null;
@@ -100,7 +115,7 @@ public final class OssArtifactStore implements ArtifactStore {
     }
 
     private void putInParts(String key, Path source, long size, ObjectMetadata meta) throws IOException {
-        String uploadId = client.initiateMultipartUpload(new InitiateMultipartUploadRequest(bucket, key, meta)).getUploadId();
+        String uploadId = client().initiateMultipartUpload(new InitiateMultipartUploadRequest(bucket, key, meta)).getUploadId();
         try {
             List<PartETag> parts = new ArrayList<>();
             long offset = 0;
@@ -109,14 +124,14 @@ public final class OssArtifactStore implements ArtifactStore {
                 try (InputStream in = Files.newInputStream(source)) {
                     in.skipNBytes(offset);
                     UploadPartRequest part = new UploadPartRequest(bucket, key, uploadId, number, in, length);
-                    parts.add(client.uploadPart(part).getPartETag());
+                    parts.add(client().uploadPart(part).getPartETag());
                 }
                 offset += length;
             }
-            client.completeMultipartUpload(new CompleteMultipartUploadRequest(bucket, key, uploadId, parts));
+            client().completeMultipartUpload(new CompleteMultipartUploadRequest(bucket, key, uploadId, parts));
         } catch (RuntimeException | IOException e) {
             try {
-                client.abortMultipartUpload(new AbortMultipartUploadRequest(bucket, key, uploadId));
+                client().abortMultipartUpload(new AbortMultipartUploadRequest(bucket, key, uploadId));
             } catch (RuntimeException abort) {
                 e.addSuppressed(abort); // the bucket's lifecycle rule removes parts left behind
             }
@@ -127,7 +142,7 @@ public final class OssArtifactStore implements ArtifactStore {
     @Override
     public Optional<InputStream> open(String key) throws IOException {
         try {
-            OSSObject object = call(() -> client.getObject(bucket, key));
+            OSSObject object = call(() -> client().getObject(bucket, key));
             return Optional.of(object.getObjectContent());
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -140,7 +155,7 @@ public final class OssArtifactStore implements ArtifactStore {
         CopyObjectRequest request = new CopyObjectRequest(bucket, from, bucket, to);
         request.setNewObjectMetadata(metadata(to, contentType));
         try {
-            call(() -> client.copyObject(request));
+            call(() -> client().copyObject(request));
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(from);
         }
@@ -148,7 +163,7 @@ public final class OssArtifactStore implements ArtifactStore {
 
     @Override
     public boolean exists(String key) throws IOException {
-        return call(() -> client.doesObjectExist(bucket, key));
+        return call(() -> client().doesObjectExist(bucket, key));
     }
 
     @Override
@@ -159,7 +174,7 @@ public final class OssArtifactStore implements ArtifactStore {
         do {
             ListObjectsV2Request request = new ListObjectsV2Request(bucket, prefix).withMaxKeys(LIST_PAGE);
             request.setContinuationToken(token);
-            ListObjectsV2Result page = call(() -> client.listObjectsV2(request));
+            ListObjectsV2Result page = call(() -> client().listObjectsV2(request));
             for (OSSObjectSummary summary : page.getObjectSummaries()) {
                 keys.add(summary.getKey());
             }
@@ -175,14 +190,17 @@ public final class OssArtifactStore implements ArtifactStore {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
             DeleteObjectsRequest request = new DeleteObjectsRequest(bucket).withKeys(new ArrayList<>(batch)).withQuiet(true);
-            call(() -> client.deleteObjects(request));
+            call(() -> client().deleteObjects(request));
             deleted += batch.size();
         }
         return deleted;
     }
 
     public void close() {
-        client.shutdown();
+        OSS c = client;
+        if (c != null) {
+            c.shutdown();
+        }
     }
 
     private static ObjectMetadata metadata(String key, String contentType) {
