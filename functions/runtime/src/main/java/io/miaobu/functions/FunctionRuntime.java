@@ -9,6 +9,13 @@ import io.miaobu.local.DirectoryAcmeChallenges;
 import io.miaobu.local.DirectoryCertificateStore;
 
 import io.miaobu.Platform;
+import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.config.AliyunSettings;
+import io.miaobu.deploy.JobQueue;
+import io.miaobu.mns.MnsJobQueue;
+import io.miaobu.oss.OssArtifactStore;
+import io.miaobu.store.ArtifactStore;
+import java.util.function.Supplier;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
@@ -39,12 +46,39 @@ public final class FunctionRuntime implements AutoCloseable {
     private final PostgresDatabase database;
     private final Platform platform;
     private final MiaobuConfig config;
+    private final InvocationCredentials credentials;
     private JdkHttpServer server;
 
-    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform) {
+    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials) {
         this.config = config;
         this.database = database;
         this.platform = platform;
+        this.credentials = credentials;
+    }
+
+    /** OSS when a bucket is configured (MIAOBU_OSS_BUCKET), else the directory under the data dir. */
+    static ArtifactStore artifactStore(MiaobuConfig config, Supplier<AliyunCredentials> credentials) throws IOException {
+        AliyunSettings aliyun = config.aliyun();
+        if (aliyun.ossBucket().isPresent()) {
+            LOG.info("artifacts in OSS bucket {} at {}", aliyun.ossBucket().get(), aliyun.ossEndpointOrDefault().orElseThrow());
+            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.ossBucket().get(), credentials);
+        }
+        return new DiskArtifactStore(config.dataDir().resolve("artifacts"));
+    }
+
+    /** MNS when a queue is configured (MIAOBU_MNS_QUEUE), else the PostgreSQL table. */
+    static JobQueue jobQueue(AliyunSettings aliyun, PostgresDatabase database, Supplier<AliyunCredentials> credentials) {
+        if (aliyun.mnsQueue().isPresent()) {
+            LOG.info("build jobs on MNS queue {} at {}", aliyun.mnsQueue().get(), aliyun.mnsEndpointOrDefault().orElseThrow());
+            return new MnsJobQueue(aliyun.mnsEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(),
+                    aliyun.mnsQueue().get(), credentials);
+        }
+        return database.jobQueue();
+    }
+
+    /** The STS credentials of the latest invocation, which the Aliyun adapters sign with. */
+    public InvocationCredentials credentials() {
+        return credentials;
     }
 
     public static FunctionRuntime fromEnvironment(Map<String, String> env) throws IOException {
@@ -53,14 +87,14 @@ public final class FunctionRuntime implements AutoCloseable {
                 "MIAOBU_DATABASE_URL is not set; functions need the PostgreSQL server (e.g. postgres://user:pass@host:5432/miaobu)"));
         SecretKeys keys = SecretKeys.required(config.secretKey());
         PostgresDatabase database = PostgresDatabase.connect(url);
-        // Storage and routes are directories until the Aliyun adapters (OSS, edge KV) are wired in;
-        // on FC that directory is a NAS mount shared by every function.
-        Platform platform = new Platform(config, keys, database, database.jobQueue(),
-                new DiskArtifactStore(config.dataDir().resolve("artifacts")),
+        InvocationCredentials credentials = new InvocationCredentials();
+        // Routes are still a directory until the edge KV adapter is wired in (on FC: a NAS mount shared by every function).
+        Platform platform = new Platform(config, keys, database, jobQueue(config.aliyun(), database, credentials),
+                artifactStore(config, credentials),
                 new FileRouteTable(config.dataDir().resolve("routes")),
                 new RecordingCachePurger(), new RestGitHub(config.github()), Clock.systemUTC());
         platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
-        return new FunctionRuntime(config, database, platform);
+        return new FunctionRuntime(config, database, platform, credentials);
     }
 
     /**
@@ -88,7 +122,7 @@ public final class FunctionRuntime implements AutoCloseable {
     /** Serves {@code handler} on FC_SERVER_PORT (default 9000) on all interfaces, as FC requires. */
     public FunctionRuntime serve(Function<Platform, Handler> handler, Map<String, String> env) throws IOException {
         int port = Optional.ofNullable(env.get("FC_SERVER_PORT")).map(Integer::parseInt).orElse(9000);
-        server = JdkHttpServer.start("0.0.0.0", port, MAX_BODY, handler.apply(platform));
+        server = JdkHttpServer.start("0.0.0.0", port, MAX_BODY, FcInvocations.wrap(handler.apply(platform), credentials));
         LOG.info("listening on port {}", server.port());
         return this;
     }

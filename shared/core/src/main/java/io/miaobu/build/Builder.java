@@ -3,7 +3,9 @@ package io.miaobu.build;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.deploy.FolderDeployments;
 import io.miaobu.build.detect.Detection;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
@@ -27,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -191,7 +192,7 @@ public final class Builder {
                 throw new BuildCanceled();
             }
             log.system("Uploading " + files.size() + " files from `" + outputDirectory + "`");
-            DeploymentStats stats = upload(deployment, files, canceled);
+            DeploymentStats stats = upload(deployment, files, log, canceled);
             deployments.recordRouteConfig(deployment.id(), config);
 
             Deployment ready = withReady(deployment, config, stats);
@@ -390,29 +391,96 @@ public final class Builder {
         return BuildCache.key(project.id(), scope, repo, keyFiles, version.toString(), plan.installCommand(), paths, salt.toString());
     }
 
-    private DeploymentStats upload(Deployment deployment, List<OutputFiles.OutputFile> files, BooleanSupplier canceled)
-            throws Exception {
-        AtomicLong bytes = new AtomicLong();
+    /**
+     * Stores the deployment's files the way folder deployments do (DESIGN §2): each file's content once per
+     * project, under {@code sites/{projectId}/_blobs/{sha256}}, and every file of the deployment as a
+     * server-side copy of it (OSS CopyObject, a hard link on disk). A redeploy therefore uploads only the
+     * files whose content changed; the rest cost one copy request each and no bytes. Chosen over a
+     * content-addressed layout the edge would read through a manifest because the edge, the route entry
+     * and rollbacks keep working with one plain prefix per deployment.
+     */
+    private DeploymentStats upload(Deployment deployment, List<OutputFiles.OutputFile> files, BuildLogWriter log,
+                                   BooleanSupplier canceled) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(UPLOAD_THREADS, Math.max(1, files.size())));
         try {
-            List<Future<?>> uploads = new ArrayList<>(files.size());
+            Map<OutputFiles.OutputFile, String> digests = new LinkedHashMap<>();
+            List<Future<String>> hashing = new ArrayList<>(files.size());
             for (OutputFiles.OutputFile file : files) {
-                uploads.add(pool.submit(() -> {
-                    artifacts.put(deployment.prefix() + file.path(), file.source(), ContentTypes.of(file.path()));
-                    bytes.addAndGet(file.size());
-                    return null;
-                }));
+                hashing.add(pool.submit(() -> sha256(file.source())));
             }
-            for (Future<?> upload : uploads) {
-                upload.get();
+            for (int i = 0; i < files.size(); i++) {
+                digests.put(files.get(i), hashing.get(i).get());
             }
+            String projectId = deployment.projectId();
+            Set<String> known = database.files().knownDigests(projectId, Set.copyOf(digests.values()));
+            Map<String, OutputFiles.OutputFile> fresh = new LinkedHashMap<>();
+            digests.forEach((file, digest) -> {
+                if (!known.contains(digest)) {
+                    fresh.putIfAbsent(digest, file);
+                }
+            });
+            if (canceled.getAsBoolean()) {
+                throw new BuildCanceled();
+            }
+            run(pool, fresh.entrySet(), e -> artifacts.put(FolderDeployments.blobKey(projectId, e.getKey()), e.getValue().source(),
+                    "application/octet-stream"));
+            database.files().recordBlobs(projectId, fresh.entrySet().stream()
+                    .map(e -> new DeploymentFileStore.Blob(e.getKey(), e.getValue().size())).toList(), clock.instant());
+            run(pool, digests.entrySet(), e -> {
+                String blob = FolderDeployments.blobKey(projectId, e.getValue());
+                String target = deployment.prefix() + e.getKey().path();
+                try {
+                    artifacts.copy(blob, target, ContentTypes.of(e.getKey().path()));
+                } catch (java.nio.file.NoSuchFileException missing) {
+                    // Recorded but no longer stored (removed by hand?): store it again rather than fail the build.
+                    artifacts.put(blob, e.getKey().source(), "application/octet-stream");
+                    artifacts.copy(blob, target, ContentTypes.of(e.getKey().path()));
+                }
+            });
+            long bytes = files.stream().mapToLong(OutputFiles.OutputFile::size).sum();
+            long uploadedBytes = fresh.values().stream().mapToLong(OutputFiles.OutputFile::size).sum();
+            long reused = digests.values().stream().filter(known::contains).count();
+            log.system(String.format("Uploaded %d new file contents (%s); %d files reused content the project already had",
+                    fresh.size(), humanBytes(uploadedBytes), reused));
+            if (canceled.getAsBoolean()) {
+                throw new BuildCanceled();
+            }
+            return new DeploymentStats(files.size(), bytes, fresh.size(), uploadedBytes);
         } finally {
             pool.shutdownNow();
         }
-        if (canceled.getAsBoolean()) {
-            throw new BuildCanceled();
+    }
+
+    private interface Upload<T> {
+        void run(T item) throws Exception;
+    }
+
+    /** Runs one upload per item on the pool and waits for all; the first failure is thrown. */
+    private static <T> void run(ExecutorService pool, java.util.Collection<T> items, Upload<T> upload) throws Exception {
+        List<Future<?>> running = new ArrayList<>(items.size());
+        for (T item : items) {
+            running.add(pool.submit(() -> {
+                upload.run(item);
+                return null;
+            }));
         }
-        return new DeploymentStats(files.size(), bytes.get(), files.size(), bytes.get());
+        for (Future<?> f : running) {
+            f.get();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**

@@ -30,7 +30,8 @@ public record MiaobuConfig(
         GitHubSettings github,
         BuildSettings build,
         DomainSettings domains,
-        EsaSettings esa) {
+        EsaSettings esa,
+        AliyunSettings aliyun) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -106,7 +107,8 @@ public record MiaobuConfig(
                         r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
                 DomainSettings.fromEnv(r::optional, baseDomain),
-                EsaSettings.fromEnv(r::optional));
+                EsaSettings.fromEnv(r::optional),
+                AliyunSettings.fromEnv(r::optional));
     }
 
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
@@ -124,13 +126,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

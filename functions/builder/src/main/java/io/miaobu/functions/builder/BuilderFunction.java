@@ -21,9 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * FC event function on the builder's container: each {@code POST /invoke} carries MNS build jobs
- * (through EventBridge) and builds them one after another. It answers 200 once every job reached a
- * final state, which is when EventBridge deletes the message; a message that can never be built
- * (no deployment id) is acknowledged too, so it cannot loop.
+ * (through EventBridge) and builds them one after another (see {@link #invoke}).
  */
 public final class BuilderFunction {
     private static final Logger LOG = LoggerFactory.getLogger(BuilderFunction.class);
@@ -44,36 +42,59 @@ public final class BuilderFunction {
             throw new java.io.UncheckedIOException("cannot prepare the build directory", e);
         }
         // The builder holds JGit, so it can also answer POST /api/v1/detect when an HTTP trigger routes it here.
-        return platform.withDetect(new Router(), new JGitSourceFetcher()).post("/invoke", req -> {
-            List<Map<String, Object>> results = new ArrayList<>();
-            List<FcEvents.QueueMessage> messages;
+        return platform.withDetect(new Router(), new JGitSourceFetcher()).post("/invoke", req -> invoke(platform, builder, req.body()));
+    }
+
+    /**
+     * Builds every job of one EventBridge delivery. The answer is 2xx only when every job is settled (its
+     * deployment READY, FAILED or CANCELED, gone, or the message unreadable): EventBridge then deletes the
+     * messages. A job another builder is still running is not settled: the answer is 503, and
+     * EventBridge delivers the batch again later (the settled jobs are acknowledged then without being
+     * rebuilt). A build whose builder died is failed by the reaper once it is past the build timeout, so
+     * redelivery ends with FAILED and a reason, never in a loop.
+     */
+    static Response invoke(Platform platform, Builder builder, byte[] body) {
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<FcEvents.QueueMessage> messages;
+        try {
+            messages = FcEvents.queueMessages(body);
+        } catch (java.io.IOException e) {
+            // Not an EventBridge delivery at all: it will never parse, so retrying it would only loop.
+            LOG.error("dropping an unreadable event ({} bytes): {}", body.length, e.getMessage());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("messageId", null);
+            result.put("status", "DROPPED");
+            result.put("error", "the event is not JSON");
+            return Response.ok(Map.of("results", List.of(result)));
+        }
+        boolean settled = true;
+        for (FcEvents.QueueMessage message : messages) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("messageId", message.messageId());
             try {
-                messages = FcEvents.queueMessages(req.body());
-            } catch (java.io.IOException e) {
-                // Not an EventBridge delivery at all: it will never parse, so retrying it would only loop.
-                LOG.error("dropping an unreadable event ({} bytes): {}", req.body().length, e.getMessage());
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("messageId", null);
-                result.put("status", "DROPPED");
-                result.put("error", "the event is not JSON");
-                return Response.ok(Map.of("results", List.of(result)));
-            }
-            for (FcEvents.QueueMessage message : messages) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("messageId", message.messageId());
-                try {
-                    String deploymentId = FcEvents.deploymentId(message.body());
-                    result.put("deploymentId", deploymentId);
-                    DeploymentStatus status = builder.build(deploymentId);
-                    result.put("status", status);
-                } catch (java.io.IOException e) {
-                    LOG.error("dropping unreadable build message {}: {}", message.messageId(), e.getMessage());
-                    result.put("status", "DROPPED");
-                    result.put("error", e.getMessage());
+                String deploymentId = FcEvents.deploymentId(message.body());
+                result.put("deploymentId", deploymentId);
+                DeploymentStatus status = builder.build(deploymentId);
+                if (!status.isFinal()) {
+                    // Running elsewhere, or its builder died: the reaper fails it once it is past the build timeout.
+                    platform.reaper().reap();
+                    status = platform.database().deployments().findById(deploymentId)
+                            .map(d -> d.status()).orElse(DeploymentStatus.CANCELED);
                 }
-                results.add(result);
+                result.put("status", status);
+                LOG.info("message {}: deployment {} is {}", message.messageId(), deploymentId, status);
+                if (!status.isFinal()) {
+                    settled = false;
+                    LOG.info("deployment {} is {} in another builder; asking EventBridge to deliver message {} again later",
+                            deploymentId, status, message.messageId());
+                }
+            } catch (java.io.IOException e) {
+                LOG.error("dropping unreadable build message {}: {}", message.messageId(), e.getMessage());
+                result.put("status", "DROPPED");
+                result.put("error", e.getMessage());
             }
-            return Response.ok(Map.of("results", results));
-        });
+            results.add(result);
+        }
+        return Response.json(settled ? 200 : 503, Map.of("results", results));
     }
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.GitRepos;
 import io.miaobu.testkit.TestPostgres;
+import io.miaobu.testkit.aliyun.MnsEvents;
+import io.miaobu.postgres.PostgresDatabase;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BuilderFunctionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> EVENT = Map.of("content-type", "application/octet-stream");
-    private static final String ACCOUNT = "1649015465570000";
 
     @TempDir
     static Path work;
@@ -49,6 +50,7 @@ class BuilderFunctionIT {
     private static GitRepos repo;
     private static String token;
     private static String projectId;
+    private static String databaseUrl;
 
     @BeforeAll
     static void start() throws IOException {
@@ -64,7 +66,7 @@ class BuilderFunctionIT {
                         ""));
         repo.commit("Initial site");
 
-        String databaseUrl = TestPostgres.freshDatabase();
+        databaseUrl = TestPostgres.freshDatabase();
         String secretKey = FunctionProcess.randomSecretKey();
         // The api first: it migrates the schema, so the two processes do not race to.
         api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
@@ -145,6 +147,50 @@ class BuilderFunctionIT {
         assertThat(results.get(1).path("status").asText()).isEqualTo("DROPPED");
         assertThat(results.get(2).path("deploymentId").asText()).isEqualTo(deploymentId);
         assertThat(results.get(2).path("status").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    @Order(5)
+    void aJobAnotherBuilderIsRunningIsNotAcknowledgedSoEventBridgeDeliversItAgainLater() throws IOException {
+        String deploymentId = createDeployment();
+        setBuilding(deploymentId, "now()");
+
+        HttpResponse<String> response = invoke(envelope("msg-running", "{\"deploymentId\":\"" + deploymentId + "\"}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(single(response).path("status").asText()).isEqualTo("BUILDING");
+        assertThat(deployment(deploymentId).path("status").asText()).isEqualTo("BUILDING");
+    }
+
+    @Test
+    @Order(6)
+    void aJobWhoseBuilderDiedLongAgoEndsFailedWithAReasonAndIsAcknowledged() throws IOException {
+        String deploymentId = createDeployment();
+        setBuilding(deploymentId, "now() - interval '3 hours'");
+
+        HttpResponse<String> response = invoke(envelope("msg-dead-builder", "{\"deploymentId\":\"" + deploymentId + "\"}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(single(response).path("status").asText()).isEqualTo("FAILED");
+        JsonNode failed = deployment(deploymentId);
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("error").asText()).contains("stopped responding");
+    }
+
+    @Test
+    @Order(7)
+    void aJobWhoseDeploymentIsGoneIsAcknowledged() throws IOException {
+        HttpResponse<String> response = invoke(envelope("msg-gone", "{\"deploymentId\":\"d_no_such_deployment\"}"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(single(response).path("status").asText()).isEqualTo("CANCELED");
+    }
+
+    /** What a builder that claimed the deployment at {@code startedAt} (SQL) leaves behind. */
+    private static void setBuilding(String deploymentId, String startedAt) {
+        try (PostgresDatabase db = PostgresDatabase.connect(databaseUrl)) {
+            db.jdbi().useHandle(h -> h.execute("UPDATE deployments SET status = 'BUILDING', started_at = " + startedAt
+                    + " WHERE id = ?", deploymentId));
+        }
     }
 
     @Test
@@ -290,25 +336,6 @@ class BuilderFunctionIT {
 
     /** An MNS queue message as EventBridge delivers it to FC in the CloudEvents schema. */
     private static String envelope(String messageId, String messageBody) throws IOException {
-        String now = Instant.now().toString();
-        ObjectNode event = JSON.createObjectNode()
-                .put("id", UUID.randomUUID().toString())
-                .put("source", "MNS-miaobu-builder-builds")
-                .put("specversion", "1.0")
-                .put("type", "mns:Queue:SendMessage")
-                .put("datacontenttype", "application/json; charset=utf-8")
-                .put("subject", "acs:mns:cn-hangzhou:" + ACCOUNT + ":queues/miaobu-builds")
-                .put("time", now)
-                .put("aliyunaccountid", ACCOUNT)
-                .put("aliyunpublishtime", now)
-                .put("aliyunoriginalaccountid", ACCOUNT)
-                .put("aliyuneventbusname", "MNS-miaobu-builder-builds")
-                .put("aliyunregionid", "cn-hangzhou")
-                .put("aliyunpublishaddr", "42.120.0.1");
-        event.putObject("data")
-                .put("requestId", UUID.randomUUID().toString().replace("-", "").substring(0, 24).toUpperCase(Locale.ROOT))
-                .put("messageId", messageId)
-                .put("messageBody", messageBody);
-        return JSON.writeValueAsString(event);
+        return JSON.writeValueAsString(MnsEvents.envelope("miaobu-builds", messageId, messageBody));
     }
 }
