@@ -3,6 +3,7 @@ package io.miaobu.esa;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.EsaSettings;
+import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.edge.RouteTable;
@@ -33,6 +34,11 @@ public final class EsaAdapters {
 
     public Optional<RouteTable> routeTable() {
         return settings.kvNamespace().map(ns -> new EsaRouteTable(api, ns));
+    }
+
+    /** HTTP-01 answers beside the routes, where the edge routine serves them from. */
+    public Optional<AcmeChallenges> acmeChallenges() {
+        return settings.kvNamespace().map(ns -> new EsaAcmeChallenges(api, ns));
     }
 
     /** ESA purge of the site, followed by {@code also} (e.g. the CDN purger) when given. */

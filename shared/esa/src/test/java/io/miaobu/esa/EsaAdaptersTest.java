@@ -62,6 +62,20 @@ class EsaAdaptersTest {
     }
 
     @Test
+    void an_acme_challenge_answer_is_put_where_the_edge_routine_reads_it_and_removed_after() {
+        var challenges = adapters(Map.of(), () -> STS).acmeChallenges().orElseThrow();
+        String token = "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA";
+        challenges.put(token, token + ".thumbprint");
+
+        assertThat(esa.kvValue(NAMESPACE, "ACME_CHALLENGE_" + token)).contains(token + ".thumbprint");
+
+        challenges.delete(token);
+        challenges.delete(token);
+        assertThat(esa.kvValue(NAMESPACE, "ACME_CHALLENGE_" + token)).isEmpty();
+        assertThatThrownBy(() -> challenges.put("../routes", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_route_entry_is_stored_under_the_hosts_encoded_key_and_read_back() throws Exception {
         RouteTable routes = routes();
         routes.put("Shop.Example.COM", entry("dabc"));
