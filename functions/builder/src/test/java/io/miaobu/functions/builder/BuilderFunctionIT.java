@@ -64,7 +64,7 @@ class BuilderFunctionIT {
                         ""));
         repo.commit("Initial site");
 
-        String databaseUrl = TestPostgres.freshDatabase();
+        String databaseUrl = TestPostgres.migratedDatabase();
         String secretKey = FunctionProcess.randomSecretKey();
         // The api first: it migrates the schema, so the two processes do not race to.
         api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
