@@ -193,6 +193,10 @@ class ServerlessYamlTest {
         String dockerfile = Files.readString(root.resolve("build-image/Dockerfile"));
         assertThat(dockerfile).contains("COPY functions/builder/target/miaobu-builder.jar");
         assertThat(root.resolve("functions/builder/target/miaobu-builder.jar")).isRegularFile();
+        // The context is the repository root, trimmed by .dockerignore to what the COPY lines take.
+        List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
+        dockerfile.lines().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1])
+                .forEach(source -> assertThat(ignore).as(".dockerignore lets %s through", source).contains("!" + source));
         assertThat(yaml.resource("builder").path("actions").path("pre-deploy").get(0).path("run").asText())
                 .contains("docker build -f build-image/Dockerfile").contains("docker push");
     }

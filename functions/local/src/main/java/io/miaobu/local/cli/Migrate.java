@@ -3,8 +3,10 @@ package io.miaobu.local.cli;
 import io.miaobu.postgres.PostgresDatabase;
 import io.miaobu.postgres.PostgresUrls;
 import io.miaobu.postgres.SchemaVersion;
+import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 /**
  * {@code ./miaobu migrate}: applies the schema migrations to the database in MIAOBU_DATABASE_URL. The
@@ -16,24 +18,32 @@ public final class Migrate {
     private Migrate() {}
 
     public static void main(String[] args) {
-        if (args.length > 0) {
-            System.out.println("usage: MIAOBU_DATABASE_URL=postgres://user:pass@host:5432/db ./miaobu migrate");
-            System.exit(args[0].equals("-h") || args[0].equals("--help") ? 0 : 2);
+        int code = run(args, System.getenv(), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
         }
-        String url = System.getenv("MIAOBU_DATABASE_URL");
+    }
+
+    /** Exit code: 0 migrated (or already current), 1 the migration failed, 2 usage. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length > 0) {
+            out.println("usage: MIAOBU_DATABASE_URL=postgres://user:pass@host:5432/db ./miaobu migrate");
+            return args[0].equals("-h") || args[0].equals("--help") ? 0 : 2;
+        }
+        String url = env.get("MIAOBU_DATABASE_URL");
         if (url == null || url.isBlank()) {
-            System.err.println("miaobu migrate: MIAOBU_DATABASE_URL is not set; set it to the platform's PostgreSQL database "
+            err.println("miaobu migrate: MIAOBU_DATABASE_URL is not set; set it to the platform's PostgreSQL database "
                     + "(e.g. postgres://miaobu:PASSWORD@rm-xxxx.pg.rds.aliyuncs.com:5432/miaobu).");
-            System.exit(2);
+            return 2;
         }
         String shown = PostgresUrls.redact(url.trim());
         try (PostgresDatabase db = PostgresDatabase.connect(url)) { // connect() applies what is pending
-            int after = version(db);
-            System.out.println("miaobu migrate: " + shown + " is at schema version " + after
+            out.println("miaobu migrate: " + shown + " is at schema version " + version(db)
                     + " (this release needs " + SchemaVersion.expected() + ").");
+            return 0;
         } catch (RuntimeException e) {
-            System.err.println("miaobu migrate: migrating " + shown + " failed: " + e.getMessage());
-            System.exit(1);
+            err.println("miaobu migrate: migrating " + shown + " failed: " + e.getMessage());
+            return 1;
         }
     }
 
