@@ -196,7 +196,7 @@ class ServerlessYamlTest {
         // The context is the repository root, trimmed by .dockerignore to what the COPY lines take.
         List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
         dockerfile.lines().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1])
-                .forEach(source -> assertThat(ignore).as(".dockerignore lets %s through", source).contains("!" + source));
+                .forEach(copied -> assertThat(ignore).as(".dockerignore lets %s through", copied).contains("!" + copied));
         assertThat(yaml.resource("builder").path("actions").path("pre-deploy").get(0).path("run").asText())
                 .contains("docker build -f build-image/Dockerfile").contains("docker push");
     }
