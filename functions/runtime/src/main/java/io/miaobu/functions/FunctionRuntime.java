@@ -86,7 +86,9 @@ public final class FunctionRuntime implements AutoCloseable {
         String url = config.databaseUrl().orElseThrow(() -> new ConfigException(
                 "MIAOBU_DATABASE_URL is not set; functions need the PostgreSQL server (e.g. postgres://user:pass@host:5432/miaobu)"));
         SecretKeys keys = SecretKeys.required(config.secretKey());
-        PostgresDatabase database = PostgresDatabase.connect(url);
+        // No connection and no Flyway at start: the pool opens on the first query that needs it and checks
+        // the schema version then (operators migrate with `./miaobu migrate`; README "Upgrading").
+        PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
         // Routes are still a directory until the edge KV adapter is wired in (on FC: a NAS mount shared by every function).
         Platform platform = new Platform(config, keys, database, jobQueue(config.aliyun(), database, credentials),

@@ -15,7 +15,7 @@ public final class SessionTokens {
     private static final String ISSUER = "miaobu";
 
     private final Algorithm algorithm;
-    private final JWTVerifier verifier;
+    private volatile JWTVerifier verifier; // built at the first verify: it loads Jackson, which start-up need not
     private final Duration ttl;
     private final Clock clock;
 
@@ -23,8 +23,6 @@ public final class SessionTokens {
         this.algorithm = Algorithm.HMAC256(signingKey);
         this.ttl = ttl;
         this.clock = clock;
-        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER))
-                .build(clock);
     }
 
     public String issue(User user) {
@@ -37,10 +35,19 @@ public final class SessionTokens {
                 .sign(algorithm);
     }
 
+    private JWTVerifier verifier() {
+        JWTVerifier v = verifier;
+        if (v == null) {
+            v = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER)).build(clock);
+            verifier = v;
+        }
+        return v;
+    }
+
     /** The user id the token was issued to, or a 401 saying why it is not accepted. */
     public String verify(String token) {
         try {
-            return verifier.verify(token).getSubject();
+            return verifier().verify(token).getSubject();
         } catch (TokenExpiredException e) {
             throw HttpError.unauthorized("Your session has expired; sign in again.");
         } catch (JWTVerificationException e) {

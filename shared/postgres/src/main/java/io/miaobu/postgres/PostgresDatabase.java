@@ -6,21 +6,21 @@ import io.miaobu.store.Database;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * The Database port over PostgreSQL: a small HikariCP pool, the schema migrated by Flyway
- * ({@code classpath:db/migration}) when the database is opened, and one Jdbi SqlObject DAO per aggregate.
+ * ({@code classpath:db/migration}) when the database is opened with {@link #connect} (local mode,
+ * {@code ./miaobu migrate}) or only checked with {@link #open} (functions), and one Jdbi SqlObject DAO per aggregate.
  */
 public final class PostgresDatabase implements Database, AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final DataSource dataSource;
-    private final HikariDataSource ownedPool;
-    private final Jdbi jdbi;
+    private final AutoCloseable ownedPool;
+    private final LazyJdbi jdbi;
     private final PostgresUserStore users;
     private final PostgresProjectStore projects;
     private final PostgresDeploymentStore deployments;
@@ -32,22 +32,24 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresEnvVarStore envVars;
     private final PostgresDomainStore domains;
 
-    private PostgresDatabase(DataSource dataSource, HikariDataSource ownedPool) {
+    private PostgresDatabase(DataSource dataSource, AutoCloseable ownedPool) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
-        this.jdbi = Jdbi.create(dataSource)
+        // Jdbi and its SqlObject proxies are made on first use: at a function's cold start they cost
+        // a few hundred milliseconds that a request without a query does not need.
+        this.jdbi = new LazyJdbi(() -> Jdbi.create(dataSource)
                 .installPlugin(new SqlObjectPlugin())
-                .installPlugin(new PostgresPlugin());
-        this.users = new PostgresUserStore(jdbi.onDemand(UserDao.class));
-        this.projects = new PostgresProjectStore(jdbi.onDemand(ProjectDao.class));
-        this.deployments = new PostgresDeploymentStore(jdbi.onDemand(DeploymentDao.class));
-        this.logs = new PostgresBuildLogStore(jdbi.onDemand(LogDao.class));
-        this.files = new PostgresDeploymentFileStore(jdbi.onDemand(FileDao.class));
-        this.jobQueue = new PostgresJobQueue(jdbi.onDemand(JobDao.class));
-        this.github = new PostgresGitHubStore(jdbi.onDemand(GitHubDao.class));
-        this.deployHooks = new PostgresDeployHookStore(jdbi.onDemand(DeployHookDao.class));
-        this.envVars = new PostgresEnvVarStore(jdbi.onDemand(EnvVarDao.class));
-        this.domains = new PostgresDomainStore(jdbi.onDemand(DomainDao.class));
+                .installPlugin(new PostgresPlugin()));
+        this.users = new PostgresUserStore(jdbi.dao(UserDao.class));
+        this.projects = new PostgresProjectStore(jdbi.dao(ProjectDao.class));
+        this.deployments = new PostgresDeploymentStore(jdbi.dao(DeploymentDao.class));
+        this.logs = new PostgresBuildLogStore(jdbi.dao(LogDao.class));
+        this.files = new PostgresDeploymentFileStore(jdbi.dao(FileDao.class));
+        this.jobQueue = new PostgresJobQueue(jdbi.dao(JobDao.class));
+        this.github = new PostgresGitHubStore(jdbi.dao(GitHubDao.class));
+        this.deployHooks = new PostgresDeployHookStore(jdbi.dao(DeployHookDao.class));
+        this.envVars = new PostgresEnvVarStore(jdbi.dao(EnvVarDao.class));
+        this.domains = new PostgresDomainStore(jdbi.dao(DomainDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -61,6 +63,29 @@ public final class PostgresDatabase implements Database, AutoCloseable {
      * A non-null {@code user} / {@code password} overrides the one in the URL.
      */
     public static PostgresDatabase connect(String url, String user, String password) {
+        HikariDataSource pool = new HikariDataSource(poolConfig(url, user, password));
+        try {
+            migrate(pool);
+            return new PostgresDatabase(pool, pool);
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * For the functions: no migration and no connection at start. The pool opens on the first query,
+     * which first checks that the database's schema is at least the version this code ships
+     * ({@link SchemaVersion}); operators migrate with {@code ./miaobu migrate}.
+     */
+    public static PostgresDatabase open(String url) {
+        PostgresUrls.toJdbc(url); // a malformed URL fails at start, not at the first request
+        int expected = SchemaVersion.expected();
+        LazyPool pool = new LazyPool(() -> poolConfig(url, null, null), expected);
+        return new PostgresDatabase(pool, pool);
+    }
+
+    private static HikariConfig poolConfig(String url, String user, String password) {
         PostgresUrls.Jdbc target = PostgresUrls.toJdbc(url);
         HikariConfig config = new HikariConfig();
         config.setPoolName("miaobu-postgres-" + POOLS.incrementAndGet());
@@ -81,14 +106,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         config.setIdleTimeout(60_000);
         config.setMaxLifetime(1_800_000);
         config.setKeepaliveTime(120_000);
-        HikariDataSource pool = new HikariDataSource(config);
-        try {
-            migrate(pool);
-            return new PostgresDatabase(pool, pool);
-        } catch (RuntimeException | Error e) {
-            pool.close();
-            throw e;
-        }
+        return config;
     }
 
     /** Uses a pool the caller owns (and closes); the schema is migrated first. */
@@ -100,12 +118,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
 
     /** Applies pending migrations from {@code classpath:db/migration}; safe to run concurrently and repeatedly. */
     public static void migrate(DataSource dataSource) {
-        Flyway.configure(PostgresDatabase.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+        SchemaMigrations.migrate(dataSource);
     }
 
     @Override
@@ -159,7 +172,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
 
     /** For ops queries and tests; the stores are the supported way in. */
     public Jdbi jdbi() {
-        return jdbi;
+        return jdbi.get();
     }
 
     public DataSource dataSource() {
@@ -170,7 +183,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public void close() {
         if (ownedPool != null) {
-            ownedPool.close();
+            try {
+                ownedPool.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the database pool failed", e);
+            }
         }
     }
 }

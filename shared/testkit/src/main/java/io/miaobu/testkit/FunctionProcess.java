@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * captures stdout and stderr for assertions and failure messages.
  *
  * <pre>{@code
- * try (FunctionProcess api = FunctionProcess.launcher("api").databaseUrl(TestPostgres.freshDatabase()).start()) {
+ * try (FunctionProcess api = FunctionProcess.launcher("api").databaseUrl(TestPostgres.migratedDatabase()).start()) {
  *     HttpResponse<String> health = api.send("GET", "/api/v1/health", Map.of(), null);
  * }
  * }</pre>

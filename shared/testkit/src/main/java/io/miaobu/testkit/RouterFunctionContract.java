@@ -34,7 +34,7 @@ public abstract class RouterFunctionContract {
     void start() throws IOException {
         work = Files.createTempDirectory("miaobu-" + functionName());
         function = FunctionProcess.launcher(functionName())
-                .databaseUrl(TestPostgres.freshDatabase())
+                .databaseUrl(TestPostgres.migratedDatabase())
                 .dataDir(work)
                 .start();
         coldHealth = function.send("GET", "/api/v1/health", Map.of()); // the cold start's first request

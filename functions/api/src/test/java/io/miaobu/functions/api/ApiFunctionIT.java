@@ -44,7 +44,7 @@ class ApiFunctionIT {
 
     @BeforeAll
     static void start() throws IOException {
-        databaseUrl = TestPostgres.freshDatabase();
+        databaseUrl = TestPostgres.migratedDatabase();
         api = FunctionProcess.launcher("api")
                 .databaseUrl(databaseUrl)
                 .dataDir(work)
@@ -147,13 +147,37 @@ class ApiFunctionIT {
 
     @Test
     @Order(7)
-    void unreachableDatabaseExitsNonZeroWithoutPrintingItsPassword() {
+    void unreachableDatabaseAnswers503OnlyWhereNeededAndNeverPrintsItsPassword() throws IOException {
+        // The function connects lazily: it starts, answers what needs no database, and each request that
+        // needs one gets a 503 saying which setting to check.
         String password = "Pw-" + UUID.randomUUID();
-        FunctionProcess.Exit exit = FunctionProcess.launcher("api")
-                .databaseUrl("postgres://miaobu:" + password + "@127.0.0.1:1/miaobu")
-                .runToExit(Duration.ofSeconds(60));
-        assertThat(exit.code()).as(exit.output()).isNotZero();
-        assertThat(exit.output()).doesNotContain(password);
+        try (FunctionProcess down = FunctionProcess.launcher("api").dataDir(work)
+                .databaseUrl("postgres://miaobu:" + password + "@127.0.0.1:1/miaobu").start()) {
+            assertThat(down.send("GET", "/api/v1/health", Map.of()).statusCode()).isEqualTo(200);
+            HttpResponse<String> login = down.send("POST", "/api/v1/auth/login", JSON_BODY,
+                    "{\"email\":\"dev@example.com\",\"password\":\"correct horse battery staple\"}");
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(503);
+            JsonNode error = JSON.readTree(login.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("database_unavailable");
+            assertThat(error.path("message").asText()).contains("MIAOBU_DATABASE_URL");
+            assertThat(login.body()).doesNotContain(password);
+            assertThat(down.output()).doesNotContain(password);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void databaseWithoutTheSchemaAnswers503TellingTheOperatorToMigrate() throws IOException {
+        // Functions never run Flyway; an unmigrated database is named as such, not a wall of SQL errors.
+        try (FunctionProcess unmigrated = FunctionProcess.launcher("api").dataDir(work)
+                .databaseUrl(TestPostgres.freshDatabase()).start()) {
+            HttpResponse<String> register = unmigrated.send("POST", "/api/v1/auth/register", JSON_BODY,
+                    "{\"email\":\"dev@example.com\",\"password\":\"correct horse battery staple\"}");
+            assertThat(register.statusCode()).as(register.body()).isEqualTo(503);
+            JsonNode error = JSON.readTree(register.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("schema_outdated");
+            assertThat(error.path("message").asText()).contains("./miaobu migrate");
+        }
     }
 
     @Test

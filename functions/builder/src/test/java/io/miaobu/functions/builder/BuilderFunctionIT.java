@@ -66,7 +66,7 @@ class BuilderFunctionIT {
                         ""));
         repo.commit("Initial site");
 
-        databaseUrl = TestPostgres.freshDatabase();
+        databaseUrl = TestPostgres.migratedDatabase();
         String secretKey = FunctionProcess.randomSecretKey();
         // The api first: it migrates the schema, so the two processes do not race to.
         api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)

@@ -42,7 +42,7 @@ class GitHubSignInTest {
         github = FakeGitHub.start()
                 .addUser(new FakeGitHub.User(9919, "mona", "Mona Lisa", null, "mona@example.com", true))
                 .addUser(new FakeGitHub.User(4242, "hubot", "Hubot", null, null, false));
-        databaseUrl = TestPostgres.freshDatabase();
+        databaseUrl = TestPostgres.migratedDatabase();
         runtime = runtime(github.env());
         client = new RouterClient(runtime.platform().router());
     }

@@ -44,7 +44,7 @@ class SchedulerFunctionIT {
 
     @BeforeAll
     static void start() throws IOException {
-        databaseUrl = TestPostgres.freshDatabase();
+        databaseUrl = TestPostgres.migratedDatabase();
         scheduler = FunctionProcess.launcher("scheduler")
                 .databaseUrl(databaseUrl)
                 .dataDir(work)

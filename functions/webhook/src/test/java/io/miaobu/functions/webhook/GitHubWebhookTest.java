@@ -55,7 +55,7 @@ class GitHubWebhookTest {
     void start() throws Exception {
         github = FakeGitHub.start().addUser(new FakeGitHub.User(9919, "mona", "Mona Lisa", null, "mona@example.com", true));
         Map<String, String> env = new LinkedHashMap<>(github.env());
-        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
+        env.put("MIAOBU_DATABASE_URL", TestPostgres.migratedDatabase());
         env.put("MIAOBU_SECRET_KEY", FunctionProcess.randomSecretKey());
         env.put("MIAOBU_DATA_DIR", tmp.toString());
         env.put("MIAOBU_PUBLIC_URL", PUBLIC_URL);
