@@ -1,36 +1,41 @@
 package io.miaobu.functions;
 
-import io.miaobu.dns.DnsJavaLookup;
-import io.miaobu.domains.AcmeChallenges;
-import io.miaobu.domains.CertificateIssuer;
-import io.miaobu.domains.DomainPorts;
-import io.miaobu.domains.EdgeHostnames;
-import io.miaobu.local.DirectoryAcmeChallenges;
-import io.miaobu.local.DirectoryCertificateStore;
-
 import io.miaobu.Platform;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.cas.CasCertificateStore;
+import io.miaobu.cdn.CdnCachePurger;
 import io.miaobu.config.AliyunSettings;
-import io.miaobu.deploy.JobQueue;
-import io.miaobu.mns.MnsJobQueue;
-import io.miaobu.oss.OssArtifactStore;
-import io.miaobu.store.ArtifactStore;
-import java.util.function.Supplier;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
+import io.miaobu.deploy.JobQueue;
+import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.domains.AcmeChallenges;
+import io.miaobu.domains.CertificateIssuer;
+import io.miaobu.domains.CertificateStore;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.EdgeHostnames;
+import io.miaobu.edge.CachePurger;
+import io.miaobu.edge.RouteTable;
+import io.miaobu.esa.EsaAdapters;
 import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.server.JdkHttpServer;
+import io.miaobu.local.DirectoryAcmeChallenges;
+import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
+import io.miaobu.mns.MnsJobQueue;
+import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,27 +95,50 @@ public final class FunctionRuntime implements AutoCloseable {
         // the schema version then (operators migrate with `./miaobu migrate`; README "Upgrading").
         PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
-        // Routes are still a directory until the edge KV adapter is wired in (on FC: a NAS mount shared by every function).
+        EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);
         Platform platform = new Platform(config, keys, database, jobQueue(config.aliyun(), database, credentials),
                 artifactStore(config, credentials),
-                new FileRouteTable(config.dataDir().resolve("routes")),
-                new RecordingCachePurger(), new RestGitHub(config.github()), Clock.systemUTC());
-        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
+                routeTable(config, edge), cachePurger(config, edge, credentials),
+                new RestGitHub(config.github()), Clock.systemUTC());
+        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, credentials));
         return new FunctionRuntime(config, database, platform, credentials);
     }
 
-    /**
-     * Custom domains' adapters: DNS through MIAOBU_DNS_RESOLVER; certificates and challenge answers
-     * on the shared directory until the CAS / edge KV adapters are wired in. Only the scheduler issues
-     * ({@code issuer}); the others leave verified domains to its next tick.
-     */
-    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
-        return new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
-                new DirectoryCertificateStore(config.dataDir().resolve("certificates")), EdgeHostnames.NONE, issuer, () -> {});
+    /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */
+    static RouteTable routeTable(MiaobuConfig config, EsaAdapters edge) throws IOException {
+        Optional<RouteTable> kv = edge.routeTable();
+        return kv.isPresent() ? kv.get() : new FileRouteTable(config.dataDir().resolve("routes"));
     }
 
-    public static AcmeChallenges acmeChallenges(MiaobuConfig config) throws IOException {
-        return new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
+    /** ESA purge with a site, CDN refresh with MIAOBU_CDN_PURGE=on (both when both), else nothing to purge. */
+    static CachePurger cachePurger(MiaobuConfig config, EsaAdapters edge, Supplier<AliyunCredentials> credentials) {
+        return edge.cachePurger(CdnCachePurger.from(config.esa(), credentials)).orElseGet(RecordingCachePurger::new);
+    }
+
+    /**
+     * Custom domains' adapters: DNS through MIAOBU_DNS_RESOLVER; certificates in CAS bound to the ESA
+     * custom hostname when an ESA site is configured, else PEM files under the data directory. Only the
+     * scheduler issues ({@code issuer}); the others leave verified domains to its next tick.
+     */
+    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer, Supplier<AliyunCredentials> credentials)
+            throws IOException {
+        EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);
+        Optional<CertificateStore> cas = CasCertificateStore.from(config.esa(), credentials, edge.certificateBinding());
+        CertificateStore certificates = cas.isPresent() ? cas.get()
+                : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
+        return new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()), certificates,
+                edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});
+    }
+
+    /** Local adapters only: what tests and local tools use. */
+    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
+        return domainPorts(config, issuer, new InvocationCredentials());
+    }
+
+    /** HTTP-01 answers in edge KV beside the routes, else in the directory the local edge reads. */
+    public static AcmeChallenges acmeChallenges(MiaobuConfig config, Supplier<AliyunCredentials> credentials) throws IOException {
+        Optional<AcmeChallenges> kv = EsaAdapters.from(config.esa(), credentials).acmeChallenges();
+        return kv.isPresent() ? kv.get() : new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
     }
 
     public Platform platform() {
@@ -131,8 +159,14 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /** Runs a function's main: any start-up failure is printed plainly and exits non-zero, so FC reports it. */
     public static void main(String name, Function<Platform, Handler> handler) {
+        mainWithRuntime(name, runtime -> handler.apply(runtime.platform()));
+    }
+
+    /** As {@link #main(String, Function)}, for a function that also needs the runtime's settings or credentials. */
+    public static void mainWithRuntime(String name, Function<FunctionRuntime, Handler> handler) {
         try {
-            FunctionRuntime runtime = fromEnvironment(System.getenv()).serve(handler, System.getenv());
+            FunctionRuntime created = fromEnvironment(System.getenv());
+            FunctionRuntime runtime = created.serve(p -> handler.apply(created), System.getenv());
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
         } catch (ConfigException e) {
             System.err.println(name + ": configuration error: " + e.getMessage());

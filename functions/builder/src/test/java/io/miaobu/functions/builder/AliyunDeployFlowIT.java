@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.edge.RouteKeys;
 import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.GitRepos;
 import io.miaobu.testkit.TestPostgres;
 import io.miaobu.testkit.aliyun.FakeEventBridge;
+import io.miaobu.testkit.aliyun.FakeEsa;
 import io.miaobu.testkit.aliyun.FakeMns;
 import io.miaobu.testkit.aliyun.FakeOss;
 import io.miaobu.testkit.aliyun.MnsEvents;
@@ -68,18 +70,27 @@ class AliyunDeployFlowIT {
     private static String projectId;
     private static String firstDeployment;
 
-    /**
-     * Where route entries go. Empty: the functions' directory route table. The fake ESA (edge KV + purge)
-     * plugs in here with its MIAOBU_ESA_* settings.
-     */
-    static Map<String, String> routeTableEnvironment() {
-        return Map.of();
+    private static final String KV_NAMESPACE = "miaobu_routes";
+    private static final String SITE_HOST = "aliyun-flow.localhost";
+    private static FakeEsa esa;
+
+    /** Route entries go to the fake ESA's edge KV, and promotes purge its cache, both signed with the FC role's STS. */
+    static Map<String, String> edgeEnvironment() {
+        return Map.of("MIAOBU_ESA_KV_NAMESPACE", KV_NAMESPACE, "MIAOBU_ESA_SITE_ID", esa.siteId(),
+                "MIAOBU_ESA_ENDPOINT", esa.endpoint());
+    }
+
+    private static String liveDeploymentAtTheEdge() throws IOException {
+        String entry = esa.kvValue(KV_NAMESPACE, RouteKeys.encode(SITE_HOST)).orElseThrow(
+                () -> new AssertionError("no edge KV entry for " + SITE_HOST + ": " + esa.kvEntries(KV_NAMESPACE).keySet()));
+        return JSON.readTree(entry).path("deploymentId").asText();
     }
 
     @BeforeAll
     static void start() throws IOException {
         oss = FakeOss.start(BUCKET, FC_ROLE);
         mns = FakeMns.start(FC_ROLE).createQueue(QUEUE, Duration.ofMinutes(30));
+        esa = new FakeEsa(FC_ROLE, "7096621098").createNamespace(KV_NAMESPACE);
         repo = GitRepos.create(work.resolve("site"))
                 .write("package.json", "{\"name\":\"aliyun-site\",\"scripts\":{\"build\":\"node build.js\"}}\n")
                 .write("build.js", String.join("\n",
@@ -93,7 +104,7 @@ class AliyunDeployFlowIT {
                         ""));
         repo.commit("Initial site");
 
-        String databaseUrl = TestPostgres.freshDatabase();
+        String databaseUrl = TestPostgres.migratedDatabase();
         String secretKey = FunctionProcess.randomSecretKey();
         Path dataDir = Files.createDirectories(work.resolve("data"));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -104,7 +115,7 @@ class AliyunDeployFlowIT {
                 "MIAOBU_OSS_ENDPOINT", oss.endpoint(),
                 "MIAOBU_MNS_QUEUE", QUEUE,
                 "MIAOBU_MNS_ENDPOINT", mns.endpoint()));
-        env.putAll(routeTableEnvironment());
+        env.putAll(edgeEnvironment());
         api = launch("api", databaseUrl, secretKey, dataDir, env);
         assertThat(api.send("GET", "/api/v1/health", Map.of()).statusCode()).isEqualTo(200);
         builder = launch("builder", databaseUrl, secretKey, dataDir, env);
@@ -143,6 +154,9 @@ class AliyunDeployFlowIT {
         if (mns != null) {
             mns.close();
         }
+        if (esa != null) {
+            esa.close();
+        }
     }
 
     @Test
@@ -173,6 +187,10 @@ class AliyunDeployFlowIT {
         assertThat(oss.object(prefix + "assets/app.js").orElseThrow().content()).hasSize(ASSET_BYTES);
         assertThat(oss.rejected()).isEmpty();
         assertThat(mns.rejected()).isEmpty();
+        // Live at the edge: the project's host in edge KV names this deployment, and its cache was purged.
+        assertThat(liveDeploymentAtTheEdge()).isEqualTo(id);
+        assertThat(esa.kvValue(KV_NAMESPACE, RouteKeys.encode(id + "--aliyun-flow.localhost"))).isPresent();
+        assertThat(esa.purges()).anySatisfy(p -> assertThat(p.items()).contains(SITE_HOST));
         firstDeployment = id;
     }
 
@@ -202,10 +220,26 @@ class AliyunDeployFlowIT {
         assertThat(oss.object(prefix + "assets/app.js").orElseThrow().content()).hasSize(ASSET_BYTES);
         assertThat(oss.object(prefix + "assets/app.js").orElseThrow().contentType()).isEqualTo("text/javascript; charset=utf-8");
         assertThat(oss.keys("sites/" + projectId + "/" + firstDeployment + "/")).hasSize(3);
+        assertThat(liveDeploymentAtTheEdge()).isEqualTo(id);
     }
 
     @Test
     @Order(3)
+    void a_rollback_moves_the_edge_kv_entry_back_and_purges_the_host() throws Exception {
+        String current = liveDeploymentAtTheEdge();
+        assertThat(current).isNotEqualTo(firstDeployment);
+        int purgesBefore = esa.purges().size();
+
+        HttpResponse<String> promoted = api.send("POST", "/api/v1/deployments/" + firstDeployment + "/promote", auth());
+        assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+
+        assertThat(liveDeploymentAtTheEdge()).isEqualTo(firstDeployment);
+        assertThat(esa.purges()).hasSizeGreaterThan(purgesBefore);
+        assertThat(esa.purges().get(esa.purges().size() - 1).items()).contains(SITE_HOST);
+    }
+
+    @Test
+    @Order(4)
     void the_build_log_streams_through_the_api_function_while_the_build_runs() throws Exception {
         String id = createDeployment();
         AtomicLong firstLineAt = new AtomicLong();
@@ -237,7 +271,7 @@ class AliyunDeployFlowIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void the_functions_log_one_json_object_per_line_with_the_fc_request_id() throws IOException {
         for (FunctionProcess p : new FunctionProcess[] {api, builder}) {
             List<String> lines = p.stdout().lines().filter(l -> !l.isBlank()).toList();
@@ -254,7 +288,7 @@ class AliyunDeployFlowIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void deleting_the_project_removes_its_objects_from_the_bucket() throws Exception {
         assertThat(oss.keys("sites/" + projectId + "/")).isNotEmpty();
         HttpResponse<String> deleted = api.send("DELETE", "/api/v1/projects/" + projectId, auth());
@@ -266,6 +300,7 @@ class AliyunDeployFlowIT {
         assertThat(oss.keys("sites/" + projectId + "/")).isEmpty();
         assertThat(oss.calls().stream().map(FakeOss.Call::operation)).contains("DeleteObjects");
         assertThat(oss.rejected()).isEmpty();
+        assertThat(esa.kvValue(KV_NAMESPACE, RouteKeys.encode(SITE_HOST))).as("the project's host leaves the edge").isEmpty();
     }
 
     /** Prints what the deployment cost in OSS requests and bytes (site files; the build cache archive apart). */

@@ -4,15 +4,15 @@ import io.miaobu.Platform;
 import io.miaobu.acme.AcmeCertificateIssuer;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.domains.DomainJobs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Map;
 
 /** FC timer function: each tick ({@code POST /invoke} with the timer event) runs the periodic jobs. */
@@ -20,16 +20,19 @@ public final class SchedulerFunction {
     private SchedulerFunction() {}
 
     public static void main(String[] args) {
-        FunctionRuntime.main("scheduler", SchedulerFunction::handler);
+        FunctionRuntime.mainWithRuntime("scheduler", SchedulerFunction::handler);
     }
 
-    public static Handler handler(Platform platform) {
+    public static Handler handler(FunctionRuntime runtime) {
+        Platform platform = runtime.platform();
         Reaper reaper = platform.reaper();
-        MiaobuConfig config = MiaobuConfig.fromEnv(System.getenv());
+        MiaobuConfig config = runtime.config();
         try {
-            // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here.
+            // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here,
+            // with challenge answers and certificates where the edge reads them (edge KV and CAS on Aliyun).
             platform.withDomains(FunctionRuntime.domainPorts(config, AcmeCertificateIssuer.fromSettings(config.domains(),
-                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config), Clock.systemUTC())));
+                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config, runtime.credentials()), Clock.systemUTC()),
+                    runtime.credentials()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
