@@ -124,8 +124,9 @@ class DomainApiTest {
                 edge.add("detach " + hostname);
             }
         };
-        RouterClient client = api(Map.of("MIAOBU_CERTIFICATES", "esa-managed", "MIAOBU_BASE_DOMAIN", "miaobu.example.com",
-                "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"), new DomainPorts(dns,
+        // ESA-managed certificates need an ESA site; the recording edge stands in for its custom hostnames.
+        RouterClient client = api(Map.of("MIAOBU_CERTIFICATES", "esa-managed", "MIAOBU_ESA_SITE_ID", "7096621098",
+                "MIAOBU_BASE_DOMAIN", "miaobu.example.com", "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"), new DomainPorts(dns,
                 new DirectoryCertificateStore(tmp.resolve("certificates")), recording, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         String project = client.ok("POST", "/api/v1/projects", "{\"name\":\"Shop\"}").get("id").asText();
         JsonNode domain = client.ok("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"www.example.net\"}");
