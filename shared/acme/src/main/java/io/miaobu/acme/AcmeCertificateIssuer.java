@@ -3,6 +3,8 @@ package io.miaobu.acme;
 import io.miaobu.domains.AcmeAccountKeys;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateIssuer;
+import io.miaobu.domains.DnsChallenges;
+import io.miaobu.domains.DnsLookup;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -25,6 +27,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.util.KeyPairUtils;
@@ -35,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * CertificateIssuer over ACME (RFC 8555) with acme4j: the platform's one account (key kept
  * encrypted by {@link AcmeAccountKeys}), one order per hostname, HTTP-01 answered by the edge from
  * {@link AcmeChallenges}, an EC P-256 key per certificate, and the CA's renewal window (ARI,
- * RFC 9773) when it offers one.
+ * RFC 9773) when it offers one. Wildcard names are validated by DNS-01 through {@link DnsChallenges}
+ * (when the operator enabled them); every other name keeps HTTP-01, which needs nothing from the
+ * user's DNS beyond the CNAME they already made, so only wildcards depend on the zone being in the
+ * operator's Alidns account.
  */
 public final class AcmeCertificateIssuer implements CertificateIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeCertificateIssuer.class);
@@ -55,9 +61,25 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
     private final AcmeAccountKeys accountKeys;
     private final AcmeChallenges challenges;
     private final Clock clock;
+    private final Optional<DnsChallenges> dnsChallenges;
+    private final DnsLookup dns;
+    private final Duration dnsWait;
 
     public AcmeCertificateIssuer(String directory, Optional<String> email, Optional<Path> caCertificate,
                                  AcmeAccountKeys accountKeys, AcmeChallenges challenges, Clock clock) {
+        this(directory, email, caCertificate, accountKeys, challenges, Optional.empty(), (name, type) -> List.of(), Duration.ZERO, clock);
+    }
+
+    /**
+     * @param dns     asked until the DNS-01 TXT record is visible (up to {@code dnsWait}) before the CA is
+     *                told to look, so a slow zone update does not fail the order
+     */
+    public AcmeCertificateIssuer(String directory, Optional<String> email, Optional<Path> caCertificate,
+                                 AcmeAccountKeys accountKeys, AcmeChallenges challenges,
+                                 Optional<DnsChallenges> dnsChallenges, DnsLookup dns, Duration dnsWait, Clock clock) {
+        this.dnsChallenges = dnsChallenges;
+        this.dns = dns;
+        this.dnsWait = dnsWait;
         this.directory = directory;
         this.email = email;
         this.caCertificate = caCertificate;
@@ -69,16 +91,28 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
     /** The issuer MIAOBU_ACME_DIRECTORY asks for, or {@link CertificateIssuer#NOT_CONFIGURED} without one. */
     public static CertificateIssuer fromSettings(io.miaobu.config.DomainSettings settings, AcmeAccountKeys keys,
                                                  AcmeChallenges challenges, Clock clock) {
+        return fromSettings(settings, keys, challenges, Optional.empty(), (name, type) -> List.of(), clock);
+    }
+
+    /** As above, with DNS-01 for wildcard names when {@code dnsChallenges} is present (MIAOBU_ALIDNS=on). */
+    public static CertificateIssuer fromSettings(io.miaobu.config.DomainSettings settings, AcmeAccountKeys keys,
+                                                 AcmeChallenges challenges, Optional<DnsChallenges> dnsChallenges,
+                                                 DnsLookup dns, Clock clock) {
         if (settings.acmeDirectory().isEmpty() || !settings.certificates().equals("acme")) {
             return CertificateIssuer.NOT_CONFIGURED;
         }
         return new AcmeCertificateIssuer(settings.acmeDirectory().get(), settings.acmeEmail(),
-                settings.acmeCaCertificate().map(Path::of), keys, challenges, clock);
+                settings.acmeCaCertificate().map(Path::of), keys, challenges, dnsChallenges, dns, WAIT, clock);
     }
 
     @Override
     public IssuedCertificate issue(String hostname) throws IssuanceException {
         List<String> tokens = new ArrayList<>();
+        List<String> dnsRecords = new ArrayList<>();
+        boolean wildcard = hostname.startsWith("*.");
+        if (wildcard && dnsChallenges.isEmpty()) {
+            throw new IssuanceException("a wildcard certificate needs DNS-01 validation, and this Miaobu has none configured (MIAOBU_ALIDNS=on).");
+        }
         try {
             Session session = new Session(URI.create(directory), new TrustingProvider(caCertificate));
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey());
@@ -87,6 +121,10 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
             Order order = account.newOrder().domain(hostname).create();
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.VALID) {
+                    continue;
+                }
+                if (wildcard) {
+                    validateByDns(hostname, auth, dnsRecords);
                     continue;
                 }
                 Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(() ->
@@ -125,6 +163,13 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            for (String record : dnsRecords) {
+                try {
+                    dnsChallenges.orElseThrow().delete(record);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not remove the DNS-01 record {} for {}", record, hostname, e);
+                }
+            }
             for (String token : tokens) {
                 try {
                     challenges.delete(token);
@@ -133,6 +178,44 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
                 }
             }
         }
+    }
+
+    /** DNS-01: the TXT record in the operator's zone, visible to our resolver, then the CA is told to look. */
+    private void validateByDns(String hostname, Authorization auth, List<String> dnsRecords)
+            throws IssuanceException, AcmeException, InterruptedException {
+        Dns01Challenge challenge = auth.findChallenge(Dns01Challenge.class).orElseThrow(() ->
+                new IssuanceException("the CA offers no DNS-01 challenge for " + hostname + "."));
+        String name = DnsChallenges.recordName(hostname);
+        String value = challenge.getDigest();
+        try {
+            dnsRecords.add(dnsChallenges.orElseThrow().put(hostname, value));
+        } catch (RuntimeException e) {
+            throw new IssuanceException("could not create the TXT record " + name + " in the platform's DNS (is the zone"
+                    + " hosted in the operator's Alidns account?): " + e.getMessage(), e);
+        }
+        awaitTxt(name, value);
+        challenge.trigger();
+        Status status = challenge.waitForCompletion(WAIT);
+        if (status != Status.VALID) {
+            throw new IssuanceException("the CA could not validate " + hostname + " over DNS (TXT " + name + "): "
+                    + challenge.getError().map(AcmeCertificateIssuer::describe).orElse("status " + status) + ".");
+        }
+    }
+
+    private void awaitTxt(String name, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + dnsWait.toNanos();
+        do {
+            try {
+                if (dns.lookup(name, "TXT").contains(value)) {
+                    return;
+                }
+            } catch (DnsLookup.DnsLookupException e) {
+                LOG.info("waiting for {}: {}", name, e.getMessage());
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        // Not seen by our resolver (it may cache the earlier NXDOMAIN): let the CA ask the authoritative servers.
+        LOG.info("{} not visible to the configured resolver after {}; asking the CA anyway", name, dnsWait);
     }
 
     /** The CA's suggested window (ARI) when it offers one, else 30 days before expiry (a third of short lifetimes). */

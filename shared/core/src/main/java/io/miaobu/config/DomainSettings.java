@@ -19,6 +19,9 @@ import java.util.function.Function;
  * @param httpsPort MIAOBU_HTTPS_PORT: local mode serves ACTIVE custom domains over HTTPS here
  * @param verifyFor MIAOBU_DOMAIN_VERIFY_HOURS: how long the scheduler keeps re-checking a domain's DNS
  * @param certificates MIAOBU_CERTIFICATES: "acme" (Miaobu issues) or "esa-managed" (the edge does)
+ * @param alidns MIAOBU_ALIDNS=on: ACME DNS-01 answers go into the operator's Alidns zones, so wildcard
+ *               domains (*.example.com, zone hosted in that Alidns account) can be added
+ * @param alidnsEndpoint MIAOBU_ALIDNS_ENDPOINT: the Alidns API host (default alidns.aliyuncs.com)
  */
 public record DomainSettings(
         String edgeTarget,
@@ -30,7 +33,9 @@ public record DomainSettings(
         Optional<String> dnsResolver,
         Optional<Integer> httpsPort,
         Duration verifyFor,
-        String certificates) {
+        String certificates,
+        boolean alidns,
+        String alidnsEndpoint) {
 
     static DomainSettings fromEnv(Function<String, Optional<String>> env, String baseDomain) {
         boolean localBase = baseDomain.equals("localhost") || baseDomain.endsWith(".localhost");
@@ -75,7 +80,17 @@ public record DomainSettings(
                 env.apply("MIAOBU_DNS_RESOLVER"),
                 httpsPort,
                 Duration.ofHours(Math.max(1, hours)),
-                certificates);
+                certificates,
+                onOff(env.apply("MIAOBU_ALIDNS").orElse("off")),
+                env.apply("MIAOBU_ALIDNS_ENDPOINT").orElse("alidns.aliyuncs.com"));
+    }
+
+    private static boolean onOff(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "1" -> true;
+            case "off", "false", "0", "" -> false;
+            default -> throw new ConfigException("MIAOBU_ALIDNS must be on or off, got \"" + value + "\"");
+        };
     }
 
     /** MIAOBU_CERTIFICATES, read by the domains and the ESA settings alike. */

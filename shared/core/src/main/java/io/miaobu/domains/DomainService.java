@@ -41,7 +41,7 @@ public final class DomainService {
 
     public Domain add(User user, String projectId, String hostname, String baseDomain) {
         Project project = projects.owned(user, projectId);
-        Hostnames.Checked checked = Hostnames.check(hostname, baseDomain);
+        Hostnames.Checked checked = Hostnames.check(hostname, baseDomain, settings.alidns());
         if (checked.apex() && settings.apexAddresses().isEmpty()) {
             throw HttpError.badRequest("invalid_hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
                     + " addresses for apex domains (MIAOBU_APEX_ADDRESSES); add a subdomain such as www." + checked.hostname() + ".");

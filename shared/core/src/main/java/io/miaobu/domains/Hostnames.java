@@ -20,6 +20,18 @@ public final class Hostnames {
     public record Checked(String hostname, boolean apex) {}
 
     public static Checked check(String raw, String baseDomain) {
+        return check(raw, baseDomain, false);
+    }
+
+    /**
+     * @param wildcards whether {@code *.example.com} may be added: only with DNS-01 (MIAOBU_ALIDNS=on),
+     *                  the one way a CA validates a wildcard name
+     */
+    public static Checked check(String raw, String baseDomain, boolean wildcards) {
+        if (wildcards && raw != null && raw.trim().startsWith("*.")) {
+            Checked base = check(raw.trim().substring(2), baseDomain, false);
+            return new Checked("*." + base.hostname(), false);
+        }
         if (raw == null || raw.isBlank()) {
             throw invalid("Give the hostname to add, such as www.example.com.");
         }
@@ -28,7 +40,9 @@ public final class Hostnames {
             throw invalid("\"" + trimmed + "\" is not a hostname: give only the name, such as www.example.com, without scheme, port or path.");
         }
         if (trimmed.startsWith("*")) {
-            throw invalid("Wildcard domains need DNS-01 validation, which this Miaobu does not offer yet; add each hostname on its own.");
+            throw invalid(wildcards ? "\"" + trimmed + "\" is not a valid wildcard: use *. followed by a domain name, such as *.example.com."
+                    : "Wildcard domains need DNS-01 validation, which this Miaobu does not offer (its operator can enable it with"
+                    + " MIAOBU_ALIDNS=on); add each hostname on its own.");
         }
         String host;
         try {

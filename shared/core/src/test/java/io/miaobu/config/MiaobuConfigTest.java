@@ -77,6 +77,16 @@ class MiaobuConfigTest {
     }
 
     @Test
+    void dns_01_through_alidns_is_off_unless_the_operator_turns_it_on() {
+        assertThat(MiaobuConfig.fromEnv(Map.of()).domains().alidns()).isFalse();
+        DomainSettings on = MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIDNS", "on")).domains();
+        assertThat(on.alidns()).isTrue();
+        assertThat(on.alidnsEndpoint()).isEqualTo("alidns.aliyuncs.com");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIDNS", "yes please"))))
+                .hasMessageContaining("MIAOBU_ALIDNS").hasMessageContaining("on or off");
+    }
+
+    @Test
     void a_malformed_site_port_names_its_own_variable() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> MiaobuConfig.fromEnv(Map.of("MIAOBU_SITE_PORT", "0")));

@@ -85,9 +85,9 @@ public final class DirectoryCertificateStore implements CertificateStore {
         }
     }
 
-    /** Hostnames were validated when added; this keeps a bad one from naming another file. */
+    /** Hostnames were validated when added; this keeps a bad one from naming another file. A wildcard's file is "*.{base}". */
     private static void check(String hostname) {
-        if (!hostname.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?") || hostname.contains("..")) {
+        if (!hostname.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?") || hostname.contains("..")) {
             throw new IllegalArgumentException("not a hostname: " + hostname);
         }
     }

@@ -14,6 +14,8 @@ import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
 import io.miaobu.http.server.JdkHttpServer;
 import io.miaobu.acme.AcmeCertificateIssuer;
+import io.miaobu.alidns.AlidnsDnsChallenges;
+import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.DomainJobs;
 import io.miaobu.domains.DomainPorts;
@@ -74,7 +76,7 @@ public final class LocalHost implements AutoCloseable {
     public static void main(String[] args) {
         long start = System.nanoTime();
         try {
-            LocalHost host = start(MiaobuConfig.fromEnv(System.getenv()));
+            LocalHost host = start(MiaobuConfig.fromEnv(System.getenv()), LocalHost::operatorCredentials);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("\nStopping Miaobu…");
                 host.close();
@@ -94,7 +96,24 @@ public final class LocalHost implements AutoCloseable {
         }
     }
 
+    /** The operator's own access key: locally the one Aliyun API Miaobu may call is Alidns (MIAOBU_ALIDNS=on). */
+    private static AliyunCredentials operatorCredentials() {
+        String id = System.getenv("MIAOBU_ALIYUN_ACCESS_KEY_ID");
+        String secret = System.getenv("MIAOBU_ALIYUN_ACCESS_KEY_SECRET");
+        if (id == null || secret == null) {
+            throw new ConfigException("MIAOBU_ALIDNS=on needs MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET"
+                    + " (an access key allowed alidns:AddDomainRecord and alidns:DeleteDomainRecord)");
+        }
+        return new AliyunCredentials(id, secret, java.util.Optional.empty());
+    }
+
     public static LocalHost start(MiaobuConfig config) throws Exception {
+        return start(config, LocalHost::operatorCredentials);
+    }
+
+    /** @param alidnsCredentials used only for DNS-01 records in Alidns, when MIAOBU_ALIDNS=on */
+    public static LocalHost start(MiaobuConfig config, java.util.function.Supplier<AliyunCredentials> alidnsCredentials)
+            throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(config.dataDir());
         EmbeddedDatabase embedded = null;
@@ -136,9 +155,11 @@ public final class LocalHost implements AutoCloseable {
             }
         };
         DirectoryAcmeChallenges challenges = new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
-        platform.withDomains(new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+        DnsJavaLookup dnsLookup = DnsJavaLookup.create(config.domains().dnsResolver());
+        platform.withDomains(new DomainPorts(dnsLookup,
                 new DirectoryCertificateStore(config.dataDir().resolve("certificates")), EdgeHostnames.NONE,
-                AcmeCertificateIssuer.fromSettings(config.domains(), platform.acmeAccountKeys(), challenges, Clock.systemUTC()),
+                AcmeCertificateIssuer.fromSettings(config.domains(), platform.acmeAccountKeys(), challenges,
+                        AlidnsDnsChallenges.from(config.domains(), alidnsCredentials), dnsLookup, Clock.systemUTC()),
                 () -> scheduler.execute(runDomainJobs)));
         domainJobs.set(platform.domainJobs());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort());

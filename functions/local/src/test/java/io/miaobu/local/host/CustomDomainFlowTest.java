@@ -387,6 +387,14 @@ class CustomDomainFlowTest {
     }
 
     @Test
+    void a_wildcard_is_refused_without_dns_01_saying_how_the_operator_enables_it() throws Exception {
+        ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains", "{\"hostname\":\"*.shop-example.com\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.json().get("error").get("code").asText()).isEqualTo("invalid_hostname");
+        assertThat(answer.json().get("error").get("message").asText()).contains("DNS-01").contains("MIAOBU_ALIDNS=on");
+    }
+
+    @Test
     void bad_hostnames_are_refused_with_what_to_fix() throws Exception {
         for (String bad : List.of("", "not a hostname", "https://www.example.com/", "www.example.com:8443", "192.168.1.10",
                 "com", "co.uk", "shop.localhost", "localhost", "-bad.example.com", "a..b.example.com", "*.example.com",

@@ -31,7 +31,9 @@ public final class SchedulerFunction {
             // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here,
             // with challenge answers and certificates where the edge reads them (edge KV and CAS on Aliyun).
             platform.withDomains(FunctionRuntime.domainPorts(config, AcmeCertificateIssuer.fromSettings(config.domains(),
-                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config, runtime.credentials()), Clock.systemUTC()),
+                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config, runtime.credentials()),
+                    io.miaobu.alidns.AlidnsDnsChallenges.from(config.domains(), runtime.credentials()),
+                    io.miaobu.dns.DnsJavaLookup.create(config.domains().dnsResolver()), Clock.systemUTC()),
                     runtime.credentials()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
