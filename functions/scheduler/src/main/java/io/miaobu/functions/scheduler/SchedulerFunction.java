@@ -30,9 +30,8 @@ public final class SchedulerFunction {
         try {
             // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here,
             // with challenge answers and certificates where the edge reads them (edge KV and CAS on Aliyun).
-            platform.withDomains(FunctionRuntime.domainPorts(config, AcmeCertificateIssuer.fromSettings(config.domains(),
-                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config, runtime.credentials()), Clock.systemUTC()),
-                    runtime.credentials()));
+            platform.withDomains(runtime.domainPorts(AcmeCertificateIssuer.fromSettings(config.domains(),
+                    platform.acmeAccountKeys(), runtime.acmeChallenges(), Clock.systemUTC())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
