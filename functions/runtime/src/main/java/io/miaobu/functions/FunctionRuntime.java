@@ -52,9 +52,13 @@ public final class FunctionRuntime implements AutoCloseable {
     private final Platform platform;
     private final MiaobuConfig config;
     private final InvocationCredentials credentials;
+    /** Built once per instance: each holds an HTTP client, which start-up need not make twice. */
+    private final EsaAdapters edge;
     private JdkHttpServer server;
 
-    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials) {
+    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials,
+                            EsaAdapters edge) {
+        this.edge = edge;
         this.config = config;
         this.database = database;
         this.platform = platform;
@@ -100,8 +104,8 @@ public final class FunctionRuntime implements AutoCloseable {
                 artifactStore(config, credentials),
                 routeTable(config, edge), cachePurger(config, edge, credentials),
                 new RestGitHub(config.github()), Clock.systemUTC());
-        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, credentials));
-        return new FunctionRuntime(config, database, platform, credentials);
+        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, edge, credentials));
+        return new FunctionRuntime(config, database, platform, credentials, edge);
     }
 
     /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */
@@ -120,9 +124,8 @@ public final class FunctionRuntime implements AutoCloseable {
      * custom hostname when an ESA site is configured, else PEM files under the data directory. Only the
      * scheduler issues ({@code issuer}); the others leave verified domains to its next tick.
      */
-    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer, Supplier<AliyunCredentials> credentials)
-            throws IOException {
-        EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);
+    private static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer, EsaAdapters edge,
+                                           Supplier<AliyunCredentials> credentials) throws IOException {
         Optional<CertificateStore> cas = CasCertificateStore.from(config.esa(), credentials, edge.certificateBinding());
         CertificateStore certificates = cas.isPresent() ? cas.get()
                 : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
@@ -132,12 +135,18 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /** Local adapters only: what tests and local tools use. */
     public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
-        return domainPorts(config, issuer, new InvocationCredentials());
+        InvocationCredentials none = new InvocationCredentials();
+        return domainPorts(config, issuer, EsaAdapters.from(config.esa(), none), none);
+    }
+
+    /** This instance's domain adapters with {@code issuer} (the scheduler's ACME issuer). */
+    public DomainPorts domainPorts(CertificateIssuer issuer) throws IOException {
+        return domainPorts(config, issuer, edge, credentials);
     }
 
     /** HTTP-01 answers in edge KV beside the routes, else in the directory the local edge reads. */
-    public static AcmeChallenges acmeChallenges(MiaobuConfig config, Supplier<AliyunCredentials> credentials) throws IOException {
-        Optional<AcmeChallenges> kv = EsaAdapters.from(config.esa(), credentials).acmeChallenges();
+    public AcmeChallenges acmeChallenges() throws IOException {
+        Optional<AcmeChallenges> kv = edge.acmeChallenges();
         return kv.isPresent() ? kv.get() : new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
     }
 

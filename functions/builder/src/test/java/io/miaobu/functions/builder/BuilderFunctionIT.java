@@ -301,19 +301,12 @@ class BuilderFunctionIT {
         return results.get(0);
     }
 
-    /** A QUEUED production deployment of the project, created through the api function. */
     private static String createDeployment() throws IOException {
-        HttpResponse<String> created = api.send("POST", "/api/v1/projects/" + projectId + "/deployments", auth(), "{}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode deployment = JSON.readTree(created.body());
-        assertThat(deployment.path("status").asText()).isEqualTo("QUEUED");
-        return deployment.path("id").asText();
+        return ApiCalls.createDeployment(api, token, projectId);
     }
 
     private static JsonNode deployment(String id) throws IOException {
-        HttpResponse<String> response = api.send("GET", "/api/v1/deployments/" + id, auth());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return ApiCalls.deployment(api, token, id);
     }
 
     private static JsonNode logs(String id) throws IOException {
@@ -327,7 +320,7 @@ class BuilderFunctionIT {
     }
 
     private static Map<String, String> auth() {
-        return Map.of("authorization", "Bearer " + token, "content-type", "application/json");
+        return ApiCalls.auth(token);
     }
 
     private static String messageId() {

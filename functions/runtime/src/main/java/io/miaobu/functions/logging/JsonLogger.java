@@ -8,7 +8,7 @@ import java.util.Map;
 import org.slf4j.MDC;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
@@ -18,7 +18,7 @@ import org.slf4j.helpers.MessageFormatter;
  * framework: logback with its JSON encoder added ~400 ms to a function's cold start (measured with a
  * one-line main, 0.5 s against 0.1 s for slf4j-simple), and cold start is a product metric.
  */
-final class JsonLogger extends AbstractLogger {
+final class JsonLogger extends LegacyAbstractLogger {
     private static final PrintStream OUT = System.out;
     private final Level threshold;
 
@@ -96,48 +96,28 @@ final class JsonLogger extends AbstractLogger {
         return on(Level.TRACE);
     }
 
-    @Override
-    public boolean isTraceEnabled(Marker marker) {
-        return on(Level.TRACE);
-    }
 
     @Override
     public boolean isDebugEnabled() {
         return on(Level.DEBUG);
     }
 
-    @Override
-    public boolean isDebugEnabled(Marker marker) {
-        return on(Level.DEBUG);
-    }
 
     @Override
     public boolean isInfoEnabled() {
         return on(Level.INFO);
     }
 
-    @Override
-    public boolean isInfoEnabled(Marker marker) {
-        return on(Level.INFO);
-    }
 
     @Override
     public boolean isWarnEnabled() {
         return on(Level.WARN);
     }
 
-    @Override
-    public boolean isWarnEnabled(Marker marker) {
-        return on(Level.WARN);
-    }
 
     @Override
     public boolean isErrorEnabled() {
         return on(Level.ERROR);
     }
 
-    @Override
-    public boolean isErrorEnabled(Marker marker) {
-        return on(Level.ERROR);
-    }
 }

@@ -2,7 +2,9 @@ package io.miaobu.functions.scheduler;
 
 import io.miaobu.Platform;
 import io.miaobu.acme.AcmeCertificateIssuer;
+import io.miaobu.alidns.AlidnsDnsChallenges;
 import io.miaobu.config.MiaobuConfig;
+import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.DomainJobs;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
@@ -30,11 +32,10 @@ public final class SchedulerFunction {
         try {
             // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here,
             // with challenge answers and certificates where the edge reads them (edge KV and CAS on Aliyun).
-            platform.withDomains(FunctionRuntime.domainPorts(config, AcmeCertificateIssuer.fromSettings(config.domains(),
-                    platform.acmeAccountKeys(), FunctionRuntime.acmeChallenges(config, runtime.credentials()),
-                    io.miaobu.alidns.AlidnsDnsChallenges.from(config.domains(), runtime.credentials()),
-                    io.miaobu.dns.DnsJavaLookup.create(config.domains().dnsResolver()), Clock.systemUTC()),
-                    runtime.credentials()));
+            platform.withDomains(runtime.domainPorts(AcmeCertificateIssuer.fromSettings(config.domains(),
+                    platform.acmeAccountKeys(), runtime.acmeChallenges(),
+                    AlidnsDnsChallenges.from(config.domains(), runtime.credentials()),
+                    DnsJavaLookup.create(config.domains().dnsResolver()), Clock.systemUTC())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
