@@ -337,13 +337,6 @@ export function contentType(file) {
 }
 
 /**
- * The route-table key for a hostname. ESA edge KV keys allow only letters, digits, `-` and `_`,
- * so the key is an injective encoding of the host. The Java RouteTable implements exactly this:
- * ASCII-lowercase, drop a trailing `:digits` then one trailing `.`, then keep `a-z0-9-`, map `.`
- * to `_`, and write every other character as `~` + two lowercase hex digits per UTF-8 byte.
- * (Only ASCII letters are lowercased, so the result is the same in every language and locale.)
- */
-/**
  * ACME HTTP-01 answers (RFC 8555 §8.3) are stored under ACME_KV_PREFIX + token; io.miaobu.domains.
  * AcmeChallenges.KV_PREFIX is the same string. Route keys are lowercase, so an upper-case prefix
  * can never be a hostname's key.
@@ -356,8 +349,15 @@ export function acmeChallengeToken(pathname) {
   return m ? m[1] : null;
 }
 
+/**
+ * The route-table key for a hostname. ESA edge KV keys allow only letters, digits, `-` and `_`,
+ * so the key is an injective encoding of the host. The Java RouteTable implements exactly this:
+ * ASCII-lowercase, drop a trailing `:digits` then one trailing `.`, then keep `a-z0-9-`, map `.`
+ * to `_`, and write every other character as `~` + two lowercase hex digits per UTF-8 byte.
+ * (Only ASCII letters are lowercased, so the result is the same in every language and locale.)
+ */
 export function encodeRouteKey(host) {
-  const h = String(host).replace(/[A-Z]+/g, (s) => s.toLowerCase()).replace(/:[0-9]+$/, '').replace(/\.$/, '');
+  const h = normalizeHost(host);
   let key = '';
   for (const ch of h) {
     if (/[a-z0-9-]/.test(ch)) key += ch;
@@ -365,4 +365,23 @@ export function encodeRouteKey(host) {
     else for (const b of new TextEncoder().encode(ch)) key += '~' + b.toString(16).padStart(2, '0');
   }
   return key;
+}
+
+function normalizeHost(host) {
+  return String(host).replace(/[A-Z]+/g, (s) => s.toLowerCase()).replace(/:[0-9]+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * The route keys to look up for a request's host, in order: its own, then the wildcard custom domain
+ * that covers it (`*.shop.com` for `a.shop.com`; one label deep, as a wildcard certificate is). A
+ * host's own entry wins, so `www.shop.com` can belong to another project than `*.shop.com`. No
+ * wildcard is tried for a name of two labels: `*.com` is never a domain anybody can add.
+ */
+export function routeKeysFor(host) {
+  const exact = encodeRouteKey(host);
+  if (!exact) return [];
+  const h = normalizeHost(host);
+  const dot = h.indexOf('.');
+  if (!/^[a-z0-9.-]+$/.test(h) || dot <= 0 || h.indexOf('.', dot + 1) < 0) return [exact];
+  return [exact, encodeRouteKey('*' + h.slice(dot))];
 }

@@ -8,7 +8,7 @@
 // neighbours at once (HEAD requests in parallel), and decides again. A path costs one round trip
 // the first time it is seen on an edge node and none after.
 
-import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, encodeRouteKey, route } from './engine.js';
+import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -110,8 +110,11 @@ export function createEdge({ kv, origin, fetch: fetchImpl = globalThis.fetch, en
       }
     }
     const host = request.headers.get('host') || new URL(request.url).host;
-    const key = encodeRouteKey(host);
-    const loaded = key ? await loadEntry(key) : { missing: true };
+    let loaded = { missing: true };
+    for (const key of routeKeysFor(host)) {
+      loaded = await loadEntry(key);
+      if (!loaded.missing) break;
+    }
     if (loaded.missing) return page(request, 404, unknownHostPage(host), { 'cache-control': 'no-store' });
     if (loaded.error) {
       const detail = `The route entry for ${host} could not be read (${loaded.error}). Redeploy or promote the site again.`;

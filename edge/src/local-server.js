@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { CompiledCache, acmeChallengeToken, encodeRouteKey, route } from './engine.js';
+import { CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -111,8 +111,11 @@ export function createEdgeServer({ dataDir }) {
   function handle(req, res) {
     if (acmeChallenge(req, res)) return;
     const host = firstValue(req.headers['x-forwarded-host']) || req.headers.host || '';
-    const key = encodeRouteKey(host);
-    const loaded = key ? loadEntry(key) : null;
+    let loaded = null;
+    for (const key of routeKeysFor(host)) {
+      loaded = loadEntry(key);
+      if (loaded) break;
+    }
     if (!loaded) return sendPage(req, res, 404, unknownHostPage(host), { 'cache-control': 'no-store' });
     if (loaded.error) {
       const detail = `The route entry for ${host} could not be read (${loaded.error}). Redeploy or promote the site again.`;
@@ -163,11 +166,22 @@ export function createEdgeServer({ dataDir }) {
 export function createHttpsEdgeServer({ dataDir, handler }) {
   const certsDir = path.resolve(dataDir, 'certificates');
   const contexts = new Map(); // host -> { sig, context }
+  // The name's own certificate, else the wildcard one covering it (`*.shop.com` for `a.shop.com`), the
+  // same order the route lookup follows.
   function contextFor(servername) {
     const host = String(servername || '').toLowerCase();
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) || host.includes('..')) return null;
-    const crt = path.join(certsDir, host + '.crt');
-    const key = path.join(certsDir, host + '.key');
+    const parent = host.slice(host.indexOf('.') + 1);
+    const names = parent.includes('.') ? [host, '*.' + parent] : [host];
+    for (const name of names) {
+      const context = contextFile(name);
+      if (context) return context;
+    }
+    return null;
+  }
+  function contextFile(name) {
+    const crt = path.join(certsDir, name + '.crt');
+    const key = path.join(certsDir, name + '.key');
     let st;
     try {
       st = fs.statSync(crt);
@@ -175,10 +189,10 @@ export function createHttpsEdgeServer({ dataDir, handler }) {
       return null;
     }
     const sig = `${st.ino}:${st.mtimeMs}`;
-    const cached = contexts.get(host);
+    const cached = contexts.get(name);
     if (cached && cached.sig === sig) return cached.context;
     const context = tls.createSecureContext({ cert: fs.readFileSync(crt), key: fs.readFileSync(key) });
-    contexts.set(host, { sig, context });
+    contexts.set(name, { sig, context });
     return context;
   }
   return https.createServer({

@@ -39,6 +39,8 @@ describe('local server', () => {
     fs.symlinkSync(path.join(d1, 'inside-target.txt'), path.join(d1, 'inside-link.txt'));
     writeDeployment('d2', { 'index.html': '<h1>v2</h1>' });
     writeRoute(HOST, 'd1');
+    writeRoute('*.wild.localhost', 'd2');
+    writeRoute('own.wild.localhost', 'd1');
     write(path.join(dataDir, 'routes', encodeRouteKey('broken.localhost') + '.json'), '{ not json');
 
     server = spawn(process.execPath, [SERVER, '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -155,6 +157,15 @@ describe('local server', () => {
     const r = await request(port, 'GET', '/', { host: `127.0.0.1:${port}`, 'x-forwarded-host': 'My-Site.localhost:8080' });
     assert.equal(r.status, 200);
     assert.equal(r.headers['x-miaobu-deployment'], 'd1');
+  });
+
+  test('serves a wildcard domain on the names under it, one label deep, and a name\'s own entry first', async () => {
+    const covered = await request(port, 'GET', '/', { host: 'Anything.wild.localhost:8443' });
+    assert.equal(covered.status, 200);
+    assert.equal(covered.body, '<h1>v2</h1>');
+    assert.equal((await request(port, 'GET', '/', { host: 'own.wild.localhost' })).headers['x-miaobu-deployment'], 'd1');
+    assert.equal((await request(port, 'GET', '/', { host: 'a.b.wild.localhost' })).status, 404);
+    assert.equal((await request(port, 'GET', '/', { host: 'wild.localhost' })).status, 404);
   });
 
   test('shows a clear page for a host with no site', async () => {

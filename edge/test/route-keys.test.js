@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { encodeRouteKey } from '../src/engine.js';
+import { encodeRouteKey, routeKeysFor } from '../src/engine.js';
 
 const cases = JSON.parse(readFileSync(new URL('./vectors/route-keys.json', import.meta.url), 'utf8'));
+const lookups = JSON.parse(readFileSync(new URL('./vectors/route-lookup.json', import.meta.url), 'utf8'));
 
 describe('route keys (shared vectors)', () => {
   test('the vector file has enough cases to mean something', () => {
@@ -36,4 +37,10 @@ describe('route keys (shared vectors)', () => {
       else byKey.set(c.key, c.host);
     }
   });
+});
+
+describe('route lookup order (shared vectors): a host, then the wildcard domain covering it', () => {
+  for (const c of lookups) {
+    test(`${c.name}: ${JSON.stringify(c.host)}`, () => assert.deepEqual(routeKeysFor(c.host), c.keys));
+  }
 });

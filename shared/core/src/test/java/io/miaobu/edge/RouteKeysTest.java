@@ -60,4 +60,20 @@ class RouteKeysTest {
             Locale.setDefault(saved);
         }
     }
+
+    static Stream<Arguments> lookups() throws IOException {
+        List<Arguments> lookups = new ArrayList<>();
+        Json.MAPPER.readTree(VectorFiles.find("route-lookup.json").toFile()).forEach(c -> {
+            List<String> keys = new ArrayList<>();
+            c.get("keys").forEach(k -> keys.add(k.asText()));
+            lookups.add(Arguments.of(c.get("name").asText(), c.get("host").asText(), keys));
+        });
+        return lookups.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("lookups")
+    void a_request_host_is_looked_up_as_itself_then_as_the_wildcard_domain_covering_it(String name, String host, List<String> keys) {
+        assertThat(RouteKeys.lookupOrder(host).stream().map(RouteKeys::encode).toList()).isEqualTo(keys);
+    }
 }

@@ -9,6 +9,7 @@ import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.Hosts;
+import io.miaobu.edge.RouteKeys;
 import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
@@ -170,7 +171,7 @@ public final class LocalHost implements AutoCloseable {
         // Custom domains reach the edge too (their hostnames have route entries once ACTIVE), and so does
         // every ACME HTTP-01 request, whatever its host, so validation works before a domain is live.
         handler.set(req -> hosts.isSiteHost(req.host()) || req.path().startsWith("/.well-known/acme-challenge/")
-                || (!req.path().startsWith("/api/") && routes.get(req.host()).isPresent())
+                || (!req.path().startsWith("/api/") && RouteKeys.lookupOrder(req.host()).stream().anyMatch(h -> routes.get(h).isPresent()))
                 ? sites.handle(req) : dashboard.handle(req));
 
         Files.createDirectories(config.buildDir());

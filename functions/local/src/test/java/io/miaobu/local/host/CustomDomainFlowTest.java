@@ -10,24 +10,16 @@ import io.miaobu.local.bench.Pebble;
 import io.miaobu.testkit.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,26 +123,9 @@ class CustomDomainFlowTest {
         throw new AssertionError("domain still " + d);
     }
 
-    record HttpsAnswer(String response, X509Certificate certificate) {}
-
-    /** GET / over TLS to the local HTTPS port, asking for {@code hostname} by SNI, verifying the name and chain against Pebble's root. */
-    static HttpsAnswer https(String hostname) throws Exception {
-        SSLContext trust = Pebble.trusting(pebble.root());
-        try (Socket raw = new Socket("127.0.0.1", httpsPort);
-             SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(raw, hostname, httpsPort, true)) {
-            SSLParameters params = tls.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(hostname)));
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(params);
-            tls.setSoTimeout(10_000);
-            tls.startHandshake();
-            X509Certificate leaf = (X509Certificate) tls.getSession().getPeerCertificates()[0];
-            OutputStream out = tls.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: " + hostname + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = tls.getInputStream();
-            return new HttpsAnswer(new String(in.readAllBytes(), StandardCharsets.UTF_8), leaf);
-        }
+    /** GET / over TLS to the local HTTPS port, asking for {@code hostname} by SNI, verified against Pebble's root. */
+    static HttpsProbe.Answer https(String hostname) throws Exception {
+        return HttpsProbe.get(httpsPort, hostname, Pebble.trusting(pebble.root()));
     }
 
     @Test
@@ -197,7 +172,7 @@ class CustomDomainFlowTest {
         assertThat(Instant.parse(cert.get("renewAfter").asText()))
                 .isEqualTo(Instant.parse(cert.get("notAfter").asText()).minus(Duration.ofDays(30)));
 
-        HttpsAnswer answer = https("www.shop-example.com");
+        HttpsProbe.Answer answer = https("www.shop-example.com");
         assertThat(answer.response()).startsWith("HTTP/1.1 200").contains("<h1>shop v1</h1>");
         assertThat(Files.getPosixFilePermissions(tmp.resolve("data/certificates/www.shop-example.com.key")))
                 .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
@@ -213,7 +188,7 @@ class CustomDomainFlowTest {
         BigIntegerHolder before = new BigIntegerHolder(answer.certificate().getSerialNumber());
         makeRenewalDue(id);
         host.platform().domainJobs().run(); // returns after any tick already running (the background one may renew it)
-        HttpsAnswer renewed = https("www.shop-example.com");
+        HttpsProbe.Answer renewed = https("www.shop-example.com");
         assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before.serial());
         assertThat(renewed.response()).contains("<h1>shop v1</h1>");
         JsonNode afterRenewal = user.ok("GET", "/api/v1/domains/" + id, null);
@@ -236,7 +211,7 @@ class CustomDomainFlowTest {
         user.ok("DELETE", "/api/v1/domains/" + id, null);
         assertThat(user.call("GET", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
         assertThat(tmp.resolve("data/certificates/www.shop-example.com.crt")).doesNotExist();
-        assertThatThrownBy(() -> https("www.shop-example.com")).isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThatThrownBy(() -> https("www.shop-example.com")).isInstanceOf(SSLException.class);
         assertThat(user.site("www.shop-example.com", "/").body()).doesNotContain("<h1>shop");
         assertThat(tmp.resolve("data/routes/www_shop-example_com.json")).doesNotExist();
     }

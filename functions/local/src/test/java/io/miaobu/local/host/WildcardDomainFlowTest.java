@@ -1,6 +1,7 @@
 package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunCredentials;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,7 @@ class WildcardDomainFlowTest {
     static Pebble pebble;
     static FakeAlidns alidns;
     static LocalHost host;
+    static int httpsPort;
     static ApiClient user;
     static String projectId;
     static final List<String> dnsLog = new CopyOnWriteArrayList<>();
@@ -48,6 +52,7 @@ class WildcardDomainFlowTest {
     @BeforeAll
     static void start() throws Exception {
         int port = Pebble.freePort();
+        httpsPort = Pebble.freePort();
         pebble = Pebble.start(tmp.resolve("pebble"), port);
         alidns = new FakeAlidns(OPERATOR, "wild-shop.com");
         alidns.onChange(change -> {
@@ -71,6 +76,7 @@ class WildcardDomainFlowTest {
         env.put("MIAOBU_DNS_RESOLVER", pebble.dnsResolver());
         env.put("MIAOBU_EDGE_TARGET", EDGE);
         env.put("MIAOBU_ALIDNS", "on");
+        env.put("MIAOBU_HTTPS_PORT", String.valueOf(httpsPort));
         env.put("MIAOBU_ALIDNS_ENDPOINT", alidns.endpoint());
         host = LocalHost.start(MiaobuConfig.fromEnv(env), () -> OPERATOR);
         user = new ApiClient(host.port()).signUp("wildcards@example.com");
@@ -101,7 +107,7 @@ class WildcardDomainFlowTest {
     }
 
     @Test
-    void a_wildcard_domain_is_issued_by_dns_01_through_alidns_and_the_challenge_record_is_removed() throws Exception {
+    void a_wildcard_domain_is_issued_by_dns_01_through_alidns_and_serves_every_name_one_label_under_it() throws Exception {
         ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
                 "{\"hostname\":\"*.Wild-Shop.com\"}");
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
@@ -130,6 +136,18 @@ class WildcardDomainFlowTest {
         assertThat(alidns.calls("DeleteDomainRecord")).hasSize(1);
         assertThat(alidns.records()).isEmpty();
         assertThat(dnsLog).containsExactly("add _acme-challenge.wild-shop.com", "delete _acme-challenge.wild-shop.com");
+
+        // Any name under it is the site, over HTTPS with the wildcard certificate, as a browser checks it.
+        SSLContext trust = Pebble.trusting(pebble.root());
+        for (String name : List.of("shop-one.wild-shop.com", "another.wild-shop.com")) {
+            HttpsProbe.Answer site = HttpsProbe.get(httpsPort, name, trust);
+            assertThat(site.response()).as(name).startsWith("HTTP/1.1 200").contains("<h1>every shop</h1>");
+            assertThat(site.certificate().getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1)).contains("*.wild-shop.com");
+        }
+        assertThat(user.site("shop-one.wild-shop.com", "/").body()).contains("<h1>every shop</h1>");
+        // One label deep, as the certificate: a.b.wild-shop.com is neither certified nor routed.
+        assertThatThrownBy(() -> HttpsProbe.get(httpsPort, "a.b.wild-shop.com", trust)).isInstanceOf(SSLException.class);
+        assertThat(user.site("a.b.wild-shop.com", "/").body()).doesNotContain("every shop");
     }
 
     @Test
