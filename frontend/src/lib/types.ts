@@ -200,7 +200,10 @@ export interface Domain {
   dnsRecords: DnsRecord[]
   certificate: DomainCertificate | null
   icpRequired: boolean
-  url: string
+  /** `*.example.com`: serves every name one label under example.com. */
+  wildcard: boolean
+  /** null for a wildcard, which has no single URL */
+  url: string | null
   lastCheckedAt: string | null
   nextCheckAt: string | null
   createdAt: string

@@ -13,7 +13,7 @@ const pending = (overrides: Partial<Domain> = {}): Domain => ({
     { type: 'CNAME', name: 'www.example.com', value: 'edge.miaobu.example', purpose: 'routing', status: 'MISSING', found: null },
     { type: 'TXT', name: '_miaobu.www.example.com', value: 'miaobu-verify=abc123', purpose: 'ownership', status: 'WRONG', found: 'miaobu-verify=old' },
   ],
-  certificate: null, icpRequired: false, url: 'https://www.example.com',
+  certificate: null, icpRequired: false, wildcard: false, url: 'https://www.example.com',
   lastCheckedAt: '2026-11-20T10:00:00Z', nextCheckAt: '2026-11-20T10:01:00Z', createdAt: '2026-11-20T09:00:00Z',
   ...overrides,
 })
@@ -64,6 +64,14 @@ describe('DomainsSection', () => {
     expect(card).toHaveTextContent(new Date('2027-02-18T10:00:00Z').toLocaleDateString())
     expect(within(card).queryByRole('button', { name: 'Verify' })).toBeNull()
     expect(within(card).getAllByText('OK')).toHaveLength(2)
+  })
+
+  it('shows an active wildcard domain as the names it covers, not as a link', async () => {
+    renderApp(settingsWith(() => [active({ hostname: '*.example.com', wildcard: true, url: null })]), '/projects/p1/settings')
+    const card = await screen.findByRole('region', { name: '*.example.com' })
+    expect(within(card).getByText('Active')).toBeInTheDocument()
+    expect(within(card).queryByRole('link', { name: '*.example.com' })).toBeNull()
+    expect(card).toHaveTextContent('Serves every name one level under example.com, such as www.example.com')
   })
 
   it('adds a domain and shows the API refusal in place', async () => {

@@ -127,7 +127,7 @@ function DomainCard({ domain, onChanged, onRemoved }: { domain: Domain; onChange
     <section aria-label={domain.hostname} className="space-y-3 rounded-md border border-zinc-200 p-3 sm:p-4">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <h3 className="min-w-0 font-medium break-all">
-          {domain.status === 'ACTIVE' ? <ExternalLink href={domain.url}>{domain.hostname}</ExternalLink> : domain.hostname}
+          {domain.status === 'ACTIVE' && domain.url ? <ExternalLink href={domain.url}>{domain.hostname}</ExternalLink> : domain.hostname}
         </h3>
         <DomainStatusBadge status={domain.status} />
         <div className="ml-auto flex gap-2">
@@ -135,6 +135,12 @@ function DomainCard({ domain, onChanged, onRemoved }: { domain: Domain; onChange
           <Button size="sm" variant="ghost" onClick={() => setRemoving(true)}>Remove</Button>
         </div>
       </div>
+      {domain.wildcard && (
+        <p className="text-sm text-zinc-700">
+          Serves every name one level under {domain.hostname.slice(2)}, such as www.{domain.hostname.slice(2)}; a name
+          added on its own wins over the wildcard.
+        </p>
+      )}
       {domain.message && (
         <p role={domain.status === 'ERROR' ? 'alert' : undefined}
           className={`text-sm ${domain.status === 'ERROR' ? 'text-red-800' : 'text-zinc-700'}`}>{domain.message}</p>

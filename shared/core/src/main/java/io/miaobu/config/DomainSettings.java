@@ -69,6 +69,12 @@ public record DomainSettings(
         } catch (NumberFormatException e) {
             throw new ConfigException("MIAOBU_DOMAIN_VERIFY_HOURS must be a whole number of hours");
         }
+        boolean alidns = onOff(env.apply("MIAOBU_ALIDNS").orElse("off"));
+        if (alidns && !certificates.equals("acme")) {
+            // ESA issues esa-managed certificates itself, so no DNS-01 answer of ours would be asked for.
+            throw new ConfigException("MIAOBU_ALIDNS=on needs MIAOBU_CERTIFICATES=acme: with " + certificates
+                    + " Miaobu orders no certificates, so wildcard domains could not be certified");
+        }
         return new DomainSettings(
                 env.apply("MIAOBU_EDGE_TARGET").map(v -> v.toLowerCase(Locale.ROOT).replaceAll("\\.$", ""))
                         .orElse("edge." + baseDomain),
@@ -81,7 +87,7 @@ public record DomainSettings(
                 httpsPort,
                 Duration.ofHours(Math.max(1, hours)),
                 certificates,
-                onOff(env.apply("MIAOBU_ALIDNS").orElse("off")),
+                alidns,
                 env.apply("MIAOBU_ALIDNS_ENDPOINT").orElse("alidns.aliyuncs.com"));
     }
 

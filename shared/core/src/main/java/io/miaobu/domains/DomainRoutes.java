@@ -72,7 +72,10 @@ public final class DomainRoutes {
             view.put("certificate", cert);
         }
         view.put("icpRequired", icp);
-        view.put("url", "https://" + d.hostname());
+        // A wildcard serves many names and is no URL itself: clients show the names it covers instead.
+        boolean wildcard = d.hostname().startsWith("*.");
+        view.put("wildcard", wildcard);
+        view.put("url", wildcard ? null : "https://" + d.hostname());
         view.put("lastCheckedAt", d.lastCheckedAt());
         view.put("nextCheckAt", d.nextCheckAt());
         view.put("createdAt", d.createdAt());

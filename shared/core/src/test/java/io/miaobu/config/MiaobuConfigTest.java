@@ -84,6 +84,9 @@ class MiaobuConfigTest {
         assertThat(on.alidnsEndpoint()).isEqualTo("alidns.aliyuncs.com");
         assertThat(catchThrowableOfType(ConfigException.class, () -> MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIDNS", "yes please"))))
                 .hasMessageContaining("MIAOBU_ALIDNS").hasMessageContaining("on or off");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> MiaobuConfig.fromEnv(
+                Map.of("MIAOBU_ALIDNS", "on", "MIAOBU_CERTIFICATES", "esa-managed"))))
+                .hasMessageContaining("MIAOBU_CERTIFICATES=acme");
     }
 
     @Test

@@ -113,6 +113,8 @@ class WildcardDomainFlowTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         JsonNode added = answer.json();
         assertThat(added.get("hostname").asText()).isEqualTo("*.wild-shop.com");
+        assertThat(added.get("wildcard").asBoolean()).isTrue();
+        assertThat(added.get("url").isNull()).as("a wildcard is no single URL").isTrue();
         JsonNode records = added.get("dnsRecords");
         assertThat(records.get(0).get("type").asText()).isEqualTo("CNAME");
         assertThat(records.get(0).get("name").asText()).isEqualTo("*.wild-shop.com");
