@@ -2,6 +2,7 @@ package io.miaobu.alidns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.miaobu.aliyun.AcsRpcClient;
 import io.miaobu.aliyun.AliyunApiException;
@@ -35,8 +36,8 @@ class AlidnsDnsChallengesTest {
         assertThat(alidns.records()).extracting(FakeAlidns.Record::domainName, FakeAlidns.Record::rr,
                         FakeAlidns.Record::type, FakeAlidns.Record::value)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("example.com", "_acme-challenge", "TXT", "token-value-1"),
-                        org.assertj.core.groups.Tuple.tuple("example.co.uk", "_acme-challenge.shop", "TXT", "token-value-2"));
+                        tuple("example.com", "_acme-challenge", "TXT", "token-value-1"),
+                        tuple("example.co.uk", "_acme-challenge.shop", "TXT", "token-value-2"));
         assertThat(alidns.calls("AddDomainRecord")).allSatisfy(c -> assertThat(c.signatureVersion()).isEqualTo("ACS3-HMAC-SHA256"));
 
         challenges.delete(handle);

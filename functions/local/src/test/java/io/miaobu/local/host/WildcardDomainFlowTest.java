@@ -124,9 +124,11 @@ class WildcardDomainFlowTest {
         pebble.setTxt("_miaobu.wild-shop.com", records.get(1).get("value").asText());
 
         String id = added.get("id").asText();
+        long started = System.nanoTime();
         JsonNode verified = user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
         assertThat(verified.get("dnsRecords").findValuesAsText("status")).containsOnly("OK");
         JsonNode active = awaitStatus(id);
+        System.out.printf("verify -> ACTIVE by DNS-01 against Pebble: %.2f s%n", (System.nanoTime() - started) / 1e9);
         assertThat(active.get("status").asText()).as(active.toString()).isEqualTo("ACTIVE");
         assertThat(active.get("certificate").get("issuer").asText()).containsIgnoringCase("pebble");
 
