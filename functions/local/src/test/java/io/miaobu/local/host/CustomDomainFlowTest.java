@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.cli.MiaobuCli;
 import io.miaobu.local.bench.Pebble;
-import io.miaobu.testkit.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a certificate chaining to Pebble's root; it follows promotes, renews, and fails with the CA's reason.
  */
 class CustomDomainFlowTest {
-    static final String EDGE = "edge.miaobu-platform.net";
+    static final String EDGE = PebbleDomains.EDGE;
 
     @TempDir
     static Path tmp;
@@ -47,16 +45,8 @@ class CustomDomainFlowTest {
         int port = Pebble.freePort();
         httpsPort = Pebble.freePort();
         pebble = Pebble.start(tmp.resolve("pebble"), port);
-        Map<String, String> env = new HashMap<>();
-        env.put("MIAOBU_PORT", String.valueOf(port));
-        env.put("MIAOBU_DATA_DIR", tmp.resolve("data").toString());
-        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
-        env.put("MIAOBU_ACME_DIRECTORY", pebble.directoryUrl());
-        env.put("MIAOBU_ACME_CA_CERT", pebble.tlsCertificate().toString());
-        env.put("MIAOBU_DNS_RESOLVER", pebble.dnsResolver());
-        env.put("MIAOBU_EDGE_TARGET", EDGE);
+        Map<String, String> env = PebbleDomains.hostEnv(pebble, tmp, port, httpsPort);
         env.put("MIAOBU_APEX_ADDRESSES", "127.0.0.1");
-        env.put("MIAOBU_HTTPS_PORT", String.valueOf(httpsPort));
         host = LocalHost.start(MiaobuConfig.fromEnv(env));
         user = new ApiClient(host.port()).signUp("domains@example.com");
         deploy("v1");
@@ -88,39 +78,15 @@ class CustomDomainFlowTest {
     }
 
     static JsonNode add(String hostname) throws Exception {
-        ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
-                "{\"hostname\":\"" + hostname + "\"}");
-        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        return answer.json();
+        return PebbleDomains.add(user, projectId, hostname);
     }
 
-    /** Creates exactly the records the domain's answer lists, in the mock DNS. */
     static void createRecords(JsonNode domain) throws Exception {
-        for (JsonNode r : domain.get("dnsRecords")) {
-            switch (r.get("type").asText()) {
-                case "CNAME" -> pebble.setCname(r.get("name").asText(), r.get("value").asText());
-                case "TXT" -> pebble.setTxt(r.get("name").asText(), r.get("value").asText());
-                case "A" -> pebble.setA(r.get("name").asText(), r.get("value").asText());
-                default -> throw new AssertionError(r);
-            }
-        }
+        PebbleDomains.createRecords(pebble, domain);
     }
 
     static JsonNode awaitStatus(String id, String... statuses) throws Exception {
-        return awaitStatus(user, id, statuses);
-    }
-
-    static JsonNode awaitStatus(ApiClient user, String id, String... statuses) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode d;
-        do {
-            d = user.ok("GET", "/api/v1/domains/" + id, null);
-            if (List.of(statuses).contains(d.get("status").asText())) {
-                return d;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("domain still " + d);
+        return PebbleDomains.awaitStatus(user, id, statuses);
     }
 
     /** GET / over TLS to the local HTTPS port, asking for {@code hostname} by SNI, verified against Pebble's root. */
@@ -281,7 +247,7 @@ class CustomDomainFlowTest {
         JsonNode added = owner.ok("POST", "/api/v1/projects/" + pid + "/domains", "{\"hostname\":\"leaving.shop-example.com\"}");
         createRecords(added);
         owner.ok("POST", "/api/v1/domains/" + added.get("id").asText() + "/verify", null);
-        assertThat(awaitStatus(owner, added.get("id").asText(), "ACTIVE", "ERROR").get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(PebbleDomains.awaitStatus(owner, added.get("id").asText(), "ACTIVE", "ERROR").get("status").asText()).isEqualTo("ACTIVE");
         assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.crt")).exists();
         owner.ok("DELETE", "/api/v1/projects/" + pid, null);
         assertThat(tmp.resolve("data/certificates/leaving.shop-example.com.crt")).doesNotExist();

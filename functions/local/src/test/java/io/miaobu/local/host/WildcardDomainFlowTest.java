@@ -8,7 +8,6 @@ import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.bench.Pebble;
 import io.miaobu.local.cli.MiaobuCli;
-import io.miaobu.testkit.TestPostgres;
 import io.miaobu.testkit.aliyun.FakeAlidns;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,8 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mock DNS, as Alidns' name servers would serve it) and removed once the certificate is issued.
  */
 class WildcardDomainFlowTest {
-    static final String EDGE = "edge.miaobu-platform.net";
+    static final String EDGE = PebbleDomains.EDGE;
     static final AliyunCredentials OPERATOR = new AliyunCredentials("LTAI-operator", "operator-secret", Optional.empty());
 
     @TempDir
@@ -67,16 +64,8 @@ class WildcardDomainFlowTest {
                 throw new IllegalStateException(e);
             }
         });
-        Map<String, String> env = new HashMap<>();
-        env.put("MIAOBU_PORT", String.valueOf(port));
-        env.put("MIAOBU_DATA_DIR", tmp.resolve("data").toString());
-        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
-        env.put("MIAOBU_ACME_DIRECTORY", pebble.directoryUrl());
-        env.put("MIAOBU_ACME_CA_CERT", pebble.tlsCertificate().toString());
-        env.put("MIAOBU_DNS_RESOLVER", pebble.dnsResolver());
-        env.put("MIAOBU_EDGE_TARGET", EDGE);
+        Map<String, String> env = PebbleDomains.hostEnv(pebble, tmp, port, httpsPort);
         env.put("MIAOBU_ALIDNS", "on");
-        env.put("MIAOBU_HTTPS_PORT", String.valueOf(httpsPort));
         env.put("MIAOBU_ALIDNS_ENDPOINT", alidns.endpoint());
         host = LocalHost.start(MiaobuConfig.fromEnv(env), () -> OPERATOR);
         user = new ApiClient(host.port()).signUp("wildcards@example.com");
@@ -108,10 +97,7 @@ class WildcardDomainFlowTest {
 
     @Test
     void a_wildcard_domain_is_issued_by_dns_01_through_alidns_and_serves_every_name_one_label_under_it() throws Exception {
-        ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
-                "{\"hostname\":\"*.Wild-Shop.com\"}");
-        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        JsonNode added = answer.json();
+        JsonNode added = PebbleDomains.add(user, projectId, "*.Wild-Shop.com");
         assertThat(added.get("hostname").asText()).isEqualTo("*.wild-shop.com");
         assertThat(added.get("wildcard").asBoolean()).isTrue();
         assertThat(added.get("url").isNull()).as("a wildcard is no single URL").isTrue();
@@ -120,8 +106,7 @@ class WildcardDomainFlowTest {
         assertThat(records.get(0).get("name").asText()).isEqualTo("*.wild-shop.com");
         assertThat(records.get(0).get("value").asText()).isEqualTo(EDGE);
         assertThat(records.get(1).get("name").asText()).isEqualTo("_miaobu.wild-shop.com");
-        pebble.setCname("*.wild-shop.com", EDGE);
-        pebble.setTxt("_miaobu.wild-shop.com", records.get(1).get("value").asText());
+        PebbleDomains.createRecords(pebble, added);
 
         String id = added.get("id").asText();
         long started = System.nanoTime();
@@ -156,12 +141,8 @@ class WildcardDomainFlowTest {
 
     @Test
     void a_wildcard_in_a_zone_outside_the_operators_alidns_ends_in_error_saying_so() throws Exception {
-        ApiClient.Answer answer = user.call("POST", "/api/v1/projects/" + projectId + "/domains",
-                "{\"hostname\":\"*.elsewhere-shop.com\"}");
-        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        JsonNode added = answer.json();
-        pebble.setCname("*.elsewhere-shop.com", EDGE);
-        pebble.setTxt("_miaobu.elsewhere-shop.com", added.get("dnsRecords").get(1).get("value").asText());
+        JsonNode added = PebbleDomains.add(user, projectId, "*.elsewhere-shop.com");
+        PebbleDomains.createRecords(pebble, added);
         String id = added.get("id").asText();
         user.ok("POST", "/api/v1/domains/" + id + "/verify", null);
         JsonNode failed = awaitStatus(id);
@@ -170,15 +151,6 @@ class WildcardDomainFlowTest {
     }
 
     static JsonNode awaitStatus(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode d;
-        do {
-            d = user.ok("GET", "/api/v1/domains/" + id, null);
-            if (List.of("ACTIVE", "ERROR").contains(d.get("status").asText())) {
-                return d;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("domain still " + d);
+        return PebbleDomains.awaitStatus(user, id, "ACTIVE", "ERROR");
     }
 }
