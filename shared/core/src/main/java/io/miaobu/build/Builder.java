@@ -210,8 +210,7 @@ public final class Builder {
             log.system(String.format("Deployment ready in %.1fs: %d files, %s", (System.nanoTime() - started) / 1e9,
                     stats.files(), humanBytes(stats.bytes())));
             goLiveIfProduction(project.id(), deployments.findById(deployment.id()).orElse(ready), log);
-            // The branch host follows the branch's newest READY deployment (an older build finishing late does not win).
-            publisher.pointBranchHost(project, deployment.branch(), deployments.newestReady(project.id(), deployment.branch()));
+            pointBranchHost(project, deployment, log);
             if (cacheKey != null) {
                 cache.save(cacheKey, workspace, env, log, () -> false);
             }
@@ -235,8 +234,13 @@ public final class Builder {
     private DeploymentStatus fail(Deployment deployment, BuildLogWriter log, String message) {
         log.line("stderr", "Error: " + message);
         log.flush();
-        deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
-                DeploymentStatus.FAILED, message, DeploymentStats.EMPTY, clock.instant());
+        if (!deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
+                DeploymentStatus.FAILED, message, DeploymentStats.EMPTY, clock.instant())
+                && deployments.findById(deployment.id()).map(d -> d.status() == DeploymentStatus.READY).orElse(false)) {
+            // It failed after it was READY (going live, its branch host): its files are served by its own URL and
+            // may be promoted, so they stay.
+            return DeploymentStatus.READY;
+        }
         cleanUp(deployment);
         return DeploymentStatus.FAILED;
     }
@@ -246,6 +250,17 @@ public final class Builder {
             artifacts.deletePrefix(deployment.prefix());
         } catch (IOException e) {
             LOG.warn("could not remove files of deployment {}", deployment.id(), e);
+        }
+    }
+
+    /** The branch host follows the branch's newest READY deployment (an older build finishing late does not win). */
+    private void pointBranchHost(Project project, Deployment deployment, BuildOutput log) {
+        try {
+            publisher.pointBranchHost(project, deployment.branch(), deployments.newestReady(project.id(), deployment.branch()));
+        } catch (RuntimeException e) {
+            LOG.error("pointing the branch host of {} failed", deployment.id(), e);
+            log.line("stderr", "Error: this deployment is ready, but the preview URL of branch " + deployment.branch()
+                    + " could not be updated (" + e.getMessage() + "); the next deployment of the branch updates it.");
         }
     }
 
@@ -267,7 +282,14 @@ public final class Builder {
                 return;
             }
         }
-        publisher.promote(project, ready);
+        try {
+            publisher.promote(project, ready);
+        } catch (RuntimeException e) {
+            LOG.error("promoting {} failed", ready.id(), e);
+            log.line("stderr", "Error: this deployment is ready, but making it live failed (" + e.getMessage()
+                    + "). Promote it from the dashboard to try again.");
+            return;
+        }
         log.system("Promoted to production.");
     }
 

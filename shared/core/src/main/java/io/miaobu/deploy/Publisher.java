@@ -13,13 +13,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Points hostnames at deployments. Promote writes the route first, purges, and only then records
- * the live deployment, so the database never claims a site is live that the edge does not serve.
- * Route writes are idempotent: a promote that failed halfway is repaired by running it again.
+ * Points hostnames at deployments. Promote writes the route first and only then records the live
+ * deployment, so the database never claims a site is live that the edge does not serve. Route
+ * writes are idempotent: a promote that failed halfway is repaired by running it again. Cache
+ * purges come last and never fail a change: the route entry is what serves, and a purge that did
+ * not happen costs at most stale cached copies until they expire, where failing would leave the
+ * database behind a route that already moved.
  */
 public final class Publisher {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
     private final RouteTable routes;
     private final CachePurger purger;
     private final ProjectStore projects;
@@ -66,8 +73,8 @@ public final class Publisher {
             routes.put(custom, entry);
             purged.add(custom);
         }
-        purger.purgeHosts(purged);
         projects.setLiveDeployment(project.id(), deployment.id());
+        purge(purged);
     }
 
     /** Removes every host of a project that is being deleted. */
@@ -87,7 +94,7 @@ public final class Publisher {
             routes.delete(custom);
             purged.add(custom);
         }
-        purger.purgeHosts(purged);
+        purge(purged);
     }
 
     /**
@@ -101,7 +108,7 @@ public final class Publisher {
         } else {
             routes.delete(host);
         }
-        purger.purgeHosts(List.of(host));
+        purge(List.of(host));
     }
 
     /** The branch was deleted: its preview host goes (its deployments keep their own hosts). */
@@ -114,17 +121,25 @@ public final class Publisher {
         Optional<RouteEntry> live = routes.get(hosts.production(project.slug()));
         if (live.isPresent()) {
             routes.put(hostname, live.get());
-            purger.purgeHosts(List.of(hostname));
+            purge(List.of(hostname));
         }
     }
 
     public void unpublishCustomHost(String hostname) {
         routes.delete(hostname);
-        purger.purgeHosts(List.of(hostname));
+        purge(List.of(hostname));
     }
 
     public void unpublishPermanentHost(Project project, Deployment deployment) {
         routes.delete(hosts.deployment(deployment.id(), project.slug()));
+    }
+
+    private void purge(List<String> hosts) {
+        try {
+            purger.purgeHosts(hosts);
+        } catch (RuntimeException e) {
+            LOG.warn("cache purge of {} failed; the routes are updated, cached copies expire on their own", hosts, e);
+        }
     }
 
     private RouteEntry entry(Deployment deployment) {
