@@ -372,16 +372,21 @@ function normalizeHost(host) {
 }
 
 /**
- * The route keys to look up for a request's host, in order: its own, then the wildcard custom domain
- * that covers it (`*.shop.com` for `a.shop.com`; one label deep, as a wildcard certificate is). A
- * host's own entry wins, so `www.shop.com` can belong to another project than `*.shop.com`. No
- * wildcard is tried for a name of two labels: `*.com` is never a domain anybody can add.
+ * The hosts whose route entries (and certificates) may serve a request for `host`, in order: the host
+ * itself, then the wildcard custom domain covering it (`*.shop.com` for `a.shop.com`; one label deep, as
+ * a wildcard certificate is). A host's own entry wins, so `www.shop.com` can belong to another project
+ * than `*.shop.com`. No wildcard is tried for a name of two labels: `*.com` is never a domain anybody can
+ * add. io.miaobu.edge.RouteKeys.lookupOrder is the same rule.
  */
-export function routeKeysFor(host) {
-  const exact = encodeRouteKey(host);
-  if (!exact) return [];
+export function lookupOrder(host) {
   const h = normalizeHost(host);
   const dot = h.indexOf('.');
-  if (!/^[a-z0-9.-]+$/.test(h) || dot <= 0 || h.indexOf('.', dot + 1) < 0) return [exact];
-  return [exact, encodeRouteKey('*' + h.slice(dot))];
+  if (!/^[a-z0-9.-]+$/.test(h) || dot <= 0 || h.indexOf('.', dot + 1) < 0) return [host];
+  return [host, '*' + h.slice(dot)];
+}
+
+/** The route keys to look up for a request's host: {@link lookupOrder}, encoded. */
+export function routeKeysFor(host) {
+  const exact = encodeRouteKey(host);
+  return exact ? lookupOrder(host).map(encodeRouteKey) : [];
 }

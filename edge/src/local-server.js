@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
+import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeKeysFor } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -171,9 +171,7 @@ export function createHttpsEdgeServer({ dataDir, handler }) {
   function contextFor(servername) {
     const host = String(servername || '').toLowerCase();
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) || host.includes('..')) return null;
-    const parent = host.slice(host.indexOf('.') + 1);
-    const names = parent.includes('.') ? [host, '*.' + parent] : [host];
-    for (const name of names) {
+    for (const name of lookupOrder(host)) {
       const context = contextFile(name);
       if (context) return context;
     }
