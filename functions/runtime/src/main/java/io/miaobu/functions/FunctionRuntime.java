@@ -13,6 +13,7 @@ import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.CertificateStore;
+import io.miaobu.domains.DnsLookup;
 import io.miaobu.domains.DomainPorts;
 import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.edge.CachePurger;
@@ -54,11 +55,13 @@ public final class FunctionRuntime implements AutoCloseable {
     private final InvocationCredentials credentials;
     /** Built once per instance: each holds an HTTP client, which start-up need not make twice. */
     private final EsaAdapters edge;
+    private final DnsLookup dns;
     private JdkHttpServer server;
 
     private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials,
-                            EsaAdapters edge) {
+                            EsaAdapters edge, DnsLookup dns) {
         this.edge = edge;
+        this.dns = dns;
         this.config = config;
         this.database = database;
         this.platform = platform;
@@ -104,8 +107,9 @@ public final class FunctionRuntime implements AutoCloseable {
                 artifactStore(config, credentials),
                 routeTable(config, edge), cachePurger(config, edge, credentials),
                 new RestGitHub(config.github()), Clock.systemUTC());
-        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, edge, credentials));
-        return new FunctionRuntime(config, database, platform, credentials, edge);
+        DnsLookup dns = DnsJavaLookup.create(config.domains().dnsResolver());
+        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, edge, credentials, dns));
+        return new FunctionRuntime(config, database, platform, credentials, edge, dns);
     }
 
     /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */
@@ -125,23 +129,29 @@ public final class FunctionRuntime implements AutoCloseable {
      * scheduler issues ({@code issuer}); the others leave verified domains to its next tick.
      */
     private static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer, EsaAdapters edge,
-                                           Supplier<AliyunCredentials> credentials) throws IOException {
+                                           Supplier<AliyunCredentials> credentials, DnsLookup dns) throws IOException {
         Optional<CertificateStore> cas = CasCertificateStore.from(config.esa(), credentials, edge.certificateBinding());
         CertificateStore certificates = cas.isPresent() ? cas.get()
                 : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
-        return new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()), certificates,
+        return new DomainPorts(dns, certificates,
                 edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});
     }
 
     /** Local adapters only: what tests and local tools use. */
     public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
         InvocationCredentials none = new InvocationCredentials();
-        return domainPorts(config, issuer, EsaAdapters.from(config.esa(), none), none);
+        return domainPorts(config, issuer, EsaAdapters.from(config.esa(), none), none,
+                DnsJavaLookup.create(config.domains().dnsResolver()));
     }
 
     /** This instance's domain adapters with {@code issuer} (the scheduler's ACME issuer). */
     public DomainPorts domainPorts(CertificateIssuer issuer) throws IOException {
-        return domainPorts(config, issuer, edge, credentials);
+        return domainPorts(config, issuer, edge, credentials, dns);
+    }
+
+    /** DNS through MIAOBU_DNS_RESOLVER, the one resolver this instance's domain checks and ACME DNS-01 waits ask. */
+    public DnsLookup dnsLookup() {
+        return dns;
     }
 
     /** HTTP-01 answers in edge KV beside the routes, else in the directory the local edge reads. */

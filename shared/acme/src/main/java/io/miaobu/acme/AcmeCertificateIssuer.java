@@ -5,6 +5,7 @@ import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.DnsChallenges;
 import io.miaobu.domains.DnsLookup;
+import io.miaobu.domains.Hostnames;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -65,11 +66,6 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
     private final DnsLookup dns;
     private final Duration dnsWait;
 
-    public AcmeCertificateIssuer(String directory, Optional<String> email, Optional<Path> caCertificate,
-                                 AcmeAccountKeys accountKeys, AcmeChallenges challenges, Clock clock) {
-        this(directory, email, caCertificate, accountKeys, challenges, Optional.empty(), (name, type) -> List.of(), Duration.ZERO, clock);
-    }
-
     /**
      * @param dns     asked until the DNS-01 TXT record is visible (up to {@code dnsWait}) before the CA is
      *                told to look, so a slow zone update does not fail the order
@@ -88,13 +84,10 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
         this.clock = clock;
     }
 
-    /** The issuer MIAOBU_ACME_DIRECTORY asks for, or {@link CertificateIssuer#NOT_CONFIGURED} without one. */
-    public static CertificateIssuer fromSettings(io.miaobu.config.DomainSettings settings, AcmeAccountKeys keys,
-                                                 AcmeChallenges challenges, Clock clock) {
-        return fromSettings(settings, keys, challenges, Optional.empty(), (name, type) -> List.of(), clock);
-    }
-
-    /** As above, with DNS-01 for wildcard names when {@code dnsChallenges} is present (MIAOBU_ALIDNS=on). */
+    /**
+     * The issuer MIAOBU_ACME_DIRECTORY asks for, or {@link CertificateIssuer#NOT_CONFIGURED} without one; with
+     * DNS-01 for wildcard names when {@code dnsChallenges} is present (MIAOBU_ALIDNS=on).
+     */
     public static CertificateIssuer fromSettings(io.miaobu.config.DomainSettings settings, AcmeAccountKeys keys,
                                                  AcmeChallenges challenges, Optional<DnsChallenges> dnsChallenges,
                                                  DnsLookup dns, Clock clock) {
@@ -109,7 +102,7 @@ public final class AcmeCertificateIssuer implements CertificateIssuer {
     public IssuedCertificate issue(String hostname) throws IssuanceException {
         List<String> tokens = new ArrayList<>();
         List<String> dnsRecords = new ArrayList<>();
-        boolean wildcard = hostname.startsWith("*.");
+        boolean wildcard = Hostnames.isWildcard(hostname);
         if (wildcard && dnsChallenges.isEmpty()) {
             throw new IssuanceException("a wildcard certificate needs DNS-01 validation, and this Miaobu has none configured (MIAOBU_ALIDNS=on).");
         }

@@ -20,7 +20,6 @@ public interface DnsChallenges {
 
     /** The challenge name for a hostname; a wildcard's is its base name's (RFC 8555 §8.4). */
     static String recordName(String hostname) {
-        String host = hostname.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-        return "_acme-challenge." + (host.startsWith("*.") ? host.substring(2) : host);
+        return "_acme-challenge." + Hostnames.recordOwner(hostname.toLowerCase(Locale.ROOT).replaceAll("\\.$", ""));
     }
 }

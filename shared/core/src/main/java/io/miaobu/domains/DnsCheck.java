@@ -31,9 +31,8 @@ final class DnsCheck {
         } else {
             records.add(new DnsRecord("CNAME", hostname, edgeTarget, "routing", null, null));
         }
-        // A wildcard's ownership record sits on its base name: "_miaobu.*.example.com" is no name anyone can create.
-        String owner = hostname.startsWith("*.") ? hostname.substring(2) : hostname;
-        records.add(new DnsRecord("TXT", "_miaobu." + owner, "miaobu-verify=" + token, "ownership", null, null));
+        records.add(new DnsRecord("TXT", "_miaobu." + Hostnames.recordOwner(hostname), "miaobu-verify=" + token,
+                "ownership", null, null));
         return records;
     }
 

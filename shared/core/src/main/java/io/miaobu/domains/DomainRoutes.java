@@ -73,7 +73,7 @@ public final class DomainRoutes {
         }
         view.put("icpRequired", icp);
         // A wildcard serves many names and is no URL itself: clients show the names it covers instead.
-        boolean wildcard = d.hostname().startsWith("*.");
+        boolean wildcard = Hostnames.isWildcard(d.hostname());
         view.put("wildcard", wildcard);
         view.put("url", wildcard ? null : "https://" + d.hostname());
         view.put("lastCheckedAt", d.lastCheckedAt());

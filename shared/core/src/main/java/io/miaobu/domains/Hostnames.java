@@ -23,12 +23,25 @@ public final class Hostnames {
         return check(raw, baseDomain, false);
     }
 
+    /** Whether a checked hostname is a wildcard, {@code *.example.com}. */
+    public static boolean isWildcard(String hostname) {
+        return hostname.startsWith("*.");
+    }
+
+    /**
+     * The name a hostname's DNS records sit on: itself, or a wildcard's base name ({@code example.com}
+     * for {@code *.example.com}), as no record named {@code _x.*.example.com} can be created.
+     */
+    public static String recordOwner(String hostname) {
+        return isWildcard(hostname) ? hostname.substring(2) : hostname;
+    }
+
     /**
      * @param wildcards whether {@code *.example.com} may be added: only with DNS-01 (MIAOBU_ALIDNS=on),
      *                  the one way a CA validates a wildcard name
      */
     public static Checked check(String raw, String baseDomain, boolean wildcards) {
-        if (wildcards && raw != null && raw.trim().startsWith("*.")) {
+        if (wildcards && raw != null && isWildcard(raw.trim())) {
             Checked base = check(raw.trim().substring(2), baseDomain, false);
             return new Checked("*." + base.hostname(), false);
         }

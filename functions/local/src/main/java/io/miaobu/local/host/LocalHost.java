@@ -34,10 +34,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +107,7 @@ public final class LocalHost implements AutoCloseable {
             throw new ConfigException("MIAOBU_ALIDNS=on needs MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET"
                     + " (an access key allowed alidns:AddDomainRecord and alidns:DeleteDomainRecord)");
         }
-        return new AliyunCredentials(id, secret, java.util.Optional.empty());
+        return new AliyunCredentials(id, secret, Optional.empty());
     }
 
     public static LocalHost start(MiaobuConfig config) throws Exception {
@@ -113,7 +115,7 @@ public final class LocalHost implements AutoCloseable {
     }
 
     /** @param alidnsCredentials used only for DNS-01 records in Alidns, when MIAOBU_ALIDNS=on */
-    public static LocalHost start(MiaobuConfig config, java.util.function.Supplier<AliyunCredentials> alidnsCredentials)
+    public static LocalHost start(MiaobuConfig config, Supplier<AliyunCredentials> alidnsCredentials)
             throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(config.dataDir());

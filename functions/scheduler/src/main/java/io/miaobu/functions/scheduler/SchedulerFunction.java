@@ -4,7 +4,6 @@ import io.miaobu.Platform;
 import io.miaobu.acme.AcmeCertificateIssuer;
 import io.miaobu.alidns.AlidnsDnsChallenges;
 import io.miaobu.config.MiaobuConfig;
-import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.DomainJobs;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
@@ -35,7 +34,7 @@ public final class SchedulerFunction {
             platform.withDomains(runtime.domainPorts(AcmeCertificateIssuer.fromSettings(config.domains(),
                     platform.acmeAccountKeys(), runtime.acmeChallenges(),
                     AlidnsDnsChallenges.from(config.domains(), runtime.credentials()),
-                    DnsJavaLookup.create(config.domains().dnsResolver()), Clock.systemUTC())));
+                    runtime.dnsLookup(), Clock.systemUTC())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -29,7 +30,7 @@ public final class FakeAlidns extends FakeAliyunRpc {
 
     private final Set<String> zones = ConcurrentHashMap.newKeySet();
     private final Map<String, Record> records = new ConcurrentSkipListMap<>();
-    private final List<Consumer<Change>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(21_000_000_000L);
 
     public FakeAlidns(AliyunCredentials credentials, String... zones) {
