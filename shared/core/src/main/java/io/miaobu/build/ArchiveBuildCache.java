@@ -33,7 +33,6 @@ public final class ArchiveBuildCache implements BuildCache {
     private static final String SAVE_FILE = "cache-save.tgz";
 
     private final ArtifactStore store;
-    private final CommandRunner runner;
     private final long maxBytes;
     private final Duration timeout;
     private final Clock clock;
@@ -41,17 +40,16 @@ public final class ArchiveBuildCache implements BuildCache {
     /** One stored archive, parsed from its object name. */
     record Entry(String object, String scope, String hash, long savedAt, long bytes) {}
 
-    public ArchiveBuildCache(ArtifactStore store, CommandRunner runner, long maxBytes, Duration timeout, Clock clock) {
+    public ArchiveBuildCache(ArtifactStore store, long maxBytes, Duration timeout, Clock clock) {
         this.store = store;
-        this.runner = runner;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
         this.clock = clock;
     }
 
     @Override
-    public boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled {
+    public boolean restore(Key key, Path workspace, BuildSandbox runner, Map<String, String> env, BuildOutput log,
+                           BooleanSupplier canceled) throws BuildCanceled {
         long start = System.nanoTime();
         List<Entry> entries;
         try {
@@ -79,7 +77,7 @@ public final class ArchiveBuildCache implements BuildCache {
             try (InputStream stream = in.get()) {
                 Files.copy(stream, archive, StandardCopyOption.REPLACE_EXISTING);
             }
-            runner.prepareWorkspace(archive);
+            runner.prepare(archive);
             List<String> tail = new ArrayList<>();
             int exit = runner.run("tar -xzf " + RESTORE_FILE + " -- " + quoted(key.paths()), workspace, env, timeout,
                     (stream, text) -> keepTail(tail, text), canceled);
@@ -102,8 +100,8 @@ public final class ArchiveBuildCache implements BuildCache {
     }
 
     @Override
-    public void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled {
+    public void save(Key key, Path workspace, BuildSandbox runner, Map<String, String> env, BuildOutput log,
+                     BooleanSupplier canceled) throws BuildCanceled {
         long start = System.nanoTime();
         Path archive = workspace.resolve(SAVE_FILE);
         try {

@@ -28,13 +28,16 @@ public interface BuildCache {
      */
     record Key(String projectId, String scope, String hash, List<String> paths) {}
 
-    /** Puts the newest entry with this key into the workspace; false (with a log line) when there is none or it is damaged. */
-    boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled;
+    /**
+     * Puts the newest entry with this key into the workspace, handed to the build's sandbox; false (with a
+     * log line) when there is none or it is damaged or suspicious.
+     */
+    boolean restore(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log,
+                    BooleanSupplier canceled) throws BuildCanceled;
 
     /** Keeps the cached paths of a successful build, replacing the entry of the same scope and key. */
-    void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled)
-            throws BuildCanceled;
+    void save(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log,
+              BooleanSupplier canceled) throws BuildCanceled;
 
     /**
      * The key: the lockfiles (or, without one, the package.json files), the Node.js version, the install

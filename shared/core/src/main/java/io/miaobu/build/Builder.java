@@ -100,8 +100,8 @@ public final class Builder {
         this.tools = tools;
         this.variables = variables;
         this.cache = tools.cacheDirectory() != null
-                ? new DirectoryBuildCache(tools.cacheDirectory(), runner, limits.maxCacheBytes(), clock)
-                : new ArchiveBuildCache(artifacts, runner, limits.maxCacheBytes(), limits.timeout(), clock);
+                ? new DirectoryBuildCache(tools.cacheDirectory(), limits.maxCacheBytes(), clock)
+                : new ArchiveBuildCache(artifacts, limits.maxCacheBytes(), limits.timeout(), clock);
         this.clock = clock;
     }
 
@@ -123,7 +123,20 @@ public final class Builder {
         Deployment deployment = deployments.findById(deploymentId).orElseThrow();
         Path workspace = workRoot.resolve(deploymentId);
         try (BuildLogWriter log = new BuildLogWriter(deploymentId, database.logs(), clock, limits.maxLogBytes())) {
-            DeploymentStatus result = run(deployment, workspace, log);
+            BuildSandbox sandbox;
+            try {
+                sandbox = runner.open(workspace);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("could not open the sandbox of build {}", deploymentId, e);
+                DeploymentStatus result = fail(deployment, log, "The build could not start (" + e.getMessage() + "); try again.");
+                hooks.finished(deploymentId);
+                return result;
+            }
+            DeploymentStatus result;
+            // Closed before the workspace goes: every process of the build is dead by then (DESIGN §6).
+            try (sandbox) {
+                result = run(deployment, workspace, sandbox, log);
+            }
             log.flush();
             hooks.finished(deploymentId);
             return result;
@@ -134,7 +147,7 @@ public final class Builder {
         }
     }
 
-    private DeploymentStatus run(Deployment deployment, Path workspace, BuildLogWriter log) {
+    private DeploymentStatus run(Deployment deployment, Path workspace, BuildSandbox sandbox, BuildLogWriter log) {
         BooleanSupplier canceled = cancellationCheck(deployment.id());
         long started = System.nanoTime();
         try {
@@ -148,25 +161,21 @@ public final class Builder {
             deployments.recordCommit(deployment.id(), source.commitSha(), source.commitMessage(), source.author());
             hooks.started(project, deployment.id());
 
-            Path root = project.rootDirectory() == null ? repo : repo.resolve(project.rootDirectory()).normalize();
-            if (!root.startsWith(repo) || !Files.isDirectory(root)) {
-                throw new BuildFailure("Root directory `" + project.rootDirectory() + "` does not exist in the repository; "
-                        + "set rootDirectory to the folder that holds your site.");
-            }
+            Path root = RepositoryPaths.rootDirectory(repo, project.rootDirectory());
             BuildPlan plan = BuildPlan.forProject(project, repo);
             log.system("Build settings: " + describe(plan));
             Map<String, String> projectVariables = variables.forBuild(project.id(), deployment.target());
             BuildOutput userOutput = new SecretMasker(log, projectVariables.values());
-            runner.prepareWorkspace(workspace);
-            Map<String, String> env = buildEnvironment(workspace, deployment, project, source, projectVariables, plan, log);
+            sandbox.prepare(workspace);
+            Map<String, String> env = buildEnvironment(workspace, sandbox, deployment, project, source, projectVariables, plan, log);
             Path installRoot = repo.resolve(plan.installDirectory()).normalize();
             BuildCache.Key cacheKey = null;
             boolean installed = false;
             if (plan.installCommand() != null && tools.cache()) {
-                cacheKey = cacheKey(project, deployment, plan, repo, env, projectVariables, canceled);
+                cacheKey = cacheKey(project, deployment, plan, repo, sandbox, env, projectVariables, canceled);
                 if (cacheKey.paths().isEmpty()) {
                     cacheKey = null; // nothing this install keeps between builds (a non-Node project)
-                } else if (cache.restore(cacheKey, workspace, env, log, canceled)) {
+                } else if (cache.restore(cacheKey, workspace, sandbox, env, log, canceled)) {
                     env.put("npm_config_prefer_offline", "true");
                     installed = skipsCleanInstall(plan, project, repo);
                 }
@@ -175,9 +184,9 @@ public final class Builder {
                 log.system("Install: `" + plan.installCommand() + "` skipped: node_modules was restored from a build with this exact "
                         + "lockfile, Node.js version and install command.");
             } else {
-                runStep("Install", plan.installCommand(), installRoot.startsWith(repo) ? installRoot : root, env, userOutput, canceled);
+                runStep(sandbox, "Install", plan.installCommand(), RepositoryPaths.insideRealPath(repo, installRoot) ? installRoot : root, env, userOutput, canceled);
             }
-            runStep("Build", plan.buildCommand(), root, env, userOutput, canceled);
+            runStep(sandbox, "Build", plan.buildCommand(), root, env, userOutput, canceled);
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
             }
@@ -185,7 +194,7 @@ public final class Builder {
             String outputDirectory = plan.resolveOutputDirectory(root);
             Set<Path> cached = cacheKey == null ? Set.of() : cacheKey.paths().stream()
                     .map(p -> workspace.resolve(p).normalize()).collect(Collectors.toSet());
-            List<OutputFiles.OutputFile> files = OutputFiles.collect(root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
+            List<OutputFiles.OutputFile> files = OutputFiles.collect(repo, root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
             RouteConfig config = BuildRules.compile(files, root, log);
             files = BuildRules.siteFiles(files);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
@@ -212,7 +221,7 @@ public final class Builder {
             goLiveIfProduction(project.id(), deployments.findById(deployment.id()).orElse(ready), log);
             pointBranchHost(project, deployment, log);
             if (cacheKey != null) {
-                cache.save(cacheKey, workspace, env, log, () -> false);
+                cache.save(cacheKey, workspace, sandbox, env, log, () -> false);
             }
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
@@ -293,14 +302,14 @@ public final class Builder {
         log.system("Promoted to production.");
     }
 
-    private void runStep(String name, String command, Path root, Map<String, String> env, BuildOutput log,
+    private void runStep(BuildSandbox sandbox, String name, String command, Path root, Map<String, String> env, BuildOutput log,
                          BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
         if (command == null) {
             return;
         }
         log.system(name + ": " + command);
         long start = System.nanoTime();
-        int exit = runner.run(command, root, env, limits.timeout(), log, canceled);
+        int exit = sandbox.run(command, root, env, limits.timeout(), log, canceled);
         if (exit != 0) {
             throw new BuildFailure("`" + command + "` exited with code " + exit + "; see the log above for the cause.");
         }
@@ -312,11 +321,11 @@ public final class Builder {
      * MIAOBU_* build variables and the project's variables for this target; no platform setting or
      * credential is inherited. The operator's registry mirror is added unless the project names its own.
      */
-    private Map<String, String> buildEnvironment(Path workspace, Deployment deployment, Project project,
+    private Map<String, String> buildEnvironment(Path workspace, BuildSandbox sandbox, Deployment deployment, Project project,
                                                  SourceFetcher.FetchedSource source, Map<String, String> projectVariables,
                                                  BuildPlan plan, BuildOutput log) throws IOException {
         Path home = Files.createDirectories(workspace.resolve("home"));
-        runner.prepareWorkspace(home);
+        sandbox.prepare(home);
         String nodeRequest = projectVariables.getOrDefault("NODE_VERSION", plan.detection().nodeVersion());
         Optional<Path> nodeBin = new NodeVersions(tools.nodeVersions()).select(nodeRequest);
         Map<String, String> env = new LinkedHashMap<>();
@@ -350,8 +359,8 @@ public final class Builder {
                 log.system("Installing from the package manager's default registry.");
             }
         }
-        if (!runner.describeUser().isEmpty()) {
-            log.system("Commands run as " + runner.describeUser() + " with a clean environment.");
+        if (!sandbox.describe().isEmpty()) {
+            log.system("Sandbox: commands run " + sandbox.describe() + ", with a clean environment.");
         }
         return env;
     }
@@ -385,11 +394,12 @@ public final class Builder {
     }
 
     /** The cache key: lockfiles (else package.json files), the actual Node.js version, the install command, the cached paths. */
-    private BuildCache.Key cacheKey(Project project, Deployment deployment, BuildPlan plan, Path repo, Map<String, String> env,
-                                    Map<String, String> projectVariables, BooleanSupplier canceled) throws IOException, BuildCanceled {
+    private BuildCache.Key cacheKey(Project project, Deployment deployment, BuildPlan plan, Path repo, BuildSandbox sandbox,
+                                    Map<String, String> env, Map<String, String> projectVariables, BooleanSupplier canceled)
+            throws IOException, BuildCanceled {
         StringBuilder version = new StringBuilder();
         try {
-            runner.run("node --version", repo, env, Duration.ofSeconds(30), (stream, text) -> {
+            sandbox.run("node --version", repo, env, Duration.ofSeconds(30), (stream, text) -> {
                 if (stream.equals("stdout")) {
                     version.append(text.strip());
                 }
@@ -405,7 +415,7 @@ public final class Builder {
         d.projectCaches().forEach(p -> paths.add("repo/" + p));
         String scope = Deployment.PRODUCTION.equals(deployment.target()) ? "production" : "preview-" + deployment.branch();
         // Variables that change what an install produces, and who owns the files.
-        StringBuilder salt = new StringBuilder("user " + runner.describeUser());
+        StringBuilder salt = new StringBuilder(sandbox.cacheIdentity());
         projectVariables.entrySet().stream()
                 .filter(e -> e.getKey().matches("(?i)(npm_config_.*|NODE_ENV|NODE_OPTIONS|YARN_.*|PNPM_.*|BUN_.*|.*_REGISTRY.*)"))
                 .sorted(Map.Entry.comparingByKey()).forEach(e -> salt.append('\0').append(e.getKey()).append('=').append(e.getValue()));

@@ -29,13 +29,11 @@ public final class DirectoryBuildCache implements BuildCache {
     private static final String MARKER = ".miaobu-cache-entry";
 
     private final Path root;
-    private final CommandRunner runner;
     private final long maxBytes;
     private final Clock clock;
 
-    public DirectoryBuildCache(Path root, CommandRunner runner, long maxBytes, Clock clock) {
+    public DirectoryBuildCache(Path root, long maxBytes, Clock clock) {
         this.root = root;
-        this.runner = runner;
         this.maxBytes = maxBytes;
         this.clock = clock;
     }
@@ -45,7 +43,8 @@ public final class DirectoryBuildCache implements BuildCache {
     }
 
     @Override
-    public boolean restore(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled) {
+    public boolean restore(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log,
+                           BooleanSupplier canceled) {
         long start = System.nanoTime();
         Path own = entry(key, key.scope());
         Path production = entry(key, "production");
@@ -60,6 +59,7 @@ public final class DirectoryBuildCache implements BuildCache {
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createDirectories(to.getParent());
                         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+                        handOver(to, workspace, sandbox);
                     }
                 }
                 log.system(String.format("Build cache restored from the previous build in %.1fs.", (System.nanoTime() - start) / 1e9));
@@ -71,13 +71,20 @@ public final class DirectoryBuildCache implements BuildCache {
                     Path to = workspace.resolve(p);
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                         copyTree(from, to);
-                        runner.prepareWorkspace(to);
+                        handOver(to, workspace, sandbox);
                     }
                 }
                 log.system(String.format("Build cache restored from the production build (copied) in %.1fs.", (System.nanoTime() - start) / 1e9));
                 return true;
             }
             log.system("Build cache: none for this lockfile and Node.js version yet: installing from scratch.");
+            return false;
+        } catch (Suspicious e) {
+            for (String p : key.paths()) {
+                FileTrees.delete(workspace.resolve(p));
+            }
+            FileTrees.delete(own);
+            log.system("Build cache discarded (" + e.getMessage() + "): installing from scratch.");
             return false;
         } catch (AtomicMoveNotSupportedException e) {
             log.system("Build cache is on another disk than the build directory (" + e.getMessage() + "): installing from scratch.");
@@ -94,11 +101,13 @@ public final class DirectoryBuildCache implements BuildCache {
     }
 
     @Override
-    public void save(Key key, Path workspace, Map<String, String> env, BuildOutput log, BooleanSupplier canceled) {
+    public void save(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log,
+                     BooleanSupplier canceled) {
         long start = System.nanoTime();
         Path projectDir = root.resolve(key.projectId());
         Path incoming = projectDir.resolve(".incoming-" + UUID.randomUUID());
         try {
+            ownerOnly(root);
             Files.createDirectories(incoming);
             for (String p : key.paths()) {
                 Path from = workspace.resolve(p);
@@ -128,6 +137,41 @@ public final class DirectoryBuildCache implements BuildCache {
             log.system("Build cache not saved (" + e + ").");
         } finally {
             FileTrees.delete(incoming);
+        }
+    }
+
+    /**
+     * Checks what a restore put into the workspace and hands it to the build: a cache holds only files,
+     * folders and links that stay inside the workspace; anything else (a device, a socket, a link to
+     * an absolute path outside) means someone other than the build made it, and the cache is dropped.
+     */
+    private static void handOver(Path restored, Path workspace, BuildSandbox sandbox) throws IOException {
+        Files.walkFileTree(restored, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    Path target = Files.readSymbolicLink(file);
+                    if (!file.getParent().resolve(target).normalize().startsWith(workspace)) {
+                        throw new Suspicious("`" + workspace.relativize(file) + "` links to outside the build");
+                    }
+                } else if (!attrs.isRegularFile()) {
+                    throw new Suspicious("`" + workspace.relativize(file) + "` is not a file");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        sandbox.prepare(restored);
+    }
+
+    /** The cache root is the platform's alone: builds never see it, whatever their uid. */
+    private static void ownerOnly(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static final class Suspicious extends IOException {
+        Suspicious(String message) {
+            super(message);
         }
     }
 

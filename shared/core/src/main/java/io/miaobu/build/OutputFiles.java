@@ -29,8 +29,17 @@ public final class OutputFiles {
         return collect(repoRoot, outputDirectory, maxFiles, maxBytes, Set.of());
     }
 
-    /** @param excluded directories never published, wherever they are (the build cache's) */
     public static List<OutputFile> collect(Path repoRoot, String outputDirectory, int maxFiles, long maxBytes,
+                                           Set<Path> excluded) throws BuildFailure {
+        return collect(repoRoot, repoRoot, outputDirectory, maxFiles, maxBytes, excluded);
+    }
+
+    /**
+     * @param repository the whole repository: nothing outside its real path is ever published
+     * @param repoRoot the project's root directory in it, which {@code outputDirectory} is relative to
+     * @param excluded directories never published, wherever they are (the build cache's)
+     */
+    public static List<OutputFile> collect(Path repository, Path repoRoot, String outputDirectory, int maxFiles, long maxBytes,
                                            Set<Path> excluded) throws BuildFailure {
         Path dir = repoRoot.resolve(outputDirectory).normalize();
         if (!dir.startsWith(repoRoot.normalize())) {
@@ -43,8 +52,9 @@ public final class OutputFiles {
         Path realDir;
         try {
             realDir = dir.toRealPath();
-            if (!realDir.startsWith(repoRoot.toRealPath())) {
-                throw new BuildFailure("Output directory `" + outputDirectory + "` is a link to outside the repository; it cannot be published.");
+            if (!RepositoryPaths.insideRealPath(repository, dir)) {
+                throw new BuildFailure("Output directory `" + outputDirectory + "` is a symbolic link (or goes through one) to a folder "
+                        + "outside the repository; it cannot be published. Build into a real folder inside the repository.");
             }
         } catch (IOException e) {
             throw new BuildFailure("Output directory `" + outputDirectory + "` cannot be read: " + e.getMessage());

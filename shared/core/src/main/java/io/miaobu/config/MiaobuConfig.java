@@ -36,15 +36,14 @@ public record MiaobuConfig(
     /**
      * Build settings of issue 4 (DESIGN §6).
      *
-     * @param buildUser who user commands run as ("name", "uid" or "uid:gid"; "current" for no switch);
-     *                  empty: an unprivileged default when Miaobu runs as root, else the current user
+     * @param sandbox how builds are contained
      * @param npmRegistry the registry mirror every install uses unless the project names its own
      * @param nodeVersionsDir Node.js versions installed side by side as {dir}/{major}/bin/node
      * @param cacheDir where the build cache lives on disk; empty: local mode uses {data}/build-cache,
      *                 functions keep archives in the ArtifactStore
      * @param cacheMode "auto" (as above), "store" (always archives in the ArtifactStore) or "off"
      */
-    public record BuildSettings(Optional<String> buildUser, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
+    public record BuildSettings(SandboxSettings sandbox, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
                                 long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir, String cacheMode) {}
 
     public String buildCacheMode() {
@@ -63,8 +62,8 @@ public record MiaobuConfig(
         return build.nodeVersionsDir();
     }
 
-    public Optional<String> buildUser() {
-        return build.buildUser();
+    public SandboxSettings sandbox() {
+        return build.sandbox();
     }
 
     public long maxLogBytes() {
@@ -99,7 +98,7 @@ public record MiaobuConfig(
                 r.optional("MIAOBU_PUBLIC_URL").map(v -> GitHubSettings.baseUrl("MIAOBU_PUBLIC_URL", v)),
                 GitHubSettings.fromEnv(r::optional),
                 new BuildSettings(
-                        r.optional("MIAOBU_BUILD_USER"),
+                        sandbox(r),
                         r.optional("MIAOBU_NPM_REGISTRY").map(v -> registry(v)),
                         r.optional("MIAOBU_NODE_VERSIONS_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
@@ -114,6 +113,15 @@ public record MiaobuConfig(
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
     public String publicBaseUrl() {
         return publicUrl.orElse("http://localhost:" + port);
+    }
+
+    private static SandboxSettings sandbox(Reader r) {
+        int[] uids = SandboxSettings.uidRange(r.string("MIAOBU_BUILD_UIDS", SandboxSettings.DEFAULT_UIDS));
+        return new SandboxSettings(r.choice("MIAOBU_BUILD_SANDBOX", "auto", "auto", "namespaces", "uid"), uids[0], uids[1],
+                r.integer("MIAOBU_BUILD_MAX_PROCESSES", 1024, 16, 1_000_000),
+                r.integer("MIAOBU_BUILD_MEMORY_MB", 4096, 64, 1_000_000),
+                r.integer("MIAOBU_BUILD_CPU_SECONDS", 3600, 10, 10_000_000),
+                r.integer("MIAOBU_BUILD_MAX_FILE_MB", 2048, 1, 1_000_000));
     }
 
     private static String registry(String value) {

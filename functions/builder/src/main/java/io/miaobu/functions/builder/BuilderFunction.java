@@ -3,8 +3,7 @@ package io.miaobu.functions.builder;
 import io.miaobu.Platform;
 import io.miaobu.build.Builder;
 import io.miaobu.build.git.JGitSourceFetcher;
-import io.miaobu.build.process.BuildUser;
-import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.functions.FunctionRuntime;
@@ -35,8 +34,8 @@ public final class BuilderFunction {
     public static Handler handler(Platform platform) {
         Builder builder;
         try {
-            builder = platform.builder(new JGitSourceFetcher(),
-                    new ProcessCommandRunner(BuildUser.resolve(MiaobuConfig.fromEnv(System.getenv()).buildUser())),
+            MiaobuConfig config = MiaobuConfig.fromEnv(System.getenv());
+            builder = platform.builder(new JGitSourceFetcher(), BuildSandboxes.create(config.sandbox(), List.of(config.buildDir())),
                     System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot prepare the build directory", e);

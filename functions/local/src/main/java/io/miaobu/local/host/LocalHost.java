@@ -2,8 +2,7 @@ package io.miaobu.local.host;
 
 import io.miaobu.Platform;
 import io.miaobu.build.git.JGitSourceFetcher;
-import io.miaobu.build.process.BuildUser;
-import io.miaobu.build.process.ProcessCommandRunner;
+import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
@@ -30,6 +29,8 @@ import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -177,10 +178,11 @@ public final class LocalHost implements AutoCloseable {
                 ? sites.handle(req) : dashboard.handle(req));
 
         Files.createDirectories(config.buildDir());
-        ProcessCommandRunner runner = new ProcessCommandRunner(BuildUser.resolve(config.buildUser()));
-        runner.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
-        workers.start(platform.builder(new JGitSourceFetcher(), runner,
-                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), config.dataDir().resolve("build-cache")));
+        Path buildCache = config.buildCacheDir().orElse(config.dataDir().resolve("build-cache"));
+        BuildSandboxes sandboxes = BuildSandboxes.create(config.sandbox(), List.of(config.dataDir(), config.buildDir(), buildCache));
+        sandboxes.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
+        workers.start(platform.builder(new JGitSourceFetcher(), sandboxes,
+                System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), buildCache));
         scheduler.scheduleWithFixedDelay(runDomainJobs, 2, 30, TimeUnit.SECONDS);
         var reaper = platform.reaper();
         scheduler.scheduleWithFixedDelay(() -> {

@@ -59,7 +59,7 @@ class BuildCacheTest {
     }
 
     private ArchiveBuildCache archives(long maxBytes) throws Exception {
-        return new ArchiveBuildCache(new DiskArtifactStore(tmp.resolve("artifacts")), runner, maxBytes, Duration.ofMinutes(1),
+        return new ArchiveBuildCache(new DiskArtifactStore(tmp.resolve("artifacts")), maxBytes, Duration.ofMinutes(1),
                 Clock.systemUTC());
     }
 
@@ -76,29 +76,29 @@ class BuildCacheTest {
     @Test
     void an_archived_cache_comes_back_in_the_next_build_and_a_preview_starts_from_productions() throws Exception {
         ArchiveBuildCache cache = archives(1 << 30);
-        cache.save(key("production"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        cache.save(key("production"), workspace(true), runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
         assertThat(log).contains("Build cache saved");
 
         Path next = workspace(false);
-        assertThat(cache.restore(key("production"), next, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertThat(cache.restore(key("production"), next, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
         assertRestored(next);
 
         Path preview = workspace(false);
-        assertThat(cache.restore(key("preview-feature"), preview, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertThat(cache.restore(key("preview-feature"), preview, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
         assertRestored(preview);
         assertThat(log).contains("Build cache restored from the production build");
-        assertThat(cache.restore(BuildCache.key("p1", "production", tmp, List.of(), "v22", "npm ci", PATHS, ""), workspace(false), ENV,
+        assertThat(cache.restore(BuildCache.key("p1", "production", tmp, List.of(), "v22", "npm ci", PATHS, ""), workspace(false), runner, ENV,
                 (s, t) -> log.append(t).append('\n'), () -> false)).as("another Node.js version is another key").isFalse();
     }
 
     @Test
     void a_damaged_archive_means_a_clean_install_with_one_log_line() throws Exception {
         ArchiveBuildCache cache = archives(1 << 30);
-        cache.save(key("production"), workspace(true), ENV, (s, t) -> { }, () -> false);
+        cache.save(key("production"), workspace(true), runner, ENV, (s, t) -> { }, () -> false);
         Files.writeString(archivesOnDisk().get(0), "not a tar.gz at all");
 
         Path next = workspace(false);
-        boolean restored = cache.restore(key("production"), next, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        boolean restored = cache.restore(key("production"), next, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
 
         assertThat(restored).isFalse();
         assertThat(log.toString().lines().filter(l -> l.startsWith("Build cache could not be restored"))).hasSize(1);
@@ -108,36 +108,36 @@ class BuildCacheTest {
 
     @Test
     void past_the_size_cap_the_oldest_archive_is_evicted() throws Exception {
-        archives(1 << 30).save(key("production"), workspace(true), ENV, (s, t) -> { }, () -> false);
+        archives(1 << 30).save(key("production"), workspace(true), runner, ENV, (s, t) -> { }, () -> false);
         long size = Files.size(archivesOnDisk().get(0));
         ArchiveBuildCache capped = archives(size + size / 2);
         Thread.sleep(5);
-        capped.save(key("preview-feature"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        capped.save(key("preview-feature"), workspace(true), runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
 
         assertThat(archivesOnDisk()).hasSize(1);
         assertThat(archivesOnDisk().get(0).toString()).contains("preview-feature--");
         assertThat(log).contains("1 older archive(s) removed");
 
-        archives(10).save(key("production"), workspace(true), ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        archives(10).save(key("production"), workspace(true), runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
         assertThat(log).contains("Build cache not saved", "over the limit");
     }
 
     @Test
     void the_directory_cache_moves_entries_in_and_out_and_a_preview_gets_a_copy_production_keeps() throws Exception {
-        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), runner, 1 << 30, Clock.systemUTC());
+        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), 1 << 30, Clock.systemUTC());
         Path first = workspace(true);
-        cache.save(key("production"), first, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        cache.save(key("production"), first, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
         assertThat(first.resolve("repo/node_modules")).as("moved, not copied").doesNotExist();
 
         Path preview = workspace(false);
-        assertThat(cache.restore(key("preview-feature"), preview, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertThat(cache.restore(key("preview-feature"), preview, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
         assertRestored(preview);
         assertThat(log).contains("restored from the production build (copied)");
 
         Path production = workspace(false);
-        assertThat(cache.restore(key("production"), production, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertThat(cache.restore(key("production"), production, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
         assertRestored(production);
-        assertThat(cache.restore(key("production"), workspace(false), ENV, (s, t) -> { }, () -> false))
+        assertThat(cache.restore(key("production"), workspace(false), runner, ENV, (s, t) -> { }, () -> false))
                 .as("taken by the build that restored it, until it saves again").isFalse();
     }
 }

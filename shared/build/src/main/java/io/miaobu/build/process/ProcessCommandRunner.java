@@ -3,26 +3,19 @@ package io.miaobu.build.process;
 import io.miaobu.build.BuildCanceled;
 import io.miaobu.build.BuildFailure;
 import io.miaobu.build.BuildOutput;
+import io.miaobu.build.BuildSandbox;
 import io.miaobu.build.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a command through {@code /bin/sh -c} with exactly the given environment, streaming stdout
@@ -34,26 +27,22 @@ import org.slf4j.LoggerFactory;
  * that were re-parented away from it (e.g. {@code (server &)}). Without setsid only the processes
  * still below the command in the process tree are found.
  *
- * <p>The sandbox: given a {@link BuildUser}, commands run as that unprivileged user through
- * {@code setpriv} (no supplementary groups, no capabilities, no new privileges), in workspaces
- * handed over to it with {@link #prepareWorkspace}; the environment is only what the caller
- * passes. The platform's own files (the data directory, its secret key) stay out of its reach.
+ * <p>On its own this runs commands as Miaobu's own user with no sandbox: tests and tools use it
+ * directly; builds go through {@link BuildSandboxes}, which wraps each command in the sandbox and
+ * runs it here.
  */
-public final class ProcessCommandRunner implements CommandRunner {
+public final class ProcessCommandRunner implements CommandRunner, BuildSandbox {
     /** Lines longer than this many bytes are delivered in pieces. */
     public static final int MAX_LINE_BYTES = 8 * 1024;
 
     private static final String SHELL = "/bin/sh";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
-    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessCommandRunner.class);
     private static final long POLL_MILLIS = 250;
     /** How long output may keep arriving after the command has exited or been killed. */
     private static final long DRAIN_MILLIS = 5_000;
     private static final int MAX_COMMAND_IN_MESSAGE = 200;
 
     private final boolean isolateProcessGroup;
-    private final BuildUser user;
     private volatile List<String> setsidPrefix;
 
     /** Runs commands as this process's user, in their own process group when {@code /usr/bin/setsid} is usable. */
@@ -64,113 +53,26 @@ public final class ProcessCommandRunner implements CommandRunner {
     /** @param isolateProcessGroup false to never use setsid (processes escaping the tree survive) */
     public ProcessCommandRunner(boolean isolateProcessGroup) {
         this.isolateProcessGroup = isolateProcessGroup;
-        this.user = null;
     }
 
-    /**
-     * Runs commands as {@code user} when present (the platform must run as root), else as itself.
-     *
-     * @throws io.miaobu.config.ConfigException when switching users is asked for but setpriv is missing
-     */
-    public ProcessCommandRunner(Optional<BuildUser> user) {
-        this.isolateProcessGroup = true;
-        this.user = user.orElse(null);
-        if (this.user != null && !Files.isExecutable(SETPRIV)) {
-            throw new io.miaobu.config.ConfigException("running builds as " + this.user + " needs " + SETPRIV
-                    + " (util-linux); install it, or set MIAOBU_BUILD_USER=current to build as Miaobu's own user");
-        }
-    }
-
+    /** No sandbox: the build's commands run here, as Miaobu's own user. */
     @Override
-    public String describeUser() {
-        return user == null ? "" : user.toString();
-    }
-
-    /** Hands {@code path} and everything below it (links themselves, never their targets) to the build user. */
-    @Override
-    public void prepareWorkspace(Path path) throws IOException {
-        if (user == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Files.setAttribute(p, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-        }
-    }
-
-    /**
-     * The configured build directory when the build user can reach it (every parent searchable by
-     * others), made searchable but not listable; otherwise a private directory under the system's
-     * temporary directory, because loosening the parents would open them to every build.
-     */
-    @Override
-    public Path workspaceRoot(Path configured) throws IOException {
-        Files.createDirectories(configured);
-        if (user == null) {
-            return configured;
-        }
-        if (reachable(configured.toAbsolutePath().normalize().getParent())) {
-            Files.setPosixFilePermissions(configured, PosixFilePermissions.fromString("rwx--x--x"));
-            return configured;
-        }
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-        Path fallback = tmp.resolve("miaobu-builds");
-        if (Files.exists(fallback, LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(fallback, LinkOption.NOFOLLOW_LINKS)
-                || !Integer.valueOf(BuildUser.currentUid()).equals(Files.getAttribute(fallback, "unix:uid", LinkOption.NOFOLLOW_LINKS)))) {
-            fallback = Files.createTempDirectory(tmp, "miaobu-builds-");
-        }
-        Files.createDirectories(fallback);
-        Files.setPosixFilePermissions(fallback, PosixFilePermissions.fromString("rwx--x--x"));
-        LOG.info("build directory {} is not reachable by build user {}; building in {}", configured, user, fallback);
-        return fallback;
-    }
-
-    /**
-     * Local mode: the data directory (database, artifacts, build caches, secret key) becomes
-     * searchable but not listable, and everything in it except the build directory private to
-     * Miaobu, so a build cannot read it. Nothing to do when builds run as Miaobu's own user.
-     */
-    public void protectDataDirectory(Path dataDir, Path buildDir) throws IOException {
-        if (user == null || !Files.isDirectory(dataDir)) {
-            return;
-        }
-        Path data = dataDir.toAbsolutePath().normalize();
-        Path builds = buildDir.toAbsolutePath().normalize();
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
-        try (Stream<Path> children = Files.list(data)) {
-            for (Path child : (Iterable<Path>) children::iterator) {
-                if (builds.startsWith(child) || Files.isSymbolicLink(child)) {
-                    continue;
-                }
-                Files.setPosixFilePermissions(child, PosixFilePermissions.fromString(
-                        Files.isDirectory(child) ? "rwx------" : "rw-------"));
-            }
-        }
-    }
-
-    private boolean reachable(Path dir) throws IOException {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            int owner = (Integer) Files.getAttribute(p, "unix:uid");
-            int group = (Integer) Files.getAttribute(p, "unix:gid");
-            boolean ok = perms.contains(PosixFilePermission.OTHERS_EXECUTE)
-                    || (owner == user.uid() && perms.contains(PosixFilePermission.OWNER_EXECUTE))
-                    || (group == user.gid() && perms.contains(PosixFilePermission.GROUP_EXECUTE));
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+    public BuildSandbox open(Path workspace) {
+        return this;
     }
 
     @Override
     public int run(String command, Path workDir, Map<String, String> env, Duration timeout, BuildOutput output,
             BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
+        return run(List.of(), command, workDir, env, timeout, output, canceled);
+    }
+
+    /**
+     * Runs {@code wrapper} + {@code sh -c command}: the wrapper (a sandbox's launcher) receives the
+     * environment and the working directory and must exec the shell in the end.
+     */
+    int run(List<String> wrapper, String command, Path workDir, Map<String, String> env, Duration timeout,
+            BuildOutput output, BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(timeout, "timeout");
@@ -184,10 +86,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
 
         List<String> argv = new ArrayList<>(setsidPrefix());
-        if (user != null) {
-            argv.addAll(List.of(SETPRIV.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
-        }
+        argv.addAll(wrapper);
         argv.add(SHELL);
         argv.add("-c");
         argv.add(command);

@@ -1,0 +1,164 @@
+package io.miaobu.build.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.miaobu.build.BuildOutput;
+import io.miaobu.build.BuildSandbox;
+import io.miaobu.config.SandboxSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sandbox itself, as a hostile build meets it, in both of its modes: with namespaces (bubblewrap)
+ * and with a uid alone (what remains where a container forbids namespaces). Needs root, as the
+ * platform does to give builds uids of their own (CI runs as root).
+ */
+class BuildSandboxesTest {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
+    private static final int FIRST_UID = 2_000_100_000;
+
+    @TempDir Path tmp;
+    private Path data;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final BuildOutput output = (stream, text) -> lines.add(text);
+
+    @BeforeEach
+    void requireRoot() throws Exception {
+        Assumptions.assumeTrue(BuildSandboxes.currentUid() == 0, "builds get uids of their own only when Miaobu runs as root");
+        data = Files.createDirectories(tmp.resolve("data"));
+        // As the platform leaves it: builds may pass through (not list) the directories above their workspace.
+        for (Path p : List.of(tmp, data, Files.createDirectories(data.resolve("builds")))) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        Files.writeString(data.resolve("secret.key"), "the-platform-secret");
+    }
+
+    private BuildSandboxes sandboxes(String mode, int maxProcesses, int memoryMb) throws Exception {
+        BuildSandboxes sandboxes = BuildSandboxes.create(new SandboxSettings(mode, FIRST_UID, 10, maxProcesses, memoryMb, 600, 64),
+                List.of(data));
+        sandboxes.protectDataDirectory(data, data.resolve("builds"));
+        if (mode.equals("namespaces")) {
+            assertThat(sandboxes.mode()).isEqualTo(BuildSandboxes.Mode.NAMESPACES);
+        }
+        return sandboxes;
+    }
+
+    private Path workspace(BuildSandbox sandbox, String name) throws Exception {
+        Path workspace = Files.createDirectories(data.resolve("builds").resolve(name));
+        sandbox.prepare(workspace);
+        return workspace;
+    }
+
+    private String run(BuildSandbox sandbox, Path dir, String command) throws Exception {
+        lines.clear();
+        sandbox.run(command, dir, ENV, MINUTE, output, () -> false);
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void two_builds_at_once_run_as_two_different_unprivileged_uids(String mode) throws Exception {
+        BuildSandboxes sandboxes = sandboxes(mode, 256, 1024);
+        try (BuildSandbox a = sandboxes.open(data.resolve("builds/a")); BuildSandbox b = sandboxes.open(data.resolve("builds/b"))) {
+            String uidA = run(a, workspace(a, "a"), "id -u");
+            String uidB = run(b, workspace(b, "b"), "id -u");
+            assertThat(Long.parseLong(uidA.strip())).isBetween((long) FIRST_UID, FIRST_UID + 9L);
+            assertThat(uidB.strip()).isNotEqualTo(uidA.strip());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void the_platforms_secret_key_cannot_be_read(String mode) throws Exception {
+        BuildSandboxes sandboxes = sandboxes(mode, 256, 1024);
+        try (BuildSandbox sandbox = sandboxes.open(data.resolve("builds/k"))) {
+            String out = run(sandbox, workspace(sandbox, "k"), "cat " + data.resolve("secret.key") + " 2>&1; ls " + data + " 2>&1");
+            assertThat(out).doesNotContain("the-platform-secret");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void a_detached_process_does_not_outlive_the_build(String mode) throws Exception {
+        BuildSandboxes sandboxes = sandboxes(mode, 256, 1024);
+        String marker = "lingering-" + System.nanoTime();
+        BuildSandbox sandbox = sandboxes.open(data.resolve("builds/l"));
+        Path workspace = workspace(sandbox, "l");
+        Files.writeString(workspace.resolve("linger.sh"), "sleep 300\n");
+        run(sandbox, workspace, "setsid nohup sh linger.sh " + marker + " >/dev/null 2>&1 < /dev/null & echo started");
+        sandbox.close();
+        assertThat(processesWith(marker)).as("processes left by the build").isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void with_namespaces_a_build_sees_only_its_own_processes_and_a_read_only_system() throws Exception {
+        try (BuildSandbox sandbox = sandboxes("namespaces", 256, 1024).open(data.resolve("builds/p"))) {
+            Path workspace = workspace(sandbox, "p");
+            String out = run(sandbox, workspace, "ls /proc | grep -c '^[0-9]'; touch /etc/miaobu-test 2>&1; touch /tmp/x && echo tmp-ok; "
+                    + "touch own && echo workspace-ok");
+            List<String> got = out.lines().toList();
+            assertThat(Integer.parseInt(got.get(0).strip())).as("processes visible").isLessThan(6);
+            assertThat(out).contains("Read-only file system").contains("tmp-ok").contains("workspace-ok");
+            assertThat(Files.exists(Path.of("/etc/miaobu-test"))).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void a_fork_bomb_stops_at_the_process_limit_with_a_clear_log_line(String mode) throws Exception {
+        try (BuildSandbox sandbox = sandboxes(mode, 32, 1024).open(data.resolve("builds/f"))) {
+            Path workspace = workspace(sandbox, "f");
+            lines.clear();
+            int exit = sandbox.run("i=0; while [ $i -lt 200 ]; do sleep 20 & i=$((i+1)); done; echo done $i",
+                    workspace, ENV, MINUTE, output, () -> false);
+            String out = String.join("\n", lines);
+            assertThat(exit).isNotZero();
+            assertThat(out).contains("The build hit the process limit (MIAOBU_BUILD_MAX_PROCESSES=32)");
+            assertThat(out).doesNotContain("done 200");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void a_build_over_its_memory_stops_with_a_clear_log_line(String mode) throws Exception {
+        try (BuildSandbox sandbox = sandboxes(mode, 256, 128).open(data.resolve("builds/m"))) {
+            Path workspace = workspace(sandbox, "m");
+            lines.clear();
+            int exit = sandbox.run("node -e 'const a = []; for (let i = 0; i < 64; i++) a.push(Buffer.alloc(16 << 20, 1)); "
+                    + "console.log(\"allocated\", a.length)'", workspace, ENV, MINUTE, output, () -> false);
+            String out = String.join("\n", lines);
+            assertThat(exit).isNotZero();
+            assertThat(out).doesNotContain("allocated 64").contains("The build hit the memory limit (MIAOBU_BUILD_MEMORY_MB=128)");
+        }
+    }
+
+    private static List<Long> processesWith(String marker) throws Exception {
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                try {
+                    if (p.getFileName().toString().matches("\\d+")
+                            && new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker)) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (java.io.IOException e) {
+                    // gone
+                }
+            }
+        }
+        return found;
+    }
+}
