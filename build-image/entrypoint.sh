@@ -1,7 +1,7 @@
 #!/bin/sh
 # Entry point of the builder's container: the builder function on FC's custom-container runtime
 # (HTTP on FC_SERVER_PORT; build jobs arrive as POST /invoke). Runs as root so that it can start
-# each build as the unprivileged MIAOBU_BUILD_USER; it never runs user code itself.
+# each build in its sandbox as a uid of its own; it never runs user code itself.
 set -eu
 mkdir -p "${MIAOBU_BUILD_DIR:-/tmp/miaobu-builds}"
 chmod 0711 "${MIAOBU_BUILD_DIR:-/tmp/miaobu-builds}"

@@ -51,6 +51,7 @@ class BuilderFunctionIT {
     private static String token;
     private static String projectId;
     private static String databaseUrl;
+    private static String secretKey;
 
     @BeforeAll
     static void start() throws IOException {
@@ -67,7 +68,7 @@ class BuilderFunctionIT {
         repo.commit("Initial site");
 
         databaseUrl = TestPostgres.migratedDatabase();
-        String secretKey = FunctionProcess.randomSecretKey();
+        secretKey = FunctionProcess.randomSecretKey();
         // The api first: it migrates the schema, so the two processes do not race to.
         api = FunctionProcess.launcher("api").databaseUrl(databaseUrl).secretKey(secretKey).dataDir(dataDir)
                 .env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").start();
@@ -279,6 +280,70 @@ class BuilderFunctionIT {
         assertThat(result.path("deploymentId").asText()).isEqualTo(deploymentId);
         assertThat(result.path("status").asText()).isEqualTo("READY");
         assertThat(artifact(deploymentId, "index.html")).exists();
+    }
+
+    /**
+     * FC reuses an instance for the next invocation, maybe another tenant's build: a process build 1 detached
+     * (setsid, nohup) and the files it left in the shared /tmp are gone when the builder answers, with
+     * namespaces (this builder) and without (a builder told to use a uid alone, as where FC forbids them).
+     */
+    @Test
+    @Order(20)
+    void whatABuildLeavesRunningIsGoneBeforeTheBuilderAnswers() throws IOException {
+        assertInstanceCleanAfterBuild(builder, "build sandbox: in its own namespaces");
+    }
+
+    @Test
+    @Order(21)
+    void withoutNamespacesWhatABuildLeavesRunningIsGoneBeforeTheBuilderAnswers() throws IOException {
+        try (FunctionProcess uidOnly = FunctionProcess.launcher("builder").databaseUrl(databaseUrl).secretKey(secretKey)
+                .dataDir(dataDir).env("MIAOBU_ALLOW_LOCAL_REPOSITORIES", "true").env("MIAOBU_BUILD_SANDBOX", "uid").start()) {
+            assertInstanceCleanAfterBuild(uidOnly, "without namespaces");
+        }
+    }
+
+    private static void assertInstanceCleanAfterBuild(FunctionProcess instance, String mode) throws IOException {
+        String marker = "lingering-" + UUID.randomUUID();
+        Path leftFile = Path.of("/tmp", marker + ".txt");
+        GitRepos hostile = GitRepos.create(work.resolve(marker))
+                .write("package.json", "{\"name\":\"linger\",\"scripts\":{\"build\":\"sh build.sh\"}}\n")
+                .write("build.sh", String.join("\n",
+                        "setsid nohup sh -c 'while true; do sleep 1; done' " + marker + " >/dev/null 2>&1 </dev/null &",
+                        "echo left > " + leftFile,
+                        "mkdir -p dist && echo ok > dist/index.html",
+                        ""));
+        hostile.commit("leaves a process behind");
+        ObjectNode body = JSON.createObjectNode().put("name", marker).put("gitUrl", hostile.path().toString());
+        HttpResponse<String> created = api.send("POST", "/api/v1/projects", auth(), JSON.writeValueAsString(body));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String hostileProject = JSON.readTree(created.body()).path("id").asText();
+        String first = ApiCalls.createDeployment(api, token, hostileProject);
+
+        HttpResponse<String> response = instance.send("POST", "/invoke", EVENT, envelope(messageId(), "{\"deploymentId\":\"" + first + "\"}"));
+
+        assertThat(single(response).path("status").asText()).as(logs(first).toString() + instance.output()).isEqualTo("READY");
+        assertThat(instance.output()).as("the sandbox mode the builder logs at start").contains(mode);
+        assertThat(processesWith(marker)).as("processes of build 1 alive after the builder answered").isEmpty();
+        assertThat(leftFile).as("a file build 1 left in /tmp").doesNotExist();
+        String second = createDeployment();
+        assertThat(single(instance.send("POST", "/invoke", EVENT, envelope(messageId(), "{\"deploymentId\":\"" + second + "\"}")))
+                .path("status").asText()).isEqualTo("READY");
+    }
+
+    private static java.util.List<Long> processesWith(String marker) throws IOException {
+        java.util.List<Long> found = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                try {
+                    if (p.getFileName().toString().matches("\\d+") && new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker)) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return found;
     }
 
     @Test

@@ -51,15 +51,21 @@ public final class Bench {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path work = Files.createTempDirectory("miaobu-bench");
         try {
-            deployOverhead(work, files, rounds);
+            // The sandbox's cost, measured in one run: a uid alone (what builds had before namespaces) against the
+            // full sandbox (bubblewrap namespaces where the machine allows them).
+            double uidOnly = deployOverhead(work, files, rounds, "uid");
+            double full = deployOverhead(work, files, rounds, "auto");
+            System.out.printf("sandbox cost: deploy-to-live median %.2fs with namespaces vs %.2fs with a uid alone (x%.2f)%n",
+                    full, uidOnly, full / uidOnly);
             startup(work);
         } finally {
             deleteTree(work);
         }
     }
 
-    private static void deployOverhead(Path work, int fileCount, int rounds) throws Exception {
-        Path repoDir = work.resolve("site");
+    /** @return the median deploy-to-live time */
+    private static double deployOverhead(Path work, int fileCount, int rounds, String sandbox) throws Exception {
+        Path repoDir = work.resolve("site-" + sandbox);
         Files.createDirectories(repoDir.resolve("src/pages"));
         for (int i = 0; i < fileCount - 1; i++) {
             Files.writeString(repoDir.resolve("src/pages/page-" + i + ".html"), "<p>page " + i + "</p>\n".repeat(20));
@@ -70,7 +76,8 @@ public final class Bench {
         try (Git git = Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call()) {
             commitAll(git, "bench site");
             String dbUrl = System.getenv("MIAOBU_DATABASE_URL");
-            var env = new java.util.HashMap<String, String>(Map.of("MIAOBU_PORT", "0", "MIAOBU_DATA_DIR", work.resolve("data").toString()));
+            var env = new java.util.HashMap<String, String>(Map.of("MIAOBU_PORT", "0",
+                    "MIAOBU_DATA_DIR", work.resolve("data-" + sandbox).toString(), "MIAOBU_BUILD_SANDBOX", sandbox));
             if (dbUrl != null) {
                 env.put("MIAOBU_DATABASE_URL", dbUrl);
             }
@@ -97,8 +104,9 @@ public final class Bench {
                     System.out.printf("  deploy %d: total %.2fs, user install+build %.2fs, platform %.2fs (%s)%n",
                             round, total, user, total - user, phases(base, token, id));
                 }
-                System.out.printf("deploy overhead (%d files, median of %d): %.2fs of %.2fs total%n",
-                        fileCount, rounds, median(overheads), median(totals));
+                System.out.printf("deploy overhead (%d files, median of %d, sandbox %s): %.2fs of %.2fs total%n",
+                        fileCount, rounds, sandbox, median(overheads), median(totals));
+                return median(totals);
             }
         }
     }

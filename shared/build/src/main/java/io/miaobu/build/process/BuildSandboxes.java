@@ -55,6 +55,8 @@ public final class BuildSandboxes implements CommandRunner {
     private final BuildUids uids;
     private final Optional<Cgroups> cgroups;
     private final List<Path> hidden;
+    /** Workspace roots handed out by {@link #workspaceRoot}: other builds' workspaces are in them. */
+    private final List<Path> workspaceRoots = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProcessCommandRunner processes = new ProcessCommandRunner();
 
     private BuildSandboxes(SandboxSettings settings, Mode mode, boolean root, Optional<Cgroups> cgroups, List<Path> hidden) {
@@ -153,11 +155,11 @@ public final class BuildSandboxes implements CommandRunner {
     @Override
     public Path workspaceRoot(Path configured) throws IOException {
         Files.createDirectories(configured);
-        if (!root) {
-            return configured;
-        }
-        if (searchableByOthers(configured.toAbsolutePath().normalize().getParent())) {
-            Files.setPosixFilePermissions(configured, PosixFilePermissions.fromString("rwx--x--x"));
+        if (!root || searchableByOthers(configured.toAbsolutePath().normalize().getParent())) {
+            if (root) {
+                Files.setPosixFilePermissions(configured, PosixFilePermissions.fromString("rwx--x--x"));
+            }
+            workspaceRoots.add(configured.toAbsolutePath().normalize());
             return configured;
         }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
@@ -168,6 +170,7 @@ public final class BuildSandboxes implements CommandRunner {
         }
         Files.createDirectories(fallback);
         Files.setPosixFilePermissions(fallback, PosixFilePermissions.fromString("rwx--x--x"));
+        workspaceRoots.add(fallback);
         LOG.info("build directory {} is not reachable by build uids; building in {}", configured, fallback);
         return fallback;
     }
@@ -208,7 +211,9 @@ public final class BuildSandboxes implements CommandRunner {
     }
 
     List<Path> hidden() {
-        return hidden;
+        List<Path> all = new ArrayList<>(hidden);
+        all.addAll(workspaceRoots);
+        return all;
     }
 
     ProcessCommandRunner processes() {
