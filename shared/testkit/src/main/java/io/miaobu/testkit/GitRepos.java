@@ -94,6 +94,22 @@ public final class GitRepos {
         return this;
     }
 
+    /**
+     * Creates a symbolic link {@code path -> target} in the working tree (replacing what was there),
+     * committed as a link by {@link #commit}. {@code target} is stored as given: absolute or relative.
+     */
+    public GitRepos symlink(String path, String target) {
+        Path link = file(path);
+        try {
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of(target));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** Deletes a file from the working tree. Staged by {@link #commit}. */
     public GitRepos delete(String path) {
         try {

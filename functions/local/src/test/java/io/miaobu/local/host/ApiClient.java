@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** A user of the local host over real HTTP: the API on localhost, and sites by their Host header. */
 final class ApiClient {
@@ -87,9 +88,19 @@ final class ApiClient {
         throw new AssertionError("deployment " + deploymentId + " still " + d.get("status") + " after " + timeout);
     }
 
+    /** Creates a project ({@code fields} as for POST /api/v1/projects) and returns it (id, slug, ...). */
+    JsonNode createProject(Map<String, ?> fields) throws Exception {
+        return ok("POST", "/api/v1/projects", Json.writeString(fields));
+    }
+
+    /** Creates a deployment ({@code body} as for POST .../deployments) and returns its id without waiting. */
+    String deploy(String projectId, String body) throws Exception {
+        return ok("POST", "/api/v1/projects/" + projectId + "/deployments", body).get("id").asText();
+    }
+
     /** Creates a deployment ({@code body} as for POST .../deployments) and waits until it is READY, failing with its log otherwise. */
     String deployReady(String projectId, String body, Duration timeout) throws Exception {
-        String id = ok("POST", "/api/v1/projects/" + projectId + "/deployments", body).get("id").asText();
+        String id = deploy(projectId, body);
         JsonNode done = awaitFinal(id, timeout);
         if (!done.get("status").asText().equals("READY")) {
             throw new AssertionError("deployment " + id + " ended " + done.get("status") + ": " + done.get("error")

@@ -12,9 +12,15 @@ final class TestHosts {
 
     static LocalHost start(Path tmp, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(settings);
+        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
+        return startWithEmbeddedDatabase(tmp, env);
+    }
+
+    /** As {@code ./miaobu dev} runs when MIAOBU_DATABASE_URL is not in {@code settings}: embedded PostgreSQL under {@code tmp/data/postgres}. */
+    static LocalHost startWithEmbeddedDatabase(Path tmp, Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>(settings);
         env.put("MIAOBU_PORT", "0");
         env.put("MIAOBU_DATA_DIR", tmp.resolve("data").toString());
-        env.put("MIAOBU_DATABASE_URL", TestPostgres.freshDatabase());
         return LocalHost.start(MiaobuConfig.fromEnv(env));
     }
 }
