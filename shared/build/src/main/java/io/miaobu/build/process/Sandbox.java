@@ -112,10 +112,11 @@ final class Sandbox implements BuildSandbox {
         argv.add("--cpu=" + settings.cpuSeconds() + ":" + (settings.cpuSeconds() + 5)); // SIGXCPU first, SIGKILL 5 s later
         argv.add("--fsize=" + ((long) settings.maxFileMb() << 20));
         argv.add("--core=0");
-        if (owner.root()) {
-            argv.add("--nproc=" + settings.maxProcesses()); // counts this build's uid only
-        }
         if (group.isEmpty()) {
+            // The cgroup, where there is one, holds both limits and counts when they are hit.
+            if (owner.root()) {
+                argv.add("--nproc=" + settings.maxProcesses()); // counts this build's uid only
+            }
             // Per process, and RLIMIT_DATA rather than RLIMIT_AS: V8 reserves address space it never uses.
             argv.add("--data=" + ((long) settings.memoryMb() << 20));
         }
@@ -131,8 +132,12 @@ final class Sandbox implements BuildSandbox {
             for (Path p : List.of(Path.of("/var/tmp"), Path.of("/run"))) {
                 hide(argv, p);
             }
-            for (Path p : owner.hidden()) {
-                hide(argv, p);
+            List<Path> hidden = owner.hidden();
+            for (Path p : hidden) {
+                // Below another hidden path it is gone already; a mount for it would only add an empty folder there.
+                if (hidden.stream().noneMatch(other -> !other.equals(p) && p.startsWith(other))) {
+                    hide(argv, p);
+                }
             }
             argv.addAll(List.of("--bind", workspace.toString(), workspace.toString()));
             if (Files.isRegularFile(etc.resolve("passwd"))) {
