@@ -305,7 +305,8 @@ final class Sandbox implements BuildSandbox {
                             FileTrees.delete(dir);
                             return FileVisitResult.SKIP_SUBTREE;
                         }
-                        return FileVisitResult.CONTINUE;
+                        // The build can only have written into folders anyone may write to (or its own, removed above).
+                        return dir.equals(root) || worldWritable(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
                     }
 
                     @Override
@@ -324,6 +325,14 @@ final class Sandbox implements BuildSandbox {
             } catch (IOException e) {
                 LOG.warn("could not sweep {} for build uid {}: {}", root, uid, e.getMessage());
             }
+        }
+    }
+
+    private static boolean worldWritable(Path dir) {
+        try {
+            return Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
