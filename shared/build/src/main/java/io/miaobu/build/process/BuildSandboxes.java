@@ -63,7 +63,7 @@ public final class BuildSandboxes implements CommandRunner {
         this.settings = settings;
         this.mode = mode;
         this.root = root;
-        this.uids = new BuildUids(settings.firstUid(), settings.uidCount());
+        this.uids = root ? new BuildUids(settings.firstUid(), settings.uidCount(), BuildUids.lockDirectory()) : null;
         this.cgroups = cgroups;
         this.hidden = hidden;
     }
@@ -109,7 +109,28 @@ public final class BuildSandboxes implements CommandRunner {
         Optional<Cgroups> cgroups = root ? Cgroups.detect() : Optional.empty();
         BuildSandboxes sandboxes = new BuildSandboxes(settings, mode, root, cgroups, List.copyOf(paths));
         (mode == Mode.NONE ? LOG.atWarn() : LOG.atInfo()).log("build sandbox: {}{}", sandboxes.summary(), why);
+        if (root) {
+            sandboxes.reclaimOrphans();
+        }
         return sandboxes;
+    }
+
+    /**
+     * Kills what builds of a Miaobu that died (kill -9, a crash) left running as build uids nobody holds
+     * any more — in uid mode nothing else ends them — and removes their temporary files.
+     */
+    private void reclaimOrphans() {
+        java.util.Set<Integer> orphaned = new java.util.TreeSet<>();
+        Sandbox.processUids().values().forEach(ids -> ids.stream().filter(uids::inRange).forEach(orphaned::add));
+        for (int uid : orphaned) {
+            uids.ifFree(uid, () -> {
+                LOG.info("killing processes left by an earlier build as uid {}", uid);
+                Sandbox.killAll(uid);
+                if (mode != Mode.NAMESPACES) {
+                    Sandbox.removeTemporaryFiles(uid);
+                }
+            });
+        }
     }
 
     public Mode mode() {

@@ -262,6 +262,17 @@ final class Sandbox implements BuildSandbox {
     /** Processes whose real, effective or saved uid is {@code uid}. */
     static List<Long> pidsOf(int uid) {
         List<Long> pids = new ArrayList<>();
+        processUids().forEach((pid, uids) -> {
+            if (uids.contains(uid)) {
+                pids.add(pid);
+            }
+        });
+        return pids;
+    }
+
+    /** Every live (not zombie) process's real, effective and saved uids, from /proc. */
+    static Map<Long, Set<Integer>> processUids() {
+        Map<Long, Set<Integer>> table = new java.util.HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : (Iterable<Path>) procs::iterator) {
                 String name = proc.getFileName().toString();
@@ -270,25 +281,27 @@ final class Sandbox implements BuildSandbox {
                 }
                 try {
                     for (String line : Files.readAllLines(proc.resolve("status"))) {
+                        if (line.startsWith("State:") && line.contains("Z")) {
+                            break; // a zombie runs nothing; its parent reaps it
+                        }
                         if (line.startsWith("Uid:")) {
                             String[] ids = line.substring(4).trim().split("\\s+");
+                            Set<Integer> uids = new java.util.HashSet<>();
                             for (int i = 0; i < Math.min(3, ids.length); i++) {
-                                if (ids[i].equals(Integer.toString(uid))) {
-                                    pids.add(Long.parseLong(name));
-                                    break;
-                                }
+                                uids.add((int) Long.parseLong(ids[i]));
                             }
+                            table.put(Long.parseLong(name), uids);
                             break;
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | NumberFormatException e) {
                     // exited meanwhile
                 }
             }
         } catch (IOException e) {
             LOG.warn("cannot list /proc: {}", e.getMessage());
         }
-        return pids;
+        return table;
     }
 
     /** Removes whatever {@code uid} left in the machine's shared temporary directories. */

@@ -104,6 +104,23 @@ class BuildSandboxesTest {
     }
 
     @org.junit.jupiter.api.Test
+    void a_process_left_by_a_build_of_a_miaobu_that_died_is_killed_when_the_next_one_starts() throws Exception {
+        String marker = "orphan-" + System.nanoTime();
+        // As a killed Miaobu in uid mode leaves it: a build uid's process that nobody holds the uid for any more.
+        Process orphan = new ProcessBuilder("setsid", "setpriv", "--reuid=" + (FIRST_UID + 7), "--regid=" + (FIRST_UID + 7),
+                "--clear-groups", "--", "sh", "-c", "sleep 300; echo " + marker).start();
+        for (long deadline = System.nanoTime() + 5_000_000_000L; processesWith(marker).isEmpty() && System.nanoTime() < deadline; ) {
+            Thread.sleep(20);
+        }
+        assertThat(processesWith(marker)).as("the orphan is running").isNotEmpty();
+
+        sandboxes("uid", 256, 1024);
+
+        assertThat(processesWith(marker)).isEmpty();
+        orphan.destroyForcibly();
+    }
+
+    @org.junit.jupiter.api.Test
     void with_namespaces_a_build_sees_only_its_own_processes_and_a_read_only_system() throws Exception {
         try (BuildSandbox sandbox = sandboxes("namespaces", 256, 1024).open(data.resolve("builds/p"))) {
             Path workspace = workspace(sandbox, "p");
