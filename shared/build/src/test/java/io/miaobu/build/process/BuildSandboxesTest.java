@@ -137,12 +137,7 @@ class BuildSandboxesTest {
     @ValueSource(strings = {"namespaces", "uid"})
     void a_fork_bomb_stops_at_the_process_limit_with_a_clear_log_line(String mode) throws Exception {
         try (BuildSandbox sandbox = sandboxes(mode, 32, 1024).open(data.resolve("builds/f"))) {
-            Path workspace = workspace(sandbox, "f");
-            lines.clear();
-            int exit = sandbox.run("i=0; while [ $i -lt 200 ]; do sleep 20 & i=$((i+1)); done; echo done $i",
-                    workspace, ENV, MINUTE, output, () -> false);
-            String out = String.join("\n", lines);
-            assertThat(exit).isNotZero();
+            String out = runFailing(sandbox, workspace(sandbox, "f"), "i=0; while [ $i -lt 200 ]; do sleep 20 & i=$((i+1)); done; echo done $i");
             assertThat(out).contains("The build hit the process limit (MIAOBU_BUILD_MAX_PROCESSES=32)");
             assertThat(out).doesNotContain("done 200");
         }
@@ -152,13 +147,19 @@ class BuildSandboxesTest {
     @ValueSource(strings = {"namespaces", "uid"})
     void a_build_over_its_memory_stops_with_a_clear_log_line(String mode) throws Exception {
         try (BuildSandbox sandbox = sandboxes(mode, 256, 128).open(data.resolve("builds/m"))) {
-            Path workspace = workspace(sandbox, "m");
-            lines.clear();
-            int exit = sandbox.run("node -e 'const a = []; for (let i = 0; i < 64; i++) a.push(Buffer.alloc(16 << 20, 1)); "
-                    + "console.log(\"allocated\", a.length)'", workspace, ENV, MINUTE, output, () -> false);
-            String out = String.join("\n", lines);
-            assertThat(exit).isNotZero();
+            String out = runFailing(sandbox, workspace(sandbox, "m"), "node -e 'const a = []; for (let i = 0; i < 64; i++) "
+                    + "a.push(Buffer.alloc(16 << 20, 1)); console.log(\"allocated\", a.length)'");
             assertThat(out).doesNotContain("allocated 64").contains("The build hit the memory limit (MIAOBU_BUILD_MEMORY_MB=128)");
+        }
+    }
+
+    /** Runs a command that must fail; its output. */
+    private String runFailing(BuildSandbox sandbox, Path dir, String command) throws Exception {
+        lines.clear();
+        int exit = sandbox.run(command, dir, ENV, MINUTE, output, () -> false);
+        assertThat(exit).as("exit code of " + command).isNotZero();
+        synchronized (lines) {
+            return String.join("\n", lines);
         }
     }
 
