@@ -35,6 +35,8 @@ final class Sandbox implements BuildSandbox {
     private static final List<Path> SHARED_TEMPORARY = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
             Path.of("/run/lock"));
     private static final String USER_NAME = "miaobu-build";
+    private static final List<Path> NAME_SERVICE_FILES = List.of(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"),
+            Path.of("/etc/nsswitch.conf"));
     /** Joins the cgroup directories given as arguments, then becomes the rest of the command line. */
     private static final String JOIN_CGROUPS = "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1/cgroup.procs\" || exit 125; "
             + "shift; n=$((n-1)); done; exec \"$@\"";
@@ -131,6 +133,17 @@ final class Sandbox implements BuildSandbox {
                     "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
             for (Path p : List.of(Path.of("/var/tmp"), Path.of("/run"))) {
                 hide(argv, p);
+            }
+            // With systemd-resolved, /etc/resolv.conf links into /run: the build still needs DNS.
+            for (Path p : NAME_SERVICE_FILES) {
+                try {
+                    Path real = p.toRealPath();
+                    if (real.startsWith("/run")) {
+                        argv.addAll(List.of("--ro-bind", real.toString(), real.toString()));
+                    }
+                } catch (IOException e) {
+                    // not on this machine
+                }
             }
             List<Path> hidden = owner.hidden();
             for (Path p : hidden) {
