@@ -1,19 +1,55 @@
 package io.miaobu.local.host;
 
+import io.miaobu.postgres.PostgresDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL for local mode when MIAOBU_DATABASE_URL is not set: a real server from the zonky
  * binaries, its data kept under the data directory so projects survive a restart.
+ *
+ * <p>Builds share the host's network, so the server counts as reachable by them: it has no Unix
+ * socket, and every TCP connection needs a password (SCRAM-SHA-256). The superuser's password and the
+ * application role's are random, made on first start and kept owner-only in
+ * {@code {data}/database-credentials/}. Miaobu connects as {@value #APP_ROLE}, which owns its schema
+ * but is no superuser (no {@code pg_read_file}, no {@code COPY ... PROGRAM}). A data directory from
+ * before (trust authentication, everything owned by {@code postgres}) is upgraded at its next start.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
-    private final EmbeddedPostgres postgres;
+    static final String APP_ROLE = "miaobu";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final String SUPERUSER = "postgres";
+    private static final String HBA_HEADER = "# Written by Miaobu at every start: every connection needs a password.";
+    private static final String HBA = HBA_HEADER + "\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\n"
+            + "host all all ::1/128 scram-sha-256\n";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final String appPassword;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, String appPassword) {
         this.postgres = postgres;
+        this.appPassword = appPassword;
     }
 
     public static EmbeddedDatabase start(Path dataDir) throws IOException {
@@ -23,6 +59,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (Files.exists(pid) && !postmasterAlive(pid)) {
             Files.delete(pid);
         }
+        Path credentials = ownerOnlyDirectory(dataDir.resolve("database-credentials"));
+        Path superuserFile = credentials.resolve(SUPERUSER);
+        boolean existing = Files.exists(pgData.resolve("postgresql.conf"));
+        // A data directory from before has the trust rules zonky's initdb wrote and a superuser without a password.
+        boolean upgrade = existing && !Files.readString(pgData.resolve("pg_hba.conf")).startsWith(HBA_HEADER);
+        if (existing && !upgrade && !Files.exists(superuserFile)) {
+            throw new IOException(superuserFile + " is missing: the database's superuser password was kept there."
+                    + " Restore it, or delete " + dataDir + " to start from scratch.");
+        }
+        String superuserPassword = secret(superuserFile);
+        String appPassword = secret(credentials.resolve(APP_ROLE));
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
@@ -31,13 +78,130 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // Durable, unlike zonky's test defaults: this database is the user's data.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
+                // No Unix socket (zonky's binaries would put it in /tmp): every connection comes over TCP.
+                .setServerConfig("unix_socket_directories", "")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // initdb, which zonky runs for a fresh data directory only, gives the superuser its password.
+                .setLocaleConfig("pwfile", superuserFile.toString())
+                // zonky's readiness check logs in as the superuser over TCP, with these connection properties.
+                .setConnectConfig("password", superuserPassword)
+                // After initdb, before the server starts. An old data directory keeps its trust rules for this
+                // one start, because its superuser has no password yet; they are replaced right after.
+                .setDataDirectoryCustomizer(dir -> {
+                    if (!upgrade) {
+                        writeHba(dir.toPath());
+                    }
+                })
                 .setOverrideWorkingDirectory(Files.createDirectories(dataDir.resolve("postgres-runtime")).toFile())
                 .start();
-        return new EmbeddedDatabase(postgres);
+        try {
+            secure(postgres, pgData, superuserPassword, appPassword, upgrade);
+        } catch (IOException | SQLException | RuntimeException e) {
+            postgres.close();
+            throw e instanceof IOException io ? io : new IOException("cannot secure the embedded database: " + e.getMessage(), e);
+        }
+        return new EmbeddedDatabase(postgres, appPassword);
     }
 
-    public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+    /** Opens Miaobu's pool on the server as the application role, migrating the schema. */
+    public PostgresDatabase connect() {
+        return PostgresDatabase.connect(postgres.getJdbcUrl(APP_ROLE, "postgres"), APP_ROLE, appPassword);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /**
+     * At every start (all of it is idempotent): the application role exists, is no superuser, has the
+     * password from its file, and owns the database, its schema and every table, view and sequence in it.
+     * Upgrading an old data directory also gives the superuser its password, then swaps the trust rules
+     * for password rules and waits until the server applies them.
+     */
+    private static void secure(EmbeddedPostgres postgres, Path pgData, String superuserPassword, String appPassword,
+                               boolean upgrade) throws SQLException, IOException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            PGConnection pg = c.unwrap(PGConnection.class);
+            if (upgrade) {
+                LOG.info("upgrading the embedded database to password authentication and the {} role", APP_ROLE);
+                pg.alterUserPassword(SUPERUSER, superuserPassword.toCharArray(), "scram-sha-256");
+            }
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP_ROLE + "') THEN"
+                    + " CREATE ROLE " + APP_ROLE + "; END IF; END $$");
+            s.execute("ALTER ROLE " + APP_ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            pg.alterUserPassword(APP_ROLE, appPassword.toCharArray(), "scram-sha-256");
+            s.execute("ALTER DATABASE postgres OWNER TO " + APP_ROLE);
+            s.execute("ALTER SCHEMA public OWNER TO " + APP_ROLE);
+            // Tables first: their indexes and serial sequences follow them. Then sequences of their own.
+            for (String kinds : List.of("'r', 'p', 'v', 'm', 'f'", "'S'")) {
+                for (String relation : names(s, "SELECT c.oid::regclass::text FROM pg_class c"
+                        + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN (" + kinds + ")"
+                        + " AND c.relowner <> '" + APP_ROLE + "'::regrole")) {
+                    s.execute("ALTER TABLE " + relation + " OWNER TO " + APP_ROLE);
+                }
+            }
+            if (upgrade) {
+                writeHba(pgData);
+                s.execute("SELECT pg_reload_conf()");
+            }
+        }
+        if (upgrade) {
+            awaitPasswordsRequired(postgres.getPort());
+        }
+    }
+
+    private static List<String> names(Statement s, String query) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static void writeHba(Path pgData) {
+        try {
+            Files.writeString(pgData.resolve("pg_hba.conf"), HBA, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + pgData.resolve("pg_hba.conf"), e);
+        }
+    }
+
+    /** The reload is asynchronous: waits until a login with a wrong password is refused, as it is once the new rules apply. */
+    private static void awaitPasswordsRequired(int port) throws IOException {
+        Properties wrong = new Properties();
+        wrong.setProperty("user", SUPERUSER);
+        wrong.setProperty("password", "not-the-password");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", wrong)) {
+                sleep(50);
+            } catch (SQLException refused) {
+                return;
+            }
+        }
+        throw new IOException("the embedded database still accepts logins without a password after its reload");
+    }
+
+    /** The secret kept in {@code file} (owner-only), made on first use. */
+    private static String secret(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), StandardCharsets.UTF_8);
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    private static Path ownerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        return dir;
     }
 
     private static boolean postmasterAlive(Path pidFile) {
@@ -46,6 +210,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

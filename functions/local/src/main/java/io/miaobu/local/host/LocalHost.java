@@ -119,15 +119,8 @@ public final class LocalHost implements AutoCloseable {
             throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(config.dataDir());
-        EmbeddedDatabase embedded = null;
-        String url;
-        if (config.databaseUrl().isPresent()) {
-            url = config.databaseUrl().get();
-        } else {
-            embedded = EmbeddedDatabase.start(config.dataDir());
-            url = embedded.jdbcUrl();
-        }
-        PostgresDatabase database = PostgresDatabase.connect(url);
+        EmbeddedDatabase embedded = config.databaseUrl().isPresent() ? null : EmbeddedDatabase.start(config.dataDir());
+        PostgresDatabase database = embedded == null ? PostgresDatabase.connect(config.databaseUrl().get()) : embedded.connect();
 
         AtomicReference<Handler> handler = new AtomicReference<>(req -> Router.error(503, "starting", "Miaobu is starting; try again in a moment."));
         JdkHttpServer server = JdkHttpServer.start("127.0.0.1", config.port(), MAX_BODY, req -> handler.get().handle(req));
