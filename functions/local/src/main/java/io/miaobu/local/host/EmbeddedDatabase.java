@@ -4,9 +4,13 @@ import io.miaobu.postgres.PostgresDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -18,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +60,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(Path dataDir) throws IOException {
         Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
-        // A server killed without a clean stop leaves its pid file behind and refuses to start again.
-        Path pid = pgData.resolve("postmaster.pid");
-        if (Files.exists(pid) && !postmasterAlive(pid)) {
-            Files.delete(pid);
-        }
+        stopOrphanServer(pgData);
         Path credentials = ownerOnlyDirectory(dataDir.resolve("database-credentials"));
         Path superuserFile = credentials.resolve(SUPERUSER);
         boolean existing = Files.exists(pgData.resolve("postgresql.conf"));
@@ -204,12 +206,76 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dir;
     }
 
-    private static boolean postmasterAlive(Path pidFile) {
+    /**
+     * A server whose Miaobu was killed keeps running, holding the data directory: pg_ctl starts it in a
+     * session of its own, so neither {@code kill -9} of the JVM nor of its process group reaches it.
+     * It is stopped (fast shutdown, as {@code pg_ctl stop -m fast}) once it is certain to be a postgres
+     * serving this data directory that no running Miaobu holds. Stopped rather than reused: zonky always
+     * starts a server of its own, and cannot adopt one. zonky's own orphan clean-up is no help either:
+     * it only covers the throwaway data directories it makes, and deletes them.
+     */
+    private static void stopOrphanServer(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        Optional<ProcessHandle> server = postmaster(pidFile);
+        if (server.isEmpty() || !servesDirectory(server.get(), pgData)) {
+            // Gone, or its pid now belongs to another process, which postgres would mistake for itself.
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        long pid = server.get().pid();
+        if (heldByRunningMiaobu(pgData)) {
+            throw new IOException("another Miaobu is running on " + pgData.getParent()
+                    + " (its database server is pid " + pid + "); stop it first");
+        }
+        LOG.warn("stopping the database server (pid {}) left running by a Miaobu that did not stop cleanly", pid);
+        if (!stop(server.get(), "INT", Duration.ofSeconds(15)) && !stop(server.get(), "QUIT", Duration.ofSeconds(5))) {
+            throw new IOException("the database server left running on " + pgData + " (pid " + pid + ") does not stop");
+        }
+    }
+
+    private static Optional<ProcessHandle> postmaster(Path pidFile) {
         try {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        } catch (Exception e) {
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Its command line is {@code .../postgres -D {pgData} ...}, as pg_ctl started it (the postmaster keeps its title). */
+    private static boolean servesDirectory(ProcessHandle process, Path pgData) {
+        String[] args = process.info().arguments().orElse(new String[0]);
+        boolean postgres = process.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres")).orElse(false);
+        for (int i = 0; postgres && i + 1 < args.length; i++) {
+            if (args[i].equals("-D") && Path.of(args[i + 1]).toAbsolutePath().normalize().equals(pgData.toAbsolutePath().normalize())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** zonky locks {@code epg-lock} in the data directory for as long as its process runs. */
+    private static boolean heldByRunningMiaobu(Path pgData) throws IOException {
+        try (FileChannel channel = FileChannel.open(pgData.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
+    private static boolean stop(ProcessHandle server, String signal, Duration wait) throws IOException {
+        try {
+            new ProcessBuilder("kill", "-s", signal, Long.toString(server.pid())).inheritIO().start().waitFor();
+            server.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
             return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the database server", e);
         }
     }
 
