@@ -228,9 +228,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + " (its database server is pid " + pid + "); stop it first");
         }
         LOG.warn("stopping the database server (pid {}) left running by a Miaobu that did not stop cleanly", pid);
+        long started = System.nanoTime();
         if (!stop(server.get(), "INT", Duration.ofSeconds(15)) && !stop(server.get(), "QUIT", Duration.ofSeconds(5))) {
             throw new IOException("the database server left running on " + pgData + " (pid " + pid + ") does not stop");
         }
+        LOG.info("stopped it in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     private static Optional<ProcessHandle> postmaster(Path pidFile) {
