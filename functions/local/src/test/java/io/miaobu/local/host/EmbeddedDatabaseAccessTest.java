@@ -76,11 +76,7 @@ class EmbeddedDatabaseAccessTest {
 
         for (int start = 1; start <= 2; start++) { // the upgrade, then a plain start of the upgraded directory
             try (LocalHost host = LocalHost.start(embeddedConfig())) {
-                ApiClient again = new ApiClient(host.port());
-                ApiClient.Answer login = again.call("POST", "/api/v1/auth/login",
-                        "{\"email\":\"old@example.com\",\"password\":\"correct horse\"}");
-                assertThat(login.status()).isEqualTo(200);
-                again.token = login.json().get("token").asText();
+                ApiClient again = new ApiClient(host.port()).logIn("old@example.com");
                 assertThat(again.ok("GET", "/api/v1/projects/" + projectId, null).get("name").asText()).isEqualTo("Old");
                 again.ok("POST", "/api/v1/projects", "{\"name\":\"New " + start + "\",\"gitUrl\":\"https://example.com/new.git\"}");
 
