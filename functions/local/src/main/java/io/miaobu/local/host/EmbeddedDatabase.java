@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -186,13 +187,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         throw new IOException("the embedded database still accepts logins without a password after its reload");
     }
 
-    /** The secret kept in {@code file} (owner-only), made on first use. */
+    /** The secret kept in {@code file} (owner-only), made on first use; written whole or not at all. */
     private static String secret(Path file) throws IOException {
         if (!Files.exists(file)) {
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), StandardCharsets.UTF_8);
+            Path partial = Files.createTempFile(file.getParent(), file.getFileName() + "-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return Files.readString(file, StandardCharsets.UTF_8).trim();
