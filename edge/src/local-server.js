@@ -292,6 +292,12 @@ function main() {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Miaobu killed without a clean stop (kill -9) cannot stop us: we are handed to another parent, so leave
+  // too, or we would keep serving stale routes and hold MIAOBU_HTTPS_PORT against the next start.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -321,3 +321,34 @@ describe('local server: ACME challenges and HTTPS by SNI', () => {
     });
   }
 });
+
+describe('local server: when Miaobu dies without stopping it', () => {
+  test('leaves within seconds of losing its parent (kill -9 of the JVM)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'miaobu-edge-orphan-'));
+    // A parent that can be killed outright: a shell that starts the edge, says its pid and waits.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${SERVER}" --data "${tmp}" --port 0 & echo "pid $!"; read never`],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
+    let pid = 0;
+    try {
+      let out = '';
+      parent.stdout.on('data', (d) => (out += d));
+      await until(() => /miaobu-edge listening/.test(out), 'the edge listens');
+      pid = Number(/pid (\d+)/.exec(out)[1]);
+      parent.kill('SIGKILL');
+      await until(() => !alive(pid), 'the orphaned edge exits', 5000);
+    } finally {
+      parent.kill('SIGKILL');
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL'); // else it would hold our pipe, and this run, open
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

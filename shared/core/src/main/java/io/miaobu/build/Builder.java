@@ -105,6 +105,11 @@ public final class Builder {
         this.clock = clock;
     }
 
+    /** Where this builder makes its builds' workspaces ({@code {root}/{deploymentId}}). */
+    public Path workspaceRoot() {
+        return workRoot;
+    }
+
     /** Adds an integration's hooks (set once, before the first build). */
     public Builder withHooks(BuildHooks buildHooks) {
         this.hooks = buildHooks;

@@ -54,7 +54,7 @@ final class WebhookBench {
         Path data = work.resolve("webhook-data");
         String dbUrl = System.getenv("MIAOBU_DATABASE_URL");
         EmbeddedDatabase embedded = dbUrl == null ? EmbeddedDatabase.start(data) : null;
-        try (PostgresDatabase db = PostgresDatabase.connect(dbUrl != null ? dbUrl : embedded.jdbcUrl())) {
+        try (PostgresDatabase db = dbUrl != null ? PostgresDatabase.connect(dbUrl) : embedded.connect()) {
             Map<String, String> env = new HashMap<>(Map.of("MIAOBU_DATA_DIR", data.toString(),
                     "MIAOBU_GITHUB_WEBHOOK_SECRET", SECRET));
             byte[] key = new byte[32];

@@ -2,6 +2,7 @@ package io.miaobu.local.host;
 
 import io.miaobu.build.Builder;
 import io.miaobu.deploy.JobQueue;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Local mode's builders: threads that take jobs from the queue and build them, as the builder
  * function does for MNS in the cloud. A job is deleted only after its build reached a final state.
+ * Every build they run has a marker in {@link RunningBuilds} while it runs.
  */
 final class BuildWorkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BuildWorkers.class);
@@ -19,15 +21,18 @@ final class BuildWorkers implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private final JobQueue queue;
+    private final RunningBuilds markers;
     private volatile Builder builder;
+    private volatile Path workspaceRoot;
     private final Duration visibility;
     private final List<Thread> threads = new ArrayList<>();
     private final Object signal = new Object();
     private volatile boolean running = true;
     private long wakeups;
 
-    BuildWorkers(JobQueue queue, Duration buildTimeout, int count) {
+    BuildWorkers(JobQueue queue, Duration buildTimeout, int count, RunningBuilds markers) {
         this.queue = queue;
+        this.markers = markers;
         // A job must stay invisible for longer than any build can run, or a second worker would take it.
         this.visibility = buildTimeout.plusMinutes(10);
         for (int i = 0; i < count; i++) {
@@ -39,6 +44,7 @@ final class BuildWorkers implements AutoCloseable {
 
     BuildWorkers start(Builder jobBuilder) {
         this.builder = jobBuilder;
+        this.workspaceRoot = jobBuilder.workspaceRoot();
         threads.forEach(Thread::start);
         return this;
     }
@@ -54,7 +60,12 @@ final class BuildWorkers implements AutoCloseable {
                 }
                 String id = job.get().job().deploymentId();
                 LOG.info("building {} (delivery {})", id, job.get().deliveries());
-                LOG.info("{} finished {}", id, builder.build(id));
+                markers.started(id, workspaceRoot.resolve(id));
+                try {
+                    LOG.info("{} finished {}", id, builder.build(id));
+                } finally {
+                    markers.ended(id);
+                }
                 queue.delete(job.get());
             } catch (InterruptedException e) {
                 return;

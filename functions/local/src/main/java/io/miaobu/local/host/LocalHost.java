@@ -6,7 +6,6 @@ import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
-import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.github.rest.RestGitHub;
@@ -33,7 +32,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -59,12 +58,13 @@ public final class LocalHost implements AutoCloseable {
     private final long startedNanos;
     private final EmbeddedDatabase embedded;
     private final PostgresDatabase database;
+    private final RunningBuilds running;
     private final BuildWorkers workers;
     private final ScheduledExecutorService scheduler;
     private final LocalEdge edge;
 
     private LocalHost(JdkHttpServer server, Platform platform, RecordingCachePurger purger, long startedNanos,
-                      EmbeddedDatabase embedded, PostgresDatabase database, BuildWorkers workers,
+                      EmbeddedDatabase embedded, PostgresDatabase database, RunningBuilds running, BuildWorkers workers,
                       ScheduledExecutorService scheduler, LocalEdge edge) {
         this.server = server;
         this.platform = platform;
@@ -72,6 +72,7 @@ public final class LocalHost implements AutoCloseable {
         this.startedNanos = startedNanos;
         this.embedded = embedded;
         this.database = database;
+        this.running = running;
         this.workers = workers;
         this.scheduler = scheduler;
         this.edge = edge;
@@ -120,15 +121,11 @@ public final class LocalHost implements AutoCloseable {
             throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(config.dataDir());
-        EmbeddedDatabase embedded = null;
-        String url;
-        if (config.databaseUrl().isPresent()) {
-            url = config.databaseUrl().get();
-        } else {
-            embedded = EmbeddedDatabase.start(config.dataDir());
-            url = embedded.jdbcUrl();
-        }
-        PostgresDatabase database = PostgresDatabase.connect(url);
+        EmbeddedDatabase embedded = config.databaseUrl().isPresent() ? null : EmbeddedDatabase.start(config.dataDir());
+        PostgresDatabase database = embedded == null ? PostgresDatabase.connect(config.databaseUrl().get()) : embedded.connect();
+        // Before any worker runs: builds this host was running when it stopped without a clean shutdown.
+        RunningBuilds running = new RunningBuilds(config.dataDir().resolve("running-builds"));
+        running.recover(database.deployments(), config.buildDir(), Instant.now());
 
         AtomicReference<Handler> handler = new AtomicReference<>(req -> Router.error(503, "starting", "Miaobu is starting; try again in a moment."));
         JdkHttpServer server = JdkHttpServer.start("127.0.0.1", config.port(), MAX_BODY, req -> handler.get().handle(req));
@@ -136,7 +133,7 @@ public final class LocalHost implements AutoCloseable {
 
         RecordingCachePurger purger = new RecordingCachePurger();
         FileRouteTable routes = new FileRouteTable(config.dataDir().resolve("routes"));
-        BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency());
+        BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency(), running);
         Platform platform = new Platform(effective,
                 SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key")),
                 database, workers.wakingOnSend(database.jobQueue()),
@@ -195,7 +192,7 @@ public final class LocalHost implements AutoCloseable {
                 LOG.error("reaper failed", e);
             }
         }, 5, 60, TimeUnit.SECONDS);
-        return new LocalHost(server, platform, purger, started, embedded, database, workers, scheduler, edge);
+        return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge);
     }
 
     public int port() {
@@ -234,14 +231,7 @@ public final class LocalHost implements AutoCloseable {
     /** Builds still running are failed with a message; their builders see it within a second and kill their processes. */
     private void endRunningBuilds() {
         try {
-            var store = database.deployments();
-            var now = java.time.Instant.now();
-            for (DeploymentStatus status : EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING)) {
-                for (var d : store.listStale(status, now.plusSeconds(1))) {
-                    store.finish(d.id(), EnumSet.of(status), DeploymentStatus.FAILED,
-                            "Miaobu was stopped during the build; deploy again.", d.stats(), now);
-                }
-            }
+            running.fail(database.deployments(), Instant.now());
         } catch (RuntimeException e) {
             LOG.warn("could not end running builds cleanly", e);
         }

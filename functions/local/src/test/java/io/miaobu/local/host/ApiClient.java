@@ -23,6 +23,9 @@ final class ApiClient {
         }
     }
 
+    /** Every test user's password. */
+    static final String PASSWORD = "correct horse";
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
     String token;
@@ -32,9 +35,19 @@ final class ApiClient {
     }
 
     ApiClient signUp(String email) throws Exception {
-        Answer answer = call("POST", "/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        Answer answer = call("POST", "/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
         if (answer.status() != 201) {
             throw new AssertionError("register failed: " + answer.body());
+        }
+        token = answer.json().get("token").asText();
+        return this;
+    }
+
+    /** Logs in as a user {@link #signUp} made, on this host or before a restart. */
+    ApiClient logIn(String email) throws Exception {
+        Answer answer = call("POST", "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
+        if (answer.status() != 200) {
+            throw new AssertionError("login failed: " + answer.status() + " " + answer.body());
         }
         token = answer.json().get("token").asText();
         return this;

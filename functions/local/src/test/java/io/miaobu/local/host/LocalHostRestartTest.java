@@ -26,11 +26,7 @@ class LocalHostRestartTest {
         assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
 
         try (LocalHost second = LocalHost.start(config)) {
-            ApiClient again = new ApiClient(second.port());
-            ApiClient.Answer login = again.call("POST", "/api/v1/auth/login",
-                    "{\"email\":\"restart@example.com\",\"password\":\"correct horse\"}");
-            assertThat(login.status()).isEqualTo(200);
-            again.token = login.json().get("token").asText();
+            ApiClient again = new ApiClient(second.port()).logIn("restart@example.com");
             assertThat(again.ok("GET", "/api/v1/projects/" + projectId, null).get("name").asText()).isEqualTo("Kept");
         }
     }
