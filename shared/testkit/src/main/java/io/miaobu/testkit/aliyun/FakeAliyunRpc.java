@@ -230,6 +230,20 @@ public abstract class FakeAliyunRpc implements AutoCloseable {
         return new Call(action, params, "ACS3-HMAC-SHA256");
     }
 
+    /**
+     * Checks a ROA-style request (a REST path rather than the RPC root, as FC 3.0's API is) the way
+     * the RPC endpoints check V3: only {@code ACS3-HMAC-SHA256}, the canonical request over the raw
+     * path and query; answers the call with the action its {@code x-acs-action} header names.
+     */
+    protected final Call authenticateRoa(HttpExchange exchange, byte[] body) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("ACS3-HMAC-SHA256 ")) {
+            throw new RpcError(400, "MissingAuthorization", "Authorization is mandatory for this action (signature V3, ACS3-HMAC-SHA256).");
+        }
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        return v3(exchange, authorization, rawQuery, body, new TreeMap<>(form(rawQuery)));
+    }
+
     private Call v1(HttpExchange exchange, Map<String, String> params) {
         AliyunCredentials creds = credentials(params.get("AccessKeyId"));
         if (!"HMAC-SHA1".equals(params.get("SignatureMethod"))) {

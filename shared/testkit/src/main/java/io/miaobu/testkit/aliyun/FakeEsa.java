@@ -39,6 +39,7 @@ public final class FakeEsa extends FakeAliyunRpc {
     private final Map<String, Routine> routines = new ConcurrentHashMap<>();
     private final Map<String, String> uploadKeys = new ConcurrentHashMap<>(); // upload key -> routine
     private final AtomicLong ids = new AtomicLong(1000);
+    private volatile String siteStatus = "active";
 
     public record Purge(String siteId, String type, List<String> items, boolean force) {}
 
@@ -63,6 +64,12 @@ public final class FakeEsa extends FakeAliyunRpc {
 
     public String siteId() {
         return siteId;
+    }
+
+    /** The status GetSite reports: {@code active}, or {@code pending} while the site's DNS is not yet verified. */
+    public FakeEsa siteStatus(String status) {
+        this.siteStatus = status;
+        return this;
     }
 
     public FakeEsa createNamespace(String namespace) {
@@ -219,6 +226,16 @@ public final class FakeEsa extends FakeAliyunRpc {
                     throw new RpcError(400, "RoutineNameAlreadyExist", "The routine name already exists.");
                 }
                 yield Map.of("Status", "OK");
+            }
+            case "GetSite" -> {
+                site(p);
+                yield Map.of("SiteModel", Map.of("SiteId", Long.parseLong(siteId), "SiteName", "example-sites.com",
+                        "Status", siteStatus, "AccessType", "NS", "Coverage", "global"));
+            }
+            case "GetKvNamespace" -> {
+                namespace(p);
+                yield Map.of("Namespace", p.get("Namespace"), "NamespaceId", "ns-" + Math.abs(p.get("Namespace").hashCode()),
+                        "Status", "online", "Description", "");
             }
             case "GetRoutine" -> {
                 Routine r = routine(p);

@@ -74,6 +74,7 @@ public final class FakeMns implements AutoCloseable {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<String> rejected = new CopyOnWriteArrayList<>();
     private volatile long visibilityMillis = 30_000;
+    private final Map<String, Long> queueVisibilitySeconds = new ConcurrentHashMap<>();
 
     private FakeMns(AliyunCredentials credentials) throws IOException {
         accept(credentials);
@@ -105,6 +106,7 @@ public final class FakeMns implements AutoCloseable {
     public FakeMns createQueue(String name, java.time.Duration visibility) {
         queues.putIfAbsent(name, Collections.synchronizedList(new ArrayList<>()));
         visibilityMillis = visibility.toMillis();
+        queueVisibilitySeconds.put(name, visibility.toSeconds());
         return this;
     }
 
@@ -192,6 +194,11 @@ public final class FakeMns implements AutoCloseable {
                 error(ex, 403, problem.startsWith("InvalidAccessKeyId") ? "InvalidAccessKeyId" : "SignatureDoesNotMatch", problem);
                 return;
             }
+            Matcher attributes = Pattern.compile("^/queues/([^/]+)$").matcher(path);
+            if (attributes.matches() && ex.getRequestMethod().equals("GET")) {
+                queueAttributes(ex, attributes.group(1));
+                return;
+            }
             Matcher m = Pattern.compile("^/queues/([^/]+)/messages$").matcher(path);
             if (!m.matches() || !queues.containsKey(m.group(1))) {
                 error(ex, 404, "QueueNotExist", "The queue name you provided is not exist.");
@@ -210,6 +217,22 @@ public final class FakeMns implements AutoCloseable {
             e.printStackTrace();
             error(ex, 500, "InternalError", e.toString());
         }
+    }
+
+    /** GetQueueAttributes ({@code GET /queues/{name}}), as MNS's API reference shows its answer. */
+    private void queueAttributes(HttpExchange ex, String queue) throws IOException {
+        calls.add("GetQueueAttributes " + queue);
+        if (!queues.containsKey(queue)) {
+            error(ex, 404, "QueueNotExist", "The queue name you provided is not exist.");
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        send(ex, 200, "<Queue xmlns=\"" + NS + "\"><QueueName>" + queue + "</QueueName><CreateTime>" + now
+                + "</CreateTime><LastModifyTime>" + now + "</LastModifyTime><DelaySeconds>0</DelaySeconds>"
+                + "<MaximumMessageSize>65536</MaximumMessageSize><MessageRetentionPeriod>345600</MessageRetentionPeriod>"
+                + "<VisibilityTimeout>" + queueVisibilitySeconds.get(queue) + "</VisibilityTimeout><PollingWaitSeconds>0</PollingWaitSeconds>"
+                + "<ActiveMessages>" + queues.get(queue).size() + "</ActiveMessages><InactiveMessages>0</InactiveMessages>"
+                + "<DelayMessages>0</DelayMessages><LoggingEnabled>False</LoggingEnabled></Queue>");
     }
 
     private void sendMessage(HttpExchange ex, String queue, String xmlBody) throws IOException {

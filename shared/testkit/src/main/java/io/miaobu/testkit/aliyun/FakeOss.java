@@ -88,6 +88,8 @@ public final class FakeOss implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> rejected = new CopyOnWriteArrayList<>();
     private volatile int pageSize = 1000;
+    private volatile String acl = "private";
+    private volatile String policy;
 
     static {
         // The JDK server writes headers and body separately; without TCP_NODELAY each answer waits ~40 ms for a delayed ACK.
@@ -138,6 +140,21 @@ public final class FakeOss implements AutoCloseable {
     /** How many keys one ListObjectsV2 page holds at most (to make pagination visible with few objects). */
     public FakeOss pageSize(int keys) {
         this.pageSize = keys;
+        return this;
+    }
+
+    /**
+     * The ACL GetBucketInfo reports ({@code private}, {@code public-read}, {@code public-read-write}), to
+     * show a misconfigured bucket to the operator's doctor; anonymous requests stay refused whatever it says.
+     */
+    public FakeOss acl(String cannedAcl) {
+        this.acl = cannedAcl;
+        return this;
+    }
+
+    /** The bucket policy (JSON) GetBucketPolicy answers; none (404 NoSuchBucketPolicy) by default. */
+    public FakeOss policy(String json) {
+        this.policy = json;
         return this;
     }
 
@@ -208,6 +225,20 @@ public final class FakeOss implements AutoCloseable {
             if (method.equals("GET") && "2".equals(query.get("list-type"))) {
                 record("ListObjectsV2", method, "", body);
                 list(ex, query);
+            } else if (method.equals("GET") && query.containsKey("bucketInfo")) {
+                record("GetBucketInfo", method, "", body);
+                bucketInfo(ex);
+            } else if (method.equals("GET") && query.containsKey("policy")) {
+                record("GetBucketPolicy", method, "", body);
+                if (policy == null) {
+                    error(ex, 404, "NoSuchBucketPolicy", "The bucket policy does not exist.");
+                } else {
+                    byte[] json = policy.getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().add("Content-Type", "application/json");
+                    ex.getResponseHeaders().add("x-oss-request-id", UUID.randomUUID().toString());
+                    ex.sendResponseHeaders(200, json.length);
+                    ex.getResponseBody().write(json);
+                }
             } else if (method.equals("POST") && query.containsKey("delete")) {
                 record("DeleteObjects", method, "", body);
                 deleteObjects(ex, body);
@@ -296,6 +327,16 @@ public final class FakeOss implements AutoCloseable {
             }
             default -> error(ex, 405, "MethodNotAllowed", method);
         }
+    }
+
+    /** GetBucketInfo ({@code GET /?bucketInfo}), the fields OSS's API reference lists that the doctor reads. */
+    private void bucketInfo(HttpExchange ex) throws IOException {
+        send(ex, 200, "<BucketInfo><Bucket><AccessMonitor>Disabled</AccessMonitor><CreationDate>2026-01-01T00:00:00.000Z</CreationDate>"
+                + "<ExtranetEndpoint>oss-" + region + ".aliyuncs.com</ExtranetEndpoint><IntranetEndpoint>oss-" + region
+                + "-internal.aliyuncs.com</IntranetEndpoint><Location>oss-" + region + "</Location><StorageClass>Standard</StorageClass>"
+                + "<Name>" + bucket + "</Name><Owner><DisplayName>1234567890</DisplayName><ID>1234567890</ID></Owner>"
+                + "<AccessControlList><Grant>" + acl + "</Grant></AccessControlList><DataRedundancyType>LRS</DataRedundancyType>"
+                + "</Bucket></BucketInfo>");
     }
 
     private void copy(HttpExchange ex, String key) throws IOException {
