@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * @param region the region of the bucket and the queue; OSS and MNS requests are signed for it
  * @param ossEndpoint the bucket's endpoint; by default {@code https://oss-{region}.aliyuncs.com}
  * @param mnsEndpoint the account's MNS endpoint; by default {@code https://{accountId}.mns.{region}.aliyuncs.com}
+ * @param functionPrefix MIAOBU_FUNCTION_PREFIX, what serverless.yaml's {@code vars.prefix} names the functions with
+ *                       ({@code {prefix}-api}, ...); read by {@code ./miaobu cloud check}
+ * @param fcEndpoint MIAOBU_FC_ENDPOINT, FC 3.0's API; by default {@code https://{accountId}.{region}.fc.aliyuncs.com}
  */
 public record AliyunSettings(
         Optional<String> region,
@@ -20,7 +23,9 @@ public record AliyunSettings(
         Optional<String> ossBucket,
         Optional<String> ossEndpoint,
         Optional<String> mnsQueue,
-        Optional<String> mnsEndpoint) {
+        Optional<String> mnsEndpoint,
+        String functionPrefix,
+        Optional<String> fcEndpoint) {
 
     private static final Pattern REGION = Pattern.compile("^[a-z]{2,}(-[a-z0-9]+)+$");
     private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
@@ -56,7 +61,12 @@ public record AliyunSettings(
             throw new ConfigException("MIAOBU_MNS_QUEUE is set but neither MIAOBU_ALIYUN_ACCOUNT_ID nor MIAOBU_MNS_ENDPOINT is; "
                     + "the queue's endpoint is https://{account id}.mns.{region}.aliyuncs.com");
         }
-        return new AliyunSettings(region, account, bucket, ossEndpoint, queue, mnsEndpoint);
+        String prefix = env.apply("MIAOBU_FUNCTION_PREFIX").orElse("miaobu");
+        if (!prefix.matches("^[A-Za-z_][A-Za-z0-9_-]{0,56}$")) {
+            throw new ConfigException("MIAOBU_FUNCTION_PREFIX must start a function name (a letter or _, then letters, digits, _ and -), got \"" + prefix + "\"");
+        }
+        Optional<String> fcEndpoint = env.apply("MIAOBU_FC_ENDPOINT").map(v -> url("MIAOBU_FC_ENDPOINT", v));
+        return new AliyunSettings(region, account, bucket, ossEndpoint, queue, mnsEndpoint, prefix, fcEndpoint);
     }
 
     /** The endpoint OSS requests go to, when a bucket is configured. */
@@ -67,6 +77,11 @@ public record AliyunSettings(
     /** The account endpoint MNS requests go to, when a queue is configured. */
     public Optional<String> mnsEndpointOrDefault() {
         return mnsQueue.map(q -> mnsEndpoint.orElseGet(() -> "https://" + accountId.orElseThrow() + ".mns." + region.orElseThrow() + ".aliyuncs.com"));
+    }
+
+    /** FC 3.0's API endpoint for this account and region, when both are known. */
+    public Optional<String> fcEndpointOrDefault() {
+        return fcEndpoint.or(() -> accountId.flatMap(a -> region.map(r -> "https://" + a + "." + r + ".fc.aliyuncs.com")));
     }
 
     private static String url(String variable, String value) {
