@@ -1,0 +1,57 @@
+package io.miaobu.doctor;
+
+import io.miaobu.aliyun.AcsRoaClient;
+import io.miaobu.aliyun.AcsRpcClient;
+import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.config.AliyunSettings;
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.esa.EsaApi;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Reads an Aliyun account with read-only APIs and says, one line per check, whether it is the platform
+ * the functions' settings describe (README "Running Miaobu on Aliyun"): the bucket, the build queue,
+ * the edge, CAS, the functions and the app's custom domain.
+ */
+public final class CloudDoctor {
+    private final MiaobuConfig config;
+    private final Supplier<AliyunCredentials> credentials;
+
+    public CloudDoctor(MiaobuConfig config, AliyunCredentials credentials) {
+        this.config = config;
+        this.credentials = () -> credentials;
+    }
+
+    public List<CheckResult> run() {
+        AliyunSettings aliyun = config.aliyun();
+        AliyunCredentials creds = credentials.get();
+        List<CheckResult> results = new ArrayList<>();
+        results.addAll(OssCheck.run(aliyun, creds));
+        results.addAll(MnsCheck.run(aliyun, config.buildTimeout(), creds));
+        results.addAll(EsaCheck.run(config.esa(), EsaApi.of(config.esa().endpoint(), credentials)));
+        results.add(CasCheck.run(new AcsRpcClient("CAS", config.esa().casEndpoint(), CasCheck.VERSION, credentials,
+                Clock.systemUTC(), 1, Duration.ZERO)));
+        if (aliyun.fcEndpointOrDefault().isEmpty()) {
+            results.add(CheckResult.fail("fc", "neither MIAOBU_FC_ENDPOINT nor MIAOBU_ALIYUN_ACCOUNT_ID and MIAOBU_ALIYUN_REGION are set",
+                    "set MIAOBU_ALIYUN_ACCOUNT_ID (the account's numeric id) and MIAOBU_ALIYUN_REGION, as the functions get them"));
+        } else {
+            AcsRoaClient fc = new AcsRoaClient("FC", aliyun.fcEndpointOrDefault().get(), FcCheck.VERSION, credentials);
+            results.addAll(FcCheck.run(fc, aliyun.functionPrefix(), config.publicUrl()));
+        }
+        return results;
+    }
+
+    /** Prints every result and a summary; answers whether all passed. */
+    public static boolean print(List<CheckResult> results, PrintStream out) {
+        results.forEach(r -> out.println(r.render()));
+        long failed = results.stream().filter(r -> !r.ok()).count();
+        out.println(failed == 0 ? "All " + results.size() + " checks passed."
+                : failed + " of " + results.size() + " checks failed: fix them, then run `./miaobu cloud check` again.");
+        return failed == 0;
+    }
+}

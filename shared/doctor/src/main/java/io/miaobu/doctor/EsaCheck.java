@@ -1,0 +1,94 @@
+package io.miaobu.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.aliyun.AliyunApiException;
+import io.miaobu.config.EsaSettings;
+import io.miaobu.esa.EsaApi;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge (DESIGN §5): the ESA site is active (GetSite), the edge KV namespace the functions write
+ * routes to exists (GetKvNamespace), the routine that reads them exists and is published to
+ * production (GetRoutine), and the record custom hostnames attach to exists (ListRecords).
+ */
+final class EsaCheck {
+    private EsaCheck() {}
+
+    static List<CheckResult> run(EsaSettings settings, EsaApi esa) {
+        List<CheckResult> results = new ArrayList<>();
+        if (settings.siteId().isEmpty()) {
+            results.add(CheckResult.fail("esa site", "MIAOBU_ESA_SITE_ID is not set",
+                    "set it to the numeric id of the ESA site serving *.{base domain} (ESA console, or ListSites)"));
+        } else {
+            String site = settings.siteId().get();
+            results.add(CheckResult.attempt("esa site", () -> site(esa, site), e -> notFound(e, "InvalidSiteId")
+                    ? "set MIAOBU_ESA_SITE_ID to the id ListSites (or the ESA console) shows for the sites' domain"
+                    : Fixes.forApiError(e, "esa:GetSite", "check MIAOBU_ESA_ENDPOINT")));
+        }
+        if (settings.kvNamespace().isEmpty()) {
+            results.add(CheckResult.fail("esa kv namespace", "MIAOBU_ESA_KV_NAMESPACE is not set",
+                    "set it to serverless.yaml's vars.esaKvNamespace"));
+        } else {
+            String ns = settings.kvNamespace().get();
+            results.add(CheckResult.attempt("esa kv namespace", () -> {
+                esa.call("GetKvNamespace", Map.of("Namespace", ns));
+                return CheckResult.ok("esa kv namespace", "namespace " + ns + " exists");
+            }, e -> notFound(e, "InvalidNameSpace")
+                    ? "create it: ESA console > Edge KV > Create Namespace \"" + ns + "\" (CreateKvNamespace), then `./miaobu edge publish`"
+                    : Fixes.forApiError(e, "esa:GetKvNamespace", "check MIAOBU_ESA_ENDPOINT")));
+        }
+        String routine = settings.routine();
+        results.add(CheckResult.attempt("esa routine", () -> routine(esa, routine), e -> notFound(e, "RoutineNotExist")
+                ? "run `./miaobu edge publish`: it creates routine " + routine + " and publishes it"
+                : Fixes.forApiError(e, "esa:GetRoutine", "check MIAOBU_ESA_ROUTINE and MIAOBU_ESA_ENDPOINT")));
+        if (settings.edgeTarget().isEmpty()) {
+            results.add(CheckResult.fail("esa edge target", "MIAOBU_EDGE_TARGET is not set: users' custom domains have nothing to CNAME to",
+                    "set it to the name of a record of the ESA site that the routine serves, e.g. sites.{base domain}"));
+        } else if (settings.siteId().isPresent()) {
+            String target = settings.edgeTarget().get();
+            String site = settings.siteId().get();
+            results.add(CheckResult.attempt("esa edge target", () -> record(esa, site, target),
+                    e -> Fixes.forApiError(e, "esa:ListRecords", "check MIAOBU_ESA_SITE_ID")));
+        }
+        return results;
+    }
+
+    private static CheckResult site(EsaApi esa, String siteId) {
+        JsonNode site = esa.call("GetSite", Map.of("SiteId", siteId)).path("SiteModel");
+        String name = site.path("SiteName").asText("?");
+        String status = site.path("Status").asText("");
+        if (!status.equals("active")) {
+            return CheckResult.fail("esa site", "site " + siteId + " (" + name + ") is " + (status.isEmpty() ? "of unknown status" : status) + ", not active",
+                    "finish the site's access setup in the ESA console (NS or CNAME verification) until it shows active");
+        }
+        return CheckResult.ok("esa site", "site " + siteId + " (" + name + ") is active");
+    }
+
+    private static CheckResult routine(EsaApi esa, String routine) {
+        JsonNode envs = esa.call("GetRoutine", Map.of("Name", routine)).path("Envs");
+        for (JsonNode env : envs) {
+            if (env.path("Env").asText().equals("production") && !env.path("CodeVersion").asText("").isEmpty()) {
+                return CheckResult.ok("esa routine", "routine " + routine + " exists, version " + env.path("CodeVersion").asText() + " in production");
+            }
+        }
+        return CheckResult.fail("esa routine", "routine " + routine + " exists but nothing is published to production",
+                "run `./miaobu edge publish` (staging and production)");
+    }
+
+    private static CheckResult record(EsaApi esa, String siteId, String target) {
+        JsonNode records = esa.call("ListRecords", Map.of("SiteId", siteId, "RecordName", target)).path("Records");
+        if (records.isArray() && !records.isEmpty()) {
+            return CheckResult.ok("esa edge target", "record " + target + " exists in site " + siteId);
+        }
+        boolean cname = target.endsWith(".kunlunaq.com") || target.contains(".w.");
+        return CheckResult.fail("esa edge target", "site " + siteId + " has no record named " + target
+                        + (cname ? " (that looks like ESA's CNAME target, not a record name)" : ""),
+                "add the record to the site (ESA console > DNS > Records, proxied) or set MIAOBU_EDGE_TARGET to an existing record's name");
+    }
+
+    private static boolean notFound(RuntimeException e, String codePrefix) {
+        return e instanceof AliyunApiException a && a.code() != null && a.code().startsWith(codePrefix);
+    }
+}
