@@ -19,6 +19,11 @@ import java.util.function.Supplier;
  * the edge, CAS, the functions and the app's custom domain.
  */
 public final class CloudDoctor {
+    /** Every RAM action the doctor calls (README step 10 lists them for the operator's key). */
+    public static final List<String> RAM_ACTIONS = List.of("oss:GetBucketInfo", "oss:GetBucketPolicy", "mns:GetQueueAttributes",
+            "esa:GetSite", "esa:GetKvNamespace", "esa:GetRoutine", "esa:ListRecords", "yundun-cert:ListUserCertificateOrder",
+            "fc:GetFunction", "fc:ListTriggers", "fc:GetCustomDomain");
+
     private final MiaobuConfig config;
     private final Supplier<AliyunCredentials> credentials;
 

@@ -179,6 +179,18 @@ class CloudDoctorTest {
     }
 
     @Test
+    void theReadmeGrantsTheOperatorsKeyEveryActionTheDoctorCalls() throws IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("miaobu.repo.root", "../.."), "README.md"));
+        String step = readme.substring(readme.indexOf("**Check the account**"));
+        assertThat(ramActionsIn(step)).containsAll(CloudDoctor.RAM_ACTIONS);
+        assertThat(step).contains("./miaobu cloud check", "run it after `s deploy` and before opening the platform");
+    }
+
+    private static List<String> ramActionsIn(String text) {
+        return java.util.regex.Pattern.compile("`([a-z-]+:[A-Za-z]+)`").matcher(text).results().map(m -> m.group(1)).toList();
+    }
+
+    @Test
     void anHttpsInternalMnsEndpointIsRefusedAsMnsDocumentsIt() {
         Map<String, String> env = env();
         env.put("MIAOBU_MNS_ENDPOINT", "https://1234567890.mns.cn-hangzhou-internal.aliyuncs.com");
