@@ -1,12 +1,9 @@
 package io.miaobu.aliyun;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -22,11 +19,10 @@ import java.util.function.Supplier;
  * {@link AcsRpcClient}: the canonical request is the method, the path, the (empty) query, the
  * {@code host}/{@code x-acs-*} headers and the body's hash, exactly as Aliyun's tea SDKs sign a
  * {@code style=ROA} call. Only GETs: Miaobu reads these APIs (the operator's doctor), it does not
- * deploy with them. Errors are {@code {"Code","Message","RequestId"}} as for RPC.
+ * deploy with them. Errors are {@code {"Code","Message","RequestId"}} as for RPC, and reported the same way.
  */
 public final class AcsRoaClient {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String service;
     private final URI endpoint;
@@ -71,30 +67,6 @@ public final class AcsRoaClient {
                 request.header(name, value);
             }
         });
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new AliyunApiException(action, 0, "NetworkError", service + " " + action + " could not reach " + endpoint + ": " + e, null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AliyunApiException(action, 0, "Interrupted", service + " " + action + " was interrupted", null, e);
-        }
-        JsonNode json;
-        try {
-            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AliyunApiException(action, response.statusCode(), "InvalidResponse", service + " " + action
-                    + " answered HTTP " + response.statusCode() + " with a body that is not JSON", null, e);
-        }
-        if (response.statusCode() / 100 != 2) {
-            String code = json.path("Code").asText(json.path("code").asText("HTTP" + response.statusCode()));
-            String message = json.path("Message").asText(json.path("message").asText("no message"));
-            String requestId = json.path("RequestId").asText(null);
-            throw new AliyunApiException(action, response.statusCode(), code, service + " " + action + " failed with "
-                    + code + " (HTTP " + response.statusCode() + "): " + message
-                    + (requestId == null ? "" : " [request id " + requestId + "]"), requestId, null);
-        }
-        return json;
+        return AcsRpcClient.send(http, request.build(), service, action, endpoint);
     }
 }

@@ -117,9 +117,14 @@ public final class AcsRpcClient {
                 request.header(name, value);
             }
         });
+        return send(http, request.build(), service, action, endpoint);
+    }
+
+    /** Sends one signed request and answers its JSON body; an error answer, or none, is an AliyunApiException. */
+    static JsonNode send(HttpClient http, HttpRequest request, String service, String action, URI endpoint) {
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new AliyunApiException(action, 0, "NetworkError",
                     service + " " + action + " could not reach " + endpoint + ": " + e, null, e);
@@ -135,8 +140,9 @@ public final class AcsRpcClient {
                     + " answered HTTP " + response.statusCode() + " with a body that is not JSON", null, e);
         }
         if (response.statusCode() / 100 != 2) {
-            String code = json.path("Code").asText("HTTP" + response.statusCode());
-            String message = json.path("Message").asText("no message");
+            // RPC answers Code/Message; some ROA services answer them in lower case.
+            String code = json.path("Code").asText(json.path("code").asText("HTTP" + response.statusCode()));
+            String message = json.path("Message").asText(json.path("message").asText("no message"));
             String requestId = json.path("RequestId").asText(null);
             throw new AliyunApiException(action, response.statusCode(), code, service + " " + action + " failed with "
                     + code + " (HTTP " + response.statusCode() + "): " + message
