@@ -46,7 +46,7 @@ public final class CloudDoctor {
                     "set MIAOBU_ALIYUN_ACCOUNT_ID (the account's numeric id) and MIAOBU_ALIYUN_REGION, as the functions get them"));
         } else {
             AcsRoaClient fc = new AcsRoaClient("FC", aliyun.fcEndpointOrDefault().get(), FcCheck.VERSION, credentials);
-            results.addAll(FcCheck.run(fc, aliyun.functionPrefix(), config.publicUrl()));
+            results.addAll(FcCheck.run(fc, aliyun.functionPrefix(), config.publicUrl(), config.buildTimeout()));
         }
         return results;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AcsRoaClient;
 import io.miaobu.aliyun.AliyunApiException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +45,13 @@ final class FcCheck {
 
     private FcCheck() {}
 
-    static List<CheckResult> run(AcsRoaClient fc, String prefix, Optional<String> publicUrl) {
+    static List<CheckResult> run(AcsRoaClient fc, String prefix, Optional<String> publicUrl, Duration buildTimeout) {
         List<CheckResult> results = new ArrayList<>();
         FUNCTIONS.forEach((suffix, triggerTypes) -> {
             String name = prefix + "-" + suffix;
-            results.add(CheckResult.attempt("fc " + name, () -> function(fc, name, triggerTypes), e -> notFound(e)
+            // The builder runs a whole build: install and build, each up to MIAOBU_BUILD_TIMEOUT_MINUTES.
+            long minTimeout = suffix.equals("builder") ? 2 * buildTimeout.toSeconds() : 0;
+            results.add(CheckResult.attempt("fc " + name, () -> function(fc, name, triggerTypes, minTimeout), e -> notFound(e)
                     ? "deploy it: `s deploy -t serverless.yaml` (or set MIAOBU_FUNCTION_PREFIX to serverless.yaml's vars.prefix)"
                     : Fixes.forApiError(e, "fc:GetFunction and fc:ListTriggers", "check MIAOBU_FC_ENDPOINT, MIAOBU_ALIYUN_ACCOUNT_ID and MIAOBU_ALIYUN_REGION")));
         });
@@ -64,7 +67,7 @@ final class FcCheck {
         return results;
     }
 
-    private static CheckResult function(AcsRoaClient fc, String name, Set<String> triggerTypes) {
+    private static CheckResult function(AcsRoaClient fc, String name, Set<String> triggerTypes, long minTimeoutSeconds) {
         JsonNode f = fc.get("GetFunction", "/" + VERSION + "/functions/" + name);
         String state = f.path("state").asText("Active");
         if (!state.equals("Active")) {
@@ -82,6 +85,12 @@ final class FcCheck {
         if (!missing.isEmpty()) {
             return CheckResult.fail("fc " + name, found + "; missing a " + String.join(" and a ", missing) + " trigger",
                     "deploy serverless.yaml again (`s deploy -t serverless.yaml`): it declares the function's triggers");
+        }
+        if (f.path("timeout").asLong(Long.MAX_VALUE) <= minTimeoutSeconds) {
+            return CheckResult.fail("fc " + name, found + "; a build may run " + minTimeoutSeconds
+                            + " s (install + build, MIAOBU_BUILD_TIMEOUT_MINUTES each), longer than the function may",
+                    "raise the builder's timeout in serverless.yaml above " + minTimeoutSeconds
+                            + " s (and keep the queue's VisibilityTimeout above it), or lower MIAOBU_BUILD_TIMEOUT_MINUTES");
         }
         return CheckResult.ok("fc " + name, found);
     }

@@ -179,6 +179,33 @@ class CloudDoctorTest {
     }
 
     @Test
+    void aBuilderThatWouldBeKilledMidBuildFails() {
+        fc.function("miaobu-builder", 900, "build-queue:eventbridge", "http:http");
+
+        assertThat(check(env()).get("fc miaobu-builder").render()).contains("FAIL", "timeout 900 s", "a build may run 1800 s",
+                "fix: raise the builder's timeout in serverless.yaml above 1800 s");
+    }
+
+    @Test
+    void fakeFcRefusesWhatFc3Refuses() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var unsigned = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fc.endpoint() + "/2023-03-30/functions/miaobu-api"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(400);
+        assertThat(unsigned.body()).contains("MissingAuthorization");
+
+        var other = new FakeFc(new AliyunCredentials("LTAI-other", "other-secret", Optional.empty()));
+        try {
+            var wrongVersion = new io.miaobu.aliyun.AcsRoaClient("FC", other.endpoint(), "2021-04-06",
+                    () -> new AliyunCredentials("LTAI-other", "other-secret", Optional.empty()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> wrongVersion.get("GetFunction", "/2023-03-30/functions/x"))
+                    .hasMessageContaining("InvalidVersion");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void theReadmeGrantsTheOperatorsKeyEveryActionTheDoctorCalls() throws IOException {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("miaobu.repo.root", "../.."), "README.md"));
         String step = readme.substring(readme.indexOf("**Check the account**"));
