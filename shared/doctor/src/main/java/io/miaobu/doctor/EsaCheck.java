@@ -59,7 +59,12 @@ final class EsaCheck {
         JsonNode site = esa.call("GetSite", Map.of("SiteId", siteId)).path("SiteModel");
         String name = site.path("SiteName").asText("?");
         String status = site.path("Status").asText("");
+        if (status.equals("offline")) {
+            return CheckResult.fail("esa site", "site " + siteId + " (" + name + ") is offline (" + site.path("OfflineReason").asText("no reason given") + ")",
+                    "bring it back online in the ESA console (expiration_arrears: renew the plan or pay; missing_icp: file the ICP)");
+        }
         if (!status.equals("active")) {
+            // pending: access not verified yet; moved: another site took over the domain (GetSite's Status values).
             return CheckResult.fail("esa site", "site " + siteId + " (" + name + ") is " + (status.isEmpty() ? "of unknown status" : status) + ", not active",
                     "finish the site's access setup in the ESA console (NS or CNAME verification) until it shows active");
         }
