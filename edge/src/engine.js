@@ -338,8 +338,8 @@ export function contentType(file) {
 
 /**
  * ACME HTTP-01 answers (RFC 8555 §8.3) are stored under ACME_KV_PREFIX + token; io.miaobu.domains.
- * AcmeChallenges.KV_PREFIX is the same string. Route keys are lowercase, so an upper-case prefix
- * can never be a hostname's key.
+ * AcmeChallenges.KV_PREFIX is the same string. Capitals in route keys come only in pairs, and the
+ * prefix's `CHALLENGE` is an odd run of capitals, so no hostname's key starts with it.
  */
 export const ACME_KV_PREFIX = 'ACME_CHALLENGE_';
 
@@ -350,11 +350,14 @@ export function acmeChallengeToken(pathname) {
 }
 
 /**
- * The route-table key for a hostname. ESA edge KV keys allow only letters, digits, `-` and `_`,
- * so the key is an injective encoding of the host. The Java RouteTable implements exactly this:
- * ASCII-lowercase, drop a trailing `:digits` then one trailing `.`, then keep `a-z0-9-`, map `.`
- * to `_`, and write every other character as `~` + two lowercase hex digits per UTF-8 byte.
- * (Only ASCII letters are lowercased, so the result is the same in every language and locale.)
+ * The route-table key for a hostname. ESA's "Get started with Edge KV" allows keys of at most 512
+ * bytes of letters, digits, `-` and `_` only, so the key is an injective encoding of the host into
+ * that alphabet; io.miaobu.edge.RouteKeys.encode is the same function (shared vectors in
+ * test/vectors/route-keys.json). ASCII-lowercase (only ASCII, so every language and locale agree),
+ * drop a trailing `:digits` then one trailing `.`; then keep `a-z0-9-`, write `.` as `_`, and every
+ * other character byte by byte (UTF-8) as two capitals `A`..`P`, the high then the low half of the
+ * byte (`*` = 0x2A is `CK`). Capitals come only in these pairs, so a key reads back one way, and never
+ * in an odd run such as the one ACME_KV_PREFIX starts with.
  */
 export function encodeRouteKey(host) {
   const h = normalizeHost(host);
@@ -362,9 +365,18 @@ export function encodeRouteKey(host) {
   for (const ch of h) {
     if (/[a-z0-9-]/.test(ch)) key += ch;
     else if (ch === '.') key += '_';
-    else for (const b of new TextEncoder().encode(ch)) key += '~' + b.toString(16).padStart(2, '0');
+    else for (const b of new TextEncoder().encode(ch)) key += String.fromCharCode(65 + (b >> 4), 65 + (b & 15));
   }
   return key;
+}
+
+/**
+ * The file name (without extension) of a key's entry in a local route table: every capital `X`
+ * written `~x`, so two keys never share a file where file names ignore case (macOS, Windows).
+ * io.miaobu.edge.RouteKeys.fileName is the same.
+ */
+export function routeFileName(key) {
+  return key.replace(/[A-Z]/g, (c) => '~' + c.toLowerCase());
 }
 
 function normalizeHost(host) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeKeysFor } from './engine.js';
+import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeFileName, routeKeysFor } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -28,7 +28,7 @@ export function createEdgeServer({ dataDir }) {
   // Entries are replaced by rename, so (inode, size, mtime) changes with every promote; reading
   // through one open descriptor keeps the signature and the parsed content from the same file.
   function loadEntry(key) {
-    const file = path.join(routesDir, key + '.json');
+    const file = path.join(routesDir, routeFileName(key) + '.json');
     let fd;
     try {
       fd = fs.openSync(file, 'r');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { encodeRouteKey } from '../src/engine.js';
+import { encodeRouteKey, routeFileName } from '../src/engine.js';
 
 const SERVER = fileURLToPath(new URL('../src/local-server.js', import.meta.url));
 const HOST = 'my-site.localhost:8080';
@@ -41,7 +41,7 @@ describe('local server', () => {
     writeRoute(HOST, 'd1');
     writeRoute('*.wild.localhost', 'd2');
     writeRoute('own.wild.localhost', 'd1');
-    write(path.join(dataDir, 'routes', encodeRouteKey('broken.localhost') + '.json'), '{ not json');
+    write(path.join(dataDir, 'routes', routeFileName(encodeRouteKey('broken.localhost')) + '.json'), '{ not json');
 
     server = spawn(process.execPath, [SERVER, '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     server.stderr.on('data', (d) => (stderr += d));
@@ -68,7 +68,7 @@ describe('local server', () => {
 
   // As the Java RouteTable does: write a temporary file, then rename it over the entry.
   function writeRoute(host, deploymentId, config = {}) {
-    const file = path.join(dataDir, 'routes', encodeRouteKey(host) + '.json');
+    const file = path.join(dataDir, 'routes', routeFileName(encodeRouteKey(host)) + '.json');
     const entry = { deploymentId, prefix: `sites/p1/${deploymentId}/`, config, updatedAt: new Date().toISOString() };
     write(file + '.tmp', JSON.stringify(entry));
     fs.renameSync(file + '.tmp', file);

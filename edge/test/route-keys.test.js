@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { encodeRouteKey, routeKeysFor } from '../src/engine.js';
+import { ACME_KV_PREFIX, encodeRouteKey, routeFileName, routeKeysFor } from '../src/engine.js';
 
 const cases = JSON.parse(readFileSync(new URL('./vectors/route-keys.json', import.meta.url), 'utf8'));
 const lookups = JSON.parse(readFileSync(new URL('./vectors/route-lookup.json', import.meta.url), 'utf8'));
@@ -24,8 +24,31 @@ describe('route keys (shared vectors)', () => {
     });
   }
 
-  test('every key uses only characters edge KV accepts', () => {
-    for (const c of cases) assert.match(c.key, /^[a-z0-9_~-]*$/, c.host);
+  // ESA "Get started with Edge KV": a key has at most 512 bytes of letters, digits, - and _.
+  test('every key uses only characters edge KV accepts, and fits', () => {
+    for (const c of cases) {
+      assert.match(c.key, /^[A-Za-z0-9_-]*$/, c.host);
+      assert.ok(Buffer.byteLength(c.key) <= 512, c.host);
+    }
+  });
+
+  test('capitals come in pairs A..P only, so no route key can start with the ACME prefix', () => {
+    for (const c of cases) {
+      for (const run of c.key.match(/[A-Z]+/g) ?? []) assert.ok(run.length % 2 === 0 && /^[A-P]+$/.test(run), `${c.host}: ${run}`);
+      assert.ok(!c.key.startsWith(ACME_KV_PREFIX), c.host);
+    }
+  });
+
+  test('a local route file is named by the key with capitals escaped, unique even where case is ignored', () => {
+    const files = new Map();
+    for (const c of cases) {
+      const file = routeFileName(c.key);
+      if (c.file !== undefined) assert.equal(file, c.file, c.host);
+      assert.equal(file, file.toLowerCase(), c.host);
+      const seen = files.get(file);
+      if (seen !== undefined) assert.equal(seen, c.key, `${c.host} shares a file`);
+      files.set(file, c.key);
+    }
   });
 
   test('different hosts never share a key unless they differ only by case, port or trailing dot', () => {

@@ -13,12 +13,16 @@ import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +31,10 @@ import java.util.regex.Pattern;
 
 /**
  * CertificateStore on CAS (SSL Certificates Service, API 2020-04-07). Each upload is named
- * {@code {hostname}-{yyyyMMddHHmmss}}, so the hostname's certificates are found again by name. A
+ * {@code {stem}-{yyyyMMddHHmmss}}, so the hostname's certificates are found again by name; CAS caps a
+ * name at 63 characters (UploadUserCertificate, {@code Name}), so the stem is the hostname when that
+ * fits and otherwise its first 39 characters, {@code _} and 8 hex digits of its SHA-256 (see
+ * {@link #stem}). A
  * renewal uploads the new certificate, binds it to the edge hostname, and only then deletes the
  * old ones: a failure at any step leaves the working certificate in place (and removes the new
  * upload when the bind failed).
@@ -35,6 +42,9 @@ import java.util.regex.Pattern;
 public final class CasCertificateStore implements CertificateStore {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final Pattern SUFFIX = Pattern.compile("-[0-9]{14}");
+    /** UploadUserCertificate: "Name ... The maximum length is 63 characters." */
+    static final int MAX_NAME = 63;
+    private static final int HASH_DIGITS = 8;
 
     private final URI endpoint;
     private final Supplier<AliyunCredentials> credentials;
@@ -65,7 +75,7 @@ public final class CasCertificateStore implements CertificateStore {
     public StoredCertificate put(String hostname, String certificateChainPem, String privateKeyPem, Instant notAfter) {
         String host = normal(hostname);
         List<Uploaded> previous = list(host);
-        String name = host + "-" + STAMP.format(clock.instant());
+        String name = stem(host) + "-" + STAMP.format(clock.instant());
         Long id = call("UploadUserCertificate", client -> client.uploadUserCertificate(new UploadUserCertificateRequest()
                 .setName(name).setCert(certificateChainPem).setKey(privateKeyPem)).getBody().getCertId());
         try {
@@ -108,8 +118,30 @@ public final class CasCertificateStore implements CertificateStore {
 
     private record Uploaded(long id, String name, Instant notAfter) {}
 
-    /** The hostname's uploads: names are the hostname plus a 14-digit stamp (a keyword search also finds subdomains' names). */
-    private List<Uploaded> list(String host) {
+    /**
+     * What a hostname's certificate names start with, before {@code -{stamp}}: the hostname itself when
+     * the name fits in {@link #MAX_NAME} characters (names of earlier releases are found again), else
+     * the hostname's first 39 characters, {@code _} and the first 8 hex digits of its SHA-256. Hostnames
+     * have no {@code _}, so a shortened stem never equals another hostname's own.
+     */
+    static String stem(String host) {
+        int stamp = 1 + 14;
+        if (host.length() + stamp <= MAX_NAME && host.indexOf('_') < 0) {
+            return host;
+        }
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest(host.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        int keep = MAX_NAME - stamp - 1 - HASH_DIGITS;
+        return host.substring(0, Math.min(keep, host.length())) + "_" + HexFormat.of().formatHex(hash).substring(0, HASH_DIGITS);
+    }
+
+    /** The hostname's uploads: names are its stem plus a 14-digit stamp (a keyword search also finds subdomains' names). */
+    private List<Uploaded> list(String hostname) {
+        String host = stem(hostname);
         List<Uploaded> out = new ArrayList<>();
         for (long page = 1; ; page++) {
             long current = page;

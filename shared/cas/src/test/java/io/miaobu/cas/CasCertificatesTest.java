@@ -3,6 +3,11 @@ package io.miaobu.cas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aliyun.cas20200407.Client;
+import com.aliyun.cas20200407.models.UploadUserCertificateRequest;
+import com.aliyun.tea.TeaException;
+import com.aliyun.teaopenapi.models.Config;
+
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
@@ -11,6 +16,7 @@ import io.miaobu.esa.EsaAdapters;
 import io.miaobu.testkit.aliyun.FakeCas;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import java.math.BigInteger;
+import java.net.URI;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
@@ -120,6 +126,52 @@ class CasCertificatesTest {
         store().delete("gone.example.com");
         assertThat(cas.certificates()).isEmpty();
         assertThat(esa.hostname("gone.example.com").orElseThrow().sslFlag()).isEqualTo("off");
+    }
+
+    /** CAS caps certificate names at 63 characters (UploadUserCertificate, Name); {@code {hostname}-{stamp}} alone fits hosts of up to 48. */
+    @Test
+    void a_long_hostname_gets_a_certificate_name_cas_accepts_and_its_renewal_finds_the_old_one() throws Exception {
+        String host = "a-rather-long-shop-name-for-the-campaign.customer-brand.example.com"; // 67 characters
+        String sibling = "a-rather-long-shop-name-for-the-campaign.customer-brand.example.net"; // the same first 39
+        Instant first = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        String[] pem = selfSigned(host, first);
+        StoredCertificate before = store().put(host, pem[0], pem[1], first);
+        String[] other = selfSigned(sibling, first);
+        StoredCertificate siblings = store().put(sibling, other[0], other[1], first);
+
+        assertThat(cas.certificates()).extracting(FakeCas.Stored::name).allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(63))
+                .doesNotHaveDuplicates();
+        assertThat(store().get(host).orElseThrow().id()).isEqualTo(before.id());
+        Thread.sleep(1100); // names carry a per-second stamp
+
+        Instant second = first.plus(80, ChronoUnit.DAYS);
+        String[] renewed = selfSigned(host, second);
+        StoredCertificate after = store().put(host, renewed[0], renewed[1], second);
+
+        assertThat(cas.certificates()).extracting(FakeCas.Stored::id)
+                .containsExactlyInAnyOrder(Long.parseLong(after.id()), Long.parseLong(siblings.id()));
+        assertThat(store().get(host).orElseThrow().notAfter()).isEqualTo(second);
+        assertThat(store().get(sibling).orElseThrow().id()).isEqualTo(siblings.id());
+    }
+
+    @Test
+    void a_name_of_a_hostname_that_fits_is_the_hostname_and_its_stamp_as_before() {
+        assertThat(CasCertificateStore.stem("www.example.org")).isEqualTo("www.example.org");
+        String longest = "x".repeat(44) + ".com"; // 48 characters: 48 + 15 = 63
+        assertThat(CasCertificateStore.stem(longest)).isEqualTo(longest);
+        assertThat(CasCertificateStore.stem(longest.replace(".com", "x.com"))).hasSize(48).contains("_");
+    }
+
+    @Test
+    void the_fake_refuses_a_certificate_name_longer_than_cas_allows() throws Exception {
+        String host = "a-rather-long-shop-name-for-the-campaign.customer-brand.example.com";
+        String[] pem = selfSigned(host, Instant.now().plus(10, ChronoUnit.DAYS));
+        Client api = new Client(new Config().setAccessKeyId(STS.accessKeyId()).setAccessKeySecret(STS.accessKeySecret())
+                .setSecurityToken(STS.securityToken().orElseThrow()).setEndpoint(URI.create(cas.endpoint()).getAuthority()).setProtocol("HTTP"));
+        assertThatThrownBy(() -> api.uploadUserCertificate(new UploadUserCertificateRequest()
+                .setName(host + "-20261202120000").setCert(pem[0]).setKey(pem[1])))
+                .isInstanceOfSatisfying(TeaException.class, e -> assertThat(e.getCode()).isEqualTo("InvalidParameter"));
+        assertThat(cas.certificates()).isEmpty();
     }
 
     @Test

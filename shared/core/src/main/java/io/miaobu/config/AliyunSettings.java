@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * are present (a bucket: OSS instead of the disk; a queue: MNS instead of the PostgreSQL table).
  * Credentials are not settings: functions get them from each invocation.
  *
+ * @param region the region of the bucket and the queue; OSS and MNS requests are signed for it
  * @param ossEndpoint the bucket's endpoint; by default {@code https://oss-{region}.aliyuncs.com}
  * @param mnsEndpoint the account's MNS endpoint; by default {@code https://{accountId}.mns.{region}.aliyuncs.com}
  */
@@ -39,9 +40,9 @@ public record AliyunSettings(
             throw new ConfigException("MIAOBU_OSS_BUCKET must be an OSS bucket name (3-63 of a-z, 0-9 and -), got \"" + b + "\"");
         });
         Optional<String> ossEndpoint = env.apply("MIAOBU_OSS_ENDPOINT").map(v -> url("MIAOBU_OSS_ENDPOINT", v));
-        if (bucket.isPresent() && ossEndpoint.isEmpty() && region.isEmpty()) {
-            throw new ConfigException("MIAOBU_OSS_BUCKET is set but neither MIAOBU_ALIYUN_REGION nor MIAOBU_OSS_ENDPOINT is; "
-                    + "set the bucket's region (e.g. cn-hangzhou)");
+        if (bucket.isPresent() && region.isEmpty()) {
+            throw new ConfigException("MIAOBU_OSS_BUCKET is set but MIAOBU_ALIYUN_REGION is not; set the bucket's region "
+                    + "(e.g. cn-hangzhou): OSS requests are signed (signature V4) for it");
         }
         Optional<String> queue = env.apply("MIAOBU_MNS_QUEUE");
         queue.filter(q -> !QUEUE.matcher(q).matches()).ifPresent(q -> {

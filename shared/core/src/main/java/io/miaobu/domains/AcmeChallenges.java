@@ -8,8 +8,9 @@ package io.miaobu.domains;
 public interface AcmeChallenges {
     /**
      * Reserved edge KV key prefix for challenge answers (edge/src/engine.js ACME_KV_PREFIX, served by
-     * edge/src/esa.js): route keys are lowercase, so they never start with it; KV keys allow only
-     * letters, digits, - and _, and so do tokens.
+     * edge/src/esa.js): capitals in route keys come only in pairs (io.miaobu.edge.RouteKeys), and the
+     * prefix's {@code CHALLENGE} is an odd run, so no route key starts with it. Edge KV keys allow only
+     * letters, digits, - and _ (at most 512 bytes), and so do tokens: a challenge key has at most 271.
      */
     String KV_PREFIX = "ACME_CHALLENGE_";
 

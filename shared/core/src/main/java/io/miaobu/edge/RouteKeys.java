@@ -4,8 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Route-table key of a hostname. Edge KV refuses some characters of hostnames, so keys are encoded;
- * edge/src/engine.js {@code encodeRouteKey} is the identical function and both must stay in step.
+ * Route-table key of a hostname. ESA's "Get started with Edge KV" allows keys of at most 512 bytes
+ * made of letters, digits, {@code -} and {@code _} only, so keys are an injective encoding of the
+ * host into that alphabet; edge/src/engine.js {@code encodeRouteKey} is the identical function and
+ * both run the vectors in edge/test/vectors/route-keys.json.
+ *
+ * <p>The host is normalized first: ASCII {@code A-Z} lowercased (no locale rules), a trailing
+ * {@code :digits} dropped, then one trailing dot, a lone surrogate read as U+FFFD. Then
+ * {@code a-z}, {@code 0-9} and {@code -} stay, {@code .} becomes {@code _}, and every other character
+ * is written byte by byte (UTF-8) as two capital letters {@code A}..{@code P}, the high then the low
+ * half of the byte ({@code *} = 0x2A is {@code CK}, {@code _} = 0x5F is {@code FP}). Capitals appear
+ * only in these pairs, so a key reads back one way (injective), and an ordinary hostname's key is the
+ * name with dots as underscores. Runs of capitals always have even length, so no route key starts
+ * with the odd run of {@code ACME_CHALLENGE_} ({@link io.miaobu.domains.AcmeChallenges#KV_PREFIX}).
+ * A DNS name (at most 253 characters of {@code a-z0-9.-}, or {@code *.} and one) gives a key of at
+ * most 255 bytes.
  */
 public final class RouteKeys {
     private RouteKeys() {}
@@ -29,11 +42,28 @@ public final class RouteKeys {
                 key.append('_');
             } else {
                 for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-                    key.append('~').append(String.format("%02x", b & 0xff));
+                    key.append((char) ('A' + ((b >> 4) & 0xf))).append((char) ('A' + (b & 0xf)));
                 }
             }
         }
         return key.toString();
+    }
+
+    /**
+     * The name of the file a local route table keeps a key's entry in, without extension: the key with
+     * every capital {@code X} written {@code ~x}, so that two keys never share a file on a file system
+     * that ignores case (macOS, Windows). edge/src/engine.js {@code routeFileName} is the same.
+     */
+    public static String fileName(String key) {
+        StringBuilder name = new StringBuilder(key.length() + 8);
+        for (char c : key.toCharArray()) {
+            if (c >= 'A' && c <= 'Z') {
+                name.append('~').append((char) (c + 32));
+            } else {
+                name.append(c);
+            }
+        }
+        return name.toString();
     }
 
     /**

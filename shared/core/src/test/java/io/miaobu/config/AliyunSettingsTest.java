@@ -43,6 +43,9 @@ class AliyunSettingsTest {
     void incomplete_or_malformed_settings_fail_at_start_naming_the_variable_to_fix() {
         assertThatThrownBy(() -> read(Map.of("MIAOBU_OSS_BUCKET", "my-sites")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_ALIYUN_REGION");
+        // OSS V4 signatures name the region, so an explicit endpoint does not make it optional.
+        assertThatThrownBy(() -> read(Map.of("MIAOBU_OSS_BUCKET", "my-sites", "MIAOBU_OSS_ENDPOINT", "https://oss.example")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_ALIYUN_REGION");
         assertThatThrownBy(() -> read(Map.of("MIAOBU_ALIYUN_REGION", "cn-hangzhou", "MIAOBU_MNS_QUEUE", "q")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_ALIYUN_ACCOUNT_ID");
         assertThatThrownBy(() -> read(Map.of("MIAOBU_MNS_QUEUE", "q", "MIAOBU_MNS_ENDPOINT", "https://x.example")))

@@ -3,8 +3,10 @@ package io.miaobu.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.http.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,28 @@ class RouteKeysTest {
     @MethodSource("vectors")
     void a_host_encodes_to_the_same_key_as_in_the_edge(String name, String host, String key) {
         assertThat(RouteKeys.encode(host)).as(name).isEqualTo(key);
+    }
+
+    /** ESA "Get started with Edge KV": at most 512 bytes of letters, digits, {@code -} and {@code _}. */
+    @Test
+    void every_key_is_in_the_edge_kv_alphabet_and_fits_and_never_looks_like_an_acme_challenge_key() throws IOException {
+        for (JsonNode c : cases()) {
+            String key = RouteKeys.encode(c.get("host").asText());
+            assertThat(key).as(c.get("host").asText()).matches("[A-Za-z0-9_-]*");
+            assertThat(key.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512);
+            assertThat(key).doesNotStartWith(AcmeChallenges.KV_PREFIX);
+        }
+    }
+
+    @Test
+    void a_local_route_file_is_the_key_with_capitals_escaped_as_in_the_edge() throws IOException {
+        for (JsonNode c : cases()) {
+            String file = RouteKeys.fileName(c.get("key").asText());
+            assertThat(file).isEqualTo(file.toLowerCase(Locale.ROOT));
+            if (c.has("file")) {
+                assertThat(file).as(c.get("host").asText()).isEqualTo(c.get("file").asText());
+            }
+        }
     }
 
     @Test

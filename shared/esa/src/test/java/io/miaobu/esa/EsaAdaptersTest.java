@@ -113,6 +113,31 @@ class EsaAdaptersTest {
         assertThat(written).isGreaterThan(5);
     }
 
+    /** ESA "Get started with Edge KV": keys are at most 512 bytes of letters, digits, - and _ (the fake refuses the rest). */
+    @Test
+    void edge_kv_refuses_keys_outside_its_alphabet_or_longer_than_512_bytes() {
+        EsaApi api = EsaApi.of(esa.endpoint(), () -> STS);
+        for (String key : List.of("~2a_example_com", "a.b", "a b", "a/b", "caf\u00e9")) {
+            assertThatThrownBy(() -> api.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", key, "Value", "{}")))
+                    .as(key).isInstanceOfSatisfying(AliyunApiException.class, e -> assertThat(e.code()).isEqualTo("InvalidKey.Malformed"));
+        }
+        assertThatThrownBy(() -> api.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "k".repeat(513), "Value", "{}")))
+                .isInstanceOfSatisfying(AliyunApiException.class, e -> assertThat(e.code()).isEqualTo("InvalidKey.ExceedsMaximum"));
+        api.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "Ab-9_" + "k".repeat(507), "Value", "{}"));
+        assertThat(esa.kvEntries(NAMESPACE)).hasSize(1);
+    }
+
+    @Test
+    void a_wildcard_domain_and_an_underscore_get_keys_edge_kv_accepts() {
+        RouteTable routes = routes();
+        routes.put("*.shop.example.com", entry("dwild"));
+        routes.put("my_site.example.com", entry("dunder"));
+
+        assertThat(esa.kvValue(NAMESPACE, "CK_shop_example_com")).isPresent();
+        assertThat(esa.kvValue(NAMESPACE, "myFPsite_example_com")).isPresent();
+        assertThat(routes.get("*.shop.example.com").orElseThrow().deploymentId()).isEqualTo("dwild");
+    }
+
     @Test
     void a_wrong_secret_is_refused_by_the_signature_check() {
         RouteTable routes = adapters(Map.of(), () -> new AliyunCredentials("STS.key-1", "wrong", Optional.of("token-1"))).routeTable().orElseThrow();

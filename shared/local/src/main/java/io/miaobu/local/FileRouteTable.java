@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * RouteTable as one JSON file per host ({@code {dir}/{RouteKeys.encode(host)}.json}), which the local
+ * RouteTable as one JSON file per host ({@code {dir}/{RouteKeys.fileName(RouteKeys.encode(host))}.json}), which the local
  * edge reads. Writes go to a temp file and are renamed into place, so a reader sees old or new, never half.
  */
 public final class FileRouteTable implements RouteTable {
@@ -68,6 +68,6 @@ public final class FileRouteTable implements RouteTable {
     }
 
     private Path file(String host) {
-        return dir.resolve(RouteKeys.encode(host) + ".json");
+        return dir.resolve(RouteKeys.fileName(RouteKeys.encode(host)) + ".json");
     }
 }

@@ -67,8 +67,8 @@ class FileRouteTableTest {
     void the_file_is_named_by_the_encoded_route_key() throws IOException {
         table.put("d123--My_Site.localhost:8080", entry("d123"));
 
-        String expected = RouteKeys.encode("d123--My_Site.localhost:8080") + ".json";
-        assertThat(expected).isEqualTo("d123--my~5fsite_localhost.json");
+        String expected = RouteKeys.fileName(RouteKeys.encode("d123--My_Site.localhost:8080")) + ".json";
+        assertThat(expected).isEqualTo("d123--my~f~psite_localhost.json");
         assertThat(fileNames()).containsExactly(expected);
     }
 

@@ -9,6 +9,7 @@ import com.aliyun.oss.ServiceException;
 import com.aliyun.oss.common.auth.Credentials;
 import com.aliyun.oss.common.auth.CredentialsProvider;
 import com.aliyun.oss.common.auth.DefaultCredentials;
+import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.CompleteMultipartUploadRequest;
 import com.aliyun.oss.model.CopyObjectRequest;
 import com.aliyun.oss.model.DeleteObjectsRequest;
@@ -34,6 +35,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ArtifactStore on one OSS bucket (DESIGN §3). Keys are the object names as they are
@@ -67,21 +70,51 @@ public final class OssArtifactStore implements ArtifactStore {
     private final String bucket;
     private final Multipart multipart;
 
+    /**
+     * The store with the region read off an Aliyun endpoint ({@code oss-{region}[-internal].aliyuncs.com}).
+     *
+     * @deprecated give the region (MIAOBU_ALIYUN_REGION): requests are signed for it, and an endpoint
+     *     that is not OSS's own (an accelerated or test endpoint) does not name it
+     */
+    @Deprecated
     public OssArtifactStore(String endpoint, String bucket, Supplier<AliyunCredentials> credentials) {
-        this(endpoint, bucket, credentials, Multipart.DEFAULT);
+        this(endpoint, regionOf(endpoint).orElseThrow(() -> new IllegalArgumentException("the OSS endpoint " + endpoint
+                + " does not name its region; give the bucket's region (MIAOBU_ALIYUN_REGION), with which requests are signed")),
+                bucket, credentials, Multipart.DEFAULT);
     }
 
-    public OssArtifactStore(String endpoint, String bucket, Supplier<AliyunCredentials> credentials, Multipart multipart) {
+    public OssArtifactStore(String endpoint, String region, String bucket, Supplier<AliyunCredentials> credentials) {
+        this(endpoint, region, bucket, credentials, Multipart.DEFAULT);
+    }
+
+    /**
+     * @param region the bucket's region id ({@code cn-hangzhou}): requests are signed with signature
+     *     V4 for it, as OSS requires of accounts created since 2025-03-01 and of buckets created since
+     *     2025-09-01 (OSS "Include a V4 signature in the header"); the SDK's default is still V1
+     */
+    public OssArtifactStore(String endpoint, String region, String bucket, Supplier<AliyunCredentials> credentials, Multipart multipart) {
         this.bucket = Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(region, "region");
         this.multipart = multipart;
         ClientBuilderConfiguration config = new ClientBuilderConfiguration();
+        config.setSignatureVersion(SignVersion.V4);
         config.setMaxConnections(64); // builds upload in parallel
         config.setMaxErrorRetry(3);
         // An emulator or test server on a name outside aliyuncs.com would otherwise be taken for a CNAME of the bucket.
         config.setSupportCname(false);
         config.setSLDEnabled(!endpoint.contains(".aliyuncs.com"));
         // Made on first use: a function that never touches storage pays nothing for it at cold start.
-        this.clients = () -> new OSSClientBuilder().build(endpoint, new PerRequestCredentials(credentials), config);
+        this.clients = () -> OSSClientBuilder.create().endpoint(endpoint).region(region)
+                .credentialsProvider(new PerRequestCredentials(credentials)).clientConfiguration(config).build();
+    }
+
+    private static final Pattern ALIYUN_ENDPOINT = Pattern.compile("^(?:https?://)?oss-([a-z0-9-]+?)(?:-internal)?\\.aliyuncs\\.com/?$");
+
+    /** The region an OSS endpoint of Aliyun's names ({@code https://oss-cn-hangzhou-internal.aliyuncs.com}: cn-hangzhou). */
+    static Optional<String> regionOf(String endpoint) {
+        Matcher m = ALIYUN_ENDPOINT.matcher(endpoint.trim());
+        // oss-accelerate[-overseas].aliyuncs.com serves every region and names none.
+        return m.matches() && !m.group(1).startsWith("accelerate") ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private OSS client() {

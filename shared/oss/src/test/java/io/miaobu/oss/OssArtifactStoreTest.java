@@ -3,11 +3,21 @@ package io.miaobu.oss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.aliyun.oss.ClientBuilderConfiguration;
+import com.aliyun.oss.OSS;
+import com.aliyun.oss.OSSClientBuilder;
+import com.aliyun.oss.OSSException;
+import com.aliyun.oss.common.comm.SignVersion;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
 import io.miaobu.testkit.aliyun.FakeOss;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,13 +29,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OSS store against {@link FakeOss}, which recomputes every request's V1 signature from the
- * secret and checks the STS token: the ArtifactStore contract, plus what only OSS has (headers,
- * parts, batch deletes, pages, rotating credentials).
+ * The OSS store against {@link FakeOss}, which, like a bucket created today, accepts only signature
+ * V4 for its region, recomputes every request's signature from the secret and checks the STS token:
+ * the ArtifactStore contract, plus what only OSS has (headers, parts, batch deletes, pages, rotating
+ * credentials).
  */
 class OssArtifactStoreTest extends ArtifactStoreContract {
     private static final AliyunCredentials FIRST = new AliyunCredentials("STS.first", "first-secret", Optional.of("token-1"));
     private static final AliyunCredentials SECOND = new AliyunCredentials("STS.second", "second-secret", Optional.of("token-2"));
+
+    private static final String REGION = "cn-hangzhou";
 
     private static FakeOss oss;
     private static final AtomicReference<AliyunCredentials> current = new AtomicReference<>(FIRST);
@@ -34,9 +47,9 @@ class OssArtifactStoreTest extends ArtifactStoreContract {
 
     @BeforeAll
     static void start() throws IOException {
-        oss = FakeOss.start("miaobu-test", FIRST).pageSize(3);
+        oss = FakeOss.start("miaobu-test", REGION, FIRST).pageSize(3);
         // Parts from 200 KiB, of 100 KiB (the least OSS allows), so a multipart upload is cheap to test.
-        store = new OssArtifactStore(oss.endpoint(), oss.bucket(), () -> {
+        store = new OssArtifactStore(oss.endpoint(), REGION, oss.bucket(), () -> {
             asked.incrementAndGet();
             return current.get();
         }, new OssArtifactStore.Multipart(200 * 1024, 100 * 1024));
@@ -149,9 +162,9 @@ class OssArtifactStoreTest extends ArtifactStoreContract {
     @Test
     void a_wrong_secret_or_a_missing_security_token_is_refused_by_the_server() throws IOException {
         int rejectedBefore = oss.rejected().size();
-        OssArtifactStore wrongSecret = new OssArtifactStore(oss.endpoint(), oss.bucket(),
+        OssArtifactStore wrongSecret = new OssArtifactStore(oss.endpoint(), REGION, oss.bucket(),
                 () -> new AliyunCredentials(FIRST.accessKeyId(), "not-the-secret", FIRST.securityToken()));
-        OssArtifactStore noToken = new OssArtifactStore(oss.endpoint(), oss.bucket(),
+        OssArtifactStore noToken = new OssArtifactStore(oss.endpoint(), REGION, oss.bucket(),
                 () -> new AliyunCredentials(FIRST.accessKeyId(), FIRST.accessKeySecret(), Optional.empty()));
         try {
             assertThatThrownBy(() -> wrongSecret.put(site("d1", "x.txt"), file("x", "x"), "text/plain"))
@@ -165,5 +178,69 @@ class OssArtifactStoreTest extends ArtifactStoreContract {
             // These refusals were the point of this test; the check in stop() is for every other request.
             oss.clearRejected();
         }
+    }
+
+    @Test
+    void every_request_is_signed_with_v4_for_the_region_of_the_bucket() throws IOException {
+        oss.clearCalls();
+        store.put(site("v4", "index.html"), file("index", "<h1>v4</h1>"), "text/html");
+        assertThat(read(site("v4", "index.html"))).isEqualTo("<h1>v4</h1>");
+
+        assertThat(oss.calls()).isNotEmpty().allSatisfy(call -> assertThat(call.signature()).isEqualTo("OSS4-HMAC-SHA256"));
+    }
+
+    @Test
+    void a_client_signing_with_v1_the_sdk_default_is_refused_as_aliyun_refuses_it_for_new_accounts_and_buckets() {
+        ClientBuilderConfiguration v1 = new ClientBuilderConfiguration();
+        v1.setSignatureVersion(SignVersion.V1);
+        v1.setSupportCname(false);
+        v1.setSLDEnabled(true);
+        v1.setMaxErrorRetry(0);
+        OSS client = new OSSClientBuilder().build(oss.endpoint(), FIRST.accessKeyId(), FIRST.accessKeySecret(),
+                FIRST.securityToken().orElseThrow(), v1);
+        try {
+            assertThatThrownBy(() -> client.putObject(oss.bucket(), site("v1", "a.txt"), new ByteArrayInputStream(new byte[] {1})))
+                    .isInstanceOfSatisfying(OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("AccessDenied"));
+            assertThat(oss.object(site("v1", "a.txt"))).isEmpty();
+        } finally {
+            client.shutdown();
+            oss.clearRejected();
+        }
+    }
+
+    @Test
+    void an_anonymous_request_to_the_private_bucket_is_refused() throws Exception {
+        store.put(site("anon", "index.html"), file("index", "secret"), "text/html");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(oss.endpoint() + "/" + oss.bucket() + "/" + site("anon", "index.html"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        oss.clearRejected();
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("<Code>AccessDenied</Code>").doesNotContain("secret");
+    }
+
+    @Test
+    void a_request_signed_for_another_region_is_refused() throws IOException {
+        OssArtifactStore elsewhere = new OssArtifactStore(oss.endpoint(), "cn-shanghai", oss.bucket(), current::get);
+        try {
+            assertThatThrownBy(() -> elsewhere.exists(site("d1", "index.html"))).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> elsewhere.put(site("region", "x.txt"), file("x", "x"), "text/plain"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("SignatureDoesNotMatch");
+            assertThat(oss.object(site("region", "x.txt"))).isEmpty();
+        } finally {
+            elsewhere.close();
+            oss.clearRejected();
+        }
+    }
+
+    @Test
+    void the_region_of_an_aliyun_endpoint_is_its_own_and_any_other_endpoint_needs_one_given() {
+        assertThat(OssArtifactStore.regionOf("https://oss-cn-hangzhou.aliyuncs.com")).contains("cn-hangzhou");
+        assertThat(OssArtifactStore.regionOf("https://oss-ap-southeast-1-internal.aliyuncs.com")).contains("ap-southeast-1");
+        assertThat(OssArtifactStore.regionOf("https://oss-accelerate.aliyuncs.com")).isEmpty();
+        assertThat(OssArtifactStore.regionOf("http://127.0.0.1:9000")).isEmpty();
+        assertThatThrownBy(() -> new OssArtifactStore("http://127.0.0.1:9000", oss.bucket(), current::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MIAOBU_ALIYUN_REGION");
     }
 }

@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * CAS's RPC API (2020-04-07) for tests: uploaded certificates (the PEM chain is parsed, so a
  * malformed one is refused and the end date is the certificate's own), listed by keyword, deleted.
+ * Names are unique and at most 63 characters, as CAS's UploadUserCertificate page says of {@code Name}
+ * ("The maximum length is 63 characters"); the page names no error code for a longer one, so the fake
+ * answers {@code InvalidParameter}.
  */
 public final class FakeCas extends FakeAliyunRpc {
     public static final String VERSION = "2020-04-07";
+    static final int MAX_NAME = 63;
 
     private final Map<Long, Stored> certificates = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong(14_000_000);
@@ -45,6 +49,10 @@ public final class FakeCas extends FakeAliyunRpc {
                 String name = required(p, "Name");
                 String cert = required(p, "Cert");
                 String key = required(p, "Key");
+                if (name.length() > MAX_NAME) {
+                    throw new RpcError(400, "InvalidParameter", "The certificate name cannot be longer than " + MAX_NAME
+                            + " characters: " + name);
+                }
                 if (certificates.values().stream().anyMatch(s -> s.name().equals(name))) {
                     throw new RpcError(400, "NameRepeat", "The certificate name already exists.");
                 }

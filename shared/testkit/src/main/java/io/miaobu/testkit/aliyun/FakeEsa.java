@@ -16,10 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * ESA's RPC API (2024-09-10) for tests: edge KV (namespaces, PutKv/GetKv/DeleteKv with the real
- * limits and error codes), PurgeCaches (recorded), site records and SaaS custom hostnames, and
+ * limits and error codes; keys only in the alphabet of "Get started with Edge KV"), PurgeCaches (recorded), site records and SaaS custom hostnames, and
  * edge routines (staging code uploaded by multipart POST to the upload URL it hands out, commit,
  * publish to staging/production). {@code GET /kv/{namespace}/{key}} reads a value without signing,
  * standing in for the EdgeKV object an edge routine gets.
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeEsa extends FakeAliyunRpc {
     public static final String VERSION = "2024-09-10";
     static final int MAX_KEY_BYTES = 512;
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+");
     static final int MAX_VALUE_BYTES = 2 * 1024 * 1024;
 
     private final String siteId;
@@ -317,9 +319,14 @@ public final class FakeEsa extends FakeAliyunRpc {
         return ns;
     }
 
+    /**
+     * The key of a KV call, as strict as ESA's "Get started with Edge KV" (doc-detail/2872718): at most
+     * 512 bytes of letters, digits, {@code -} and {@code _}. (The PutKv API page only forbids spaces and
+     * {@code /}; the guide's rule is the one a routine's EdgeKV relies on, so the fake enforces it.)
+     */
     private static String key(Map<String, String> p) {
         String key = p.get("Key");
-        if (key == null || key.isEmpty() || key.contains(" ") || key.contains("/")) {
+        if (key == null || key.isEmpty() || !KEY.matcher(key).matches()) {
             throw new RpcError(400, "InvalidKey.Malformed", "The specified key is invalid.");
         }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {

@@ -11,6 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -18,7 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,30 +35,51 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local server speaking the part of OSS's REST protocol Miaobu uses, for one bucket, path style
- * ({@code http://127.0.0.1:port/bucket/key}): PutObject, GetObject, HeadObject (?objectMeta),
+ * A local server speaking the part of OSS's REST protocol Miaobu uses, for one private bucket, path
+ * style ({@code http://127.0.0.1:port/bucket/key}): PutObject, GetObject, HeadObject (?objectMeta),
  * CopyObject, DeleteObjects, ListObjectsV2 with pagination, and multipart uploads.
  *
- * <p>It checks what a real bucket checks: every request must carry an {@code OSS AccessKeyId:Signature}
- * header (signature V1, HMAC-SHA1 over the canonical string) that it recomputes from the secret of
- * the credentials it accepts, plus their {@code x-oss-security-token}; CRC64 of stored objects is
- * returned as OSS does, so the SDK's integrity checks run too. A request failing these gets the
- * error OSS gives ({@code 403 SignatureDoesNotMatch} / {@code InvalidAccessKeyId}) and is recorded in
- * {@link #rejected()}.
+ * <p>It is as strict as a bucket created today:
+ * <ul>
+ *   <li>Only signature V4 in the Authorization header is accepted: {@code OSS4-HMAC-SHA256
+ *       Credential=ak/yyyyMMdd/region/oss/aliyun_v4_request[,AdditionalHeaders=h1;h2],Signature=hex}, with
+ *       {@code x-oss-date} and {@code x-oss-content-sha256}. The fake recomputes the signature from the
+ *       canonical request and the key derived from the secret, date, region and "oss" exactly as OSS's
+ *       "Include a V4 signature in the header (recommended)" page describes, and checks the region is
+ *       the bucket's and the time is within 15 minutes. A mismatch is {@code 403 SignatureDoesNotMatch}
+ *       with the string to sign, as OSS answers.</li>
+ *   <li>Signature V1 ({@code Authorization: OSS ak:signature}) is refused with {@code 403 AccessDenied}:
+ *       V1 is not available to accounts created since 2025-03-01 nor to buckets created since
+ *       2025-09-01 (OSS error page 0002-00000080, "Notice on the discontinuation of V1").</li>
+ *   <li>The bucket is private (the ACL the ROS stack gives it): a request without a signature is
+ *       {@code 403 AccessDenied} (OSS "Bucket ACL": private buckets are closed to anonymous users).</li>
+ *   <li>The access key must be one it accepts and {@code x-oss-security-token} must carry its STS
+ *       token ({@code InvalidAccessKeyId}, {@code InvalidSecurityToken}).</li>
+ * </ul>
+ * CRC64 of stored objects is returned as OSS does, so the SDK's integrity checks run too. Refused
+ * requests are recorded in {@link #rejected()}.
  */
 public final class FakeOss implements AutoCloseable {
     /** One stored object. */
     public record StoredObject(byte[] content, String contentType, String cacheControl, String etag) {}
 
-    /** One request as received, after its signature was checked. */
-    public record Call(String method, String operation, String key, long bodyBytes) {}
+    /** One request as received, after its signature ({@code OSS4-HMAC-SHA256}) was checked. */
+    public record Call(String method, String operation, String key, long bodyBytes, String signature) {}
 
-    // OSS V1 signs only these query parameters (com.aliyun.oss.internal.SignParameters, the ones Miaobu can send).
-    private static final Set<String> SIGNED_PARAMETERS = Set.of("acl", "uploads", "delete", "objectMeta", "uploadId",
-            "partNumber", "security-token", "continuation-token", "append", "position", "tagging", "symlink");
-    private static final Pattern AUTHORIZATION = Pattern.compile("^OSS ([^:]+):(.+)$");
+    /** The region of a bucket when none is given. */
+    public static final String DEFAULT_REGION = "cn-hangzhou";
+    private static final String V4 = "OSS4-HMAC-SHA256";
+    private static final Pattern V4_AUTHORIZATION = Pattern.compile(
+            "^OSS4-HMAC-SHA256 Credential=([^/,\\s]+)/([0-9]{8})/([^/,\\s]+)/oss/aliyun_v4_request"
+                    + "(?:,\\s*AdditionalHeaders=([a-z0-9;-]+))?,\\s*Signature=([0-9a-f]{64})$");
+    private static final DateTimeFormatter X_OSS_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+
+    /** Why a request was refused: OSS's error code and message. */
+    private record Refusal(String code, String message) {}
 
     private final String bucket;
+    private final String region;
     private final HttpServer server;
     private final Map<String, AliyunCredentials> accepted = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, StoredObject> objects = new ConcurrentSkipListMap<>();
@@ -69,8 +96,9 @@ public final class FakeOss implements AutoCloseable {
         }
     }
 
-    private FakeOss(String bucket, AliyunCredentials credentials) throws IOException {
+    private FakeOss(String bucket, String region, AliyunCredentials credentials) throws IOException {
         this.bucket = bucket;
+        this.region = region;
         accept(credentials);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(16, r -> {
@@ -83,7 +111,16 @@ public final class FakeOss implements AutoCloseable {
     }
 
     public static FakeOss start(String bucket, AliyunCredentials credentials) throws IOException {
-        return new FakeOss(bucket, credentials);
+        return start(bucket, DEFAULT_REGION, credentials);
+    }
+
+    /** A private bucket in {@code region}: requests must be signed (V4) for that region. */
+    public static FakeOss start(String bucket, String region, AliyunCredentials credentials) throws IOException {
+        return new FakeOss(bucket, region, credentials);
+    }
+
+    public String region() {
+        return region;
     }
 
     /** Accepts another set of credentials too (STS credentials rotate). */
@@ -153,11 +190,10 @@ public final class FakeOss implements AutoCloseable {
                 return;
             }
             String key = path.length() > bucket.length() + 2 ? path.substring(bucket.length() + 2) : "";
-            String problem = checkSignature(ex, path, query);
-            if (problem != null) {
-                rejected.add(ex.getRequestMethod() + " " + path + ": " + problem);
-                error(ex, 403, problem.startsWith("InvalidAccessKeyId") ? "InvalidAccessKeyId"
-                        : problem.startsWith("InvalidSecurityToken") ? "InvalidSecurityToken" : "SignatureDoesNotMatch", problem);
+            Refusal refusal = checkSignature(ex, key, query);
+            if (refusal != null) {
+                rejected.add(ex.getRequestMethod() + " " + path + ": " + refusal.code() + ": " + refusal.message());
+                error(ex, 403, refusal.code(), refusal.message());
                 return;
             }
             route(ex, ex.getRequestMethod(), key, query, body);
@@ -361,54 +397,103 @@ public final class FakeOss implements AutoCloseable {
     }
 
     private void record(String operation, String method, String key, byte[] body) {
-        calls.add(new Call(method, operation, key, body.length));
+        calls.add(new Call(method, operation, key, body.length, V4));
     }
 
-    /** Recomputes the V1 signature with the secret of the access key the request names; null when it matches. */
-    private String checkSignature(HttpExchange ex, String path, Map<String, String> query) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        Matcher m = header == null ? null : AUTHORIZATION.matcher(header);
-        if (m == null || !m.matches()) {
-            return "SignatureDoesNotMatch: no `OSS AccessKeyId:Signature` Authorization header";
+    /**
+     * Checks the request as a private bucket that accepts only V4 does; null when it passes. The
+     * canonical request, string to sign and signing key follow OSS's "Include a V4 signature in the
+     * header (recommended)": headers signed are Content-Type, Content-MD5, every x-oss-* header and
+     * those named in AdditionalHeaders; the payload is UNSIGNED-PAYLOAD.
+     */
+    private Refusal checkSignature(HttpExchange ex, String key, Map<String, String> query) {
+        var headers = ex.getRequestHeaders();
+        String header = headers.getFirst("Authorization");
+        if (header == null) {
+            if (query.containsKey("x-oss-signature") || query.containsKey("Signature")) {
+                return new Refusal("AccessDenied", "FakeOss does not accept signed URLs; sign in the Authorization header");
+            }
+            return new Refusal("AccessDenied", "You have no right to access this object because of bucket acl.");
+        }
+        if (header.startsWith("OSS ")) {
+            return new Refusal("AccessDenied", "Signature version 1 is no longer supported; sign requests with OSS4-HMAC-SHA256 (EC 0002-00000080)");
+        }
+        Matcher m = V4_AUTHORIZATION.matcher(header);
+        if (!m.matches()) {
+            return new Refusal("AccessDenied", "The Authorization header is not OSS4-HMAC-SHA256 Credential=...,[AdditionalHeaders=...,]Signature=...: " + header);
         }
         AliyunCredentials c = accepted.get(m.group(1));
         if (c == null) {
-            return "InvalidAccessKeyId: the access key " + m.group(1) + " is not accepted";
+            return new Refusal("InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records: " + m.group(1));
         }
-        String token = ex.getRequestHeaders().getFirst("x-oss-security-token");
-        if (!c.securityToken().equals(Optional.ofNullable(token))) {
-            return "InvalidSecurityToken: the x-oss-security-token header does not carry the credentials' STS token";
+        if (!c.securityToken().equals(Optional.ofNullable(headers.getFirst("x-oss-security-token")))) {
+            return new Refusal("InvalidSecurityToken", "The x-oss-security-token header does not carry the credentials' STS token");
         }
+        String date = headers.getFirst("x-oss-date");
+        Instant time;
+        try {
+            time = date == null ? null : Instant.from(X_OSS_DATE.parse(date));
+        } catch (DateTimeParseException e) {
+            time = null;
+        }
+        if (time == null || !date.startsWith(m.group(2))) {
+            return new Refusal("SignatureDoesNotMatch", "x-oss-date must be the request time as yyyyMMddTHHmmssZ on the date of the Credential, got " + date);
+        }
+        if (Duration.between(time, Instant.now()).abs().compareTo(MAX_SKEW) > 0) {
+            return new Refusal("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.");
+        }
+        if (!region.equals(m.group(3))) {
+            return new Refusal("SignatureDoesNotMatch", "The request is signed for region " + m.group(3) + "; the bucket is in " + region);
+        }
+        String payload = headers.getFirst("x-oss-content-sha256");
+        if (payload == null) {
+            return new Refusal("SignatureDoesNotMatch", "x-oss-content-sha256 is required with V4 (UNSIGNED-PAYLOAD)");
+        }
+        List<String> additional = m.group(4) == null ? List.of() : List.of(m.group(4).split(";"));
         TreeMap<String, String> signed = new TreeMap<>();
-        signed.put("content-md5", "");
-        signed.put("content-type", "");
-        ex.getRequestHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase();
-            if (lower.equals("content-md5") || lower.equals("content-type") || lower.equals("date") || lower.startsWith("x-oss-")) {
+        headers.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("content-type") || lower.equals("content-md5") || lower.startsWith("x-oss-") || additional.contains(lower)) {
                 signed.put(lower, values.get(0).trim());
             }
         });
-        if (!signed.containsKey("date")) {
-            return "SignatureDoesNotMatch: no Date header";
+        StringBuilder canonical = new StringBuilder(ex.getRequestMethod()).append('\n')
+                .append(uriEncode("/" + bucket + "/" + key, false)).append('\n');
+        TreeMap<String, String> encodedQuery = new TreeMap<>();
+        query.forEach((k, v) -> encodedQuery.put(uriEncode(k, true), v == null ? "" : uriEncode(v, true)));
+        StringJoiner q = new StringJoiner("&");
+        encodedQuery.forEach((k, v) -> q.add(v.isEmpty() ? k : k + "=" + v));
+        canonical.append(q).append('\n');
+        signed.forEach((k, v) -> canonical.append(k).append(':').append(v).append('\n'));
+        canonical.append('\n').append(String.join(";", additional)).append('\n').append(payload);
+        String scope = m.group(2) + "/" + region + "/oss/aliyun_v4_request";
+        String stringToSign = V4 + "\n" + date + "\n" + scope + "\n"
+                + HexFormat.of().formatHex(digest("SHA-256", canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        byte[] signingKey = Hmac.sha256(("aliyun_v4" + c.accessKeySecret()).getBytes(StandardCharsets.UTF_8), m.group(2));
+        for (String part : List.of(region, "oss", "aliyun_v4_request")) {
+            signingKey = Hmac.sha256(signingKey, part);
         }
-        StringBuilder canonical = new StringBuilder(ex.getRequestMethod()).append('\n');
-        signed.forEach((k, v) -> canonical.append(k.startsWith("x-oss-") ? k + ":" + v : v).append('\n'));
-        canonical.append(path);
-        char sep = '?';
-        for (var e : new TreeMap<>(query).entrySet()) {
-            if (SIGNED_PARAMETERS.contains(e.getKey())) {
-                canonical.append(sep).append(e.getKey());
-                if (e.getValue() != null) {
-                    canonical.append('=').append(e.getValue());
-                }
-                sep = '&';
-            }
-        }
-        String expected = Base64.getEncoder().encodeToString(Hmac.sha1(c.accessKeySecret(), canonical.toString()));
-        if (!expected.equals(m.group(2))) {
-            return "SignatureDoesNotMatch: expected " + expected + " over " + canonical.toString().replace("\n", "\\n");
+        String expected = HexFormat.of().formatHex(Hmac.sha256(signingKey, stringToSign));
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(5).getBytes(StandardCharsets.US_ASCII))) {
+            return new Refusal("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. "
+                    + "StringToSign: " + stringToSign.replace("\n", "\\n") + " CanonicalRequest: " + canonical.toString().replace("\n", "\\n"));
         }
         return null;
+    }
+
+    /** RFC 3986 percent-encoding as V4 canonical requests use it: unreserved characters stay, and {@code /} in a path. */
+    static String uriEncode(String s, boolean slash) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char ch = (char) (b & 0xff);
+            if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
+                    || ch == '.' || ch == '~' || (ch == '/' && !slash)) {
+                out.append(ch);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 
     /** A query string's parameters, decoded; a parameter without {@code =} maps to null. */
