@@ -73,7 +73,8 @@ public final class FunctionRuntime implements AutoCloseable {
         AliyunSettings aliyun = config.aliyun();
         if (aliyun.ossBucket().isPresent()) {
             LOG.info("artifacts in OSS bucket {} at {}", aliyun.ossBucket().get(), aliyun.ossEndpointOrDefault().orElseThrow());
-            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.ossBucket().get(), credentials);
+            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(),
+                    aliyun.ossBucket().get(), credentials);
         }
         return new DiskArtifactStore(config.dataDir().resolve("artifacts"));
     }

@@ -35,8 +35,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The ArtifactStore on one OSS bucket (DESIGN §3). Keys are the object names as they are
@@ -70,19 +68,6 @@ public final class OssArtifactStore implements ArtifactStore {
     private final String bucket;
     private final Multipart multipart;
 
-    /**
-     * The store with the region read off an Aliyun endpoint ({@code oss-{region}[-internal].aliyuncs.com}).
-     *
-     * @deprecated give the region (MIAOBU_ALIYUN_REGION): requests are signed for it, and an endpoint
-     *     that is not OSS's own (an accelerated or test endpoint) does not name it
-     */
-    @Deprecated
-    public OssArtifactStore(String endpoint, String bucket, Supplier<AliyunCredentials> credentials) {
-        this(endpoint, regionOf(endpoint).orElseThrow(() -> new IllegalArgumentException("the OSS endpoint " + endpoint
-                + " does not name its region; give the bucket's region (MIAOBU_ALIYUN_REGION), with which requests are signed")),
-                bucket, credentials, Multipart.DEFAULT);
-    }
-
     public OssArtifactStore(String endpoint, String region, String bucket, Supplier<AliyunCredentials> credentials) {
         this(endpoint, region, bucket, credentials, Multipart.DEFAULT);
     }
@@ -106,15 +91,6 @@ public final class OssArtifactStore implements ArtifactStore {
         // Made on first use: a function that never touches storage pays nothing for it at cold start.
         this.clients = () -> OSSClientBuilder.create().endpoint(endpoint).region(region)
                 .credentialsProvider(new PerRequestCredentials(credentials)).clientConfiguration(config).build();
-    }
-
-    private static final Pattern ALIYUN_ENDPOINT = Pattern.compile("^(?:https?://)?oss-([a-z0-9-]+?)(?:-internal)?\\.aliyuncs\\.com/?$");
-
-    /** The region an OSS endpoint of Aliyun's names ({@code https://oss-cn-hangzhou-internal.aliyuncs.com}: cn-hangzhou). */
-    static Optional<String> regionOf(String endpoint) {
-        Matcher m = ALIYUN_ENDPOINT.matcher(endpoint.trim());
-        // oss-accelerate[-overseas].aliyuncs.com serves every region and names none.
-        return m.matches() && !m.group(1).startsWith("accelerate") ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private OSS client() {
