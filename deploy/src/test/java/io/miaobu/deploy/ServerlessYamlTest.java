@@ -241,6 +241,32 @@ class ServerlessYamlTest {
         }
     }
 
+    /**
+     * What FC refuses or does not serve in a function's environment: FC_* names (FC reserves the prefix
+     * for its own variables, FC docs "Environment variables"; its port variable is FC_CUSTOM_LISTEN_PORT).
+     */
+    static List<String> environmentProblems(JsonNode environment) {
+        List<String> problems = new ArrayList<>();
+        environment.fields().forEachRemaining(variable -> {
+            String name = variable.getKey();
+            if (name.toUpperCase(java.util.Locale.ROOT).startsWith("FC_")) {
+                problems.add(name + ": FC_* variables are reserved by FC");
+            }
+        });
+        return problems;
+    }
+
+    @Test
+    void no_function_sets_a_variable_fc_reserves() {
+        for (String function : FUNCTIONS) {
+            assertThat(environmentProblems(yaml.props(function).path("environmentVariables")))
+                    .as("serverless.yaml resources.%s.props.environmentVariables", function).isEmpty();
+        }
+        ObjectNode reserved = JSON.createObjectNode().put("MIAOBU_SECRET_KEY", "k").put("FC_SERVER_PORT", "9000")
+                .put("fc_custom_listen_port", "9000");
+        assertThat(environmentProblems(reserved)).hasSize(2).allMatch(p -> p.contains("reserved by FC"));
+    }
+
     @Test
     void the_storage_stack_and_the_pre_deploy_commands_exist() throws IOException {
         JsonNode storage = yaml.props("storage");

@@ -221,7 +221,7 @@ class BuilderFunctionIT {
         // The build saw none of the platform's settings or credentials.
         String buildEnv = Files.readString(artifact(deploymentId, "env.txt"));
         assertThat(buildEnv.lines()).contains("MIAOBU_DEPLOYMENT_ID", "PATH", "HOME")
-                .doesNotContain("MIAOBU_DATABASE_URL", "MIAOBU_SECRET_KEY", "MIAOBU_DATA_DIR", "FC_SERVER_PORT");
+                .doesNotContain("MIAOBU_DATABASE_URL", "MIAOBU_SECRET_KEY", "MIAOBU_DATA_DIR", "FC_CUSTOM_LISTEN_PORT");
 
         JsonNode logs = logs(deploymentId);
         int lines = logs.path("lines").size();

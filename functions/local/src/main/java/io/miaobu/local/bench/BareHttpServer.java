@@ -13,7 +13,7 @@ public final class BareHttpServer {
     private BareHttpServer() {}
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv().getOrDefault("FC_SERVER_PORT", "9000"));
+        int port = Integer.parseInt(System.getenv().getOrDefault("FC_CUSTOM_LISTEN_PORT", "9000"));
         HttpServer server = HttpServer.create(new InetSocketAddress("0.0.0.0", port), 0);
         byte[] body = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> {
