@@ -243,7 +243,10 @@ class ServerlessYamlTest {
 
     /**
      * What FC refuses or does not serve in a function's environment: FC_* names (FC reserves the prefix
-     * for its own variables, FC docs "Environment variables"; its port variable is FC_CUSTOM_LISTEN_PORT).
+     * for its own variables, FC docs "Environment variables"; its port variable is FC_CUSTOM_LISTEN_PORT),
+     * and an HTTPS URL on an MNS -internal host (MNS documents its internal endpoint as
+     * http://{uid}.mns.{region}-internal.aliyuncs.com only, MNS docs "Regions and endpoints"; the public
+     * endpoint serves http(s)).
      */
     static List<String> environmentProblems(JsonNode environment) {
         List<String> problems = new ArrayList<>();
@@ -252,12 +255,18 @@ class ServerlessYamlTest {
             if (name.toUpperCase(java.util.Locale.ROOT).startsWith("FC_")) {
                 problems.add(name + ": FC_* variables are reserved by FC");
             }
+            if (INTERNAL_HTTPS_MNS.matcher(variable.getValue().asText()).find()) {
+                problems.add(name + ": MNS serves its -internal endpoint over http:// only; use https://{uid}.mns.{region}.aliyuncs.com");
+            }
         });
         return problems;
     }
 
+    private static final java.util.regex.Pattern INTERNAL_HTTPS_MNS = java.util.regex.Pattern.compile(
+            "(?i)^https://[^/]*\\.mns\\.[^/]*-internal\\.");
+
     @Test
-    void no_function_sets_a_variable_fc_reserves() {
+    void no_function_sets_a_variable_fc_reserves_or_an_endpoint_it_does_not_serve() {
         for (String function : FUNCTIONS) {
             assertThat(environmentProblems(yaml.props(function).path("environmentVariables")))
                     .as("serverless.yaml resources.%s.props.environmentVariables", function).isEmpty();
@@ -265,6 +274,11 @@ class ServerlessYamlTest {
         ObjectNode reserved = JSON.createObjectNode().put("MIAOBU_SECRET_KEY", "k").put("FC_SERVER_PORT", "9000")
                 .put("fc_custom_listen_port", "9000");
         assertThat(environmentProblems(reserved)).hasSize(2).allMatch(p -> p.contains("reserved by FC"));
+        ObjectNode mns = JSON.createObjectNode()
+                .put("MIAOBU_MNS_ENDPOINT", "https://1234.mns.cn-hangzhou-internal.aliyuncs.com")
+                .put("PUBLIC", "https://1234.mns.cn-hangzhou.aliyuncs.com")
+                .put("INTERNAL_HTTP", "http://1234.mns.cn-hangzhou-internal.aliyuncs.com");
+        assertThat(environmentProblems(mns)).singleElement().asString().startsWith("MIAOBU_MNS_ENDPOINT: MNS serves");
     }
 
     @Test
