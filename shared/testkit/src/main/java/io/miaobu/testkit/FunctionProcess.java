@@ -153,6 +153,23 @@ public final class FunctionProcess implements AutoCloseable {
                         .orElse(", no 2xx response yet");
     }
 
+    /**
+     * The function JVM's system properties as they are now, read through the JDK's attach API (what
+     * {@code jcmd <pid> VM.system_properties} prints): settings a function makes for itself at start.
+     */
+    public java.util.Properties systemProperties() {
+        try {
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(process.pid()));
+            try {
+                return vm.getSystemProperties();
+            } finally {
+                vm.detach();
+            }
+        } catch (com.sun.tools.attach.AttachNotSupportedException | IOException e) {
+            throw new IllegalStateException("cannot attach to function " + name + " (pid " + process.pid() + ")", e);
+        }
+    }
+
     /** Everything the process wrote so far, stdout and stderr interleaved as read. */
     public String output() {
         return output.all();

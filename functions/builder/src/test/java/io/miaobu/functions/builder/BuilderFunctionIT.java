@@ -186,6 +186,18 @@ class BuilderFunctionIT {
         assertThat(single(response).path("status").asText()).isEqualTo("CANCELED");
     }
 
+    @Test
+    @Order(8)
+    void theBuilderKeepsIdleKeepAliveConnectionsLongerThanFcDoes() {
+        // FC reuses keep-alive connections and expects the server to keep idle ones over 15 minutes (else a POST
+        // /invoke on a connection the server closed gets a 502); the JDK server's default is 30 s. The builder's
+        // container starts it with no JVM flags (build-image/entrypoint.sh), as this test does, so the function
+        // must set the JDK's limit itself before its server starts. Read from the running function's JVM.
+        String idle = builder.systemProperties().getProperty("sun.net.httpserver.idleInterval");
+        assertThat(idle).as("sun.net.httpserver.idleInterval (seconds) in the builder's JVM").isNotNull();
+        assertThat(Long.parseLong(idle)).isGreaterThan(15 * 60);
+    }
+
     /** What a builder that claimed the deployment at {@code startedAt} (SQL) leaves behind. */
     private static void setBuilding(String deploymentId, String startedAt) {
         try (PostgresDatabase db = PostgresDatabase.connect(databaseUrl)) {
