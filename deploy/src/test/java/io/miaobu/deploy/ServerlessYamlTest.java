@@ -186,8 +186,12 @@ class ServerlessYamlTest {
         assertThat(source.path("eventSourceParameters").path("sourceMNSParameters").path("QueueName").asText())
                 .isEqualTo(yaml.props("storage").path("parameters").path("QueueName").asText())
                 .isEqualTo(builder.path("environmentVariables").path("MIAOBU_MNS_QUEUE").asText());
-        assertThat(queueTrigger.path("triggerConfig").path("runOptions").path("batchWindow").path("CountBasedWindow").asInt())
-                .as("one build per invocation").isEqualTo(1);
+        JsonNode runOptions = queueTrigger.path("triggerConfig").path("runOptions");
+        assertThat(runOptions.path("batchWindow").path("CountBasedWindow").asInt()).as("one build per invocation").isEqualTo(1);
+        // A failed invocation (404 + x-fc-status while another builder runs the job) is retried, then dropped
+        // without blocking the queue; README says what happens to it.
+        assertThat(runOptions.path("retryStrategy").path("PushRetryStrategy").asText()).isIn("BACKOFF_RETRY", "EXPONENTIAL_DECAY_RETRY");
+        assertThat(runOptions.path("errorsTolerance").asText()).isEqualTo("ALL");
 
         // The image it runs is built from build-image/, which copies the builder jar the build makes.
         String dockerfile = Files.readString(root.resolve("build-image/Dockerfile"));

@@ -102,6 +102,7 @@ class BuilderFunctionIT {
     void aMessageWithAnUnreadableBodyIsAcknowledgedAsDropped() throws IOException {
         HttpResponse<String> response = invoke(envelope("msg-garbage", "this is not a build job {"));
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         JsonNode result = single(response);
         assertThat(result.path("messageId").asText()).isEqualTo("msg-garbage");
         assertThat(result.path("status").asText()).isEqualTo("DROPPED");
@@ -126,6 +127,7 @@ class BuilderFunctionIT {
     void aBodyThatIsNotAnEventIsDroppedNotRetried() throws IOException {
         HttpResponse<String> response = invoke("definitely not json");
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         assertThat(single(response).path("status").asText()).isEqualTo("DROPPED");
     }
 
@@ -152,13 +154,15 @@ class BuilderFunctionIT {
 
     @Test
     @Order(5)
-    void aJobAnotherBuilderIsRunningIsNotAcknowledgedSoEventBridgeDeliversItAgainLater() throws IOException {
+    void aJobAnotherBuilderIsRunningFailsTheInvocationUnderFcsEventContractSoEventBridgeRetriesIt() throws IOException {
         String deploymentId = createDeployment();
         setBuilding(deploymentId, "now()");
 
         HttpResponse<String> response = invoke(envelope("msg-running", "{\"deploymentId\":\"" + deploymentId + "\"}"));
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        // FC's event handler contract: 404 with x-fc-status 404 is a failed invocation (any other status is off-contract).
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("404");
         assertThat(single(response).path("status").asText()).isEqualTo("BUILDING");
         assertThat(deployment(deploymentId).path("status").asText()).isEqualTo("BUILDING");
     }
@@ -215,6 +219,7 @@ class BuilderFunctionIT {
 
         HttpResponse<String> response = invoke(event);
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         JsonNode result = single(response);
         assertThat(result.path("messageId").asText()).isEqualTo(messageId);
         assertThat(result.path("deploymentId").asText()).isEqualTo(deploymentId);
