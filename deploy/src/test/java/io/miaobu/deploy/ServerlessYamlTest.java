@@ -202,7 +202,13 @@ class ServerlessYamlTest {
         dockerfile.lines().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1])
                 .forEach(copied -> assertThat(ignore).as(".dockerignore lets %s through", copied).contains("!" + copied));
         assertThat(yaml.resource("builder").path("actions").path("pre-deploy").get(0).path("run").asText())
-                .contains("docker build -f build-image/Dockerfile").contains("docker push");
+                .contains("docker build --platform linux/amd64 -f build-image/Dockerfile").contains("docker push");
+        // FC runs x86_64 images: every docker build the operator is shown targets linux/amd64, so an ARM
+        // machine does not build an image FC cannot start.
+        for (String file : List.of("serverless.yaml", "build-image/Dockerfile", "README.md")) {
+            Files.readString(root.resolve(file)).lines().filter(l -> l.contains("docker build"))
+                    .forEach(l -> assertThat(l).as(file).contains("docker build --platform linux/amd64 "));
+        }
     }
 
     @Test
