@@ -280,6 +280,31 @@ class EsaAdaptersTest {
                 .hasMessageContaining("no record named cname.miaobu.app (MIAOBU_EDGE_TARGET)");
     }
 
+    @Test
+    void kv_and_record_parameters_travel_where_the_esa_sdk_puts_them_and_the_fake_refuses_them_elsewhere() {
+        var formOnly = new io.miaobu.aliyun.AcsRpcClient("ESA", esa.endpoint(), EsaApi.VERSION, () -> STS);
+        Map<String, String> kv = Map.of("Namespace", NAMESPACE, "Key", "k1");
+        assertThatThrownBy(() -> formOnly.call("GetKv", kv))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("UnsupportedHTTPMethod");
+        assertThatThrownBy(() -> formOnly.call("ListRecords", Map.of("SiteId", SITE), io.miaobu.aliyun.AcsRpcClient.Placement.post(java.util.Set.of("SiteId"))))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("ListRecords is called with GET");
+        assertThatThrownBy(() -> formOnly.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "k1", "Value", "v")))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("PutKv reads Namespace from the query string");
+        assertThatThrownBy(() -> formOnly.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "k1", "Value", "v"),
+                io.miaobu.aliyun.AcsRpcClient.Placement.post(java.util.Set.of("Namespace", "Key", "Value"))))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("PutKv reads Value from the form body");
+        assertThat(esa.kvValue(NAMESPACE, "k1")).isEmpty();
+
+        // Through EsaApi each action is placed as the SDK does, and the V3 signature covers query and body.
+        RouteTable routes = routes();
+        routes.put("a.miaobu.app", entry("d_1"));
+        assertThat(routes.get("a.miaobu.app")).isPresent();
+        routes.delete("a.miaobu.app");
+        assertThat(esa.calls("PutKv")).hasSize(1);
+        assertThat(esa.calls("GetKv")).hasSize(1);
+        assertThat(esa.calls("DeleteKv")).hasSize(1);
+    }
+
     static Path repoRoot() {
         String configured = System.getProperty("miaobu.repo.root");
         return configured != null ? Path.of(configured) : Path.of("../..").toAbsolutePath().normalize();
