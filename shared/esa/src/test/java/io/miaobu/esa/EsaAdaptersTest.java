@@ -281,6 +281,17 @@ class EsaAdaptersTest {
     }
 
     @Test
+    void an_edge_target_given_as_the_records_esa_cname_attaches_to_that_record() {
+        esa.addRecord("other.miaobu.app");
+        String cname = FakeEsa.recordCname("edge.miaobu.app");
+        adapters(Map.of("MIAOBU_EDGE_TARGET", cname), () -> STS).edgeHostnames().orElseThrow().attach("www.example.org");
+
+        FakeEsa.Hostname attached = esa.hostname("www.example.org").orElseThrow();
+        adapters(Map.of(), () -> STS).edgeHostnames().orElseThrow().attach("shop.example.org");
+        assertThat(attached.recordId()).isEqualTo(esa.hostname("shop.example.org").orElseThrow().recordId());
+    }
+
+    @Test
     void kv_and_record_parameters_travel_where_the_esa_sdk_puts_them_and_the_fake_refuses_them_elsewhere() {
         var formOnly = new io.miaobu.aliyun.AcsRpcClient("ESA", esa.endpoint(), EsaApi.VERSION, () -> STS);
         Map<String, String> kv = Map.of("Namespace", NAMESPACE, "Key", "k1");

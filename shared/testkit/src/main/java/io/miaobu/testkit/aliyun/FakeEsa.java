@@ -74,6 +74,11 @@ public final class FakeEsa extends FakeAliyunRpc {
         return this;
     }
 
+    /** The CNAME ESA assigns a record (ListRecords' RecordCname), which users' DNS may point at. */
+    public static String recordCname(String recordName) {
+        return recordName + ".w.kunlunaq.com";
+    }
+
     public Optional<String> kvValue(String namespace, String key) {
         return Optional.ofNullable(kv.getOrDefault(namespace, Map.of()).get(key));
     }
@@ -187,14 +192,19 @@ public final class FakeEsa extends FakeAliyunRpc {
                 yield Map.of("TaskId", String.valueOf(ids.incrementAndGet()));
             }
             case "ListRecords" -> {
+                // RecordName filters by exact name (the default RecordMatchType); pages of PageSize (default 500).
                 site(p);
                 List<Map<String, Object>> out = new ArrayList<>();
-                records.forEach((name, id) -> {
+                new java.util.TreeMap<>(records).forEach((name, id) -> {
                     if (!p.containsKey("RecordName") || p.get("RecordName").equals(name)) {
-                        out.add(Map.of("RecordId", Long.parseLong(id), "RecordName", name, "SiteId", Long.parseLong(siteId)));
+                        out.add(Map.of("RecordId", Long.parseLong(id), "RecordName", name, "RecordCname", recordCname(name),
+                                "SiteId", Long.parseLong(siteId)));
                     }
                 });
-                yield Map.of("Records", out, "TotalCount", out.size());
+                int size = Integer.parseInt(p.getOrDefault("PageSize", "500"));
+                int page = Integer.parseInt(p.getOrDefault("PageNumber", "1"));
+                List<Map<String, Object>> slice = out.subList(Math.min(out.size(), (page - 1) * size), Math.min(out.size(), page * size));
+                yield Map.of("Records", slice, "TotalCount", out.size(), "PageNumber", page, "PageSize", size);
             }
             case "CreateCustomHostname" -> {
                 site(p);
