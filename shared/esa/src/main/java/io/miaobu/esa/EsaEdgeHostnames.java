@@ -3,6 +3,7 @@ package io.miaobu.esa;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.CertificateBinding;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.ConfigException;
 import io.miaobu.domains.EdgeHostnames;
 import java.util.LinkedHashMap;
@@ -18,6 +19,10 @@ import java.util.Optional;
  * CertificateBinding the CAS store uses).
  */
 public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding {
+    /** What the functions' role must allow for custom hostnames (ListRecords finds MIAOBU_EDGE_TARGET's record). */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("ESA custom hostnames", "esa", "ListRecords",
+            "CreateCustomHostname", "ListCustomHostnames", "UpdateCustomHostname", "DeleteCustomHostname");
+
     private final EsaApi api;
     private final String siteId;
     private final Optional<String> edgeTarget;

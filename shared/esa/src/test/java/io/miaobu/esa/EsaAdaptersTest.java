@@ -316,6 +316,38 @@ class EsaAdaptersTest {
         assertThat(esa.calls("DeleteKv")).hasSize(1);
     }
 
+    @Test
+    void every_action_each_esa_adapter_sends_is_in_its_ram_actions() {
+        EsaAdapters all = adapters(Map.of(), () -> STS);
+        sent(EsaRouteTable.RAM_ACTIONS, () -> {
+            RouteTable routes = all.routeTable().orElseThrow();
+            routes.put("a.miaobu.app", entry("d_1"));
+            routes.get("a.miaobu.app");
+            routes.delete("a.miaobu.app");
+        });
+        sent(EsaAcmeChallenges.RAM_ACTIONS, () -> {
+            var challenges = all.acmeChallenges().orElseThrow();
+            challenges.put("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA", "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA.t");
+            challenges.delete("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA");
+        });
+        sent(EsaCachePurger.RAM_ACTIONS, () -> all.cachePurger().orElseThrow().purgeHosts(List.of("a.miaobu.app")));
+        sent(EsaEdgeHostnames.RAM_ACTIONS, () -> {
+            all.certificateBinding().bind("www.example.org", "12345");
+            all.certificateBinding().unbind("www.example.org");
+            all.edgeHostnames().orElseThrow().detach("www.example.org");
+        });
+        sent(RoutinePublisher.RAM_ACTIONS, () -> new RoutinePublisher(EsaApi.of(esa.endpoint(), () -> STS))
+                .publish("miaobu-edge", "export default {}", "test", List.of("staging", "production")));
+        assertThat(EsaAdapters.ramActions()).doesNotContain(RoutinePublisher.RAM_ACTIONS); // the operator's, not the functions'
+    }
+
+    private void sent(io.miaobu.aliyun.RamActions ram, Runnable work) {
+        int before = esa.calls().size();
+        work.run();
+        io.miaobu.testkit.aliyun.RamChecks.assertDeclared(ram,
+                esa.calls().subList(before, esa.calls().size()).stream().map(FakeEsa.Call::action).toList());
+    }
+
     static Path repoRoot() {
         String configured = System.getProperty("miaobu.repo.root");
         return configured != null ? Path.of(configured) : Path.of("../..").toAbsolutePath().normalize();
