@@ -23,6 +23,7 @@ import com.aliyun.oss.model.PartETag;
 import com.aliyun.oss.model.UploadPartRequest;
 import com.aliyun.oss.model.AbortMultipartUploadRequest;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +33,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +50,23 @@ import java.util.function.Supplier;
  * through this process (CopyObject); prefix deletes use DeleteObjects, 1000 keys a call.
  */
 public final class OssArtifactStore implements ArtifactStore {
+    /**
+     * What the functions' role must allow on the bucket: each OSS operation this store sends and the RAM
+     * action(s) it needs (multipart steps are oss:PutObject; a copy reads the source and writes the target).
+     */
+    public static final RamActions RAM_ACTIONS = new RamActions("OSS artifact store", Map.ofEntries(
+            Map.entry("PutObject", Set.of("oss:PutObject")),
+            Map.entry("InitiateMultipartUpload", Set.of("oss:PutObject")),
+            Map.entry("UploadPart", Set.of("oss:PutObject")),
+            Map.entry("CompleteMultipartUpload", Set.of("oss:PutObject")),
+            Map.entry("AbortMultipartUpload", Set.of("oss:AbortMultipartUpload")),
+            Map.entry("GetObject", Set.of("oss:GetObject")),
+            Map.entry("HeadObject", Set.of("oss:GetObject")),
+            Map.entry("CopyObject", Set.of("oss:GetObject", "oss:PutObject")),
+            Map.entry("ListObjectsV2", Set.of("oss:ListObjects")),
+            Map.entry("DeleteObject", Set.of("oss:DeleteObject")),
+            Map.entry("DeleteObjects", Set.of("oss:DeleteObject"))));
+
     /** Sizes of multipart uploads: files from {@code threshold} bytes up go in parts of {@code partSize}. */
     public record Multipart(long threshold, long partSize) {
         public Multipart {
