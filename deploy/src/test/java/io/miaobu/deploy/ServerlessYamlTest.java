@@ -186,8 +186,12 @@ class ServerlessYamlTest {
         assertThat(source.path("eventSourceParameters").path("sourceMNSParameters").path("QueueName").asText())
                 .isEqualTo(yaml.props("storage").path("parameters").path("QueueName").asText())
                 .isEqualTo(builder.path("environmentVariables").path("MIAOBU_MNS_QUEUE").asText());
-        assertThat(queueTrigger.path("triggerConfig").path("runOptions").path("batchWindow").path("CountBasedWindow").asInt())
-                .as("one build per invocation").isEqualTo(1);
+        JsonNode runOptions = queueTrigger.path("triggerConfig").path("runOptions");
+        assertThat(runOptions.path("batchWindow").path("CountBasedWindow").asInt()).as("one build per invocation").isEqualTo(1);
+        // A failed invocation (404 + x-fc-status while another builder runs the job) is retried, then dropped
+        // without blocking the queue; README says what happens to it.
+        assertThat(runOptions.path("retryStrategy").path("PushRetryStrategy").asText()).isIn("BACKOFF_RETRY", "EXPONENTIAL_DECAY_RETRY");
+        assertThat(runOptions.path("errorsTolerance").asText()).isEqualTo("ALL");
 
         // The image it runs is built from build-image/, which copies the builder jar the build makes.
         String dockerfile = Files.readString(root.resolve("build-image/Dockerfile"));
@@ -198,7 +202,13 @@ class ServerlessYamlTest {
         dockerfile.lines().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1])
                 .forEach(copied -> assertThat(ignore).as(".dockerignore lets %s through", copied).contains("!" + copied));
         assertThat(yaml.resource("builder").path("actions").path("pre-deploy").get(0).path("run").asText())
-                .contains("docker build -f build-image/Dockerfile").contains("docker push");
+                .contains("docker build --platform linux/amd64 -f build-image/Dockerfile").contains("docker push");
+        // FC runs x86_64 images: every docker build the operator is shown targets linux/amd64, so an ARM
+        // machine does not build an image FC cannot start.
+        for (String file : List.of("serverless.yaml", "build-image/Dockerfile", "README.md")) {
+            Files.readString(root.resolve(file)).lines().filter(l -> l.contains("docker build"))
+                    .forEach(l -> assertThat(l).as(file).contains("docker build --platform linux/amd64 "));
+        }
     }
 
     @Test
@@ -221,6 +231,8 @@ class ServerlessYamlTest {
         assertThat(routes).contains("/api/* -> api", "/oauth/* -> oauth", "/webhooks/* -> webhook", "/hooks/* -> webhook");
         // FC prefers an exact path to a wildcard: POST /api/v1/detect reaches the builder, which has JGit.
         assertThat(routes).contains("/api/v1/detect -> builder");
+        // GitHub sign-in ends at https://{appDomain}/#token=...: without a route for `/` it would be FC's 404.
+        assertThat(routes).as("the dashboard, last so it takes only what no other route does").last().isEqualTo("/* -> api");
     }
 
     @Test
@@ -239,6 +251,46 @@ class ServerlessYamlTest {
             });
             assertThat(undocumented).as("MIAOBU_* settings of %s missing from README's configuration tables", function).isEmpty();
         }
+    }
+
+    /**
+     * What FC refuses or does not serve in a function's environment: FC_* names (FC reserves the prefix
+     * for its own variables, FC docs "Environment variables"; its port variable is FC_CUSTOM_LISTEN_PORT),
+     * and an HTTPS URL on an MNS -internal host (MNS documents its internal endpoint as
+     * http://{uid}.mns.{region}-internal.aliyuncs.com only, MNS docs "Regions and endpoints"; the public
+     * endpoint serves http(s)).
+     */
+    static List<String> environmentProblems(JsonNode environment) {
+        List<String> problems = new ArrayList<>();
+        environment.fields().forEachRemaining(variable -> {
+            String name = variable.getKey();
+            if (name.toUpperCase(java.util.Locale.ROOT).startsWith("FC_")) {
+                problems.add(name + ": FC_* variables are reserved by FC");
+            }
+            if (INTERNAL_HTTPS_MNS.matcher(variable.getValue().asText()).find()) {
+                problems.add(name + ": MNS serves its -internal endpoint over http:// only; use https://{uid}.mns.{region}.aliyuncs.com");
+            }
+        });
+        return problems;
+    }
+
+    private static final java.util.regex.Pattern INTERNAL_HTTPS_MNS = java.util.regex.Pattern.compile(
+            "(?i)^https://[^/]*\\.mns\\.[^/]*-internal\\.");
+
+    @Test
+    void no_function_sets_a_variable_fc_reserves_or_an_endpoint_it_does_not_serve() {
+        for (String function : FUNCTIONS) {
+            assertThat(environmentProblems(yaml.props(function).path("environmentVariables")))
+                    .as("serverless.yaml resources.%s.props.environmentVariables", function).isEmpty();
+        }
+        ObjectNode reserved = JSON.createObjectNode().put("MIAOBU_SECRET_KEY", "k").put("FC_SERVER_PORT", "9000")
+                .put("fc_custom_listen_port", "9000");
+        assertThat(environmentProblems(reserved)).hasSize(2).allMatch(p -> p.contains("reserved by FC"));
+        ObjectNode mns = JSON.createObjectNode()
+                .put("MIAOBU_MNS_ENDPOINT", "https://1234.mns.cn-hangzhou-internal.aliyuncs.com")
+                .put("PUBLIC", "https://1234.mns.cn-hangzhou.aliyuncs.com")
+                .put("INTERNAL_HTTP", "http://1234.mns.cn-hangzhou-internal.aliyuncs.com");
+        assertThat(environmentProblems(mns)).singleElement().asString().startsWith("MIAOBU_MNS_ENDPOINT: MNS serves");
     }
 
     @Test

@@ -42,12 +42,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every FC function does at start (DESIGN §4): read the configuration once, build the service
- * graph once per instance, and serve HTTP on FC_SERVER_PORT (custom runtime), where FC delivers
+ * graph once per instance, and serve HTTP on FC_CUSTOM_LISTEN_PORT (custom runtime), where FC delivers
  * HTTP triggers as real requests and events as {@code POST /invoke}.
  */
 public final class FunctionRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionRuntime.class);
     private static final long MAX_BODY = 32L * 1024 * 1024; // FC's own limit for synchronous invocations
+    /** FC's listen-port variable, and its default. */
+    static final String LISTEN_PORT = "FC_CUSTOM_LISTEN_PORT";
+    static final int DEFAULT_PORT = 9000;
 
     private final PostgresDatabase database;
     private final Platform platform;
@@ -73,7 +76,8 @@ public final class FunctionRuntime implements AutoCloseable {
         AliyunSettings aliyun = config.aliyun();
         if (aliyun.ossBucket().isPresent()) {
             LOG.info("artifacts in OSS bucket {} at {}", aliyun.ossBucket().get(), aliyun.ossEndpointOrDefault().orElseThrow());
-            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.ossBucket().get(), credentials);
+            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(),
+                    aliyun.ossBucket().get(), credentials);
         }
         return new DiskArtifactStore(config.dataDir().resolve("artifacts"));
     }
@@ -168,10 +172,28 @@ public final class FunctionRuntime implements AutoCloseable {
         return config;
     }
 
-    /** Serves {@code handler} on FC_SERVER_PORT (default 9000) on all interfaces, as FC requires. */
+    /**
+     * The port FC forwards requests to: FC's own {@code FC_CUSTOM_LISTEN_PORT} (the function's
+     * customRuntimeConfig/customContainerConfig port), 9000 when unset ("The default listening port
+     * (CAPort) of a custom runtime is 9000", FC docs "Must the listening port of a custom runtime be the
+     * same as that of the HTTP server"). Functions may not set FC_* variables themselves: FC reserves
+     * the prefix.
+     */
+    static int listenPort(Map<String, String> env) {
+        String port = env.get(LISTEN_PORT);
+        if (port == null || port.isBlank()) {
+            return DEFAULT_PORT;
+        }
+        try {
+            return Integer.parseInt(port.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(LISTEN_PORT + " is not a port number: " + port);
+        }
+    }
+
+    /** Serves {@code handler} on FC_CUSTOM_LISTEN_PORT (default 9000) on all interfaces, as FC requires. */
     public FunctionRuntime serve(Function<Platform, Handler> handler, Map<String, String> env) throws IOException {
-        int port = Optional.ofNullable(env.get("FC_SERVER_PORT")).map(Integer::parseInt).orElse(9000);
-        server = JdkHttpServer.start("0.0.0.0", port, MAX_BODY, FcInvocations.wrap(handler.apply(platform), credentials));
+        server = JdkHttpServer.start("0.0.0.0", listenPort(env), MAX_BODY, FcInvocations.wrap(handler.apply(platform), credentials));
         LOG.info("listening on port {}", server.port());
         return this;
     }

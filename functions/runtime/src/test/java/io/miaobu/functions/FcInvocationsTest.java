@@ -38,8 +38,32 @@ class FcInvocationsTest {
 
     @Test
     void without_any_invocation_credentials_the_adapters_are_told_to_give_the_function_a_role() {
-        assertThatThrownBy(() -> new InvocationCredentials().get()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new InvocationCredentials(name -> null).get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("role");
+    }
+
+    @Test
+    void on_debian11_without_a_security_token_header_the_alibaba_cloud_variables_serve() throws Exception {
+        Map<String, String> env = Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.env", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "senv",
+                "ALIBABA_CLOUD_SECURITY_TOKEN", "tenv");
+        InvocationCredentials credentials = new InvocationCredentials(env::get);
+        assertThat(credentials.get()).isEqualTo(new AliyunCredentials("STS.env", "senv", Optional.of("tenv")));
+
+        Handler handler = FcInvocations.wrap(req -> Response.noContent(), credentials);
+        handler.handle(request(Map.of("x-fc-access-key-id", "STS.h", "x-fc-access-key-secret", "sh"))); // no token header
+        assertThat(credentials.get()).isEqualTo(new AliyunCredentials("STS.env", "senv", Optional.of("tenv")));
+    }
+
+    @Test
+    void on_debian10_the_headers_win_over_the_variables() throws Exception {
+        Map<String, String> env = Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.env", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "senv",
+                "ALIBABA_CLOUD_SECURITY_TOKEN", "tenv");
+        InvocationCredentials credentials = new InvocationCredentials(env::get);
+        FcInvocations.wrap(req -> Response.noContent(), credentials)
+                .handle(request(Map.of("x-fc-access-key-id", "STS.h", "x-fc-access-key-secret", "sh", "x-fc-security-token", "th")));
+        assertThat(credentials.get()).isEqualTo(new AliyunCredentials("STS.h", "sh", Optional.of("th")));
+        assertThatThrownBy(() -> new InvocationCredentials(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "only-id")::get).get())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ALIBABA_CLOUD_ACCESS_KEY_ID");
     }
 
     @Test

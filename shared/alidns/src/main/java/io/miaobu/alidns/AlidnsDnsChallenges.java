@@ -5,6 +5,7 @@ import com.google.common.net.InternetDomainName;
 import io.miaobu.aliyun.AcsRpcClient;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.DomainSettings;
 import io.miaobu.domains.DnsChallenges;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.function.Supplier;
  * List), which must be hosted in the operator's Alidns account; the handle is Alidns' RecordId.
  */
 public final class AlidnsDnsChallenges implements DnsChallenges {
+    /** What the functions' role must allow for DNS-01 TXT records. */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("Alidns DNS-01", "alidns", "AddDomainRecord", "DeleteDomainRecord");
+
     public static final String VERSION = "2015-01-09";
     /** Alidns' smallest TTL on the free edition: the CA and our resolver see a fresh value soon. */
     static final String TTL = "600";

@@ -1,5 +1,6 @@
 package io.miaobu.alidns;
 
+import io.miaobu.testkit.aliyun.RamChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -59,5 +60,11 @@ class AlidnsDnsChallengesTest {
         assertThatThrownBy(() -> challenges.put("*.not-hosted.org", "v"))
                 .isInstanceOf(AliyunApiException.class)
                 .hasMessageContaining("IncorrectDomainUser");
+    }
+
+    @Test
+    void every_action_the_challenges_send_is_in_their_ram_actions() {
+        challenges.delete(challenges.put("*.example.com", "token-value-1"));
+        RamChecks.assertDeclared(AlidnsDnsChallenges.RAM_ACTIONS, alidns.calls().stream().map(FakeAlidns.Call::action).toList());
     }
 }

@@ -19,8 +19,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
@@ -29,8 +31,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Calls one Aliyun RPC-style API (ESA, CAS, ...) with the V3 signature (ACS3-HMAC-SHA256), over
  * the JDK's HTTP client: no vendor SDK, so the functions that only need a few actions stay small.
- * Parameters travel as a form body; nested values are passed already serialised (JSON strings), as
- * Aliyun's own SDKs do. Credentials are fetched for every call, because STS credentials rotate.
+ * Parameters travel as a form body unless the caller says otherwise ({@link Placement}: some actions
+ * are GET with a query string, or split between query and body, exactly as the product's official SDK
+ * sends them); nested values are passed already serialised (JSON strings), as Aliyun's own SDKs do. Credentials are fetched for every call, because STS credentials rotate.
  * Throttling and server errors are retried a few times, then reported with the service's code.
  */
 public final class AcsRpcClient {
@@ -76,12 +79,34 @@ public final class AcsRpcClient {
         return endpoint;
     }
 
+    /**
+     * Where one action's parameters travel: the HTTP method, and which parameter names go in the query
+     * string (the others go in a form body). The signature covers both: the query in the canonical
+     * query string, the body through its hash.
+     */
+    public record Placement(String method, Predicate<String> inQuery) {
+        /** POST with every parameter in a form body. */
+        public static final Placement FORM = new Placement("POST", name -> false);
+        /** GET with every parameter in the query string. */
+        public static final Placement QUERY = new Placement("GET", name -> true);
+
+        /** POST with these parameters in the query string and the others in a form body. */
+        public static Placement post(Set<String> queryNames) {
+            return new Placement("POST", queryNames::contains);
+        }
+    }
+
     /** Calls {@code action} and answers its JSON body; throws AliyunApiException on an error answer. */
     public JsonNode call(String action, Map<String, String> params) {
+        return call(action, params, Placement.FORM);
+    }
+
+    /** Calls {@code action} with its parameters placed as {@code placement} says. */
+    public JsonNode call(String action, Map<String, String> params, Placement placement) {
         AliyunApiException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                return once(action, params);
+                return once(action, params, placement);
             } catch (AliyunApiException e) {
                 if (!e.retryable() || attempt == attempts) {
                     throw attempt == 1 ? e : new AliyunApiException(action, e.status(), e.code(),
@@ -94,23 +119,34 @@ public final class AcsRpcClient {
         throw last; // not reached
     }
 
-    private JsonNode once(String action, Map<String, String> params) {
+    private JsonNode once(String action, Map<String, String> params, Placement placement) {
         AliyunCredentials creds = credentials.get();
-        byte[] body = formBody(params);
+        Map<String, String> query = new TreeMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
+        params.forEach((name, value) -> (placement.inQuery().test(name) ? query : form).put(name, value));
+        if (!form.isEmpty() && placement.method().equals("GET")) {
+            throw new IllegalArgumentException(service + " " + action + " is a GET: " + form.keySet() + " cannot travel in a body");
+        }
+        String canonicalQuery = query.entrySet().stream().map(e -> percent(e.getKey()) + "=" + percent(e.getValue()))
+                .collect(Collectors.joining("&"));
+        byte[] body = formBody(form);
         Map<String, String> headers = new TreeMap<>();
         headers.put("host", endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort());
-        headers.put("content-type", "application/x-www-form-urlencoded");
+        if (!form.isEmpty()) {
+            headers.put("content-type", "application/x-www-form-urlencoded");
+        }
         headers.put("x-acs-action", action);
         headers.put("x-acs-version", version);
         headers.put("x-acs-date", DATE.format(clock.instant()));
         headers.put("x-acs-signature-nonce", UUID.randomUUID().toString());
         headers.put("x-acs-content-sha256", hex(sha256(body)));
         creds.securityToken().ifPresent(token -> headers.put("x-acs-security-token", token));
-        String authorization = authorization("POST", "/", "", headers, creds);
+        String authorization = authorization(placement.method(), "/", canonicalQuery, headers, creds);
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+        URI uri = canonicalQuery.isEmpty() ? endpoint : URI.create(endpoint + "?" + canonicalQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .method(placement.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Authorization", authorization);
         headers.forEach((name, value) -> {
             if (!name.equals("host")) {
@@ -176,6 +212,20 @@ public final class AcsRpcClient {
         return ordered.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** RFC 3986 percent-encoding (unreserved characters stay), as the V3 canonical query string wants. */
+    static String percent(String s) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (Character.isLetterOrDigit(c) && c < 128 || "-_.~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
+        return out.toString();
     }
 
     static byte[] sha256(byte[] data) {

@@ -10,6 +10,7 @@ import com.aliyun.teaopenapi.models.Config;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import java.net.URI;
@@ -40,6 +41,10 @@ import java.util.regex.Pattern;
  * upload when the bind failed).
  */
 public final class CasCertificateStore implements CertificateStore {
+    /** What the functions' role must allow; CAS's RAM code is yundun-cert (CAS API reference, authorization). */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("CAS certificates", "yundun-cert",
+            "UploadUserCertificate", "ListUserCertificateOrder", "DeleteUserCertificate");
+
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final Pattern SUFFIX = Pattern.compile("-[0-9]{14}");
     /** UploadUserCertificate: "Name ... The maximum length is 63 characters." */

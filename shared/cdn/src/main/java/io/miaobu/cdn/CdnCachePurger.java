@@ -12,6 +12,7 @@ import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.edge.CachePurger;
 import java.net.URI;
@@ -28,6 +29,9 @@ import java.util.function.Supplier;
  * call (and 100 a day per account by default), so a promote of a project with many hosts costs a few calls.
  */
 public final class CdnCachePurger implements CachePurger {
+    /** What the functions' role must allow for CDN refresh. */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("CDN refresh", "cdn", "RefreshObjectCaches");
+
     static final int DIRECTORIES_PER_CALL = 100;
 
     private final URI endpoint;

@@ -1,5 +1,6 @@
 package io.miaobu.cdn;
 
+import io.miaobu.testkit.aliyun.RamChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,5 +57,13 @@ class CdnCachePurgerTest {
         assertThatThrownBy(() -> new CdnCachePurger(cdn.endpoint(), () -> STS).purgeHosts(List.of("a.example.com")))
                 .hasMessageContaining("Throttling.User").hasMessageContaining("quota");
         assertThat(cdn.refreshes()).isEmpty();
+    }
+
+    @Test
+    void every_action_the_purger_sends_is_in_its_ram_actions() {
+        CdnCachePurger purger = new CdnCachePurger(cdn.endpoint(), () -> STS);
+        purger.purgeHosts(List.of("a.miaobu.app"));
+        purger.purgeFiles(List.of("https://a.miaobu.app/index.html"));
+        RamChecks.assertDeclared(CdnCachePurger.RAM_ACTIONS, cdn.calls().stream().map(FakeCdn.Call::action).toList());
     }
 }

@@ -1,6 +1,7 @@
 package io.miaobu.esa;
 
 import io.miaobu.aliyun.AliyunApiException;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.domains.AcmeChallenges;
 import java.util.Map;
 
@@ -9,6 +10,9 @@ import java.util.Map;
  * + token, where the edge routine answers {@code /.well-known/acme-challenge/{token}} from.
  */
 final class EsaAcmeChallenges implements AcmeChallenges {
+    /** What the functions' role must allow for HTTP-01 answers in edge KV. */
+    static final RamActions RAM_ACTIONS = RamActions.rpc("ESA ACME challenges (edge KV)", "esa", "PutKv", "DeleteKv");
+
     private final EsaApi api;
     private final String namespace;
 

@@ -2,6 +2,7 @@ package io.miaobu.esa;
 
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.EdgeHostnames;
@@ -26,6 +27,11 @@ public final class EsaAdapters {
     private EsaAdapters(EsaSettings settings, Supplier<AliyunCredentials> credentials) {
         this.settings = settings;
         this.api = EsaApi.of(settings.endpoint(), credentials);
+    }
+
+    /** The RAM actions of the adapters this class builds, which the functions' role must allow. */
+    public static List<RamActions> ramActions() {
+        return List.of(EsaRouteTable.RAM_ACTIONS, EsaAcmeChallenges.RAM_ACTIONS, EsaCachePurger.RAM_ACTIONS, EsaEdgeHostnames.RAM_ACTIONS);
     }
 
     public static EsaAdapters from(EsaSettings settings, Supplier<AliyunCredentials> credentials) {

@@ -1,5 +1,6 @@
 package io.miaobu.esa;
 
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.http.Json;
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ import java.util.Map;
  * purge within minutes; the route entry in edge KV, not the cache, decides which deployment answers.
  */
 public final class EsaCachePurger implements CachePurger {
+    /** What the functions' role must allow to purge the site's cache. */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("ESA cache purge", "esa", "PurgeCaches");
+
     /** Entries per PurgeCaches call; ESA's per-call limit for files is 100 (hostnames: UNCONFIRMED, assumed the same). */
     static final int BATCH = 100;
 

@@ -3,6 +3,7 @@ package io.miaobu.esa;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.CertificateBinding;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.ConfigException;
 import io.miaobu.domains.EdgeHostnames;
 import java.util.LinkedHashMap;
@@ -18,11 +19,17 @@ import java.util.Optional;
  * CertificateBinding the CAS store uses).
  */
 public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding {
+    /** What the functions' role must allow for custom hostnames (ListRecords finds MIAOBU_EDGE_TARGET's record). */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("ESA custom hostnames", "esa", "ListRecords",
+            "CreateCustomHostname", "ListCustomHostnames", "UpdateCustomHostname", "DeleteCustomHostname");
+
     private final EsaApi api;
     private final String siteId;
     private final Optional<String> edgeTarget;
     private final boolean esaManagedCertificates;
     private final String casRegion;
+    private static final int RECORD_PAGE = 500;
+    private static final int MAX_RECORD_PAGES = 20;
     private volatile String recordId;
 
     public EsaEdgeHostnames(EsaApi api, String siteId, Optional<String> edgeTarget, boolean esaManagedCertificates, String casRegion) {
@@ -90,6 +97,11 @@ public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding
         return Optional.empty();
     }
 
+    /**
+     * The record custom hostnames attach to. MIAOBU_EDGE_TARGET may name it (edge.example.com) or be
+     * the CNAME ESA assigned to it (ListRecords' RecordCname, such as edge.example.com.w.kunlunaq.com),
+     * since either is what users point their CNAME at.
+     */
     private String recordId() {
         String id = recordId;
         if (id != null) {
@@ -98,15 +110,29 @@ public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding
         String target = edgeTarget.orElseThrow(() -> new ConfigException(
                 "MIAOBU_EDGE_TARGET is not set: custom hostnames attach to the ESA site's record that users CNAME to "
                         + "(e.g. edge.example.com, a record of site " + siteId + ")"));
-        JsonNode answer = api.call("ListRecords", Map.of("SiteId", siteId, "RecordName", target));
-        for (JsonNode record : answer.path("Records")) {
-            if (record.path("RecordName").asText().equalsIgnoreCase(target)) {
-                recordId = record.path("RecordId").asText();
-                return recordId;
+        JsonNode named = api.call("ListRecords", Map.of("SiteId", siteId, "RecordName", target));
+        Optional<String> found = match(named, "RecordName", target);
+        for (int page = 1; found.isEmpty() && page <= MAX_RECORD_PAGES; page++) {
+            JsonNode answer = api.call("ListRecords", Map.of("SiteId", siteId, "PageNumber", String.valueOf(page),
+                    "PageSize", String.valueOf(RECORD_PAGE)));
+            found = match(answer, "RecordCname", target);
+            if (answer.path("Records").size() < RECORD_PAGE) {
+                break;
             }
         }
-        throw new ConfigException("ESA site " + siteId + " has no record named " + target + " (MIAOBU_EDGE_TARGET): "
-                + "add it to the site (proxied, origin: the OSS bucket) so custom hostnames can attach to it");
+        recordId = found.orElseThrow(() -> new ConfigException("ESA site " + siteId + " has no record named " + target
+                + " (MIAOBU_EDGE_TARGET), nor one whose CNAME is " + target + ": add a proxied record such as edge.{base} "
+                + "to the site (origin: the OSS bucket) and set MIAOBU_EDGE_TARGET to its name (or to the CNAME ESA gives it)"));
+        return recordId;
+    }
+
+    private static Optional<String> match(JsonNode answer, String field, String value) {
+        for (JsonNode record : answer.path("Records")) {
+            if (normal(record.path(field).asText()).equals(value)) {
+                return Optional.of(record.path("RecordId").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     private static String normal(String hostname) {

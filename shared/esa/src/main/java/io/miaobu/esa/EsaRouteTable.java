@@ -3,6 +3,7 @@ package io.miaobu.esa;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.edge.RouteTable;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * routine encodes the request's host the same way), the route entry's JSON as the value.
  */
 public final class EsaRouteTable implements RouteTable {
+    /** What the functions' role must allow for routes in edge KV. */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("ESA route table (edge KV)", "esa", "PutKv", "GetKv", "DeleteKv");
+
     /** The routine reads values up to 1.8 MB (the API would take 2 MB): a bigger entry could never be served. */
     static final int MAX_VALUE_BYTES = 1_800_000;
 

@@ -2,6 +2,7 @@ package io.miaobu.esa;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
+import io.miaobu.aliyun.RamActions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,10 @@ import java.util.UUID;
  * a new version, and publish that version to staging and then production.
  */
 public final class RoutinePublisher {
+    /** What the operator's key must allow for {@code ./miaobu edge publish} (functions never publish). */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("ESA routine publish (operator)", "esa", "GetRoutine",
+            "CreateRoutine", "GetRoutineStagingCodeUploadInfo", "CommitRoutineStagingCode", "PublishRoutineCodeVersion");
+
     private final EsaApi api;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 

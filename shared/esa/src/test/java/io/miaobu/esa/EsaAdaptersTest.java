@@ -305,6 +305,74 @@ class EsaAdaptersTest {
                 .hasMessageContaining("no record named cname.miaobu.app (MIAOBU_EDGE_TARGET)");
     }
 
+    @Test
+    void an_edge_target_given_as_the_records_esa_cname_attaches_to_that_record() {
+        esa.addRecord("other.miaobu.app");
+        String cname = FakeEsa.recordCname("edge.miaobu.app");
+        adapters(Map.of("MIAOBU_EDGE_TARGET", cname), () -> STS).edgeHostnames().orElseThrow().attach("www.example.org");
+
+        FakeEsa.Hostname attached = esa.hostname("www.example.org").orElseThrow();
+        adapters(Map.of(), () -> STS).edgeHostnames().orElseThrow().attach("shop.example.org");
+        assertThat(attached.recordId()).isEqualTo(esa.hostname("shop.example.org").orElseThrow().recordId());
+    }
+
+    @Test
+    void kv_and_record_parameters_travel_where_the_esa_sdk_puts_them_and_the_fake_refuses_them_elsewhere() {
+        var formOnly = new io.miaobu.aliyun.AcsRpcClient("ESA", esa.endpoint(), EsaApi.VERSION, () -> STS);
+        Map<String, String> kv = Map.of("Namespace", NAMESPACE, "Key", "k1");
+        assertThatThrownBy(() -> formOnly.call("GetKv", kv))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("UnsupportedHTTPMethod");
+        assertThatThrownBy(() -> formOnly.call("ListRecords", Map.of("SiteId", SITE), io.miaobu.aliyun.AcsRpcClient.Placement.post(java.util.Set.of("SiteId"))))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("ListRecords is called with GET");
+        assertThatThrownBy(() -> formOnly.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "k1", "Value", "v")))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("PutKv reads Namespace from the query string");
+        assertThatThrownBy(() -> formOnly.call("PutKv", Map.of("Namespace", NAMESPACE, "Key", "k1", "Value", "v"),
+                io.miaobu.aliyun.AcsRpcClient.Placement.post(java.util.Set.of("Namespace", "Key", "Value"))))
+                .isInstanceOf(AliyunApiException.class).hasMessageContaining("PutKv reads Value from the form body");
+        assertThat(esa.kvValue(NAMESPACE, "k1")).isEmpty();
+
+        // Through EsaApi each action is placed as the SDK does, and the V3 signature covers query and body.
+        RouteTable routes = routes();
+        routes.put("a.miaobu.app", entry("d_1"));
+        assertThat(routes.get("a.miaobu.app")).isPresent();
+        routes.delete("a.miaobu.app");
+        assertThat(esa.calls("PutKv")).hasSize(1);
+        assertThat(esa.calls("GetKv")).hasSize(1);
+        assertThat(esa.calls("DeleteKv")).hasSize(1);
+    }
+
+    @Test
+    void every_action_each_esa_adapter_sends_is_in_its_ram_actions() {
+        EsaAdapters all = adapters(Map.of(), () -> STS);
+        sent(EsaRouteTable.RAM_ACTIONS, () -> {
+            RouteTable routes = all.routeTable().orElseThrow();
+            routes.put("a.miaobu.app", entry("d_1"));
+            routes.get("a.miaobu.app");
+            routes.delete("a.miaobu.app");
+        });
+        sent(EsaAcmeChallenges.RAM_ACTIONS, () -> {
+            var challenges = all.acmeChallenges().orElseThrow();
+            challenges.put("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA", "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA.t");
+            challenges.delete("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA");
+        });
+        sent(EsaCachePurger.RAM_ACTIONS, () -> all.cachePurger().orElseThrow().purgeHosts(List.of("a.miaobu.app")));
+        sent(EsaEdgeHostnames.RAM_ACTIONS, () -> {
+            all.certificateBinding().bind("www.example.org", "12345");
+            all.certificateBinding().unbind("www.example.org");
+            all.edgeHostnames().orElseThrow().detach("www.example.org");
+        });
+        sent(RoutinePublisher.RAM_ACTIONS, () -> new RoutinePublisher(EsaApi.of(esa.endpoint(), () -> STS))
+                .publish("miaobu-edge", "export default {}", "test", List.of("staging", "production")));
+        assertThat(EsaAdapters.ramActions()).doesNotContain(RoutinePublisher.RAM_ACTIONS); // the operator's, not the functions'
+    }
+
+    private void sent(io.miaobu.aliyun.RamActions ram, Runnable work) {
+        int before = esa.calls().size();
+        work.run();
+        io.miaobu.testkit.aliyun.RamChecks.assertDeclared(ram,
+                esa.calls().subList(before, esa.calls().size()).stream().map(FakeEsa.Call::action).toList());
+    }
+
     static Path repoRoot() {
         String configured = System.getProperty("miaobu.repo.root");
         return configured != null ? Path.of(configured) : Path.of("../..").toAbsolutePath().normalize();

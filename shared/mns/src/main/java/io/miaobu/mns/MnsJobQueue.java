@@ -15,6 +15,7 @@ import com.aliyuncs.auth.BasicSessionCredentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.deploy.BuildJob;
 import io.miaobu.deploy.JobQueue;
 import java.io.IOException;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * is not a build job can never become one: it is deleted when received, never handed out again.
  */
 public final class MnsJobQueue implements JobQueue, AutoCloseable {
+    /** What the functions' role must allow on the queue (MNS "API authorization mapping": one action per API). */
+    public static final RamActions RAM_ACTIONS = RamActions.rpc("MNS job queue", "mns",
+            "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility");
+
     private static final Logger LOG = LoggerFactory.getLogger(MnsJobQueue.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** MNS's bounds for a message's visibility timeout, in seconds. */

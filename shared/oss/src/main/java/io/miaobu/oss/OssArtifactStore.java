@@ -23,6 +23,7 @@ import com.aliyun.oss.model.PartETag;
 import com.aliyun.oss.model.UploadPartRequest;
 import com.aliyun.oss.model.AbortMultipartUploadRequest;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,11 +33,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The ArtifactStore on one OSS bucket (DESIGN §3). Keys are the object names as they are
@@ -49,6 +50,23 @@ import java.util.regex.Pattern;
  * through this process (CopyObject); prefix deletes use DeleteObjects, 1000 keys a call.
  */
 public final class OssArtifactStore implements ArtifactStore {
+    /**
+     * What the functions' role must allow on the bucket: each OSS operation this store sends and the RAM
+     * action(s) it needs (multipart steps are oss:PutObject; a copy reads the source and writes the target).
+     */
+    public static final RamActions RAM_ACTIONS = new RamActions("OSS artifact store", Map.ofEntries(
+            Map.entry("PutObject", Set.of("oss:PutObject")),
+            Map.entry("InitiateMultipartUpload", Set.of("oss:PutObject")),
+            Map.entry("UploadPart", Set.of("oss:PutObject")),
+            Map.entry("CompleteMultipartUpload", Set.of("oss:PutObject")),
+            Map.entry("AbortMultipartUpload", Set.of("oss:AbortMultipartUpload")),
+            Map.entry("GetObject", Set.of("oss:GetObject")),
+            Map.entry("HeadObject", Set.of("oss:GetObject")),
+            Map.entry("CopyObject", Set.of("oss:GetObject", "oss:PutObject")),
+            Map.entry("ListObjectsV2", Set.of("oss:ListObjects")),
+            Map.entry("DeleteObject", Set.of("oss:DeleteObject")),
+            Map.entry("DeleteObjects", Set.of("oss:DeleteObject"))));
+
     /** Sizes of multipart uploads: files from {@code threshold} bytes up go in parts of {@code partSize}. */
     public record Multipart(long threshold, long partSize) {
         public Multipart {
@@ -69,19 +87,6 @@ public final class OssArtifactStore implements ArtifactStore {
     private volatile OSS client;
     private final String bucket;
     private final Multipart multipart;
-
-    /**
-     * The store with the region read off an Aliyun endpoint ({@code oss-{region}[-internal].aliyuncs.com}).
-     *
-     * @deprecated give the region (MIAOBU_ALIYUN_REGION): requests are signed for it, and an endpoint
-     *     that is not OSS's own (an accelerated or test endpoint) does not name it
-     */
-    @Deprecated
-    public OssArtifactStore(String endpoint, String bucket, Supplier<AliyunCredentials> credentials) {
-        this(endpoint, regionOf(endpoint).orElseThrow(() -> new IllegalArgumentException("the OSS endpoint " + endpoint
-                + " does not name its region; give the bucket's region (MIAOBU_ALIYUN_REGION), with which requests are signed")),
-                bucket, credentials, Multipart.DEFAULT);
-    }
 
     public OssArtifactStore(String endpoint, String region, String bucket, Supplier<AliyunCredentials> credentials) {
         this(endpoint, region, bucket, credentials, Multipart.DEFAULT);
@@ -106,15 +111,6 @@ public final class OssArtifactStore implements ArtifactStore {
         // Made on first use: a function that never touches storage pays nothing for it at cold start.
         this.clients = () -> OSSClientBuilder.create().endpoint(endpoint).region(region)
                 .credentialsProvider(new PerRequestCredentials(credentials)).clientConfiguration(config).build();
-    }
-
-    private static final Pattern ALIYUN_ENDPOINT = Pattern.compile("^(?:https?://)?oss-([a-z0-9-]+?)(?:-internal)?\\.aliyuncs\\.com/?$");
-
-    /** The region an OSS endpoint of Aliyun's names ({@code https://oss-cn-hangzhou-internal.aliyuncs.com}: cn-hangzhou). */
-    static Optional<String> regionOf(String endpoint) {
-        Matcher m = ALIYUN_ENDPOINT.matcher(endpoint.trim());
-        // oss-accelerate[-overseas].aliyuncs.com serves every region and names none.
-        return m.matches() && !m.group(1).startsWith("accelerate") ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private OSS client() {

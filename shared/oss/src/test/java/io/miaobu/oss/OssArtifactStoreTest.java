@@ -233,14 +233,4 @@ class OssArtifactStoreTest extends ArtifactStoreContract {
             oss.clearRejected();
         }
     }
-
-    @Test
-    void the_region_of_an_aliyun_endpoint_is_its_own_and_any_other_endpoint_needs_one_given() {
-        assertThat(OssArtifactStore.regionOf("https://oss-cn-hangzhou.aliyuncs.com")).contains("cn-hangzhou");
-        assertThat(OssArtifactStore.regionOf("https://oss-ap-southeast-1-internal.aliyuncs.com")).contains("ap-southeast-1");
-        assertThat(OssArtifactStore.regionOf("https://oss-accelerate.aliyuncs.com")).isEmpty();
-        assertThat(OssArtifactStore.regionOf("http://127.0.0.1:9000")).isEmpty();
-        assertThatThrownBy(() -> new OssArtifactStore("http://127.0.0.1:9000", oss.bucket(), current::get))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MIAOBU_ALIYUN_REGION");
-    }
 }

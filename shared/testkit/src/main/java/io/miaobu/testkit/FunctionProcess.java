@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 
 /**
  * One Miaobu function started the way Function Compute's custom runtime starts it: {@code java -jar
- * miaobu-<name>.jar} with a clean environment, {@code FC_SERVER_PORT} set, and requests that carry FC's
+ * miaobu-<name>.jar} with a clean environment, FC's {@code FC_CUSTOM_LISTEN_PORT} set, and requests that carry FC's
  * {@code x-fc-*} headers (the STS credentials among them). It waits until the port accepts connections,
  * measures the cold start (process start to port open, and to the first successful response), and
  * captures stdout and stderr for assertions and failure messages.
@@ -151,6 +151,23 @@ public final class FunctionProcess implements AutoCloseable {
         return "[cold start] " + name + ": port open after " + portOpenAfter.toMillis() + " ms"
                 + firstResponseAfter().map(d -> ", first 2xx (" + firstResponseRequest + ") after " + d.toMillis() + " ms")
                         .orElse(", no 2xx response yet");
+    }
+
+    /**
+     * The function JVM's system properties as they are now, read through the JDK's attach API (what
+     * {@code jcmd <pid> VM.system_properties} prints): settings a function makes for itself at start.
+     */
+    public java.util.Properties systemProperties() {
+        try {
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(process.pid()));
+            try {
+                return vm.getSystemProperties();
+            } finally {
+                vm.detach();
+            }
+        } catch (com.sun.tools.attach.AttachNotSupportedException | IOException e) {
+            throw new IllegalStateException("cannot attach to function " + name + " (pid " + process.pid() + ")", e);
+        }
     }
 
     /** Everything the process wrote so far, stdout and stderr interleaved as read. */
@@ -358,7 +375,8 @@ public final class FunctionProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().clear();
             builder.environment().putAll(env);
-            builder.environment().put("FC_SERVER_PORT", String.valueOf(chosenPort));
+            // FC's own variable for the port it forwards to (functions may not set FC_* variables themselves).
+            builder.environment().put("FC_CUSTOM_LISTEN_PORT", String.valueOf(chosenPort));
             List<Path> scratch = new ArrayList<>();
             try {
                 if (!env.containsKey("MIAOBU_DATA_DIR")) {

@@ -72,8 +72,35 @@ class ApiFunctionIT {
         assertThat(warm.statusCode()).isEqualTo(200);
     }
 
+    /**
+     * GitHub sign-in lands on {@code https://{appDomain}/#token=...} and users follow deep links: the app domain's
+     * {@code /*} route brings them here, and the api function answers with the dashboard, on the API's own origin.
+     */
     @Test
     @Order(2)
+    void theDashboardAndItsDeepLinksAreServedBesideTheApi() throws IOException {
+        boolean packaged;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(FunctionProcess.findJar("api").toFile())) {
+            packaged = jar.getEntry("dashboard/index.html") != null;
+        }
+        for (String path : new String[] {"/", "/projects/p123/deployments", "/login"}) {
+            HttpResponse<String> page = api.send("GET", path, Map.of());
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            if (packaged) {
+                assertThat(page.body()).as(path).contains("<div id=\"root\">");
+                assertThat(page.headers().firstValue("content-security-policy")).as(path).hasValueSatisfying(csp ->
+                        assertThat(csp).contains("connect-src 'self'"));
+            } else if (path.equals("/")) {
+                assertThat(page.body()).contains("packaged without the dashboard");
+            }
+        }
+        assertThat(api.send("GET", "/api/v1/no-such-endpoint", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(api.send("GET", "/assets/no-such-file.js", Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(3)
     void registerCreateAndListProjectsAgainstTheDatabase() throws IOException {
         String token = register(api);
 

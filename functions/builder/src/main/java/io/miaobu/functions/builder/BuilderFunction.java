@@ -45,12 +45,15 @@ public final class BuilderFunction {
     }
 
     /**
-     * Builds every job of one EventBridge delivery. The answer is 2xx only when every job is settled (its
-     * deployment READY, FAILED or CANCELED, gone, or the message unreadable): EventBridge then deletes the
-     * messages. A job another builder is still running is not settled: the answer is 503, and
-     * EventBridge delivers the batch again later (the settled jobs are acknowledged then without being
-     * rebuilt). A build whose builder died is failed by the reaper once it is past the build timeout, so
-     * redelivery ends with FAILED and a reason, never in a loop.
+     * Builds every job of one EventBridge delivery, and answers under FC's event handler contract
+     * ({@link FcEvents#succeeded}, {@link FcEvents#failed}). The invocation succeeds only when every job is
+     * settled (its deployment READY, FAILED or CANCELED, gone, or the message unreadable). A job another
+     * builder is still running is not settled: the invocation fails (404, {@code x-fc-status: 404}), and
+     * EventBridge retries it per the trigger's retryStrategy (settled jobs are acknowledged then without
+     * being rebuilt); once the retries are spent it drops the event, as the trigger has no dead-letter
+     * queue (serverless.yaml says why). Nothing is lost by that: the other builder settles the job, and a
+     * build whose builder died is failed, with a reason, by the scheduler's reaper once it is past the
+     * build timeout.
      */
     static Response invoke(Platform platform, Builder builder, byte[] body) {
         List<Map<String, Object>> results = new ArrayList<>();
@@ -64,7 +67,7 @@ public final class BuilderFunction {
             result.put("messageId", null);
             result.put("status", "DROPPED");
             result.put("error", "the event is not JSON");
-            return Response.ok(Map.of("results", List.of(result)));
+            return FcEvents.succeeded(Map.of("results", List.of(result)));
         }
         boolean settled = true;
         for (FcEvents.QueueMessage message : messages) {
@@ -84,7 +87,7 @@ public final class BuilderFunction {
                 LOG.info("message {}: deployment {} is {}", message.messageId(), deploymentId, status);
                 if (!status.isFinal()) {
                     settled = false;
-                    LOG.info("deployment {} is {} in another builder; asking EventBridge to deliver message {} again later",
+                    LOG.info("deployment {} is {} in another builder; failing the invocation so that EventBridge retries message {}",
                             deploymentId, status, message.messageId());
                 }
             } catch (java.io.IOException e) {
@@ -94,6 +97,7 @@ public final class BuilderFunction {
             }
             results.add(result);
         }
-        return Response.json(settled ? 200 : 503, Map.of("results", results));
+        Map<String, Object> answer = Map.of("results", results);
+        return settled ? FcEvents.succeeded(answer) : FcEvents.failed(answer);
     }
 }

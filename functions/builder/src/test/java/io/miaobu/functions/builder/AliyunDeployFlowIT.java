@@ -292,7 +292,7 @@ class AliyunDeployFlowIT {
     void deleting_the_project_removes_its_objects_from_the_bucket() throws Exception {
         assertThat(oss.keys("sites/" + projectId + "/")).isNotEmpty();
         HttpResponse<String> deleted = api.send("DELETE", "/api/v1/projects/" + projectId, auth());
-        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(deleted.statusCode()).as(deleted.body() + "\n" + api.output()).isEqualTo(204);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!oss.keys("sites/" + projectId + "/").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(200);

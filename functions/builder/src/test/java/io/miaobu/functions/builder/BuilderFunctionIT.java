@@ -102,6 +102,7 @@ class BuilderFunctionIT {
     void aMessageWithAnUnreadableBodyIsAcknowledgedAsDropped() throws IOException {
         HttpResponse<String> response = invoke(envelope("msg-garbage", "this is not a build job {"));
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         JsonNode result = single(response);
         assertThat(result.path("messageId").asText()).isEqualTo("msg-garbage");
         assertThat(result.path("status").asText()).isEqualTo("DROPPED");
@@ -126,6 +127,7 @@ class BuilderFunctionIT {
     void aBodyThatIsNotAnEventIsDroppedNotRetried() throws IOException {
         HttpResponse<String> response = invoke("definitely not json");
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         assertThat(single(response).path("status").asText()).isEqualTo("DROPPED");
     }
 
@@ -152,13 +154,15 @@ class BuilderFunctionIT {
 
     @Test
     @Order(5)
-    void aJobAnotherBuilderIsRunningIsNotAcknowledgedSoEventBridgeDeliversItAgainLater() throws IOException {
+    void aJobAnotherBuilderIsRunningFailsTheInvocationUnderFcsEventContractSoEventBridgeRetriesIt() throws IOException {
         String deploymentId = createDeployment();
         setBuilding(deploymentId, "now()");
 
         HttpResponse<String> response = invoke(envelope("msg-running", "{\"deploymentId\":\"" + deploymentId + "\"}"));
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        // FC's event handler contract: 404 with x-fc-status 404 is a failed invocation (any other status is off-contract).
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("404");
         assertThat(single(response).path("status").asText()).isEqualTo("BUILDING");
         assertThat(deployment(deploymentId).path("status").asText()).isEqualTo("BUILDING");
     }
@@ -186,6 +190,18 @@ class BuilderFunctionIT {
         assertThat(single(response).path("status").asText()).isEqualTo("CANCELED");
     }
 
+    @Test
+    @Order(8)
+    void theBuilderKeepsIdleKeepAliveConnectionsLongerThanFcDoes() {
+        // FC reuses keep-alive connections and expects the server to keep idle ones over 15 minutes (else a POST
+        // /invoke on a connection the server closed gets a 502); the JDK server's default is 30 s. The builder's
+        // container starts it with no JVM flags (build-image/entrypoint.sh), as this test does, so the function
+        // must set the JDK's limit itself before its server starts. Read from the running function's JVM.
+        String idle = builder.systemProperties().getProperty("sun.net.httpserver.idleInterval");
+        assertThat(idle).as("sun.net.httpserver.idleInterval (seconds) in the builder's JVM").isNotNull();
+        assertThat(Long.parseLong(idle)).isGreaterThan(15 * 60);
+    }
+
     /** What a builder that claimed the deployment at {@code startedAt} (SQL) leaves behind. */
     private static void setBuilding(String deploymentId, String startedAt) {
         try (PostgresDatabase db = PostgresDatabase.connect(databaseUrl)) {
@@ -203,6 +219,7 @@ class BuilderFunctionIT {
 
         HttpResponse<String> response = invoke(event);
         assertThat(response.statusCode()).as(response.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         JsonNode result = single(response);
         assertThat(result.path("messageId").asText()).isEqualTo(messageId);
         assertThat(result.path("deploymentId").asText()).isEqualTo(deploymentId);
@@ -221,7 +238,7 @@ class BuilderFunctionIT {
         // The build saw none of the platform's settings or credentials.
         String buildEnv = Files.readString(artifact(deploymentId, "env.txt"));
         assertThat(buildEnv.lines()).contains("MIAOBU_DEPLOYMENT_ID", "PATH", "HOME")
-                .doesNotContain("MIAOBU_DATABASE_URL", "MIAOBU_SECRET_KEY", "MIAOBU_DATA_DIR", "FC_SERVER_PORT");
+                .doesNotContain("MIAOBU_DATABASE_URL", "MIAOBU_SECRET_KEY", "MIAOBU_DATA_DIR", "FC_CUSTOM_LISTEN_PORT");
 
         JsonNode logs = logs(deploymentId);
         int lines = logs.path("lines").size();

@@ -13,7 +13,10 @@ public final class BareHttpServer {
     private BareHttpServer() {}
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv().getOrDefault("FC_SERVER_PORT", "9000"));
+        int port = Integer.parseInt(System.getenv().getOrDefault("FC_CUSTOM_LISTEN_PORT", "9000"));
+        // As JdkHttpServer does for every function: FC expects idle keep-alive connections kept over 15
+        // minutes; read once, when the first server is created, so set before HttpServer.create.
+        System.setProperty("sun.net.httpserver.idleInterval", "1200");
         HttpServer server = HttpServer.create(new InetSocketAddress("0.0.0.0", port), 0);
         byte[] body = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> {

@@ -59,6 +59,7 @@ public final class Bench {
             double full = deployOverhead(work, files, rounds, "auto", "namespaces");
             System.out.printf("sandbox cost: deploy-to-live median %.2fs with namespaces vs %.2fs with a uid alone (x%.2f)%n",
                     full, uidOnly, full / uidOnly);
+            SandboxBench.run(work, 20);
             startup(work);
         } finally {
             deleteTree(work);

@@ -17,7 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A function jar started as FC's custom runtime starts it ({@code java [flags] -jar}, FC_SERVER_PORT, a
+ * A function jar started as FC's custom runtime starts it ({@code java [flags] -jar}, FC_CUSTOM_LISTEN_PORT, a
  * clean environment) and spoken to as FC speaks to it: HTTP/1.1 with the {@code x-fc-*} headers, over a
  * plain socket so the measuring side adds next to nothing. Used by {@code ./miaobu bench coldstart}
  * and, to train AppCDS archives, by {@code ./miaobu fc package}.
@@ -36,7 +36,7 @@ public final class FcProcess implements AutoCloseable {
         this.startedNanos = startedNanos;
     }
 
-    /** Starts {@code java flags -jar jar} with {@code env} (plus PATH and FC_SERVER_PORT) and nothing else. */
+    /** Starts {@code java flags -jar jar} with {@code env} (plus PATH and FC's FC_CUSTOM_LISTEN_PORT) and nothing else. */
     public static FcProcess start(String java, List<String> flags, Path jar, Map<String, String> env, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -49,7 +49,7 @@ public final class FcProcess implements AutoCloseable {
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
-        pb.environment().put("FC_SERVER_PORT", Integer.toString(port));
+        pb.environment().put("FC_CUSTOM_LISTEN_PORT", Integer.toString(port));
         long started = System.nanoTime();
         return new FcProcess(pb.start(), port, started);
     }

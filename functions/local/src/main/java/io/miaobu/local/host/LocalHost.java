@@ -11,6 +11,7 @@ import io.miaobu.edge.RouteKeys;
 import io.miaobu.github.rest.RestGitHub;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
+import io.miaobu.http.server.DashboardAssets;
 import io.miaobu.http.server.JdkHttpServer;
 import io.miaobu.acme.AcmeCertificateIssuer;
 import io.miaobu.alidns.AlidnsDnsChallenges;

@@ -3,6 +3,7 @@ package io.miaobu.functions.events;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.miaobu.http.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,4 +79,21 @@ public final class FcEvents {
         }
         return id.asText();
     }
+
+    /**
+     * FC's event handler contract for custom runtimes and containers: an invocation succeeded when the
+     * answer is 200 with {@code x-fc-status: 200}, failed when it is 404 with {@code x-fc-status: 404};
+     * other statuses are off-contract (FC docs "Event handlers" of the custom container runtime,
+     * alibabacloud.com/help/en/fc/user-guide/event-handlers-1).
+     */
+    public static Response succeeded(Object body) {
+        return Response.json(200, body).header(FC_STATUS, "200");
+    }
+
+    /** A failed invocation under the same contract: FC reports it as a function error, and the trigger's retry policy applies. */
+    public static Response failed(Object body) {
+        return Response.json(404, body).header(FC_STATUS, "404");
+    }
+
+    private static final String FC_STATUS = "x-fc-status";
 }

@@ -59,6 +59,13 @@ public final class EdgePublish {
             // It is pasted into the routine's source as a string literal.
             throw new IllegalArgumentException("the origin must be a plain http(s) URL such as https://bucket.oss-cn-hangzhou.aliyuncs.com, got " + originUrl);
         }
+        if (originUrl.contains("-internal.")) {
+            // The functions reach OSS over the VPC's internal endpoint; the routine runs at ESA's edge, outside it.
+            String publicUrl = originUrl.replace("-internal.", ".");
+            throw new IllegalArgumentException("the origin " + originUrl + " is an internal OSS endpoint, which only your VPC reaches; "
+                    + "the routine runs at ESA's edge, outside it: use the public endpoint (--origin " + publicUrl
+                    + ", or MIAOBU_OSS_ENDPOINT without -internal for this command)");
+        }
         String code = EdgeBundle.bundle(edgeDir, "esa.js", Map.of(
                 "__MIAOBU_KV_NAMESPACE__", namespace,
                 "__MIAOBU_OSS_ORIGIN__", originUrl));

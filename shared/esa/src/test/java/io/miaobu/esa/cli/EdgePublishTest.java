@@ -121,6 +121,22 @@ class EdgePublishTest {
     }
 
     @Test
+    void an_internal_oss_endpoint_is_refused_as_the_origin_because_the_routine_runs_outside_the_vpc() {
+        Map<String, String> env = env();
+        env.put("MIAOBU_OSS_BUCKET", "miaobu-sites");
+        env.put("MIAOBU_OSS_ENDPOINT", "oss-cn-hangzhou-internal.aliyuncs.com"); // what the functions use
+        String[] fromSettings = {"--edge-dir", edgeSrc().toString(), "--out", temp.resolve("routine.js").toString()};
+        assertThatThrownBy(() -> EdgePublish.run(fromSettings, env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("internal OSS endpoint")
+                .hasMessageContaining("--origin https://miaobu-sites.oss-cn-hangzhou.aliyuncs.com");
+        String[] given = {"--edge-dir", edgeSrc().toString(), "--origin", "https://miaobu-sites.oss-cn-hangzhou-internal.aliyuncs.com"};
+        assertThatThrownBy(() -> EdgePublish.run(given, env())).hasMessageContaining("outside it");
+        assertThat(Files.exists(temp.resolve("routine.js"))).isFalse();
+        assertThat(esa.calls()).isEmpty();
+    }
+
+    @Test
     void an_edge_module_the_routine_cannot_load_is_refused_with_its_name() throws Exception {
         Files.writeString(temp.resolve("esa.js"), "import { x } from './helper.js';\nexport default { fetch() { return x; } };\n");
         Files.writeString(temp.resolve("helper.js"), "import fs from 'node:fs';\nexport const x = 1;\n");

@@ -27,12 +27,28 @@ import org.slf4j.LoggerFactory;
 public final class JdkHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkHttpServer.class);
 
+    /** The JDK server's idle keep-alive limit, in seconds. */
+    public static final String IDLE_INTERVAL_PROPERTY = "sun.net.httpserver.idleInterval";
+    /** 20 minutes: longer than FC's 15, so FC, not this server, is the side that closes an idle connection. */
+    public static final long IDLE_INTERVAL_SECONDS = 1200;
+
     static {
         // The JDK server writes a response's headers and body separately; without TCP_NODELAY the body
         // waits for the client's delayed ACK, about 40 ms on every small response (measured with
         // `./miaobu bench webhook`). Read once, when the first server is created.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // FC reuses keep-alive connections to a function and expects the server to keep idle ones more than
+        // 15 minutes (FC 3.0 FAQ "Process exited unexpectedly before completing request": FC retries a GET on
+        // a connection the server closed, but answers 502 to a POST, so a webhook or an /invoke would fail).
+        // The JDK server closes idle connections after 30 s by default. Both properties
+        // are read once, by sun.net.httpserver.ServerConfig's static initializer, which runs when the first
+        // server of this JVM is created: so they are set here, in this class's initializer, which runs
+        // before start() creates one (setting them after any HttpServer.create would change nothing).
+        // A -D flag given on the command line wins.
+        if (System.getProperty(IDLE_INTERVAL_PROPERTY) == null) {
+            System.setProperty(IDLE_INTERVAL_PROPERTY, Long.toString(IDLE_INTERVAL_SECONDS));
         }
     }
 

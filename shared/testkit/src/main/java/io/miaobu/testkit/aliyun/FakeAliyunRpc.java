@@ -178,20 +178,33 @@ public abstract class FakeAliyunRpc implements AutoCloseable {
 
     private Call authenticate(HttpExchange exchange, byte[] body) {
         String rawQuery = exchange.getRequestURI().getRawQuery();
-        Map<String, String> params = new TreeMap<>(form(rawQuery));
+        Map<String, String> query = form(rawQuery);
+        Map<String, String> bodyParams = new LinkedHashMap<>();
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            params.putAll(form(new String(body, StandardCharsets.UTF_8)));
+            bodyParams.putAll(form(new String(body, StandardCharsets.UTF_8)));
         }
+        Map<String, String> params = new TreeMap<>(query);
+        params.putAll(bodyParams);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        Call call;
         if (authorization != null && authorization.startsWith("ACS3-HMAC-SHA256 ")) {
-            return v3(exchange, authorization, rawQuery, body, params);
+            call = v3(exchange, authorization, rawQuery, body, params);
+        } else if (params.containsKey("Signature")) {
+            call = v1(exchange, params);
+        } else {
+            throw new RpcError(400, "MissingAuthorization", "Authorization is mandatory for this action.");
         }
-        if (params.containsKey("Signature")) {
-            return v1(exchange, params);
-        }
-        throw new RpcError(400, "MissingAuthorization", "Authorization is mandatory for this action.");
+        checkPlacement(call.action(), exchange.getRequestMethod(), query.keySet(), bodyParams.keySet());
+        return call;
     }
+
+    /**
+     * Refuses an authenticated call whose parameters are not where the service reads them (the method,
+     * and which names came in the query string and which in a form body). Lenient by default: RPC
+     * endpoints read a POST's form body like its query; subclasses name the actions where they do not.
+     */
+    protected void checkPlacement(String action, String method, Set<String> inQuery, Set<String> inBody) {}
 
     private Call v3(HttpExchange exchange, String authorization, String rawQuery, byte[] body, Map<String, String> params) {
         Map<String, String> parts = new TreeMap<>();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,6 +83,11 @@ public final class FakeEsa extends FakeAliyunRpc {
         return this;
     }
 
+    /** The CNAME ESA assigns a record (ListRecords' RecordCname), which users' DNS may point at. */
+    public static String recordCname(String recordName) {
+        return recordName + ".w.kunlunaq.com";
+    }
+
     public Optional<String> kvValue(String namespace, String key) {
         return Optional.ofNullable(kv.getOrDefault(namespace, Map.of()).get(key));
     }
@@ -110,6 +116,38 @@ public final class FakeEsa extends FakeAliyunRpc {
     public int codeVersions(String routine) {
         Routine r = routines.get(routine);
         return r == null ? 0 : r.versions.size();
+    }
+
+    /**
+     * Where ESA reads parameters, for the actions where the official {@code esa20240910} SDK is strict
+     * (its generated client and request models): GetKv, DeleteKv and ListRecords are GETs whose
+     * parameters are all in the query string; PutKv is a POST with Namespace and Key (and its options)
+     * in the query and only Value in the form body.
+     */
+    @Override
+    protected void checkPlacement(String action, String method, Set<String> inQuery, Set<String> inBody) {
+        switch (action) {
+            case "GetKv", "DeleteKv", "ListRecords" -> {
+                if (!method.equals("GET")) {
+                    throw new RpcError(400, "UnsupportedHTTPMethod", action + " is called with GET (esa20240910 SDK), not " + method + ".");
+                }
+                if (!inBody.isEmpty()) {
+                    throw new RpcError(400, "MissingParameter", action + " reads its parameters from the query string (esa20240910 SDK); "
+                            + inBody + " came in the body.");
+                }
+            }
+            case "PutKv" -> {
+                for (String name : List.of("Namespace", "Key")) {
+                    if (inBody.contains(name)) {
+                        throw new RpcError(400, "MissingParameter", "PutKv reads " + name + " from the query string (esa20240910 SDK), not the body.");
+                    }
+                }
+                if (inQuery.contains("Value")) {
+                    throw new RpcError(400, "InvalidParameter.Value", "PutKv reads Value from the form body (esa20240910 SDK), not the query string.");
+                }
+            }
+            default -> { }
+        }
     }
 
     @Override
@@ -163,14 +201,19 @@ public final class FakeEsa extends FakeAliyunRpc {
                 yield Map.of("TaskId", String.valueOf(ids.incrementAndGet()));
             }
             case "ListRecords" -> {
+                // RecordName filters by exact name (the default RecordMatchType); pages of PageSize (default 500).
                 site(p);
                 List<Map<String, Object>> out = new ArrayList<>();
-                records.forEach((name, id) -> {
+                new java.util.TreeMap<>(records).forEach((name, id) -> {
                     if (!p.containsKey("RecordName") || p.get("RecordName").equals(name)) {
-                        out.add(Map.of("RecordId", Long.parseLong(id), "RecordName", name, "SiteId", Long.parseLong(siteId)));
+                        out.add(Map.of("RecordId", Long.parseLong(id), "RecordName", name, "RecordCname", recordCname(name),
+                                "SiteId", Long.parseLong(siteId)));
                     }
                 });
-                yield Map.of("Records", out, "TotalCount", out.size());
+                int size = Integer.parseInt(p.getOrDefault("PageSize", "500"));
+                int page = Integer.parseInt(p.getOrDefault("PageNumber", "1"));
+                List<Map<String, Object>> slice = out.subList(Math.min(out.size(), (page - 1) * size), Math.min(out.size(), page * size));
+                yield Map.of("Records", slice, "TotalCount", out.size(), "PageNumber", page, "PageSize", size);
             }
             case "CreateCustomHostname" -> {
                 site(p);

@@ -1,4 +1,4 @@
-package io.miaobu.local.host;
+package io.miaobu.http.server;
 
 import io.miaobu.build.ContentTypes;
 import io.miaobu.http.Handler;
@@ -13,12 +13,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The platform host in local mode: the API paths go to the router, every other GET is the
- * dashboard (frontend/, built into the jar under {@code dashboard/}), with single-page-app
- * fallback to index.html for paths without a file extension so deep links work.
+ * The platform's own origin: the API paths go to the router, every other GET is the dashboard
+ * (frontend/, built into the jar under {@code dashboard/}), with single-page-app fallback to
+ * index.html for paths without a file extension so deep links work. Local mode's host serves it, and
+ * so does the api function in production (the app domain's {@code /*} route), so the dashboard and the
+ * API share one origin and need no CORS.
  */
-final class DashboardAssets implements Handler {
-    static final String RESOURCE_ROOT = "dashboard/";
+public final class DashboardAssets implements Handler {
+    public static final String RESOURCE_ROOT = "dashboard/";
     private static final List<String> PLATFORM_PREFIXES = List.of("/api/", "/oauth/", "/webhooks/", "/hooks/");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     /**
@@ -36,12 +38,12 @@ final class DashboardAssets implements Handler {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
     /** @param missingDashboardPage what {@code /} shows when this jar was built without the dashboard */
-    DashboardAssets(Handler api, String missingDashboardPage) {
+    public DashboardAssets(Handler api, String missingDashboardPage) {
         this(api, missingDashboardPage, DashboardAssets.class.getClassLoader(), RESOURCE_ROOT);
     }
 
     /** @param root the resource folder holding index.html and assets/, ending in a slash */
-    DashboardAssets(Handler api, String missingDashboardPage, ClassLoader loader, String root) {
+    public DashboardAssets(Handler api, String missingDashboardPage, ClassLoader loader, String root) {
         this.api = api;
         this.missingDashboardPage = missingDashboardPage;
         this.loader = loader;

@@ -1,4 +1,4 @@
-package io.miaobu.local.host;
+package io.miaobu.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
