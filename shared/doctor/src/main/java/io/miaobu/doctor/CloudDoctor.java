@@ -3,6 +3,7 @@ package io.miaobu.doctor;
 import io.miaobu.aliyun.AcsRoaClient;
 import io.miaobu.aliyun.AcsRpcClient;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.AliyunSettings;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.esa.EsaApi;
@@ -11,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -19,10 +22,19 @@ import java.util.function.Supplier;
  * the edge, CAS, the functions and the app's custom domain.
  */
 public final class CloudDoctor {
-    /** Every RAM action the doctor calls (README step 10 lists them for the operator's key). */
-    public static final List<String> RAM_ACTIONS = List.of("oss:GetBucketInfo", "oss:GetBucketPolicy", "mns:GetQueueAttributes",
-            "esa:GetSite", "esa:GetKvNamespace", "esa:GetRoutine", "esa:ListRecords", "yundun-cert:ListUserCertificateOrder",
-            "fc:GetFunction", "fc:ListTriggers", "fc:GetCustomDomain");
+    /** What the operator's key must allow for the doctor, by operation (README step 10's policy grants them). */
+    public static final RamActions RAM_ACTIONS = new RamActions("cloud check", Map.ofEntries(
+            Map.entry("GetBucketInfo", Set.of("oss:GetBucketInfo")),
+            Map.entry("GetBucketPolicy", Set.of("oss:GetBucketPolicy")),
+            Map.entry("GetQueueAttributes", Set.of("mns:GetQueueAttributes")),
+            Map.entry("GetSite", Set.of("esa:GetSite")),
+            Map.entry("GetKvNamespace", Set.of("esa:GetKvNamespace")),
+            Map.entry("GetRoutine", Set.of("esa:GetRoutine")),
+            Map.entry("ListRecords", Set.of("esa:ListRecords")),
+            Map.entry("ListUserCertificateOrder", Set.of("yundun-cert:ListUserCertificateOrder")),
+            Map.entry("GetFunction", Set.of("fc:GetFunction")),
+            Map.entry("ListTriggers", Set.of("fc:ListTriggers")),
+            Map.entry("GetCustomDomain", Set.of("fc:GetCustomDomain"))));
 
     private final MiaobuConfig config;
     private final Supplier<AliyunCredentials> credentials;

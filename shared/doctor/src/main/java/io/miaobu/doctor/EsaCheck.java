@@ -3,7 +3,9 @@ package io.miaobu.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.config.EsaSettings;
+import io.miaobu.config.ConfigException;
 import io.miaobu.esa.EsaApi;
+import io.miaobu.esa.EsaEdgeHostnames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.Map;
 /**
  * The edge (DESIGN §5): the ESA site is active (GetSite), the edge KV namespace the functions write
  * routes to exists (GetKvNamespace), the routine that reads them exists and is published to
- * production (GetRoutine), and the record custom hostnames attach to exists (ListRecords).
+ * production (GetRoutine), and the record custom hostnames attach to exists (ListRecords, looked up
+ * as EsaEdgeHostnames does: by name, or by the CNAME ESA gave it).
  */
 final class EsaCheck {
     private EsaCheck() {}
@@ -49,8 +52,13 @@ final class EsaCheck {
         } else if (settings.siteId().isPresent()) {
             String target = settings.edgeTarget().get();
             String site = settings.siteId().get();
-            results.add(CheckResult.attempt("esa edge target", () -> record(esa, site, target),
-                    e -> Fixes.forApiError(e, "esa:ListRecords", "check MIAOBU_ESA_SITE_ID")));
+            // The very lookup custom hostnames make (a record's name, or the CNAME ESA gave it).
+            EsaEdgeHostnames hostnames = new EsaEdgeHostnames(esa, site, settings.edgeTarget(), settings.esaManagedCertificates(), settings.casRegion());
+            results.add(CheckResult.attempt("esa edge target", () -> CheckResult.ok("esa edge target",
+                            target + " is record " + hostnames.targetRecordId() + " of site " + site),
+                    e -> e instanceof ConfigException
+                            ? "add a proxied record such as edge.{base domain} to the site (origin: the bucket) and set MIAOBU_EDGE_TARGET to its name or its CNAME"
+                            : Fixes.forApiError(e, "esa:ListRecords", "check MIAOBU_ESA_SITE_ID")));
         }
         return results;
     }
@@ -80,17 +88,6 @@ final class EsaCheck {
         }
         return CheckResult.fail("esa routine", "routine " + routine + " exists but nothing is published to production",
                 "run `./miaobu edge publish` (staging and production)");
-    }
-
-    private static CheckResult record(EsaApi esa, String siteId, String target) {
-        JsonNode records = esa.call("ListRecords", Map.of("SiteId", siteId, "RecordName", target)).path("Records");
-        if (records.isArray() && !records.isEmpty()) {
-            return CheckResult.ok("esa edge target", "record " + target + " exists in site " + siteId);
-        }
-        boolean cname = target.endsWith(".kunlunaq.com") || target.contains(".w.");
-        return CheckResult.fail("esa edge target", "site " + siteId + " has no record named " + target
-                        + (cname ? " (that looks like ESA's CNAME target, not a record name)" : ""),
-                "add the record to the site (ESA console > DNS > Records, proxied) or set MIAOBU_EDGE_TARGET to an existing record's name");
     }
 
     private static boolean notFound(RuntimeException e, String codePrefix) {

@@ -12,6 +12,7 @@ import io.miaobu.testkit.aliyun.FakeFc;
 import io.miaobu.testkit.aliyun.FakeFc.Route;
 import io.miaobu.testkit.aliyun.FakeMns;
 import io.miaobu.testkit.aliyun.FakeOss;
+import io.miaobu.testkit.aliyun.RamChecks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -111,6 +112,21 @@ class CloudDoctorTest {
     }
 
     @Test
+    void everyOperationTheDoctorSendsIsInItsRamActions() {
+        int setUp = esa.calls().size(); // publishing the routine
+        check(env());
+
+        List<String> sent = new java.util.ArrayList<>();
+        oss.calls().forEach(c -> sent.add(c.operation()));
+        mns.calls().forEach(c -> sent.add(c.split(" ")[0]));
+        esa.calls().subList(setUp, esa.calls().size()).forEach(c -> sent.add(c.action()));
+        cas.calls().forEach(c -> sent.add(c.action()));
+        fc.requests().forEach(r -> sent.add(r.split(" ")[0]));
+        RamChecks.assertDeclared(CloudDoctor.RAM_ACTIONS, sent);
+        assertThat(sent).contains("GetBucketInfo", "GetQueueAttributes", "GetSite", "ListUserCertificateOrder", "GetCustomDomain");
+    }
+
+    @Test
     void aMisconfiguredAccountGetsOneFailLinePerProblemWithItsFix() throws IOException {
         mns.createQueue("short-visibility", Duration.ofSeconds(600));
         oss.acl("public-read");
@@ -141,14 +157,23 @@ class CloudDoctorTest {
         env.put("MIAOBU_OSS_BUCKET", "not-" + BUCKET);
         env.put("MIAOBU_MNS_QUEUE", "no-such-queue");
         env.put("MIAOBU_ESA_ROUTINE", "other-routine");
-        env.put("MIAOBU_EDGE_TARGET", "sites.example-sites.com.w.kunlunaq.com");
+        env.put("MIAOBU_EDGE_TARGET", "other.example-sites.com");
 
         Map<String, CheckResult> results = check(env);
 
         assertThat(results.get("oss bucket").render()).contains("FAIL", "bucket not-miaobu-sites does not exist", "fix: create it in cn-hangzhou");
         assertThat(results.get("mns queue").render()).contains("FAIL", "queue no-such-queue does not exist");
         assertThat(results.get("esa routine").render()).contains("FAIL", "RoutineNotExist", "fix: run `./miaobu edge publish`");
-        assertThat(results.get("esa edge target").render()).contains("FAIL", "looks like ESA's CNAME target");
+        assertThat(results.get("esa edge target").render()).contains("FAIL", "has no record named other.example-sites.com",
+                "fix: add a proxied record");
+    }
+
+    @Test
+    void theEdgeTargetMayBeTheCnameEsaGaveTheRecord() {
+        Map<String, String> env = env();
+        env.put("MIAOBU_EDGE_TARGET", FakeEsa.recordCname("sites.example-sites.com"));
+
+        assertThat(check(env).get("esa edge target").ok()).isTrue();
     }
 
     @Test
@@ -209,12 +234,13 @@ class CloudDoctorTest {
     void theReadmeGrantsTheOperatorsKeyEveryActionTheDoctorCalls() throws IOException {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("miaobu.repo.root", "../.."), "README.md"));
         String step = readme.substring(readme.indexOf("**Check the account**"));
-        assertThat(ramActionsIn(step)).containsAll(CloudDoctor.RAM_ACTIONS);
+        String policy = step.substring(step.indexOf("```json"), step.indexOf("```", step.indexOf("```json") + 7));
+        assertThat(ramActionsIn(policy)).containsAll(CloudDoctor.RAM_ACTIONS.actions());
         assertThat(step).contains("./miaobu cloud check", "run it after `s deploy` and before opening the platform");
     }
 
     private static List<String> ramActionsIn(String text) {
-        return java.util.regex.Pattern.compile("`([a-z-]+:[A-Za-z]+)`").matcher(text).results().map(m -> m.group(1)).toList();
+        return java.util.regex.Pattern.compile("\"([a-z-]+:[A-Za-z]+)\"").matcher(text).results().map(m -> m.group(1)).toList();
     }
 
     @Test

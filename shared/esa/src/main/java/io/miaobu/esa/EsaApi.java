@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * ESA's RPC API (version 2024-09-10). There is no ESA Java SDK on Maven Central, so actions are
  * called by name through the signed RPC client; the adapters in this package name the few they use.
  * Each action's parameters travel where the official {@code esa20240910} SDK puts them: {@code GetKv},
- * {@code DeleteKv} and {@code ListRecords} are GETs with a query string; {@code PutKv} is a POST with
+ * {@code DeleteKv}, {@code ListRecords}, {@code GetSite} and {@code GetKvNamespace} (read by
+ * {@code ./miaobu cloud check}) are GETs with a query string; {@code PutKv} is a POST with
  * everything but {@code Value} in the query and {@code Value} in a form body; the others (the routine
  * upload APIs among them) are POSTs with a form body.
  */
@@ -23,6 +24,8 @@ public final class EsaApi {
             "GetKv", Placement.QUERY,
             "DeleteKv", Placement.QUERY,
             "ListRecords", Placement.QUERY,
+            "GetSite", Placement.QUERY,
+            "GetKvNamespace", Placement.QUERY,
             "PutKv", Placement.post(Set.of("Namespace", "Key", "Base64", "Expiration", "ExpirationTtl")));
 
     private final AcsRpcClient client;

@@ -98,6 +98,14 @@ public final class EsaEdgeHostnames implements EdgeHostnames, CertificateBinding
     }
 
     /**
+     * The id of the record custom hostnames attach to (for {@code ./miaobu cloud check}); a
+     * ConfigException saying what to set when the site has none.
+     */
+    public String targetRecordId() {
+        return recordId();
+    }
+
+    /**
      * The record custom hostnames attach to. MIAOBU_EDGE_TARGET may name it (edge.example.com) or be
      * the CNAME ESA assigned to it (ListRecords' RecordCname, such as edge.example.com.w.kunlunaq.com),
      * since either is what users point their CNAME at.

@@ -127,7 +127,7 @@ public final class FakeEsa extends FakeAliyunRpc {
     @Override
     protected void checkPlacement(String action, String method, Set<String> inQuery, Set<String> inBody) {
         switch (action) {
-            case "GetKv", "DeleteKv", "ListRecords" -> {
+            case "GetKv", "DeleteKv", "ListRecords", "GetSite", "GetKvNamespace" -> {
                 if (!method.equals("GET")) {
                     throw new RpcError(400, "UnsupportedHTTPMethod", action + " is called with GET (esa20240910 SDK), not " + method + ".");
                 }
