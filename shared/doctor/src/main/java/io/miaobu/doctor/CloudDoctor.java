@@ -22,19 +22,24 @@ import java.util.function.Supplier;
  * the edge, CAS, the functions and the app's custom domain.
  */
 public final class CloudDoctor {
-    /** What the operator's key must allow for the doctor, by operation (README step 10's policy grants them). */
-    public static final RamActions RAM_ACTIONS = new RamActions("cloud check", Map.ofEntries(
-            Map.entry("GetBucketInfo", Set.of("oss:GetBucketInfo")),
-            Map.entry("GetBucketPolicy", Set.of("oss:GetBucketPolicy")),
-            Map.entry("GetQueueAttributes", Set.of("mns:GetQueueAttributes")),
-            Map.entry("GetSite", Set.of("esa:GetSite")),
-            Map.entry("GetKvNamespace", Set.of("esa:GetKvNamespace")),
-            Map.entry("GetRoutine", Set.of("esa:GetRoutine")),
-            Map.entry("ListRecords", Set.of("esa:ListRecords")),
-            Map.entry("ListUserCertificateOrder", Set.of("yundun-cert:ListUserCertificateOrder")),
-            Map.entry("GetFunction", Set.of("fc:GetFunction")),
-            Map.entry("ListTriggers", Set.of("fc:ListTriggers")),
-            Map.entry("GetCustomDomain", Set.of("fc:GetCustomDomain"))));
+    /**
+     * What the operator's key must allow for the doctor, by operation (README step 10's policy grants
+     * them): each operation's action is its service's RAM code and its name.
+     */
+    public static final RamActions RAM_ACTIONS = combined("cloud check",
+            RamActions.rpc("OSS", "oss", "GetBucketInfo", "GetBucketPolicy"),
+            RamActions.rpc("MNS", "mns", "GetQueueAttributes"),
+            RamActions.rpc("ESA", "esa", "GetSite", "GetKvNamespace", "GetRoutine", "ListRecords"),
+            RamActions.rpc("CAS", "yundun-cert", "ListUserCertificateOrder"),
+            RamActions.rpc("FC", "fc", "GetFunction", "ListTriggers", "GetCustomDomain"));
+
+    private static RamActions combined(String adapter, RamActions... parts) {
+        Map<String, Set<String>> all = new java.util.LinkedHashMap<>();
+        for (RamActions part : parts) {
+            all.putAll(part.byOperation());
+        }
+        return new RamActions(adapter, all);
+    }
 
     private final MiaobuConfig config;
     private final Supplier<AliyunCredentials> credentials;
