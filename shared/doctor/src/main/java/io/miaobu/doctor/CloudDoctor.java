@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -54,16 +56,17 @@ public final class CloudDoctor {
         AliyunCredentials creds = credentials.get();
         List<CheckResult> results = new ArrayList<>();
         results.addAll(OssCheck.run(aliyun, creds));
-        results.addAll(MnsCheck.run(aliyun, config.buildTimeout(), creds));
+        Optional<AcsRoaClient> fc = aliyun.fcEndpointOrDefault().map(e -> new AcsRoaClient("FC", e, FcCheck.VERSION, credentials));
+        OptionalLong builderTimeout = fc.map(f -> FcCheck.timeout(f, aliyun.functionPrefix() + "-builder")).orElse(OptionalLong.empty());
+        results.addAll(MnsCheck.run(aliyun, config.buildTimeout(), builderTimeout, creds));
         results.addAll(EsaCheck.run(config.esa(), EsaApi.of(config.esa().endpoint(), credentials)));
         results.add(CasCheck.run(new AcsRpcClient("CAS", config.esa().casEndpoint(), CasCheck.VERSION, credentials,
                 Clock.systemUTC(), 1, Duration.ZERO)));
-        if (aliyun.fcEndpointOrDefault().isEmpty()) {
+        if (fc.isEmpty()) {
             results.add(CheckResult.fail("fc", "neither MIAOBU_FC_ENDPOINT nor MIAOBU_ALIYUN_ACCOUNT_ID and MIAOBU_ALIYUN_REGION are set",
                     "set MIAOBU_ALIYUN_ACCOUNT_ID (the account's numeric id) and MIAOBU_ALIYUN_REGION, as the functions get them"));
         } else {
-            AcsRoaClient fc = new AcsRoaClient("FC", aliyun.fcEndpointOrDefault().get(), FcCheck.VERSION, credentials);
-            results.addAll(FcCheck.run(fc, aliyun.functionPrefix(), config.publicUrl(), config.buildTimeout()));
+            results.addAll(FcCheck.run(fc.get(), aliyun.functionPrefix(), config.publicUrl(), config.buildTimeout()));
         }
         return results;
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -65,6 +66,16 @@ final class FcCheck {
                     : Fixes.forApiError(e, "fc:GetCustomDomain", "check MIAOBU_FC_ENDPOINT")));
         }
         return results;
+    }
+
+    /** The function's timeout in seconds; empty when FC does not answer it (the function's own check says why). */
+    static OptionalLong timeout(AcsRoaClient fc, String name) {
+        try {
+            JsonNode timeout = fc.get("GetFunction", "/" + VERSION + "/functions/" + name).path("timeout");
+            return timeout.canConvertToLong() ? OptionalLong.of(timeout.asLong()) : OptionalLong.empty();
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static CheckResult function(AcsRoaClient fc, String name, Set<String> triggerTypes, long minTimeoutSeconds) {

@@ -9,6 +9,7 @@ import io.miaobu.config.AliyunSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The build queue (DESIGN §2): the functions' MNS endpoint is one MNS documents, the queue exists
@@ -18,7 +19,11 @@ import java.util.List;
 final class MnsCheck {
     private MnsCheck() {}
 
-    static List<CheckResult> run(AliyunSettings settings, Duration buildTimeout, AliyunCredentials credentials) {
+    /**
+     * @param builderTimeout the builder function's timeout in seconds, when FC answered it: a delivery
+     *                       lasts as long as the builder may run
+     */
+    static List<CheckResult> run(AliyunSettings settings, Duration buildTimeout, OptionalLong builderTimeout, AliyunCredentials credentials) {
         if (settings.mnsQueue().isEmpty()) {
             return List.of(CheckResult.fail("mns queue", "MIAOBU_MNS_QUEUE is not set",
                     "set it to serverless.yaml's vars.mnsQueue (and MIAOBU_ALIYUN_ACCOUNT_ID, MIAOBU_ALIYUN_REGION)"));
@@ -37,14 +42,14 @@ final class MnsCheck {
         credentials.securityToken().ifPresent(builder::securityToken);
         MNSClient client = builder.build();
         try {
-            results.add(CheckResult.attempt("mns queue", () -> queue(client, queue, buildTimeout), e -> fix(e, queue)));
+            results.add(CheckResult.attempt("mns queue", () -> queue(client, queue, buildTimeout, builderTimeout), e -> fix(e, queue)));
         } finally {
             client.close();
         }
         return results;
     }
 
-    private static CheckResult queue(MNSClient client, String queue, Duration buildTimeout) {
+    private static CheckResult queue(MNSClient client, String queue, Duration buildTimeout, OptionalLong builderTimeout) {
         QueueMeta meta;
         try {
             meta = client.getQueueRef(queue).getAttributes();
@@ -55,15 +60,18 @@ final class MnsCheck {
             throw e;
         }
         long visibility = meta.getVisibilityTimeout() == null ? 0 : meta.getVisibilityTimeout();
-        // A build runs install and build, each for up to MIAOBU_BUILD_TIMEOUT_MINUTES, plus clone and upload.
-        long needed = 2 * buildTimeout.toSeconds();
+        // A build runs install and build, each for up to MIAOBU_BUILD_TIMEOUT_MINUTES, within the builder's own timeout.
+        long steps = 2 * buildTimeout.toSeconds();
+        boolean byBuilder = builderTimeout.isPresent() && builderTimeout.getAsLong() > steps;
+        long needed = byBuilder ? builderTimeout.getAsLong() : steps;
+        String why = byBuilder ? "the builder's timeout" : "install + build, MIAOBU_BUILD_TIMEOUT_MINUTES each";
         if (visibility <= needed) {
             return CheckResult.fail("mns queue", "queue " + queue + " has VisibilityTimeout " + visibility + " s; a build may run "
-                            + needed + " s (install + build, MIAOBU_BUILD_TIMEOUT_MINUTES each), so a running build would be delivered again",
-                    "set the queue's VisibilityTimeout above " + needed + " s and above the builder's timeout (serverless.yaml uses 3900), "
+                            + needed + " s (" + why + "), so a running build would be delivered again",
+                    "set the queue's VisibilityTimeout above " + needed + " s (serverless.yaml's storage stack uses 3900 for a 3600 s builder), "
                             + "e.g. SetQueueAttributes or the MNS console");
         }
-        return CheckResult.ok("mns queue", "queue " + queue + " exists, VisibilityTimeout " + visibility + " s > " + needed + " s of build steps");
+        return CheckResult.ok("mns queue", "queue " + queue + " exists, VisibilityTimeout " + visibility + " s > " + needed + " s (" + why + ")");
     }
 
     private static String fix(RuntimeException e, String queue) {

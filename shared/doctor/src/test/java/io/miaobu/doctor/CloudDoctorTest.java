@@ -102,7 +102,7 @@ class CloudDoctorTest {
         assertThat(results.keySet()).containsExactly("oss bucket", "oss bucket policy", "mns queue", "esa site", "esa kv namespace",
                 "esa routine", "esa edge target", "cas", "fc miaobu-api", "fc miaobu-oauth", "fc miaobu-webhook", "fc miaobu-builder",
                 "fc miaobu-scheduler", "fc custom domain");
-        assertThat(results.get("mns queue").detail()).contains("VisibilityTimeout 3900 s");
+        assertThat(results.get("mns queue").detail()).contains("VisibilityTimeout 3900 s > 3600 s (the builder's timeout)");
         assertThat(results.get("fc miaobu-builder").detail()).contains("eventbridge http");
         assertThat(oss.rejected()).isEmpty();
         assertThat(mns.rejected()).isEmpty();
@@ -139,7 +139,8 @@ class CloudDoctorTest {
 
         Map<String, CheckResult> results = check(env);
 
-        assertThat(results.get("mns queue").render()).contains("FAIL", "VisibilityTimeout 600 s", "1800 s", "fix: set the queue's VisibilityTimeout above 1800 s");
+        assertThat(results.get("mns queue").render()).contains("FAIL", "VisibilityTimeout 600 s", "3600 s (the builder's timeout)",
+                "fix: set the queue's VisibilityTimeout above 3600 s");
         assertThat(results.get("oss bucket").render()).contains("FAIL", "is public-read", "fix: make it private");
         assertThat(results.get("esa kv namespace").render()).contains("FAIL", "InvalidNameSpace.NotFound",
                 "fix: create it: ESA console > Edge KV > Create Namespace \"no_such_namespace\"");
@@ -201,6 +202,16 @@ class CloudDoctorTest {
         assertThat(results.get("esa site").fix()).contains("MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET");
         assertThat(results.get("fc miaobu-api").fix()).contains("MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET");
         assertThat(oss.rejected()).isNotEmpty();
+    }
+
+    @Test
+    void aQueueThatRedeliversWhileTheBuilderMayStillRunFails() {
+        mns.createQueue("shorter-than-the-builder", Duration.ofSeconds(3000));
+        Map<String, String> env = env();
+        env.put("MIAOBU_MNS_QUEUE", "shorter-than-the-builder");
+
+        assertThat(check(env).get("mns queue").render()).contains("FAIL", "VisibilityTimeout 3000 s", "3600 s (the builder's timeout)",
+                "fix: set the queue's VisibilityTimeout above 3600 s");
     }
 
     @Test
