@@ -29,7 +29,7 @@ public final class CloudDoctor {
      * them): each operation's action is its service's RAM code and its name.
      */
     public static final RamActions RAM_ACTIONS = combined("cloud check",
-            RamActions.rpc("OSS", "oss", "GetBucketInfo", "GetBucketPolicy"),
+            RamActions.rpc("OSS", "oss", "GetBucketInfo", "GetBucketPolicy", "GetBucketLifecycle"),
             RamActions.rpc("MNS", "mns", "GetQueueAttributes"),
             RamActions.rpc("ESA", "esa", "GetSite", "GetKvNamespace", "GetRoutine", "ListRecords"),
             RamActions.rpc("CAS", "yundun-cert", "ListUserCertificateOrder"),

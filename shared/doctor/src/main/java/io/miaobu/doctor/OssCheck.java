@@ -8,6 +8,7 @@ import com.aliyun.oss.common.auth.DefaultCredentialProvider;
 import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.BucketInfo;
 import com.aliyun.oss.model.CannedAccessControlList;
+import com.aliyun.oss.model.LifecycleRule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunCredentials;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * The bucket every deployment lives in (DESIGN §3): it exists in MIAOBU_ALIYUN_REGION (GetBucketInfo,
  * signed with signature V4 for that region, which OSS requires of new accounts and buckets), it is
- * private (its ACL), and no bucket policy opens more than {@code sites/} to anonymous readers.
+ * private (its ACL), no bucket policy opens more than {@code sites/} to anonymous readers, and a
+ * lifecycle rule aborts abandoned multipart uploads.
  */
 final class OssCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +48,8 @@ final class OssCheck {
             if (info.ok() || !info.detail().startsWith("bucket " + bucket + " does not exist")) {
                 results.add(CheckResult.attempt("oss bucket policy", () -> policy(oss, bucket), e -> fix(e, "oss:GetBucketPolicy",
                         "read the policy in the OSS console (Bucket > Permissions > Bucket Policy)")));
+                results.add(CheckResult.attempt("oss lifecycle", () -> lifecycle(oss, bucket), e -> fix(e, "oss:GetBucketLifecycle",
+                        "read the rules in the OSS console (Bucket > Data Management > Lifecycle)")));
             }
             return results;
         } finally {
@@ -119,6 +123,28 @@ final class OssCheck {
                     "limit anonymous statements to acs:oss:*:*:" + bucket + "/sites/* (build caches and the rest stay private)");
         }
         return CheckResult.ok("oss bucket policy", "anonymous access, if any, is limited to " + bucket + "/sites/");
+    }
+
+    /** Parts of multipart uploads a crashed builder abandoned are billed until a lifecycle rule aborts them. */
+    private static CheckResult lifecycle(OSS oss, String bucket) {
+        List<LifecycleRule> rules;
+        try {
+            rules = oss.getBucketLifecycle(bucket);
+        } catch (OSSException e) {
+            if (!"NoSuchLifecycle".equals(e.getErrorCode())) {
+                throw e;
+            }
+            rules = List.of();
+        }
+        for (LifecycleRule rule : rules) {
+            if (rule.getStatus() == LifecycleRule.RuleStatus.Enabled && rule.hasAbortMultipartUpload()
+                    && (rule.getPrefix() == null || rule.getPrefix().isEmpty())) {
+                return CheckResult.ok("oss lifecycle", "multipart uploads abandoned for " + rule.getAbortMultipartUpload().getExpirationDays()
+                        + " days are aborted");
+            }
+        }
+        return CheckResult.fail("oss lifecycle", "no enabled rule of " + bucket + " aborts abandoned multipart uploads: their parts are billed forever",
+                "add one for the whole bucket (OSS console > Lifecycle: Parts, 3 days), as deploy/ros-resources.json does");
     }
 
     private static boolean anonymous(JsonNode principal) {

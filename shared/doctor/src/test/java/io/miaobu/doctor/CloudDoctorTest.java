@@ -42,7 +42,7 @@ class CloudDoctorTest {
     final FakeFc fc = new FakeFc(OPERATOR);
 
     CloudDoctorTest() throws IOException {
-        oss = FakeOss.start(BUCKET, REGION, OPERATOR);
+        oss = FakeOss.start(BUCKET, REGION, OPERATOR).abortMultipartUploadsAfter(3);
         mns = FakeMns.start(OPERATOR).createQueue(QUEUE, Duration.ofSeconds(3900));
         new RoutinePublisher(EsaApi.of(esa.endpoint(), () -> OPERATOR))
                 .publish("miaobu-edge", "export default { fetch() {} };", "test", List.of("staging", "production"));
@@ -99,7 +99,7 @@ class CloudDoctorTest {
         Map<String, CheckResult> results = check(env());
 
         assertThat(results.values()).allSatisfy(r -> assertThat(r.ok()).as(r.render()).isTrue());
-        assertThat(results.keySet()).containsExactly("oss bucket", "oss bucket policy", "mns queue", "esa site", "esa kv namespace",
+        assertThat(results.keySet()).containsExactly("oss bucket", "oss bucket policy", "oss lifecycle", "mns queue", "esa site", "esa kv namespace",
                 "esa routine", "esa edge target", "cas", "fc miaobu-api", "fc miaobu-oauth", "fc miaobu-webhook", "fc miaobu-builder",
                 "fc miaobu-scheduler", "fc custom domain");
         assertThat(results.get("mns queue").detail()).contains("VisibilityTimeout 3900 s > 3600 s (the builder's timeout)");
@@ -175,6 +175,18 @@ class CloudDoctorTest {
         env.put("MIAOBU_EDGE_TARGET", FakeEsa.recordCname("sites.example-sites.com"));
 
         assertThat(check(env).get("esa edge target").ok()).isTrue();
+    }
+
+    @Test
+    void aBucketWithoutTheMultipartRuleFails() throws IOException {
+        try (FakeOss bare = FakeOss.start("bare-bucket", REGION, OPERATOR)) {
+            Map<String, String> env = env();
+            env.put("MIAOBU_OSS_BUCKET", "bare-bucket");
+            env.put("MIAOBU_OSS_ENDPOINT", bare.endpoint());
+
+            assertThat(check(env).get("oss lifecycle").render()).contains("FAIL", "aborts abandoned multipart uploads",
+                    "fix: add one for the whole bucket");
+        }
     }
 
     @Test

@@ -90,6 +90,7 @@ public final class FakeOss implements AutoCloseable {
     private volatile int pageSize = 1000;
     private volatile String acl = "private";
     private volatile String policy;
+    private volatile Integer abortMultipartDays;
 
     static {
         // The JDK server writes headers and body separately; without TCP_NODELAY each answer waits ~40 ms for a delayed ACK.
@@ -155,6 +156,15 @@ public final class FakeOss implements AutoCloseable {
     /** The bucket policy (JSON) GetBucketPolicy answers; none (404 NoSuchBucketPolicy) by default. */
     public FakeOss policy(String json) {
         this.policy = json;
+        return this;
+    }
+
+    /**
+     * The lifecycle rule GetBucketLifecycle answers: abort multipart uploads abandoned for {@code days}
+     * (the ROS stack's rule); none (404 NoSuchLifecycle) by default.
+     */
+    public FakeOss abortMultipartUploadsAfter(int days) {
+        this.abortMultipartDays = days;
         return this;
     }
 
@@ -228,6 +238,15 @@ public final class FakeOss implements AutoCloseable {
             } else if (method.equals("GET") && query.containsKey("bucketInfo")) {
                 record("GetBucketInfo", method, "", body);
                 bucketInfo(ex);
+            } else if (method.equals("GET") && query.containsKey("lifecycle")) {
+                record("GetBucketLifecycle", method, "", body);
+                if (abortMultipartDays == null) {
+                    error(ex, 404, "NoSuchLifecycle", "No Row found in Lifecycle Table.");
+                } else {
+                    send(ex, 200, "<LifecycleConfiguration><Rule><ID>abort-abandoned-multipart-uploads</ID><Prefix></Prefix>"
+                            + "<Status>Enabled</Status><AbortMultipartUpload><Days>" + abortMultipartDays
+                            + "</Days></AbortMultipartUpload></Rule></LifecycleConfiguration>");
+                }
             } else if (method.equals("GET") && query.containsKey("policy")) {
                 record("GetBucketPolicy", method, "", body);
                 if (policy == null) {
