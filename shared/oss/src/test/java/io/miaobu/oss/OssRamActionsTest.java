@@ -16,7 +16,7 @@ class OssRamActionsTest {
     @Test
     void every_operation_the_store_sends_is_in_its_ram_actions(@TempDir Path dir) throws Exception {
         try (FakeOss oss = FakeOss.start("miaobu-ram", STS)) {
-            OssArtifactStore store = new OssArtifactStore(oss.endpoint(), oss.bucket(), () -> STS,
+            OssArtifactStore store = new OssArtifactStore(oss.endpoint(), oss.region(), oss.bucket(), () -> STS,
                     new OssArtifactStore.Multipart(200 * 1024, 100 * 1024));
             Path small = Files.writeString(dir.resolve("small.txt"), "hello");
             Path big = Files.write(dir.resolve("big.bin"), new byte[250 * 1024]);
