@@ -2,8 +2,8 @@
 // engine: the route entry for the request's host comes from edge KV (written by the platform's
 // RouteTable), the deployment's files from the private OSS bucket under the entry's prefix.
 //
-// A request costs edge KV reads (the route entry, one shard of the deployment's file manifest;
-// both kept in memory a while) and at most ONE origin fetch, the file it serves: ESA allows 4
+// A request costs edge KV reads (the route entry and the deployment's file manifest, kept in
+// memory a while; a big site's manifest is sharded and costs one more) and at most ONE origin fetch, the file it serves: ESA allows 4
 // concurrent sub-requests per request, and the engine decides "does this file exist?" from the
 // manifest (manifest.js), never by asking the origin. That fetch is signed (OSS signature V4,
 // oss-sign.js) with a read-only key given to the routine when it is published: the bucket is private.
@@ -15,8 +15,8 @@ import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NEED = Symbol('need a manifest shard');
-const MAX_ROUNDS = 4; // a decision reads one shard, a rewrite to another page a second
-const MAX_CACHED_SHARDS = 64;
+const MAX_ROUNDS = 4; // the manifest, one shard, and for a rewrite to another page a second
+const MAX_CACHED_MANIFESTS = 128;
 
 /** A failure to show as a 502 with its own message (and log). */
 class EdgeError extends Error {}
@@ -36,7 +36,7 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
   const base = String(origin).replace(/\/+$/, '');
   const sign = ossSigner(credential);
   const entries = new Map(); // route key -> { at, value: { entry } | { missing } | { error } }
-  const shards = new Map(); // `${deploymentId}/${shard}` -> Set of paths; deployments never change
+  const manifests = new Map(); // manifest key -> { shards, paths: Set | null }
 
   async function loadEntry(key) {
     const cached = entries.get(key);
@@ -57,11 +57,14 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
     return value;
   }
 
-  async function loadShard(entry, shard) {
-    const key = manifestKey(entry.deploymentId, shard);
+  // The manifest's head (manifestKey(id)): the whole list of a site that fits in one value, else the
+  // shard count; then shard k under manifestKey(id, k). Cached by key: a deployment never changes.
+  async function loadManifest(deploymentId, shard) {
+    const key = manifestKey(deploymentId, shard);
     const text = await kv.get(key, { type: 'text' });
     if (text === undefined || text === null) {
-      throw new EdgeError(`The file list of deployment ${entry.deploymentId} (edge KV ${key}) is missing. Redeploy the site.`);
+      throw new EdgeError(`The file list of deployment ${deploymentId} (edge KV ${key}) is not here: it was published `
+        + 'moments ago and has not reached this edge yet, or the deployment predates file lists. Redeploy the site if this lasts.');
     }
     let value;
     try {
@@ -69,45 +72,58 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
     } catch (e) {
       throw new EdgeError(`The file list ${key} is not JSON (${e.message}). Redeploy the site.`);
     }
-    if (!value || value.deploymentId !== entry.deploymentId || value.shard !== shard
-        || value.shards !== entry.manifest.shards || !Array.isArray(value.paths)) {
-      throw new EdgeError(`The file list ${key} does not belong to this route entry. Redeploy the site.`);
+    const head = shard === undefined;
+    if (!value || value.deploymentId !== deploymentId || !Number.isInteger(value.shards) || value.shards < 1
+        || (head ? value.shards === 1 && !Array.isArray(value.paths) : value.shard !== shard || !Array.isArray(value.paths))) {
+      throw new EdgeError(`The file list ${key} is not one this routine can read. Redeploy the site.`);
     }
-    if (shards.size >= MAX_CACHED_SHARDS) shards.delete(shards.keys().next().value);
-    const paths = new Set(value.paths);
-    shards.set(`${entry.deploymentId}/${shard}`, paths);
-    return paths;
-  }
-
-  function anyShard(deploymentId) {
-    for (const [key, paths] of shards) if (key.startsWith(deploymentId + '/')) return paths;
-    return null;
+    if (manifests.size >= MAX_CACHED_MANIFESTS) manifests.delete(manifests.keys().next().value);
+    const loaded = { shards: value.shards, paths: Array.isArray(value.paths) ? new Set(value.paths) : null };
+    manifests.set(key, loaded);
+    return loaded;
   }
 
   async function decide(entry, request, target) {
     const rules = compiled.get(entry);
-    const count = entry.manifest.shards;
+    const id = entry.deploymentId;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      let wanted = -1;
-      let any = anyShard(entry.deploymentId); // for the paths every shard lists
+      let wanted;
       const has = (rel) => {
-        const own = manifestShard(rel, count);
-        const paths = shards.get(`${entry.deploymentId}/${own}`) || (inEveryShard(rel) ? any : undefined);
-        if (paths === undefined || paths === null) {
+        const head = manifests.get(manifestKey(id));
+        if (head === undefined) {
+          wanted = undefined;
+          throw NEED;
+        }
+        if (head.shards === 1) return head.paths.has(rel);
+        const own = manifestShard(rel, head.shards);
+        let paths = manifests.get(manifestKey(id, own));
+        if (paths === undefined && inEveryShard(rel)) paths = anyShard(id, head.shards);
+        if (paths === undefined) {
           wanted = own;
           throw NEED;
         }
-        any ??= paths;
-        return paths.has(rel);
+        return paths.paths.has(rel);
       };
       try {
         return route(entry, { method: request.method, path: target }, has, rules);
       } catch (e) {
         if (e !== NEED) throw e;
       }
-      await loadShard(entry, wanted);
+      const loaded = await loadManifest(id, wanted);
+      if (wanted !== undefined && loaded.shards !== manifests.get(manifestKey(id))?.shards) {
+        throw new EdgeError(`The file list of deployment ${id} is inconsistent (shard ${wanted}). Redeploy the site.`);
+      }
     }
-    throw new EdgeError(`no decision for ${target} after reading ${MAX_ROUNDS} manifest shards`);
+    throw new EdgeError(`no decision for ${target} after reading ${MAX_ROUNDS} parts of its file list`);
+  }
+
+  // A loaded shard of the deployment, for the paths every shard lists.
+  function anyShard(id, count) {
+    for (let k = 0; k < count && k < 64; k++) {
+      const loaded = manifests.get(manifestKey(id, k));
+      if (loaded) return loaded;
+    }
+    return undefined;
   }
 
   async function handle(request) {
@@ -187,10 +203,6 @@ function validateEntry(entry) {
   const prefix = entry.prefix;
   if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.startsWith('/') || prefix.split('/').some((s) => s === '..' || s === '.')) {
     throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
-  }
-  const count = entry.manifest && entry.manifest.shards;
-  if (!Number.isInteger(count) || count < 1 || count > 65_536) {
-    throw new Error('it names no file manifest (it was written before manifests existed, or by an older platform)');
   }
   return entry;
 }

@@ -3,10 +3,14 @@
 // not sub-requests). io.miaobu.edge.FileManifest writes it when the deployment is published; both
 // sides run test/vectors/manifest.json.
 //
-// Layout: the route entry says how many shards there are (`manifest: { shards: N }`); shard k is the
-// value under manifestKey(deploymentId, k), each at most 1.8 MB (what a routine may read):
-//   { "deploymentId": "d…", "shard": k, "shards": N, "paths": ["about.html", "index.html", …] }
-// A path lives in shard fnv1a32(stem(path)) mod N, where the stem drops `/index.html`, `index.html`
+// Layout: every value at most 1.8 MB (what a routine may read). Under manifestKey(deploymentId), a
+// site that fits in one value has its whole list:
+//   { "deploymentId": "d…", "shards": 1, "paths": ["about.html", "index.html", …] }
+// A bigger one has only its shard count there, `{ "deploymentId": "d…", "shards": N }`, and shard k
+// under manifestKey(deploymentId, k):
+//   { "deploymentId": "d…", "shard": k, "shards": N, "paths": [ … ] }
+// So a request reads the route entry and the manifest (and, on a big site, one shard), each kept in
+// the routine's memory: a deployment never changes. A path lives in shard fnv1a32(stem(path)) mod N, where the stem drops `/index.html`, `index.html`
 // or `.html`: `about`, `about.html` and `about/index.html` share a shard, so a clean URL is decided
 // from one shard. The root `index.html` and every `404.html` are in every shard (the fallbacks every
 // not-found decision asks about), so any request is decided from one shard; only a rewrite to another
@@ -15,10 +19,13 @@
 /** The prefix of manifest keys. `S` is outside route keys' capitals (`A`..`P`), so no route key starts with it. */
 export const MANIFEST_KV_PREFIX = 'FILES_';
 
-/** The edge KV key of shard `shard` of a deployment's manifest (Edge KV alphabet: letters, digits, `-`, `_`). */
+/**
+ * The edge KV key of a deployment's manifest, or of its shard `shard` (Edge KV alphabet: letters,
+ * digits, `-`, `_`). Deployment ids have no `_`, so the shard suffix cannot be mistaken.
+ */
 export function manifestKey(deploymentId, shard) {
-  if (!/^[a-z0-9][a-z0-9_-]{0,127}$/.test(deploymentId)) throw new Error(`deployment id ${JSON.stringify(deploymentId)} cannot name a manifest key`);
-  return `${MANIFEST_KV_PREFIX}${deploymentId}_${shard}`;
+  if (!/^[a-z0-9][a-z0-9-]{0,127}$/.test(deploymentId)) throw new Error(`deployment id ${JSON.stringify(deploymentId)} cannot name a manifest key`);
+  return shard === undefined ? MANIFEST_KV_PREFIX + deploymentId : `${MANIFEST_KV_PREFIX}${deploymentId}_${shard}`;
 }
 
 /** Whether every shard lists `path` (when the deployment has it). */

@@ -54,13 +54,17 @@ export function subRequests(inner = globalThis.fetch) {
 
 /** The edge KV values of a deployment's manifest in `shards` shards, as the platform writes them. */
 export function manifestValues(deploymentId, paths, shards = 1) {
+  if (shards === 1) return { [manifestKey(deploymentId)]: JSON.stringify({ deploymentId, shards, paths: [...paths].sort() }) };
   const lists = Array.from({ length: shards }, () => []);
   for (const path of paths) {
     if (inEveryShard(path)) lists.forEach((l) => l.push(path));
     else lists[manifestShard(path, shards)].push(path);
   }
-  return Object.fromEntries(lists.map((l, shard) => [manifestKey(deploymentId, shard),
-    JSON.stringify({ deploymentId, shard, shards, paths: l.sort() })]));
+  return {
+    [manifestKey(deploymentId)]: JSON.stringify({ deploymentId, shards }),
+    ...Object.fromEntries(lists.map((l, shard) => [manifestKey(deploymentId, shard),
+      JSON.stringify({ deploymentId, shard, shards, paths: l.sort() })])),
+  };
 }
 
 /**
