@@ -3,9 +3,9 @@
 // RouteTable), the deployment's files from the private OSS bucket under the entry's prefix.
 //
 // A request costs edge KV reads (the route entry and the deployment's file manifest, kept in
-// memory a while; a big site's manifest is sharded and costs one more) and at most ONE origin fetch, the file it serves: ESA allows 4
-// concurrent sub-requests per request, and the engine decides "does this file exist?" from the
-// manifest (manifest.js), never by asking the origin. That fetch is signed (OSS signature V4,
+// memory a while; a big site's manifest is sharded and costs one more) and at most ONE origin
+// fetch, the file it serves: ESA allows 4 concurrent sub-requests per request, and the engine
+// decides "does this file exist?" from the manifest (manifest.js), never by asking the origin. That fetch is signed (OSS signature V4,
 // oss-sign.js) with a read-only key given to the routine when it is published: the bucket is private.
 
 import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
@@ -16,7 +16,7 @@ import { statusPage, unknownHostPage } from './pages.js';
 const HTML = 'text/html; charset=utf-8';
 const NEED = Symbol('need a manifest shard');
 const MAX_ROUNDS = 4; // the manifest, one shard, and for a rewrite to another page a second
-const MAX_CACHED_MANIFESTS = 128;
+const MAX_CACHED_PATHS = 200_000; // manifests kept in memory, least recently used dropped first
 
 /** A failure to show as a 502 with its own message (and log). */
 class EdgeError extends Error {}
@@ -36,7 +36,8 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
   const base = String(origin).replace(/\/+$/, '');
   const sign = ossSigner(credential);
   const entries = new Map(); // route key -> { at, value: { entry } | { missing } | { error } }
-  const manifests = new Map(); // manifest key -> { shards, paths: Set | null }
+  const manifests = new Map(); // manifest key -> { shards, paths: Set | null }, in order of use
+  let cachedPaths = 0;
 
   async function loadEntry(key) {
     const cached = entries.get(key);
@@ -77,26 +78,41 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
         || (head ? value.shards === 1 && !Array.isArray(value.paths) : value.shard !== shard || !Array.isArray(value.paths))) {
       throw new EdgeError(`The file list ${key} is not one this routine can read. Redeploy the site.`);
     }
-    if (manifests.size >= MAX_CACHED_MANIFESTS) manifests.delete(manifests.keys().next().value);
     const loaded = { shards: value.shards, paths: Array.isArray(value.paths) ? new Set(value.paths) : null };
+    cachedPaths += loaded.paths ? loaded.paths.size : 0;
+    while (cachedPaths > MAX_CACHED_PATHS && manifests.size > 0) {
+      const [oldest, dropped] = manifests.entries().next().value;
+      manifests.delete(oldest);
+      cachedPaths -= dropped.paths ? dropped.paths.size : 0;
+    }
     manifests.set(key, loaded);
+    return loaded;
+  }
+
+  function used(key) {
+    const loaded = manifests.get(key);
+    if (loaded !== undefined) {
+      manifests.delete(key); // re-insert: Map order is the recency order
+      manifests.set(key, loaded);
+    }
     return loaded;
   }
 
   async function decide(entry, request, target) {
     const rules = compiled.get(entry);
     const id = entry.deploymentId;
+    const headKey = manifestKey(id);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let wanted;
+      const head = used(headKey);
       const has = (rel) => {
-        const head = manifests.get(manifestKey(id));
         if (head === undefined) {
           wanted = undefined;
           throw NEED;
         }
         if (head.shards === 1) return head.paths.has(rel);
         const own = manifestShard(rel, head.shards);
-        let paths = manifests.get(manifestKey(id, own));
+        let paths = used(manifestKey(id, own));
         if (paths === undefined && inEveryShard(rel)) paths = anyShard(id, head.shards);
         if (paths === undefined) {
           wanted = own;
@@ -110,7 +126,7 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
         if (e !== NEED) throw e;
       }
       const loaded = await loadManifest(id, wanted);
-      if (wanted !== undefined && loaded.shards !== manifests.get(manifestKey(id))?.shards) {
+      if (wanted !== undefined && loaded.shards !== head.shards) {
         throw new EdgeError(`The file list of deployment ${id} is inconsistent (shard ${wanted}). Redeploy the site.`);
       }
     }
