@@ -5,8 +5,9 @@
 // A request costs edge KV reads (the route entry and the deployment's file manifest, kept in
 // memory a while; a big site's manifest is sharded and costs one more) and at most ONE origin
 // fetch, the file it serves: ESA allows 4 concurrent sub-requests per request, and the engine
-// decides "does this file exist?" from the manifest (manifest.js), never by asking the origin. That fetch is signed (OSS signature V4,
-// oss-sign.js) with a read-only key given to the routine when it is published: the bucket is private.
+// decides "does this file exist?" from the manifest (manifest.js), never by asking the origin.
+// That fetch is signed (OSS signature V4, oss-sign.js) with a read-only key given to the routine
+// when it is published: the bucket is private.
 
 import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
 import { inEveryShard, manifestKey, manifestShard } from './manifest.js';
@@ -249,8 +250,13 @@ let edge = null;
 
 export default {
   async fetch(request) {
-    // EdgeKV is a global of the ESA runtime.
-    edge ??= createEdge({ kv: new globalThis.EdgeKV({ namespace: SETTINGS.namespace }), origin: SETTINGS.origin, credential: SETTINGS.credential });
+    try {
+      // EdgeKV is a global of the ESA runtime.
+      edge ??= createEdge({ kv: new globalThis.EdgeKV({ namespace: SETTINGS.namespace }), origin: SETTINGS.origin, credential: SETTINGS.credential });
+    } catch (e) {
+      console.error(`miaobu-edge: cannot start: ${e.stack || e}`);
+      return page(request, 502, statusPage(502, `The edge cannot start: ${e.message}.`), { 'cache-control': 'no-store' });
+    }
     return edge.fetch(request);
   },
 };
