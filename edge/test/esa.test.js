@@ -1,9 +1,10 @@
-// The ESA edge routine against a fake edge KV and a local HTTP server standing in for the OSS origin.
+// The ESA edge routine against a fake routine host as strict as ESA (edge KV key alphabet, at most
+// 4 concurrent sub-requests) and a private bucket that checks OSS signature V4 (esa-host.js).
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CompiledCache } from '../src/engine.js';
 import routine, { createEdge } from '../src/esa.js';
+import { edgeKv, manifestValues, privateBucket, subRequests } from './esa-host.js';
 
 const PREFIX = 'sites/p1/d1/';
 const FILES = {
@@ -19,54 +20,38 @@ const CONFIG = {
   redirects: [{ from: '/old/*', to: '/new/:splat', status: 301, force: false }, { from: '/app/*', to: '/index.html', status: 200, force: false }],
   headers: [{ path: '/*', set: { 'x-frame-options': 'DENY' } }],
 };
+const CREDENTIAL = { bucket: 'miaobu-sites', region: 'cn-hangzhou', accessKeyId: 'LTAI-edge-reader', accessKeySecret: 'reader-secret' };
 
-let origin;
-let originUrl;
-const originLog = [];
+let bucket;
+let originLog;
+let sub;
 
 before(async () => {
-  origin = http.createServer((req, res) => {
-    originLog.push(`${req.method} ${req.url}`);
-    const key = decodeURIComponent(req.url.slice(1));
-    if (!key.startsWith(PREFIX) || !(key.slice(PREFIX.length) in FILES)) {
-      res.writeHead(403, { 'content-type': 'application/xml' }); // what a private OSS bucket says
-      return res.end('<Error><Code>AccessDenied</Code></Error>');
-    }
-    const body = FILES[key.slice(PREFIX.length)];
-    const etag = `"${Buffer.from(body).toString('base64').slice(0, 12)}"`;
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { etag });
-      return res.end();
-    }
-    res.writeHead(200, { etag, 'content-length': Buffer.byteLength(body), 'content-type': 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  await new Promise((resolve) => origin.listen(0, '127.0.0.1', resolve));
-  originUrl = `http://127.0.0.1:${origin.address().port}`;
+  const objects = Object.fromEntries(Object.entries(FILES).map(([rel, body]) => [PREFIX + rel, body]));
+  objects['sites/p2/d9/index.html'] = '<h1>d9</h1>';
+  objects['sites/p1/d2/index.html'] = '<h1>app</h1>';
+  for (let i = 0; i < 300; i++) objects[`${PREFIX}blog/post-${i}.html`] = `<h1>post ${i}</h1>`;
+  bucket = await privateBucket({ ...CREDENTIAL, objects });
+  originLog = bucket.log;
 });
 
-after(() => origin.close());
+after(() => bucket.close());
 beforeEach(() => {
   originLog.length = 0;
+  bucket.refused.length = 0;
+  sub = subRequests();
 });
 
-function fakeKv(values) {
-  const reads = [];
-  return {
-    reads,
-    async get(key, options) {
-      reads.push(key);
-      assert.deepEqual(options, { type: 'text' });
-      return values[key];
-    },
-  };
+function entryOf(deploymentId, prefix, config) {
+  return JSON.stringify({ deploymentId, prefix, config, updatedAt: '2024-01-01T00:00:00Z' });
 }
 
-const ENTRY = JSON.stringify({ deploymentId: 'd1', prefix: PREFIX, config: CONFIG, updatedAt: '2024-01-01T00:00:00Z' });
+const ENTRY = entryOf('d1', PREFIX, CONFIG);
+const SITE = { 'my-site_miaobu_app': ENTRY, ...manifestValues('d1', Object.keys(FILES)) };
 
-function edgeFor(values = { 'my-site_miaobu_app': ENTRY }, options = {}) {
-  const kv = fakeKv(values);
-  return { edge: createEdge({ kv, origin: originUrl, ...options }), kv };
+function edgeFor(values = SITE, options = {}) {
+  const kv = edgeKv(values);
+  return { edge: createEdge({ kv, origin: bucket.url, credential: CREDENTIAL, fetch: sub.fetch, ...options }), kv };
 }
 
 function get(edge, path, { method = 'GET', host = 'my-site.miaobu.app', headers = {} } = {}) {
@@ -83,7 +68,7 @@ describe('ESA edge routine', () => {
     assert.equal(res.headers.get('x-miaobu-deployment'), 'd1');
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
     assert.ok(res.headers.get('etag'));
-    assert.ok(originLog.includes('GET /sites/p1/d1/index.html'), originLog.join('\n'));
+    assert.deepEqual(originLog, ['GET /miaobu-sites/sites/p1/d1/index.html']);
   });
 
   test('follows redirect and rewrite rules', async () => {
@@ -108,14 +93,89 @@ describe('ESA edge routine', () => {
     assert.equal((await get(edge, '/caf%C3%A9.txt')).status, 200);
   });
 
-  test('asks the origin about a path once per deployment, then decides from memory', async () => {
+  test('a request costs the route entry, the manifest and at most one origin fetch', async () => {
+    const spaSite = { 'spa_miaobu_app': entryOf('d2', 'sites/p1/d2/', {}), ...manifestValues('d2', ['index.html', 'app.js']) };
+    const cases = [
+      ['/assets/app-3f9a1b2c.js', 'my-site.miaobu.app', 200, 1], // a file
+      ['/about', 'my-site.miaobu.app', 200, 1], // a clean URL
+      ['/docs/', 'my-site.miaobu.app', 200, 1], // a directory
+      ['/nope', 'my-site.miaobu.app', 404, 1], // the 404 page
+      ['/deep/er/path', 'spa.miaobu.app', 200, 1], // the single-page fallback
+      ['/app/settings', 'my-site.miaobu.app', 200, 1], // a rewrite
+      ['/old/a', 'my-site.miaobu.app', 301, 0], // a redirect rule
+      ['/docs', 'my-site.miaobu.app', 308, 0], // a canonical-URL redirect
+      ['/missing.png', 'spa.miaobu.app', 404, 0], // nothing to serve
+    ];
+    for (const [path, host, status, fetches] of cases) {
+      const { edge, kv } = edgeFor({ ...SITE, ...spaSite }); // a cold edge node each time
+      sub.reset();
+      const res = await get(edge, path, { host });
+      assert.equal(res.status, status, path);
+      assert.equal(sub.total, fetches, `${path}: ${sub.urls.join(', ')}`);
+      assert.ok(sub.maxInFlight <= 1, path);
+      assert.equal(kv.reads.length, 2, `${path}: ${kv.reads.join(', ')}`);
+    }
+    assert.deepEqual(bucket.refused, []);
+  });
+
+  test('a warm edge reads neither edge KV nor the origin to decide, only to fetch the file', async () => {
+    const { edge, kv } = edgeFor();
+    await get(edge, '/about');
+    const reads = kv.reads.length;
+    sub.reset();
+    await get(edge, '/nope');
+    await get(edge, '/docs');
+    assert.equal(kv.reads.length, reads);
+    assert.deepEqual(sub.urls.map((u) => u.replace(bucket.url, '')), ['GET /sites/p1/d1/404.html']);
+  });
+
+  test('a big site\'s manifest is split into shards; any request reads one of them', async () => {
+    const paths = [...Object.keys(FILES), ...Array.from({ length: 300 }, (_, i) => `blog/post-${i}.html`)];
+    const site = { 'big_miaobu_app': entryOf('d1', PREFIX, CONFIG), ...manifestValues('d1', paths, 8) };
+    assert.equal(Object.keys(site).length, 10);
+    for (const [path, status] of [['/', 200], ['/about', 200], ['/docs/', 200], ['/nope', 404], ['/blog/post-7', 200], ['/blog/post-999', 404], ['/caf%C3%A9.txt', 200]]) {
+      const { edge, kv } = edgeFor(site);
+      sub.reset();
+      const res = await get(edge, path, { host: 'big.miaobu.app' });
+      assert.equal(res.status, status, path);
+      assert.equal(kv.reads.length, 3, `${path}: ${kv.reads.join(', ')}`); // entry, manifest head, one shard
+      assert.ok(sub.total <= 1, path);
+    }
+  });
+
+  test('the routine\'s fetches are signed (V4) for the private bucket, which refuses anonymous reads', async () => {
+    const anonymous = await fetch(`${bucket.url}/${PREFIX}index.html`);
+    assert.equal(anonymous.status, 403);
     const { edge } = edgeFor();
-    await get(edge, '/about');
-    const heads = originLog.filter((l) => l.startsWith('HEAD')).length;
-    assert.ok(heads > 0);
-    originLog.length = 0;
-    await get(edge, '/about');
-    assert.deepEqual(originLog, ['GET /sites/p1/d1/about.html']);
+    assert.equal((await get(edge, '/caf%C3%A9.txt')).status, 200);
+    assert.deepEqual(bucket.refused.slice(1), []);
+  });
+
+  test('a refused read (403) is a 502 that says so, never a missing file', async () => {
+    const { edge } = edgeFor(undefined, { credential: { ...CREDENTIAL, accessKeySecret: 'wrong' } });
+    const res = await get(edge, '/about');
+    assert.equal(res.status, 502);
+    assert.match(await res.text(), /storage refused the edge routine&#39;s read key \(403\)/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.match(bucket.refused[0], /^SignatureDoesNotMatch/);
+  });
+
+  test('a file the manifest lists but storage lacks is a 502, and a missing manifest says to redeploy', async () => {
+    const { edge } = edgeFor({ ...SITE, ...manifestValues('d1', [...Object.keys(FILES), 'ghost.html']) });
+    assert.equal((await get(edge, '/ghost')).status, 502);
+    const bare = edgeFor({ 'my-site_miaobu_app': ENTRY }).edge;
+    const res = await get(bare, '/');
+    assert.equal(res.status, 502);
+    assert.match(await res.text(), /file list of deployment d1 \(edge KV FILES_d1\) is not here/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('the fake routine host holds the routine to ESA\'s limits', async () => {
+    const host = subRequests(() => new Promise((resolve) => setTimeout(() => resolve(new Response('ok')), 20)));
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => host.fetch('http://x/')));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    await assert.rejects(edgeKv({}).get('a.b', { type: 'text' }), /refuses the key/);
+    await assert.rejects(edgeKv({}).get('~2a_shop_com', { type: 'text' }), /refuses the key/);
   });
 
   test('answers If-None-Match with 304 and HEAD without a body', async () => {
@@ -139,7 +199,7 @@ describe('ESA edge routine', () => {
     assert.deepEqual(originLog, []);
     // The runtime's URL parser resolves dot segments (even encoded ones) before the routine runs.
     assert.equal((await get(edge, '/%2e%2e/%2e%2e/sites/p2/d9/secret')).status, 404);
-    assert.ok(originLog.every((line) => line.split(' ')[1].startsWith('/sites/p1/d1/')), originLog.join('\n'));
+    assert.ok(originLog.every((line) => line.split(' ')[1].startsWith('/miaobu-sites/sites/p1/d1/')), originLog.join('\n'));
   });
 
   test('answers ACME HTTP-01 challenges from edge KV on any host, before routing', async () => {
@@ -155,12 +215,12 @@ describe('ESA edge routine', () => {
   });
 
   test('serves a wildcard domain on the names under it, after the name\'s own entry, one label deep', async () => {
-    const other = JSON.stringify({ deploymentId: 'd9', prefix: 'sites/p9/d9/', config: {}, updatedAt: '2024-01-01T00:00:00Z' });
-    const { edge, kv } = edgeFor({ 'CK_wild-shop_com': ENTRY, 'www_wild-shop_com': other });
+    const other = entryOf('d9', 'sites/p2/d9/', {});
+    const { edge, kv } = edgeFor({ ...SITE, 'CK_wild-shop_com': ENTRY, 'www_wild-shop_com': other, ...manifestValues('d9', ['index.html']) });
     const covered = await get(edge, '/', { host: 'a.wild-shop.com' });
     assert.equal(covered.status, 200);
     assert.equal(await covered.text(), '<h1>home</h1>');
-    assert.deepEqual(kv.reads, ['a_wild-shop_com', 'CK_wild-shop_com']);
+    assert.deepEqual(kv.reads, ['a_wild-shop_com', 'CK_wild-shop_com', 'FILES_d1']);
     assert.equal((await get(edge, '/missing-everywhere', { host: 'www.wild-shop.com' })).headers.get('x-miaobu-deployment'), 'd9');
     assert.equal((await get(edge, '/', { host: 'a.b.wild-shop.com' })).status, 404);
     assert.equal((await get(edge, '/', { host: 'wild-shop.com' })).status, 404);
@@ -186,17 +246,19 @@ describe('ESA edge routine', () => {
       }
     }
     const { edge, kv } = edgeFor(undefined, { entryTtlMs: 1000, now: () => clock, compiled: new CountingCache() });
+    const routeReads = () => kv.reads.filter((k) => !k.startsWith('FILES_')).length;
     await get(edge, '/');
     await get(edge, '/about');
-    assert.equal(kv.reads.length, 1);
+    assert.equal(routeReads(), 1);
     clock = 5000;
     await get(edge, '/');
-    assert.equal(kv.reads.length, 2);
+    assert.equal(routeReads(), 2);
+    assert.equal(kv.reads.length, 3); // the manifest shard is kept: a deployment never changes
     assert.equal(compiles, 1);
   });
 
   test('an origin error is a 502, never an exception', async () => {
-    const edge = createEdge({ kv: fakeKv({ 'my-site_miaobu_app': ENTRY }), origin: 'http://127.0.0.1:1' });
+    const edge = createEdge({ kv: edgeKv(SITE), origin: 'http://127.0.0.1:1', credential: CREDENTIAL });
     const res = await get(edge, '/');
     assert.equal(res.status, 502);
   });

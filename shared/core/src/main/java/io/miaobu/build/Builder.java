@@ -210,6 +210,7 @@ public final class Builder {
             deployments.recordRouteConfig(deployment.id(), config);
 
             Deployment ready = withReady(deployment, config, stats);
+            publisher.publishFiles(ready, files.stream().map(OutputFiles.OutputFile::path).toList());
             publisher.publishPermanentHost(project, ready);
             // Everything the build printed is stored before its status is final: a reader that stops at
             // READY/FAILED (the live log, a test) must not miss the last lines still in the 200 ms batch.
@@ -217,6 +218,7 @@ public final class Builder {
             if (!deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats, clock.instant())) {
                 // Canceled or the project deleted while uploading: take back what this build published.
                 publisher.unpublishPermanentHost(project, ready);
+                publisher.unpublishFiles(ready);
                 artifacts.deletePrefix(deployment.prefix());
                 log.system("Deployment was canceled while uploading; its files were removed.");
                 return DeploymentStatus.CANCELED;
@@ -262,7 +264,8 @@ public final class Builder {
     private void cleanUp(Deployment deployment) {
         try {
             artifacts.deletePrefix(deployment.prefix());
-        } catch (IOException e) {
+            publisher.unpublishFiles(deployment);
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove files of deployment {}", deployment.id(), e);
         }
     }

@@ -217,6 +217,7 @@ public final class FolderDeployments {
             Deployment ready = new Deployment(deployment.id(), deployment.projectId(), DeploymentStatus.READY,
                     deployment.target(), deployment.branch(), null, null, null, null, stats, rules.config(),
                     deployment.createdAt(), deployment.startedAt(), clock.instant(), null);
+            publisher.publishFiles(ready, entries.stream().map(FileEntry::path).filter(p -> !RulesCompiler.isRulesFile(p)).toList());
             publisher.publishPermanentHost(project, ready);
             if (!deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats,
                     ready.finishedAt())) {
@@ -290,7 +291,8 @@ public final class FolderDeployments {
     private void removeFiles(Deployment deployment) {
         try {
             artifacts.deletePrefix(deployment.prefix());
-        } catch (IOException e) {
+            publisher.unpublishFiles(deployment);
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove files of deployment {}", deployment.id(), e);
         }
     }

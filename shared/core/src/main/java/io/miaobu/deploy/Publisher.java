@@ -9,6 +9,7 @@ import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,19 @@ public final class Publisher {
         this.clock = clock;
     }
 
+    /**
+     * The deployment's file list ({@code paths} relative to its prefix), for the edge to decide from
+     * without asking storage; written once its files are stored, before any host points at it.
+     */
+    public void publishFiles(Deployment deployment, Collection<String> paths) {
+        routes.putManifest(deployment.id(), paths);
+    }
+
+    /** The deployment's files are being deleted: the edge's list of them goes too. */
+    public void unpublishFiles(Deployment deployment) {
+        routes.deleteManifest(deployment.id());
+    }
+
     /** The deployment's own permanent host, written when it becomes READY. */
     public void publishPermanentHost(Project project, Deployment deployment) {
         routes.put(hosts.deployment(deployment.id(), project.slug()), entry(deployment));
@@ -77,12 +91,13 @@ public final class Publisher {
         purge(purged);
     }
 
-    /** Removes every host of a project that is being deleted. */
+    /** Removes every host of a project that is being deleted, and its deployments' file lists. */
     public void unpublishAll(Project project, List<Deployment> deployments) {
         routes.delete(hosts.production(project.slug()));
         Set<String> branchHosts = new LinkedHashSet<>();
         for (Deployment d : deployments) {
             routes.delete(hosts.deployment(d.id(), project.slug()));
+            routes.deleteManifest(d.id());
             if (d.branch() != null) {
                 branchHosts.add(hosts.branch(d.branch(), project.slug()));
             }

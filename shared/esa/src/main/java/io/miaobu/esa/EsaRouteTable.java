@@ -4,17 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.RamActions;
+import io.miaobu.edge.FileManifest;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.http.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * RouteTable on ESA edge KV: one key per host, {@link RouteKeys#encode} of the hostname (the edge
- * routine encodes the request's host the same way), the route entry's JSON as the value.
+ * routine encodes the request's host the same way), the route entry's JSON as the value; and each
+ * deployment's file list under {@link FileManifest}'s keys, which the routine decides from (so it
+ * never probes the origin: ESA allows 4 sub-requests in flight per request).
  */
 public final class EsaRouteTable implements RouteTable {
     /** What the functions' role must allow for routes in edge KV. */
@@ -40,14 +47,14 @@ public final class EsaRouteTable implements RouteTable {
                     + "the edge routine can read are at most " + MAX_VALUE_BYTES + " bytes. Reduce the deployment's "
                     + "redirect and header rules (_redirects, _headers, miaobu.json).");
         }
-        call("PutKv", host, Map.of("Namespace", namespace, "Key", RouteKeys.encode(host), "Value", value));
+        call("PutKv", "the route entry for " + host, Map.of("Namespace", namespace, "Key", RouteKeys.encode(host), "Value", value));
     }
 
     @Override
     public Optional<RouteEntry> get(String host) {
         JsonNode answer;
         try {
-            answer = call("GetKv", host, Map.of("Namespace", namespace, "Key", RouteKeys.encode(host)));
+            answer = call("GetKv", "the route entry for " + host, Map.of("Namespace", namespace, "Key", RouteKeys.encode(host)));
         } catch (AliyunApiException e) {
             if ("InvalidKey.NotFound".equals(e.code())) {
                 return Optional.empty();
@@ -64,8 +71,49 @@ public final class EsaRouteTable implements RouteTable {
 
     @Override
     public void delete(String host) {
+        deleteKey(RouteKeys.encode(host), "the route entry for " + host);
+    }
+
+    /** Shards first, the head (the key the routine reads first) last, so the routine never sees a head without its shards. */
+    @Override
+    public void putManifest(String deploymentId, Collection<String> paths) {
+        List<Map.Entry<String, String>> values = new ArrayList<>(FileManifest.values(deploymentId, paths, MAX_VALUE_BYTES).entrySet());
+        Collections.reverse(values);
+        String subject = "the file list of deployment " + deploymentId;
+        for (Map.Entry<String, String> value : values) {
+            call("PutKv", subject, Map.of("Namespace", namespace, "Key", value.getKey(), "Value", value.getValue()));
+        }
+    }
+
+    /** The head first (the routine then says the list is missing rather than reading half of it), then its shards. */
+    @Override
+    public void deleteManifest(String deploymentId) {
+        String head = FileManifest.key(deploymentId);
+        String subject = "the file list of deployment " + deploymentId;
+        JsonNode answer;
         try {
-            call("DeleteKv", host, Map.of("Namespace", namespace, "Key", RouteKeys.encode(host)));
+            answer = call("GetKv", subject, Map.of("Namespace", namespace, "Key", head));
+        } catch (AliyunApiException e) {
+            if ("InvalidKey.NotFound".equals(e.code())) {
+                return;
+            }
+            throw e;
+        }
+        int shards;
+        try {
+            shards = Json.MAPPER.readTree(answer.path("Value").asText()).path("shards").asInt(1);
+        } catch (JsonProcessingException e) {
+            shards = 1;
+        }
+        deleteKey(head, subject);
+        for (int k = 0; shards > 1 && k < shards; k++) {
+            deleteKey(FileManifest.key(deploymentId, k), subject);
+        }
+    }
+
+    private void deleteKey(String key, String subject) {
+        try {
+            call("DeleteKv", subject, Map.of("Namespace", namespace, "Key", key));
         } catch (AliyunApiException e) {
             if (!"InvalidKey.NotFound".equals(e.code())) {
                 throw e;
@@ -73,7 +121,7 @@ public final class EsaRouteTable implements RouteTable {
         }
     }
 
-    private JsonNode call(String action, String host, Map<String, String> params) {
+    private JsonNode call(String action, String subject, Map<String, String> params) {
         try {
             return api.call(action, params);
         } catch (AliyunApiException e) {
@@ -85,7 +133,7 @@ public final class EsaRouteTable implements RouteTable {
                         + "was published with. " + e.getMessage(), e.requestId(), e);
             }
             if (code.equals("InvalidValue.ExceedsMaximum")) {
-                throw new IllegalArgumentException("Edge KV refused the route entry for " + host + " as too large: "
+                throw new IllegalArgumentException("Edge KV refused " + subject + " as too large: "
                         + "reduce the deployment's redirect and header rules. " + e.getMessage(), e);
             }
             throw e;

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
  * RouteTable as one JSON file per host ({@code {dir}/{RouteKeys.fileName(RouteKeys.encode(host))}.json}), which the local
  * edge reads. Writes go to a temp file and are renamed into place, so a reader sees old or new, never half.
+ * File manifests are not kept: the local edge sees the deployment's files on disk, which is the
+ * manifest itself (and needs nothing invalidated when files go).
  */
 public final class FileRouteTable implements RouteTable {
     private final Path dir;
@@ -56,6 +59,13 @@ public final class FileRouteTable implements RouteTable {
             throw new UncheckedIOException("cannot delete route for " + host, e);
         }
     }
+
+    /** Nothing to do: the local edge reads the deployment's directory, which lists its files. */
+    @Override
+    public void putManifest(String deploymentId, Collection<String> paths) {}
+
+    @Override
+    public void deleteManifest(String deploymentId) {}
 
     private static void deleteQuietly(Path tmp) {
         if (tmp != null) {

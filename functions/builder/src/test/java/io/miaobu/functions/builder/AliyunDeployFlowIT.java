@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.miaobu.aliyun.AliyunCredentials;
+import io.miaobu.edge.FileManifest;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.GitRepos;
@@ -190,6 +191,8 @@ class AliyunDeployFlowIT {
         // Live at the edge: the project's host in edge KV names this deployment, and its cache was purged.
         assertThat(liveDeploymentAtTheEdge()).isEqualTo(id);
         assertThat(esa.kvValue(KV_NAMESPACE, RouteKeys.encode(id + "--aliyun-flow.localhost"))).isPresent();
+        // Beside it, the deployment's file list the edge routine decides from (it never probes the bucket).
+        assertThat(esa.kvValue(KV_NAMESPACE, FileManifest.key(id)).orElseThrow()).contains("\"index.html\"", "\"assets/app.js\"");
         assertThat(esa.purges()).anySatisfy(p -> assertThat(p.items()).contains(SITE_HOST));
         firstDeployment = id;
     }
@@ -301,6 +304,8 @@ class AliyunDeployFlowIT {
         assertThat(oss.calls().stream().map(FakeOss.Call::operation)).contains("DeleteObjects");
         assertThat(oss.rejected()).isEmpty();
         assertThat(esa.kvValue(KV_NAMESPACE, RouteKeys.encode(SITE_HOST))).as("the project's host leaves the edge").isEmpty();
+        assertThat(esa.kvEntries(KV_NAMESPACE).keySet()).as("and so do its deployments' file lists")
+                .noneMatch(k -> k.startsWith(FileManifest.KEY_PREFIX));
     }
 
     /** Prints what the deployment cost in OSS requests and bytes (site files; the build cache archive apart). */

@@ -81,6 +81,16 @@ class EdgeFailureTest {
             public void delete(String host) {
                 files.delete(host);
             }
+
+            @Override
+            public void putManifest(String deploymentId, java.util.Collection<String> paths) {
+                files.putManifest(deploymentId, paths);
+            }
+
+            @Override
+            public void deleteManifest(String deploymentId) {
+                files.deleteManifest(deploymentId);
+            }
         };
         MiaobuConfig config = MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.resolve("data").toString()));
         Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,

@@ -10,14 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code ./miaobu edge publish [--staging-only] [--origin URL] [--edge-dir DIR] [--out FILE]}: bundles
- * edge/src/esa.js into the routine's one file, fills in the edge KV namespace and the bucket's
- * origin, and publishes it through ESA's staging upload -> commit -> publish flow. Runs with the
+ * edge/src/esa.js into the routine's one file, fills in the edge KV namespace, the bucket's
+ * origin and the read-only key that signs the routine's reads of it, and publishes it through ESA's staging upload -> commit -> publish flow. Runs with the
  * operator's own access key (MIAOBU_ALIYUN_ACCESS_KEY_ID/SECRET), which functions never read.
  * {@code --out FILE} writes the bundle and publishes nothing.
  */
@@ -66,9 +69,10 @@ public final class EdgePublish {
                     + "the routine runs at ESA's edge, outside it: use the public endpoint (--origin " + publicUrl
                     + ", or MIAOBU_OSS_ENDPOINT without -internal for this command)");
         }
-        String code = EdgeBundle.bundle(edgeDir, "esa.js", Map.of(
-                "__MIAOBU_KV_NAMESPACE__", namespace,
-                "__MIAOBU_OSS_ORIGIN__", originUrl));
+        Map<String, String> placeholders = new HashMap<>(readKey(env, originUrl));
+        placeholders.put("__MIAOBU_KV_NAMESPACE__", namespace);
+        placeholders.put("__MIAOBU_OSS_ORIGIN__", originUrl);
+        String code = EdgeBundle.bundle(edgeDir, "esa.js", placeholders);
         if (out.isPresent()) {
             Files.writeString(out.get(), code);
             System.out.println("wrote " + out.get() + " (" + code.length() + " bytes); nothing published");
@@ -95,6 +99,45 @@ public final class EdgePublish {
         }
         String host = endpoint.trim().replaceFirst("^https?://", "").replaceAll("/+$", "");
         return "https://" + bucket.trim() + "." + host;
+    }
+
+    private static final Pattern KEY_TEXT = Pattern.compile("[A-Za-z0-9._+/=-]{1,200}");
+
+    /**
+     * What signs the routine's reads of the private bucket (OSS signature V4): the bucket, its region,
+     * and the access key of a RAM user allowed only oss:GetObject on {@code BUCKET/sites/*}
+     * (MIAOBU_EDGE_OSS_ACCESS_KEY_ID/SECRET). The key is written into the routine's code, which only
+     * the account's ESA administrators can read; it can read the sites, which are public anyway.
+     */
+    static Map<String, String> readKey(Map<String, String> env, String originUrl) {
+        String id = setting(env, "MIAOBU_EDGE_OSS_ACCESS_KEY_ID");
+        String secret = setting(env, "MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET");
+        if (id == null || secret == null) {
+            throw new ConfigException("set MIAOBU_EDGE_OSS_ACCESS_KEY_ID and MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET to the access key of a RAM "
+                    + "user allowed only oss:GetObject on the bucket's sites/*: the bucket is private, and the routine signs its reads with it");
+        }
+        String region = setting(env, "MIAOBU_ALIYUN_REGION");
+        if (region == null || !region.matches("[a-z0-9-]+")) {
+            throw new ConfigException("set MIAOBU_ALIYUN_REGION to the bucket's region (e.g. cn-hangzhou): the routine signs its reads (OSS V4) for it");
+        }
+        Matcher virtualHosted = Pattern.compile("https?://([a-z0-9][a-z0-9-]*)\\.oss-[^/]+").matcher(originUrl);
+        String bucket = setting(env, "MIAOBU_OSS_BUCKET");
+        if (bucket == null && virtualHosted.lookingAt()) {
+            bucket = virtualHosted.group(1);
+        }
+        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9-]{1,62}")) {
+            throw new ConfigException("set MIAOBU_OSS_BUCKET to the bucket the routine reads (its name is part of what OSS V4 signs)");
+        }
+        if (!KEY_TEXT.matcher(id).matches() || !KEY_TEXT.matcher(secret).matches()) {
+            throw new IllegalArgumentException("MIAOBU_EDGE_OSS_ACCESS_KEY_ID/SECRET hold characters no Aliyun access key has");
+        }
+        return Map.of("__MIAOBU_OSS_BUCKET__", bucket, "__MIAOBU_OSS_REGION__", region,
+                "__MIAOBU_EDGE_ACCESS_KEY_ID__", id, "__MIAOBU_EDGE_ACCESS_KEY_SECRET__", secret);
+    }
+
+    private static String setting(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     static AliyunCredentials operatorCredentials(Map<String, String> env) {

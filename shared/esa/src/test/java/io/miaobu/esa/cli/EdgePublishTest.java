@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.EsaSettings;
@@ -14,9 +13,8 @@ import io.miaobu.edge.RouteEntry;
 import io.miaobu.esa.EdgeBundle;
 import io.miaobu.esa.EsaAdapters;
 import io.miaobu.testkit.aliyun.FakeEsa;
+import io.miaobu.testkit.aliyun.FakeOss;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +39,9 @@ class EdgePublishTest {
     static final String NAMESPACE = "miaobu_routes";
 
     final FakeEsa esa = new FakeEsa(OPERATOR, "42").createNamespace(NAMESPACE);
-    final HttpServer origin = origin(Map.of(
-            "/sites/p1/d1/index.html", "<h1>home of d1</h1>",
-            "/sites/p1/d1/about.html", "<h1>about d1</h1>"));
+    /** The edge's read-only key: a RAM user allowed oss:GetObject on sites/* (no STS token: it is baked into the routine). */
+    static final AliyunCredentials EDGE_READER = new AliyunCredentials("LTAI-edge-reader", "reader-secret", Optional.empty());
+    final FakeOss oss = startOss();
 
     @TempDir
     Path temp;
@@ -55,7 +53,7 @@ class EdgePublishTest {
     @AfterEach
     void stop() {
         esa.close();
-        origin.stop(0);
+        oss.close();
     }
 
     Map<String, String> env() {
@@ -65,11 +63,26 @@ class EdgePublishTest {
         env.put("MIAOBU_ESA_ROUTINE", "miaobu-edge");
         env.put("MIAOBU_ALIYUN_ACCESS_KEY_ID", OPERATOR.accessKeyId());
         env.put("MIAOBU_ALIYUN_ACCESS_KEY_SECRET", OPERATOR.accessKeySecret());
+        env.put("MIAOBU_EDGE_OSS_ACCESS_KEY_ID", EDGE_READER.accessKeyId());
+        env.put("MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET", EDGE_READER.accessKeySecret());
+        env.put("MIAOBU_ALIYUN_REGION", oss.region());
+        env.put("MIAOBU_OSS_BUCKET", oss.bucket());
         return env;
     }
 
+    /** The private bucket, path style (http://127.0.0.1:port/bucket): it refuses anonymous reads and checks V4 signatures. */
+    static FakeOss startOss() {
+        try {
+            return FakeOss.start("miaobu-sites", "cn-hangzhou", EDGE_READER)
+                    .seed("sites/p1/d1/index.html", "<h1>home of d1</h1>")
+                    .seed("sites/p1/d1/about.html", "<h1>about d1</h1>");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String originUrl() {
-        return "http://127.0.0.1:" + origin.getAddress().getPort();
+        return oss.endpoint() + "/" + oss.bucket();
     }
 
     @Test
@@ -83,15 +96,23 @@ class EdgePublishTest {
         assertThat(code.lines().filter(l -> l.startsWith("import ") || l.startsWith("export "))).containsExactly("export default {");
 
         var routes = EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
+        routes.putManifest("d1", List.of("index.html", "about.html"));
         routes.put("shop.miaobu.app", new RouteEntry("d1", "sites/p1/d1/", RouteConfig.DEFAULTS, Instant.now()));
 
-        JsonNode results = runRoutine(code, List.of("http://shop.miaobu.app/", "http://shop.miaobu.app/about", "http://nobody.miaobu.app/"));
+        JsonNode results = runRoutine(code, List.of("http://shop.miaobu.app/", "http://shop.miaobu.app/about", "http://nobody.miaobu.app/",
+                "http://shop.miaobu.app/missing"));
         assertThat(results.get(0).path("status").asInt()).isEqualTo(200);
         assertThat(results.get(0).path("body").asText()).isEqualTo("<h1>home of d1</h1>");
         assertThat(results.get(0).path("deployment").asText()).isEqualTo("d1");
         assertThat(results.get(1).path("status").asInt()).isEqualTo(200);
         assertThat(results.get(1).path("body").asText()).isEqualTo("<h1>about d1</h1>");
         assertThat(results.get(2).path("status").asInt()).isEqualTo(404);
+        assertThat(results.get(3).path("status").asInt()).as("a SPA fallback, decided from the manifest").isEqualTo(200);
+        // Every read was signed (V4) with the reader key, and the routine asked only for the files it served.
+        assertThat(oss.rejected()).isEmpty();
+        assertThat(oss.calls()).extracting(FakeOss.Call::key)
+                .containsExactly("sites/p1/d1/index.html", "sites/p1/d1/about.html", "sites/p1/d1/index.html");
+        assertThat(code).contains("'LTAI-edge-reader'").contains("'cn-hangzhou'").contains("'miaobu-sites'");
 
         // A second publish is a new version, live in both environments.
         assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl(), "--staging-only"}, env())).isZero();
@@ -110,9 +131,31 @@ class EdgePublishTest {
     }
 
     @Test
+    void without_the_edge_read_key_nothing_is_published_and_the_message_says_why() {
+        Map<String, String> env = env();
+        env.remove("MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET");
+        assertThatThrownBy(() -> EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl()}, env))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET").hasMessageContaining("oss:GetObject");
+        assertThat(esa.calls()).isEmpty();
+    }
+
+    @Test
+    void a_wrong_edge_read_key_is_a_502_that_says_storage_refused_it_never_a_404() throws Exception {
+        Map<String, String> env = env();
+        env.put("MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET", "not-the-secret");
+        assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl()}, env)).isZero();
+        var routes = EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
+        routes.putManifest("d1", List.of("index.html", "about.html"));
+        routes.put("shop.miaobu.app", new RouteEntry("d1", "sites/p1/d1/", RouteConfig.DEFAULTS, Instant.now()));
+        JsonNode results = runRoutine(esa.publishedCode("miaobu-edge", "production").orElseThrow(), List.of("http://shop.miaobu.app/about"));
+        assertThat(results.get(0).path("status").asInt()).isEqualTo(502);
+        assertThat(results.get(0).path("body").asText()).contains("storage refused the edge routine");
+        assertThat(oss.rejected()).singleElement().asString().contains("SignatureDoesNotMatch");
+    }
+
+    @Test
     void the_origin_comes_from_the_bucket_settings_when_not_given() throws Exception {
         Map<String, String> env = env();
-        env.put("MIAOBU_OSS_BUCKET", "miaobu-sites");
         env.put("MIAOBU_OSS_ENDPOINT", "oss-cn-hangzhou.aliyuncs.com");
         Path out = temp.resolve("routine.js");
         assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--out", out.toString()}, env)).isZero();
@@ -177,34 +220,6 @@ class EdgePublishTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return new ObjectMapper().readTree(output.lines().reduce((a, b) -> b).orElse("[]"));
-    }
-
-    static HttpServer origin(Map<String, String> files) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/", exchange -> {
-                try (exchange) {
-                    String body = files.get(exchange.getRequestURI().getPath());
-                    if (body == null) {
-                        exchange.sendResponseHeaders(404, -1);
-                        return;
-                    }
-                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().set("ETag", "\"" + Integer.toHexString(body.hashCode()) + "\"");
-                    if (exchange.getRequestMethod().equals("HEAD")) {
-                        exchange.getResponseHeaders().set("Content-Length", String.valueOf(bytes.length));
-                        exchange.sendResponseHeaders(200, -1);
-                    } else {
-                        exchange.sendResponseHeaders(200, bytes.length);
-                        exchange.getResponseBody().write(bytes);
-                    }
-                }
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static Path edgeSrc() {

@@ -180,6 +180,12 @@ public final class FakeOss implements AutoCloseable {
         return Optional.ofNullable(objects.get(key));
     }
 
+    /** Stores an object as if it had been uploaded (for tests of readers, such as the edge routine). */
+    public FakeOss seed(String key, String content) {
+        store(key, content.getBytes(StandardCharsets.UTF_8), null, null);
+        return this;
+    }
+
     public List<String> keys(String prefix) {
         return new ArrayList<>(objects.subMap(prefix, prefix + Character.MAX_VALUE).keySet());
     }
