@@ -8,7 +8,6 @@ import io.miaobu.domains.DomainJobs;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
-import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
 import java.io.IOException;
@@ -18,6 +17,8 @@ import java.util.Map;
 
 /** FC timer function: each tick ({@code POST /invoke} with the timer event) runs the periodic jobs. */
 public final class SchedulerFunction {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchedulerFunction.class);
+
     private SchedulerFunction() {}
 
     public static void main(String[] args) {
@@ -41,10 +42,17 @@ public final class SchedulerFunction {
         DomainJobs domains = platform.domainJobs();
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
-            int reaped = reaper.reap();
-            DomainJobs.Tick done = domains.run();
-            return Response.ok(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaped,
-                    "domains", done));
+            try {
+                int reaped = reaper.reap();
+                DomainJobs.Tick done = domains.run();
+                return FcEvents.succeeded(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaped,
+                        "domains", done));
+            } catch (RuntimeException e) {
+                // FC's event contract: a failed tick is 404 with x-fc-status, so FC records a function error (a 500 is off-contract).
+                LOG.error("scheduler tick {} failed", tick.triggerName(), e);
+                return FcEvents.failed(Map.of("trigger", String.valueOf(tick.triggerName()),
+                        "error", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage())));
+            }
         });
     }
 }

@@ -64,9 +64,25 @@ class SchedulerFunctionIT {
     void aTickOnACleanDatabaseReapsNothing() throws IOException {
         HttpResponse<String> response = tick();
         assertThat(response.statusCode()).as(response.body() + "\n" + scheduler.output()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fc-status")).contains("200");
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("trigger").asText()).isEqualTo("miaobu-reaper");
         assertThat(body.path("reapedDeployments").asInt(-1)).isZero();
+    }
+
+    /** FC's event contract: a tick that fails is 404 with x-fc-status 404 (FC records a function error), never a 500. */
+    @Test
+    @Order(5)
+    void aTickThatCannotReachTheDatabaseFailsUnderFcsEventContract() throws IOException {
+        try (FunctionProcess cut = FunctionProcess.launcher("scheduler")
+                .databaseUrl("jdbc:postgresql://127.0.0.1:9/miaobu?user=nobody&password=wrong&connectTimeout=2")
+                .dataDir(work.resolve("cut")).start()) {
+            HttpResponse<String> response = cut.send("POST", "/invoke", EVENT,
+                    "{\"triggerTime\":\"2026-12-02T00:00:00Z\",\"triggerName\":\"miaobu-reaper\",\"payload\":\"\"}");
+            assertThat(response.statusCode()).as(response.body() + "\n" + cut.output()).isEqualTo(404);
+            assertThat(response.headers().firstValue("x-fc-status")).contains("404");
+            assertThat(JSON.readTree(response.body()).path("error").asText()).isNotBlank();
+        }
     }
 
     @Test
