@@ -1,5 +1,6 @@
 package io.miaobu.build;
 
+import io.miaobu.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -107,7 +108,7 @@ public final class DirectoryBuildCache implements BuildCache {
         Path projectDir = root.resolve(key.projectId());
         Path incoming = projectDir.resolve(".incoming-" + UUID.randomUUID());
         try {
-            ownerOnly(root);
+            PrivateFiles.directory(root); // the platform's alone: builds never see it, whatever their uid
             Files.createDirectories(incoming);
             for (String p : key.paths()) {
                 Path from = workspace.resolve(p);
@@ -161,12 +162,6 @@ public final class DirectoryBuildCache implements BuildCache {
             }
         });
         sandbox.prepare(restored);
-    }
-
-    /** The cache root is the platform's alone: builds never see it, whatever their uid. */
-    private static void ownerOnly(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     private static final class Suspicious extends IOException {

@@ -52,7 +52,7 @@ public final class OutputFiles {
         Path realDir;
         try {
             realDir = dir.toRealPath();
-            if (!RepositoryPaths.insideRealPath(repository, dir)) {
+            if (!realDir.startsWith(repository.toRealPath())) {
                 throw new BuildFailure("Output directory `" + outputDirectory + "` is a symbolic link (or goes through one) to a folder "
                         + "outside the repository; it cannot be published. Build into a real folder inside the repository.");
             }

@@ -2,11 +2,8 @@ package io.miaobu.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -43,16 +40,7 @@ public final class SecretKeys {
             return fromBase64(configured.get());
         }
         try {
-            if (!Files.exists(keyFile)) {
-                Files.createDirectories(keyFile.getParent());
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Path tmp = Files.createTempFile(keyFile.getParent(), "secret", ".tmp");
-                Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh));
-                trySetOwnerOnly(tmp);
-                Files.move(tmp, keyFile);
-            }
-            return fromBase64(Files.readString(keyFile, StandardCharsets.UTF_8));
+            return fromBase64(PrivateFiles.secret(keyFile));
         } catch (IOException e) {
             throw new ConfigException("cannot read or create the secret key file " + keyFile + ": " + e.getMessage());
         }
@@ -71,14 +59,6 @@ public final class SecretKeys {
             return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void trySetOwnerOnly(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system; the data directory's own permissions apply
         }
     }
 }

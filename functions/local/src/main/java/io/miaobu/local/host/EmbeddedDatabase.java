@@ -1,5 +1,6 @@
 package io.miaobu.local.host;
 
+import io.miaobu.config.PrivateFiles;
 import io.miaobu.postgres.PostgresDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,10 +11,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -49,7 +46,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String HBA = HBA_HEADER + "\n"
             + "host all all 127.0.0.1/32 scram-sha-256\n"
             + "host all all ::1/128 scram-sha-256\n";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EmbeddedPostgres postgres;
     private final String appPassword;
@@ -62,7 +58,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Path dataDir) throws IOException {
         Path pgData = Files.createDirectories(dataDir.resolve("postgres"));
         stopOrphanServer(pgData);
-        Path credentials = ownerOnlyDirectory(dataDir.resolve("database-credentials"));
+        Path credentials = PrivateFiles.directory(dataDir.resolve("database-credentials"));
         Path superuserFile = credentials.resolve(SUPERUSER);
         boolean existing = Files.exists(pgData.resolve("postgresql.conf"));
         // A data directory from before has the trust rules zonky's initdb wrote and a superuser without a password.
@@ -71,8 +67,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new IOException(superuserFile + " is missing: the database's superuser password was kept there."
                     + " Restore it, or delete " + dataDir + " to start from scratch.");
         }
-        String superuserPassword = secret(superuserFile);
-        String appPassword = secret(credentials.resolve(APP_ROLE));
+        String superuserPassword = PrivateFiles.secret(superuserFile);
+        String appPassword = PrivateFiles.secret(credentials.resolve(APP_ROLE));
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
@@ -185,28 +181,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         }
         throw new IOException("the embedded database still accepts logins without a password after its reload");
-    }
-
-    /** The secret kept in {@code file} (owner-only), made on first use; written whole or not at all. */
-    private static String secret(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] bytes = new byte[32];
-            RANDOM.nextBytes(bytes);
-            Path partial = Files.createTempFile(file.getParent(), file.getFileName() + "-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(partial, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), StandardCharsets.UTF_8);
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-
-    private static Path ownerOnlyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        return dir;
     }
 
     /**

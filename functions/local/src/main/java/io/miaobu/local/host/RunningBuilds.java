@@ -31,8 +31,11 @@ final class RunningBuilds {
     private static final Logger LOG = LoggerFactory.getLogger(RunningBuilds.class);
     private static final Set<DeploymentStatus> UNFINISHED =
             EnumSet.of(DeploymentStatus.QUEUED, DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING);
-    /** What builds leave in the build directory: a deployment's workspace (its id, see Ids) or a detection clone. */
-    private static final Pattern SCRATCH = Pattern.compile("d[0-9a-z]{15}|detect-.+");
+    /**
+     * What builds leave in the build directory: a deployment's workspace (its id, see Ids), the user entries
+     * its sandbox wrote beside it ({@code {id}.etc}), or a detection clone.
+     */
+    private static final Pattern SCRATCH = Pattern.compile("d[0-9a-z]{15}(\\.etc)?|detect-.+");
 
     private final Path dir;
 

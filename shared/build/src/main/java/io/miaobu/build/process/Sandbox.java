@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /** One build's sandbox (see {@link BuildSandboxes}): its uid, its cgroup, the launcher of its commands. */
 final class Sandbox implements BuildSandbox {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
-    /** Where a build without a private /tmp may leave files behind; swept after each command. */
+    /** Where a build without a private /tmp may leave files behind; swept when a uid-only build starts and ends. */
     private static final List<Path> SHARED_TEMPORARY = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
             Path.of("/run/lock"));
     private static final String USER_NAME = "miaobu-build";
