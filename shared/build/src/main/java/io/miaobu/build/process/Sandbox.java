@@ -35,6 +35,8 @@ final class Sandbox implements BuildSandbox {
     private static final List<Path> SHARED_TEMPORARY = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
             Path.of("/run/lock"));
     private static final String USER_NAME = "miaobu-build";
+    /** What a build with namespaces gets empty and its own instead of the machine's (bubblewrap tmpfs mounts). */
+    private static final List<Path> PRIVATE_MOUNTS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/run"));
     private static final List<Path> NAME_SERVICE_FILES = List.of(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"),
             Path.of("/etc/nsswitch.conf"));
     /** Joins the cgroup directories given as arguments, then becomes the rest of the command line. */
@@ -92,7 +94,8 @@ final class Sandbox implements BuildSandbox {
         LimitNotices notices = new LimitNotices(output, settings, owner.root() || group.isPresent(), told);
         int exit;
         try {
-            exit = owner.processes().run(launcher(workDir), command, workDir, environment, timeout, notices, canceled);
+            exit = owner.processes().run(launcher(workDir, environment.getOrDefault("PATH", "")), command, workDir, environment,
+                    timeout, notices, canceled);
         } finally {
             if (owner.root() && owner.mode() == BuildSandboxes.Mode.UID) {
                 killAll(uid); // nothing a command started outlives it, as a PID namespace would ensure
@@ -104,7 +107,7 @@ final class Sandbox implements BuildSandbox {
     }
 
     /** Everything before {@code sh -c command}: cgroup, rlimits, uid, namespaces. */
-    private List<String> launcher(Path workDir) {
+    private List<String> launcher(Path workDir, String path) {
         List<String> argv = new ArrayList<>();
         group.ifPresent(g -> {
             argv.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "miaobu-sandbox", Integer.toString(g.dirs().size())));
@@ -131,8 +134,13 @@ final class Sandbox implements BuildSandbox {
             argv.addAll(List.of(BuildSandboxes.BWRAP.toString(), "--unshare-user", "--unshare-pid", "--unshare-ipc",
                     "--unshare-uts", "--unshare-cgroup-try", "--hostname", "miaobu-build", "--die-with-parent", "--new-session",
                     "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-            for (Path p : List.of(Path.of("/var/tmp"), Path.of("/run"))) {
+            for (Path p : PRIVATE_MOUNTS.subList(1, PRIVATE_MOUNTS.size())) {
                 hide(argv, p);
+            }
+            // Tools on the build's PATH that live below those (a checkout in /tmp with its own .tools/): shown
+            // again, read-only, before the platform's paths are hidden, so a tool folder can never uncover them.
+            for (Path tools : toolFolders(path)) {
+                argv.addAll(List.of("--ro-bind", tools.toString(), tools.toString()));
             }
             // With systemd-resolved, /etc/resolv.conf links into /run: the build still needs DNS.
             for (Path p : NAME_SERVICE_FILES) {
@@ -160,6 +168,31 @@ final class Sandbox implements BuildSandbox {
             argv.addAll(List.of("--chdir", workDir.toAbsolutePath().toString(), "--"));
         }
         return argv;
+    }
+
+    /**
+     * The folders of PATH entries that the private mounts cover: a {@code .../bin} entry's parent (its
+     * prefix, where its links point: {@code lib/node_modules/...}), else the entry itself; never a mount
+     * root itself.
+     */
+    private static List<Path> toolFolders(String path) {
+        List<Path> folders = new ArrayList<>();
+        for (String entry : path.split(":")) {
+            if (entry.isEmpty() || !entry.startsWith("/")) {
+                continue;
+            }
+            Path dir = Path.of(entry).normalize();
+            Optional<Path> mount = PRIVATE_MOUNTS.stream().filter(dir::startsWith).findFirst();
+            if (mount.isEmpty() || !Files.isDirectory(dir)) {
+                continue;
+            }
+            Path prefix = dir.getFileName() != null && dir.getFileName().toString().equals("bin") ? dir.getParent() : dir;
+            Path folder = prefix.equals(mount.get()) ? dir : prefix;
+            if (!folder.equals(mount.get()) && !folders.contains(folder)) {
+                folders.add(folder);
+            }
+        }
+        return folders;
     }
 
     private static void hide(List<String> argv, Path p) {

@@ -120,6 +120,26 @@ class BuildSandboxesTest {
         orphan.destroyForcibly();
     }
 
+    /** A checkout in /tmp keeps its tools there (./miaobu puts pnpm in .tools/): the build's private /tmp must not hide them. */
+    @org.junit.jupiter.api.Test
+    void with_namespaces_tools_on_the_path_below_tmp_still_run_read_only() throws Exception {
+        Path prefix = Files.createDirectories(tmp.resolve("tools"));
+        Path script = Files.writeString(Files.createDirectories(prefix.resolve("lib")).resolve("hello.sh"), "echo hello from the tool\n");
+        Files.createSymbolicLink(Files.createDirectories(prefix.resolve("bin")).resolve("hello"), Path.of("../lib/hello.sh"));
+        for (Path p : List.of(prefix, prefix.resolve("lib"), prefix.resolve("bin"), script)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Map<String, String> env = Map.of("PATH", prefix.resolve("bin") + ":" + ENV.get("PATH"));
+        try (BuildSandbox sandbox = sandboxes("namespaces", 256, 1024).open(data.resolve("builds/t"))) {
+            Path workspace = workspace(sandbox, "t");
+            lines.clear();
+            assertThat(sandbox.run("hello; touch " + prefix + "/lib/planted 2>&1; cat " + data.resolve("secret.key") + " 2>&1",
+                    workspace, env, MINUTE, output, () -> false)).isNotZero();
+            assertThat(String.join("\n", lines)).contains("hello from the tool").contains("Read-only file system")
+                    .doesNotContain("the-platform-secret");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void with_namespaces_a_build_sees_only_its_own_processes_and_a_read_only_system() throws Exception {
         try (BuildSandbox sandbox = sandboxes("namespaces", 256, 1024).open(data.resolve("builds/p"))) {
