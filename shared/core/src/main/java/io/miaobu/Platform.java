@@ -99,7 +99,7 @@ public final class Platform {
         router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
         AuthRoutes.register(router, auth, github.accounts()::login);
         ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts));
-        LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30));
+        LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30), clock);
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
         github.register(router, auth, deployments, publisher);
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),

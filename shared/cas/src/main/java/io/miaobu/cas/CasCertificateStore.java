@@ -1,5 +1,6 @@
 package io.miaobu.cas;
 
+import io.miaobu.Sha256;
 import com.aliyun.cas20200407.Client;
 import com.aliyun.cas20200407.models.DeleteUserCertificateRequest;
 import com.aliyun.cas20200407.models.ListUserCertificateOrderRequest;
@@ -14,16 +15,12 @@ import io.miaobu.aliyun.RamActions;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -134,14 +131,8 @@ public final class CasCertificateStore implements CertificateStore {
         if (host.length() + stamp <= MAX_NAME && host.indexOf('_') < 0) {
             return host;
         }
-        byte[] hash;
-        try {
-            hash = MessageDigest.getInstance("SHA-256").digest(host.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
         int keep = MAX_NAME - stamp - 1 - HASH_DIGITS;
-        return host.substring(0, Math.min(keep, host.length())) + "_" + HexFormat.of().formatHex(hash).substring(0, HASH_DIGITS);
+        return host.substring(0, Math.min(keep, host.length())) + "_" + Sha256.hex(host).substring(0, HASH_DIGITS);
     }
 
     /** The hostname's uploads: names are its stem plus a 14-digit stamp (a keyword search also finds subdomains' names). */

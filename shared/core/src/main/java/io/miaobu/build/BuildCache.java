@@ -1,11 +1,11 @@
 package io.miaobu.build;
 
+import io.miaobu.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -45,12 +45,7 @@ public interface BuildCache {
      */
     static Key key(String projectId, String scope, Path repo, List<String> keyFiles, String nodeVersion,
                    String installCommand, List<String> paths, String salt) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Sha256.digest();
         for (String file : keyFiles) {
             sha.update(file.getBytes(StandardCharsets.UTF_8));
             Path p = repo.resolve(file).normalize();

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Numbers a build's output lines and writes them to the log store in small batches (every 200 ms),
  * so a chatty build costs a few inserts a second, and a tailing browser sees lines within a moment.
  * Past the caps (lines, and characters in all), lines are dropped with one notice, so a runaway
- * build cannot fill the database.
+ * build cannot fill the database. Closing it marks the log as ended, after its last line is stored:
+ * a reader follows the log until then, not merely until the deployment's status is final.
  */
 public final class BuildLogWriter implements BuildOutput, AutoCloseable {
     private static final int MAX_LINES = 50_000;
@@ -94,5 +96,15 @@ public final class BuildLogWriter implements BuildOutput, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flush();
+        long last;
+        synchronized (this) {
+            last = next - 1;
+        }
+        try {
+            store.end(deploymentId, last, clock.instant());
+        } catch (RuntimeException e) {
+            // The live log then ends a few seconds after the deployment's final status instead (LogStream).
+            LoggerFactory.getLogger(BuildLogWriter.class).warn("could not mark the log of {} as ended", deploymentId, e);
+        }
     }
 }

@@ -3,9 +3,9 @@ package io.miaobu.build;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
-import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
-import io.miaobu.deploy.FolderDeployments;
+import io.miaobu.deploy.ContentStore;
+import io.miaobu.deploy.Release;
 import io.miaobu.build.detect.Detection;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -71,8 +68,6 @@ public final class Builder {
     private final DeploymentStore deployments;
     private final ProjectStore projects;
     private final Database database;
-    private final ArtifactStore artifacts;
-    private final Publisher publisher;
     private final Hosts hosts;
     private final SourceFetcher fetcher;
     private final CommandRunner runner;
@@ -82,6 +77,8 @@ public final class Builder {
     private final Variables variables;
     private final BuildCache cache;
     private final Clock clock;
+    private final ContentStore content;
+    private final Release release;
     private volatile BuildHooks hooks = BuildHooks.NONE;
 
     public Builder(Database database, ArtifactStore artifacts, Publisher publisher, Hosts hosts, SourceFetcher fetcher,
@@ -90,8 +87,6 @@ public final class Builder {
         this.database = database;
         this.deployments = database.deployments();
         this.projects = database.projects();
-        this.artifacts = artifacts;
-        this.publisher = publisher;
         this.hosts = hosts;
         this.fetcher = fetcher;
         this.runner = runner;
@@ -103,6 +98,8 @@ public final class Builder {
                 ? new DirectoryBuildCache(tools.cacheDirectory(), limits.maxCacheBytes(), clock)
                 : new ArchiveBuildCache(artifacts, limits.maxCacheBytes(), limits.timeout(), clock);
         this.clock = clock;
+        this.content = new ContentStore(artifacts, database.files(), clock);
+        this.release = new Release(database, artifacts, content, publisher, clock);
     }
 
     /** Where this builder makes its builds' workspaces ({@code {root}/{deploymentId}}). */
@@ -206,27 +203,19 @@ public final class Builder {
                 throw new BuildCanceled();
             }
             log.system("Uploading " + files.size() + " files from `" + outputDirectory + "`");
-            DeploymentStats stats = upload(deployment, files, log, canceled);
-            deployments.recordRouteConfig(deployment.id(), config);
-
-            Deployment ready = withReady(deployment, config, stats);
-            publisher.publishFiles(ready, files.stream().map(OutputFiles.OutputFile::path).toList());
-            publisher.publishPermanentHost(project, ready);
-            // Everything the build printed is stored before its status is final: a reader that stops at
-            // READY/FAILED (the live log, a test) must not miss the last lines still in the 200 ms batch.
-            log.flush();
-            if (!deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats, clock.instant())) {
-                // Canceled or the project deleted while uploading: take back what this build published.
-                publisher.unpublishPermanentHost(project, ready);
-                publisher.unpublishFiles(ready);
-                artifacts.deletePrefix(deployment.prefix());
-                log.system("Deployment was canceled while uploading; its files were removed.");
+            ContentStore.Stored stored = content.storeFiles(project.id(), files.stream()
+                    .map(f -> new ContentStore.LocalFile(f.path(), f.source(), f.size())).toList());
+            log.system(String.format("Uploaded %d new file contents (%s); %d files reused content the project already had",
+                    stored.newContents(), Release.humanBytes(stored.newBytes()), stored.reusedFiles()));
+            if (canceled.getAsBoolean()) {
+                throw new BuildCanceled();
+            }
+            Deployment uploading = deployments.findById(deployment.id()).orElseThrow(BuildCanceled::new);
+            Release.GoLive goLive = Deployment.PRODUCTION.equals(deployment.target()) ? Release.GoLive.IF_AUTO_PUBLISH : Release.GoLive.NO;
+            if (release.release(project, uploading, new Release.Contents(stored.files(), stored.sources(), config, stored.stats()),
+                    goLive, log) != DeploymentStatus.READY) {
                 return DeploymentStatus.CANCELED;
             }
-            log.system(String.format("Deployment ready in %.1fs: %d files, %s", (System.nanoTime() - started) / 1e9,
-                    stats.files(), humanBytes(stats.bytes())));
-            goLiveIfProduction(project.id(), deployments.findById(deployment.id()).orElse(ready), log);
-            pointBranchHost(project, deployment, log);
             if (cacheKey != null) {
                 cache.save(cacheKey, workspace, sandbox, env, log, () -> false);
             }
@@ -262,52 +251,7 @@ public final class Builder {
     }
 
     private void cleanUp(Deployment deployment) {
-        try {
-            artifacts.deletePrefix(deployment.prefix());
-            publisher.unpublishFiles(deployment);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove files of deployment {}", deployment.id(), e);
-        }
-    }
-
-    /** The branch host follows the branch's newest READY deployment (an older build finishing late does not win). */
-    private void pointBranchHost(Project project, Deployment deployment, BuildOutput log) {
-        try {
-            publisher.pointBranchHost(project, deployment.branch(), deployments.newestReady(project.id(), deployment.branch()));
-        } catch (RuntimeException e) {
-            LOG.error("pointing the branch host of {} failed", deployment.id(), e);
-            log.line("stderr", "Error: this deployment is ready, but the preview URL of branch " + deployment.branch()
-                    + " could not be updated (" + e.getMessage() + "); the next deployment of the branch updates it.");
-        }
-    }
-
-    /** Production deployments go live when auto-publish is on, unless a newer one is already live. */
-    private void goLiveIfProduction(String projectId, Deployment ready, BuildLogWriter log) {
-        Optional<Project> current = projects.findById(projectId);
-        if (current.isEmpty() || !Deployment.PRODUCTION.equals(ready.target())) {
-            return;
-        }
-        Project project = current.get();
-        if (!project.autoPublish()) {
-            log.system("Auto-publish is off: promote this deployment to make it live.");
-            return;
-        }
-        if (project.liveDeploymentId() != null) {
-            Optional<Deployment> live = deployments.findById(project.liveDeploymentId());
-            if (live.isPresent() && live.get().createdAt().isAfter(ready.createdAt())) {
-                log.system("A newer deployment is already live; this one was not promoted.");
-                return;
-            }
-        }
-        try {
-            publisher.promote(project, ready);
-        } catch (RuntimeException e) {
-            LOG.error("promoting {} failed", ready.id(), e);
-            log.line("stderr", "Error: this deployment is ready, but making it live failed (" + e.getMessage()
-                    + "). Promote it from the dashboard to try again.");
-            return;
-        }
-        log.system("Promoted to production.");
+        release.takeBack(null, deployment);
     }
 
     private void runStep(BuildSandbox sandbox, String name, String command, Path root, Map<String, String> env, BuildOutput log,
@@ -432,98 +376,6 @@ public final class Builder {
     }
 
     /**
-     * Stores the deployment's files the way folder deployments do (DESIGN §2): each file's content once per
-     * project, under {@code sites/{projectId}/_blobs/{sha256}}, and every file of the deployment as a
-     * server-side copy of it (OSS CopyObject, a hard link on disk). A redeploy therefore uploads only the
-     * files whose content changed; the rest cost one copy request each and no bytes. Chosen over a
-     * content-addressed layout the edge would read through a manifest because the edge, the route entry
-     * and rollbacks keep working with one plain prefix per deployment.
-     */
-    private DeploymentStats upload(Deployment deployment, List<OutputFiles.OutputFile> files, BuildLogWriter log,
-                                   BooleanSupplier canceled) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(UPLOAD_THREADS, Math.max(1, files.size())));
-        try {
-            Map<OutputFiles.OutputFile, String> digests = new LinkedHashMap<>();
-            List<Future<String>> hashing = new ArrayList<>(files.size());
-            for (OutputFiles.OutputFile file : files) {
-                hashing.add(pool.submit(() -> sha256(file.source())));
-            }
-            for (int i = 0; i < files.size(); i++) {
-                digests.put(files.get(i), hashing.get(i).get());
-            }
-            String projectId = deployment.projectId();
-            Set<String> known = database.files().knownDigests(projectId, Set.copyOf(digests.values()));
-            Map<String, OutputFiles.OutputFile> fresh = new LinkedHashMap<>();
-            digests.forEach((file, digest) -> {
-                if (!known.contains(digest)) {
-                    fresh.putIfAbsent(digest, file);
-                }
-            });
-            if (canceled.getAsBoolean()) {
-                throw new BuildCanceled();
-            }
-            run(pool, fresh.entrySet(), e -> artifacts.put(FolderDeployments.blobKey(projectId, e.getKey()), e.getValue().source(),
-                    "application/octet-stream"));
-            database.files().recordBlobs(projectId, fresh.entrySet().stream()
-                    .map(e -> new DeploymentFileStore.Blob(e.getKey(), e.getValue().size())).toList(), clock.instant());
-            run(pool, digests.entrySet(), e -> {
-                String blob = FolderDeployments.blobKey(projectId, e.getValue());
-                String target = deployment.prefix() + e.getKey().path();
-                try {
-                    artifacts.copy(blob, target, ContentTypes.of(e.getKey().path()));
-                } catch (java.nio.file.NoSuchFileException missing) {
-                    // Recorded but no longer stored (removed by hand?): store it again rather than fail the build.
-                    artifacts.put(blob, e.getKey().source(), "application/octet-stream");
-                    artifacts.copy(blob, target, ContentTypes.of(e.getKey().path()));
-                }
-            });
-            long bytes = files.stream().mapToLong(OutputFiles.OutputFile::size).sum();
-            long uploadedBytes = fresh.values().stream().mapToLong(OutputFiles.OutputFile::size).sum();
-            long reused = digests.values().stream().filter(known::contains).count();
-            log.system(String.format("Uploaded %d new file contents (%s); %d files reused content the project already had",
-                    fresh.size(), humanBytes(uploadedBytes), reused));
-            if (canceled.getAsBoolean()) {
-                throw new BuildCanceled();
-            }
-            return new DeploymentStats(files.size(), bytes, fresh.size(), uploadedBytes);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private interface Upload<T> {
-        void run(T item) throws Exception;
-    }
-
-    /** Runs one upload per item on the pool and waits for all; the first failure is thrown. */
-    private static <T> void run(ExecutorService pool, java.util.Collection<T> items, Upload<T> upload) throws Exception {
-        List<Future<?>> running = new ArrayList<>(items.size());
-        for (T item : items) {
-            running.add(pool.submit(() -> {
-                upload.run(item);
-                return null;
-            }));
-        }
-        for (Future<?> f : running) {
-            f.get();
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    /**
      * Polls the deployment's status at most once a second: once it is no longer building (canceled by
      * the user, failed by the reaper or a shutdown, or deleted) the build stops.
      */
@@ -542,25 +394,10 @@ public final class Builder {
         };
     }
 
-    private Deployment withReady(Deployment d, RouteConfig config, DeploymentStats stats) {
-        return new Deployment(d.id(), d.projectId(), DeploymentStatus.READY, d.target(), d.branch(), d.requestedCommit(),
-                d.commitSha(), d.commitMessage(), null, stats, config, d.createdAt(), d.startedAt(), clock.instant(), d.author());
-    }
-
     private static String describe(BuildPlan plan) {
         return (plan.detection().framework() == null ? "" : plan.detection().framework().name() + ": ") + "install " + (plan.installCommand() == null ? "(none)" : "`" + plan.installCommand() + "`")
                 + ", build " + (plan.buildCommand() == null ? "(none)" : "`" + plan.buildCommand() + "`")
                 + ", output " + (plan.outputDirectory() == null ? "dist, build, out or public" : "`" + plan.outputDirectory() + "`")
                 + " — " + plan.source();
-    }
-
-    private static String humanBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format("%.1f KiB", bytes / 1024.0);
-        }
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
     }
 }

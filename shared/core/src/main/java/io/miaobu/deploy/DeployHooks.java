@@ -1,5 +1,6 @@
 package io.miaobu.deploy;
 
+import io.miaobu.Sha256;
 import io.miaobu.Ids;
 import io.miaobu.auth.User;
 import io.miaobu.http.HttpError;
@@ -7,11 +8,7 @@ import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.projects.Validation;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -75,10 +72,6 @@ public final class DeployHooks {
     }
 
     static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(token);
     }
 }

@@ -28,6 +28,12 @@ public record Deployment(
     public static final String PRODUCTION = "production";
     public static final String PREVIEW = "preview";
 
+    /** This deployment as it is once released: READY with its route config and stats. */
+    public Deployment ready(RouteConfig config, DeploymentStats releasedStats, Instant at) {
+        return new Deployment(id, projectId, DeploymentStatus.READY, target, branch, requestedCommit, commitSha, commitMessage,
+                null, releasedStats, config, createdAt, startedAt, at, author);
+    }
+
     public String prefix() {
         return "sites/" + projectId + "/" + id + "/";
     }

@@ -29,6 +29,12 @@ public interface DeploymentStore {
                    DeploymentStats stats, Instant at);
 
     /** What the build checked out; a non-blank {@code authorName} replaces the author's name, login and avatar stay. */
+    /**
+     * Claims an UPLOADING deployment for its release (its files moved into place, then READY); only
+     * one caller ever succeeds, so a retried or double-clicked {@code complete} touches nothing.
+     */
+    boolean claimRelease(String id, Instant at);
+
     void recordCommit(String id, String commitSha, String commitMessage, String authorName);
 
     void recordRouteConfig(String id, RouteConfig config);

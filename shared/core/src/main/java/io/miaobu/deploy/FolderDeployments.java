@@ -3,7 +3,6 @@ package io.miaobu.deploy;
 import io.miaobu.Ids;
 import io.miaobu.auth.User;
 import io.miaobu.build.BuildLogWriter;
-import io.miaobu.build.ContentTypes;
 import io.miaobu.deploy.DeploymentFileStore.FileEntry;
 import io.miaobu.edge.rules.RuleWarning;
 import io.miaobu.edge.rules.RulesCompiler;
@@ -14,27 +13,18 @@ import io.miaobu.projects.ProjectService;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.Database;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +64,8 @@ public final class FolderDeployments {
     private final Database database;
     private final DeploymentStore deployments;
     private final DeploymentFileStore files;
-    private final ArtifactStore artifacts;
-    private final Publisher publisher;
+    private final ContentStore content;
+    private final Release release;
     private final int maxFiles;
     private final long maxBytes;
     private final Clock clock;
@@ -87,15 +77,11 @@ public final class FolderDeployments {
         this.database = database;
         this.deployments = database.deployments();
         this.files = database.files();
-        this.artifacts = artifacts;
-        this.publisher = publisher;
+        this.content = new ContentStore(artifacts, database.files(), clock);
+        this.release = new Release(database, artifacts, content, publisher, clock);
         this.maxFiles = maxFiles;
         this.maxBytes = maxBytes;
         this.clock = clock;
-    }
-
-    public static String blobKey(String projectId, String sha256) {
-        return "sites/" + projectId + "/_blobs/" + sha256;
     }
 
     public Started start(User user, String projectId, NewFolderDeployment request) {
@@ -115,9 +101,13 @@ public final class FolderDeployments {
             throw new HttpError(413, "too_large", "The folder holds " + bytes / (1024 * 1024) + " MiB; the limit is "
                     + maxBytes / (1024 * 1024) + " MiB. Deploy fewer or smaller files.");
         }
-        Set<String> known = files.knownDigests(project.id(), sizes.keySet());
-        List<String> missing = new ArrayList<>(new TreeSet<>(sizes.keySet()));
-        missing.removeAll(known);
+        List<String> missing;
+        try {
+            missing = new ArrayList<>(content.missing(project.id(), sizes));
+        } catch (ContentStore.Mismatch e) {
+            throw HttpError.badRequest(e.code(), e.getMessage());
+        }
+        Collections.sort(missing);
         long uploadBytes = missing.stream().mapToLong(sizes::get).sum();
         boolean production = Boolean.TRUE.equals(request.production());
         var now = clock.instant();
@@ -144,126 +134,102 @@ public final class FolderDeployments {
             if (!SHA256.matcher(digest).matches()) {
                 throw HttpError.badRequest("invalid_digest", "`" + upload.sha256() + "` is not a SHA-256 (64 hexadecimal characters).");
             }
-            String actual = HexFormat.of().formatHex(sha256(upload.content()));
-            if (!actual.equals(digest)) {
-                throw HttpError.badRequest("digest_mismatch", "The content sent for " + digest + " hashes to " + actual
-                        + "; send the file's exact bytes.");
-            }
             byDigest.put(digest, upload.content());
         }
-        Set<String> listed = files.listedDigests(deploymentId, byDigest.keySet());
+        Map<String, Long> listed = files.listedSizes(deploymentId, byDigest.keySet());
         for (String digest : byDigest.keySet()) {
-            if (!listed.contains(digest)) {
+            if (!listed.containsKey(digest)) {
                 throw HttpError.badRequest("unknown_digest", "No file of this deployment has the SHA-256 " + digest
                         + "; upload only the content the deployment asked for.");
             }
         }
         String projectId = owned.project().id();
-        byDigest.keySet().removeAll(files.knownDigests(projectId, byDigest.keySet())); // a retry, or stored meanwhile
-        List<DeploymentFileStore.Blob> stored = new ArrayList<>();
         try {
             for (var e : byDigest.entrySet()) {
-                Path tmp = Files.createTempFile("miaobu-upload-", ".blob");
-                try {
-                    Files.write(tmp, e.getValue());
-                    artifacts.put(blobKey(projectId, e.getKey()), tmp, "application/octet-stream");
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-                stored.add(new DeploymentFileStore.Blob(e.getKey(), e.getValue().length));
+                content.storeUpload(projectId, e.getKey(), listed.get(e.getKey()), e.getValue());
             }
+        } catch (ContentStore.Mismatch e) {
+            throw HttpError.badRequest(e.code(), e.getMessage());
         } catch (IOException e) {
             LOG.error("storing an upload for deployment {} failed", deploymentId, e);
             throw new HttpError(503, "storage_unavailable", "The files could not be stored; upload them again.");
-        } finally {
-            if (!stored.isEmpty()) {
-                files.recordBlobs(projectId, stored, clock.instant());
-            }
         }
     }
 
-    /** Builds the deployment from stored content; READY, and live when it was started for production. */
+    /**
+     * Builds the deployment from stored content; READY, and live when it was started for production. The
+     * first call claims the deployment before any file moves: a second call while it runs answers 409 and
+     * touches nothing, one after it answers the deployment as it is.
+     */
     public Completed complete(User user, String deploymentId) {
-        var owned = uploading(user, deploymentId);
+        var owned = deploymentService.owned(user, deploymentId);
         Project project = owned.project();
         Deployment deployment = owned.deployment();
         List<FileEntry> entries = files.files(deploymentId);
         if (entries.isEmpty()) {
             throw HttpError.conflict("not_a_folder_deployment", "This deployment is being built from Git; only folder deployments are completed.");
         }
-        Set<String> known = files.knownDigests(project.id(), entries.stream().map(FileEntry::sha256).toList());
-        List<FileEntry> notUploaded = entries.stream().filter(e -> !known.contains(e.sha256())).toList();
+        if (deployment.status() == DeploymentStatus.READY) {
+            return completed(project, deployment, List.of());
+        }
+        uploading(owned);
+        Map<String, Long> sizes = new HashMap<>();
+        entries.forEach(e -> sizes.put(e.sha256(), e.size()));
+        Set<String> notStored = new HashSet<>(content.missing(project.id(), sizes));
+        List<FileEntry> notUploaded = entries.stream().filter(e -> notStored.contains(e.sha256())).toList();
         if (!notUploaded.isEmpty()) {
             throw HttpError.conflict("files_missing", notUploaded.size() + " file(s) have not been uploaded yet, e.g. `"
                     + notUploaded.get(0).path() + "`; upload them, then complete the deployment again.");
+        }
+        if (!deployments.claimRelease(deploymentId, clock.instant())) {
+            Deployment now = deployments.findById(deploymentId).orElseThrow(() -> HttpError.notFound("Deployment not found."));
+            if (now.status() == DeploymentStatus.READY) {
+                return completed(project, now, List.of());
+            }
+            throw HttpError.conflict("already_completing", now.status() == DeploymentStatus.UPLOADING
+                    ? "This deployment is already being completed by another request; wait for it to be READY."
+                    : "This deployment is " + now.status() + "; start a new one.");
         }
         try (BuildLogWriter log = new BuildLogWriter(deploymentId, database.logs(), clock)) {
             DeploymentStats stats = deployment.stats();
             log.system(String.format("Deploying a folder: %d files, %d bytes (%d uploaded, %d bytes; %d reused)",
                     stats.files(), stats.bytes(), stats.uploadedFiles(), stats.uploadedBytes(), stats.files() - stats.uploadedFiles()));
             RulesCompiler.Result rules;
+            DeploymentStatus released;
             try {
-                copyFiles(project, deployment, entries);
                 rules = RulesCompiler.compile(rulesSource(project, entries), log);
+                List<FileEntry> site = entries.stream().filter(e -> !RulesCompiler.isRulesFile(e.path())).toList();
+                released = release.release(project, deployment, new Release.Contents(site, Map.of(), rules.config(), stats),
+                        Deployment.PRODUCTION.equals(deployment.target()) ? Release.GoLive.YES : Release.GoLive.NO, log);
             } catch (Exception e) {
                 LOG.error("completing folder deployment {} failed", deploymentId, e);
                 log.line("stderr", "Error: the files could not be stored; deploy again.");
                 deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.FAILED,
                         "The files could not be stored; deploy again.", stats, clock.instant());
-                removeFiles(deployment);
                 throw new HttpError(503, "storage_unavailable", "The files could not be stored; deploy again.");
             }
-            deployments.recordRouteConfig(deploymentId, rules.config());
-            Deployment ready = new Deployment(deployment.id(), deployment.projectId(), DeploymentStatus.READY,
-                    deployment.target(), deployment.branch(), null, null, null, null, stats, rules.config(),
-                    deployment.createdAt(), deployment.startedAt(), clock.instant(), null);
-            publisher.publishFiles(ready, entries.stream().map(FileEntry::path).filter(p -> !RulesCompiler.isRulesFile(p)).toList());
-            publisher.publishPermanentHost(project, ready);
-            if (!deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats,
-                    ready.finishedAt())) {
-                publisher.unpublishPermanentHost(project, ready);
-                removeFiles(deployment);
-                throw HttpError.conflict("not_uploading", "This deployment was canceled or failed while it was completing.");
+            if (released != DeploymentStatus.READY) {
+                throw HttpError.conflict("not_uploading", "This deployment was canceled or deleted while it was completing.");
             }
-            log.system("Deployment ready.");
-            Project after = project;
-            if (Deployment.PRODUCTION.equals(ready.target())) {
-                publisher.promote(project, ready);
-                after = project.withLiveDeploymentId(ready.id());
-                log.system("Promoted to production.");
-            }
-            return new Completed(after, deployments.findById(deploymentId).orElse(ready), rules.warnings());
+            Deployment ready = deployments.findById(deploymentId).orElseThrow(() -> HttpError.notFound("Deployment not found."));
+            return completed(project, ready, rules.warnings());
         }
     }
 
+    private Completed completed(Project project, Deployment deployment, List<RuleWarning> warnings) {
+        return new Completed(database.projects().findById(project.id()).orElse(project), deployment, warnings);
+    }
+
     private DeploymentService.Owned uploading(User user, String deploymentId) {
-        var owned = deploymentService.owned(user, deploymentId);
+        return uploading(deploymentService.owned(user, deploymentId));
+    }
+
+    private static DeploymentService.Owned uploading(DeploymentService.Owned owned) {
         if (owned.deployment().status() != DeploymentStatus.UPLOADING) {
             throw HttpError.conflict("not_uploading", "This deployment is " + owned.deployment().status()
                     + ", not a folder deployment waiting for its files; start a new one.");
         }
         return owned;
-    }
-
-    private void copyFiles(Project project, Deployment deployment, List<FileEntry> entries) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(COPY_THREADS);
-        try {
-            List<Future<?>> copies = new ArrayList<>(entries.size());
-            for (FileEntry e : entries) {
-                if (RulesCompiler.isRulesFile(e.path())) {
-                    continue; // compiled into the route config, not served
-                }
-                copies.add(pool.submit(() -> {
-                    artifacts.copy(blobKey(project.id(), e.sha256()), deployment.prefix() + e.path(), ContentTypes.of(e.path()));
-                    return null;
-                }));
-            }
-            for (Future<?> copy : copies) {
-                copy.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private RulesSource rulesSource(Project project, List<FileEntry> entries) {
@@ -278,23 +244,8 @@ public final class FolderDeployments {
             if (digest == null) {
                 return Optional.empty();
             }
-            Optional<InputStream> in = artifacts.open(blobKey(project.id(), digest));
-            if (in.isEmpty()) {
-                throw new IOException("stored content " + digest + " of " + name + " is missing");
-            }
-            try (InputStream stream = in.get()) {
-                return Optional.of(stream.readNBytes(RulesSource.MAX_BYTES + 1));
-            }
+            return Optional.of(content.read(project.id(), digest, RulesSource.MAX_BYTES + 1));
         };
-    }
-
-    private void removeFiles(Deployment deployment) {
-        try {
-            artifacts.deletePrefix(deployment.prefix());
-            publisher.unpublishFiles(deployment);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove files of deployment {}", deployment.id(), e);
-        }
     }
 
     private List<FileEntry> validate(NewFolderDeployment request) {
@@ -328,6 +279,15 @@ public final class FolderDeployments {
             }
             entries.add(new FileEntry(path, digest, f.size()));
         }
+        for (String path : paths) {
+            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                String folder = path.substring(0, slash);
+                if (paths.contains(folder)) {
+                    throw HttpError.badRequest("invalid_manifest", "`" + folder + "` is listed as a file, but `" + path
+                            + "` puts it in a folder of that name; one path cannot be both. Rename one of them.");
+                }
+            }
+        }
         entries.sort(java.util.Comparator.comparing(FileEntry::path));
         return entries;
     }
@@ -350,13 +310,5 @@ public final class FolderDeployments {
                     + "separated by `/`, without `.` or `..` segments.");
         }
         return path;
-    }
-
-    private static byte[] sha256(byte[] body) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

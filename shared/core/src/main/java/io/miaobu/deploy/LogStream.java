@@ -4,28 +4,45 @@ import io.miaobu.http.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Server-sent events for a build log: one {@code line} event per log line (its id is the line
  * number, so a reconnecting browser resumes with Last-Event-ID), then one {@code end} event with
  * the final status. Polls the log store, which works the same whichever process runs the build.
+ *
+ * <p>A deployment's status becomes final before its last lines are written ("Deployment ready",
+ * "Promoted to production.", "Build cache saved"), so {@code end} waits for the log's writer to
+ * say it has written its last line. A writer that died without saying so (a killed builder) is
+ * given {@link #WRITER_GRACE} after the status became final.
  */
 public final class LogStream {
-    private static final Duration POLL = Duration.ofMillis(250);
+    public static final Duration WRITER_GRACE = Duration.ofSeconds(5);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final int BATCH = 500;
 
     private final BuildLogStore logs;
     private final DeploymentStore deployments;
     private final Duration maxDuration;
+    private final Duration poll;
+    private final Clock clock;
 
-    public LogStream(BuildLogStore logs, DeploymentStore deployments, Duration maxDuration) {
+    public LogStream(BuildLogStore logs, DeploymentStore deployments, Duration maxDuration, Clock clock) {
+        this(logs, deployments, maxDuration, Duration.ofMillis(250), clock);
+    }
+
+    public LogStream(BuildLogStore logs, DeploymentStore deployments, Duration maxDuration, Duration poll, Clock clock) {
         this.logs = logs;
         this.deployments = deployments;
         this.maxDuration = maxDuration;
+        this.poll = poll;
+        this.clock = clock;
     }
 
     public void stream(String deploymentId, long after, OutputStream out) throws IOException {
@@ -34,8 +51,9 @@ public final class LogStream {
         long lastWrite = System.nanoTime();
         write(out, "retry: 2000\n\n");
         while (System.nanoTime() < deadline) {
-            // Read the status before the lines: a line written after this read is still picked up next round.
-            DeploymentStatus status = deployments.findById(deploymentId).map(Deployment::status).orElse(DeploymentStatus.CANCELED);
+            // Read the state before the lines: a line written after this read is still picked up next round.
+            Optional<Deployment> deployment = deployments.findById(deploymentId);
+            OptionalLong lastLine = logs.lastLine(deploymentId);
             List<LogLine> lines = logs.after(deploymentId, cursor, BATCH);
             for (LogLine line : lines) {
                 write(out, "id: " + line.n() + "\nevent: line\ndata: " + Json.writeString(line) + "\n\n");
@@ -48,7 +66,8 @@ public final class LogStream {
             if (lines.size() == BATCH) {
                 continue;
             }
-            if (status.isFinal()) {
+            if (ended(deployment, lastLine, cursor)) {
+                DeploymentStatus status = deployment.map(Deployment::status).orElse(DeploymentStatus.CANCELED);
                 write(out, "event: end\ndata: " + Json.writeString(Map.of("status", status)) + "\n\n");
                 out.flush();
                 return;
@@ -59,12 +78,31 @@ public final class LogStream {
                 lastWrite = System.nanoTime();
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** Final, and every line its writer wrote has been sent (or no writer is coming back to write more). */
+    private boolean ended(Optional<Deployment> found, OptionalLong lastLine, long cursor) {
+        if (found.isEmpty()) {
+            return true; // deleted with its log
+        }
+        Deployment d = found.get();
+        if (!d.status().isFinal()) {
+            return false;
+        }
+        if (lastLine.isPresent()) {
+            return cursor >= lastLine.getAsLong();
+        }
+        if (d.startedAt() == null && d.status() == DeploymentStatus.CANCELED) {
+            return true; // canceled while queued: no writer ever ran
+        }
+        Instant finished = d.finishedAt() != null ? d.finishedAt() : d.startedAt() != null ? d.startedAt() : d.createdAt();
+        return clock.instant().isAfter(finished.plus(WRITER_GRACE));
     }
 
     private static void write(OutputStream out, String text) throws IOException {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.LogLine;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,18 @@ class BuildLogWriterTest {
         public synchronized List<LogLine> after(String deploymentId, long after, int limit) {
             return lines.stream().filter(l -> l.n() > after).limit(limit).toList();
         }
+
+        Long ended;
+
+        @Override
+        public synchronized void end(String deploymentId, long lastLine, Instant at) {
+            ended = lastLine;
+        }
+
+        @Override
+        public synchronized OptionalLong lastLine(String deploymentId) {
+            return ended == null ? OptionalLong.empty() : OptionalLong.of(ended);
+        }
     }
 
     @Test
@@ -40,5 +54,6 @@ class BuildLogWriterTest {
         assertThat(texts.stream().filter(t -> t.startsWith("Log truncated"))).hasSize(1);
         assertThat(texts.get(texts.size() - 1)).isEqualTo("Deployment ready");
         assertThat(store.lines.stream().mapToLong(LogLine::n)).isSorted();
+        assertThat(store.ended).as("closing the writer ends the log at its last line").isEqualTo(store.lines.size());
     }
 }

@@ -67,6 +67,10 @@ public interface DeploymentDao {
                @Bind("uploadedFiles") Long uploadedFiles, @Bind("uploadedBytes") Long uploadedBytes,
                @Bind("at") Instant at);
 
+    @SqlUpdate("UPDATE deployments SET release_claimed_at = :at"
+            + " WHERE id = :id AND status = 'UPLOADING' AND release_claimed_at IS NULL")
+    int claimRelease(@Bind("id") String id, @Bind("at") Instant at);
+
     @SqlUpdate("UPDATE deployments SET commit_sha = :commitSha, commit_message = :commitMessage,"
             + " commit_author_name = COALESCE(:authorName, commit_author_name) WHERE id = :id")
     int recordCommit(@Bind("id") String id, @Bind("commitSha") String commitSha,

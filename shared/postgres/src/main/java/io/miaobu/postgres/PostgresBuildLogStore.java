@@ -2,7 +2,9 @@ package io.miaobu.postgres;
 
 import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.LogLine;
+import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Build log lines in PostgreSQL, keyed (deployment_id, n); re-appending a stored n is ignored. */
 public final class PostgresBuildLogStore implements BuildLogStore {
@@ -26,5 +28,15 @@ public final class PostgresBuildLogStore implements BuildLogStore {
             return List.of();
         }
         return dao.after(deploymentId, after, limit);
+    }
+
+    @Override
+    public void end(String deploymentId, long lastLine, Instant at) {
+        dao.end(deploymentId, lastLine, at);
+    }
+
+    @Override
+    public OptionalLong lastLine(String deploymentId) {
+        return dao.lastLine(deploymentId).map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 }

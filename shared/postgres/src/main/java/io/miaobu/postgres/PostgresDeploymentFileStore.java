@@ -4,7 +4,8 @@ import io.miaobu.deploy.DeploymentFileStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Folder deployments' file lists and each project's stored content, in PostgreSQL. */
 public final class PostgresDeploymentFileStore implements DeploymentFileStore {
@@ -15,8 +16,8 @@ public final class PostgresDeploymentFileStore implements DeploymentFileStore {
     }
 
     @Override
-    public Set<String> knownDigests(String projectId, Collection<String> digests) {
-        return digests.isEmpty() ? Set.of() : dao.knownDigests(projectId, digests.stream().distinct().toArray(String[]::new));
+    public Map<String, Long> storedSizes(String projectId, Collection<String> digests) {
+        return digests.isEmpty() ? Map.of() : sizes(dao.stored(projectId, distinct(digests)));
     }
 
     @Override
@@ -30,8 +31,18 @@ public final class PostgresDeploymentFileStore implements DeploymentFileStore {
     }
 
     @Override
-    public Set<String> listedDigests(String deploymentId, Collection<String> digests) {
-        return digests.isEmpty() ? Set.of() : dao.listedDigests(deploymentId, digests.stream().distinct().toArray(String[]::new));
+    public Map<String, Long> listedSizes(String deploymentId, Collection<String> digests) {
+        return digests.isEmpty() ? Map.of() : sizes(dao.listed(deploymentId, distinct(digests)));
+    }
+
+    private static String[] distinct(Collection<String> digests) {
+        return digests.stream().distinct().toArray(String[]::new);
+    }
+
+    private static Map<String, Long> sizes(List<Blob> blobs) {
+        Map<String, Long> sizes = new HashMap<>();
+        blobs.forEach(b -> sizes.put(b.sha256(), b.size()));
+        return sizes;
     }
 
     @Override

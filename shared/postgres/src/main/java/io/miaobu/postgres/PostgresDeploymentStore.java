@@ -70,6 +70,11 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     }
 
     @Override
+    public boolean claimRelease(String id, Instant at) {
+        return dao.claimRelease(id, at) > 0;
+    }
+
+    @Override
     public void recordCommit(String id, String commitSha, String commitMessage, String authorName) {
         dao.recordCommit(id, commitSha, commitMessage, authorName == null || authorName.isBlank() ? null : authorName.strip());
     }

@@ -9,6 +9,7 @@ import io.miaobu.deploy.DeploymentFileStore.FileEntry;
 import io.miaobu.projects.Project;
 import io.miaobu.testkit.TestPostgres;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,10 @@ class PostgresDeploymentFileStoreTest {
     void stored_content_is_known_to_its_project_only_and_recording_it_twice_is_harmless() {
         db.files().recordBlobs(project.id(), List.of(new Blob(A, 10), new Blob(B, 20)), Fixtures.now());
         db.files().recordBlobs(project.id(), List.of(new Blob(A, 10)), Fixtures.now());
-        assertThat(db.files().knownDigests(project.id(), List.of(A, B, C))).containsExactlyInAnyOrder(A, B);
+        assertThat(db.files().storedSizes(project.id(), List.of(A, B, C))).containsExactlyInAnyOrderEntriesOf(Map.of(A, 10L, B, 20L));
         Project other = Fixtures.project(db, Fixtures.user(db).id());
-        assertThat(db.files().knownDigests(other.id(), List.of(A, B, C))).isEmpty();
-        assertThat(db.files().knownDigests(project.id(), List.of())).isEmpty();
+        assertThat(db.files().storedSizes(other.id(), List.of(A, B, C))).isEmpty();
+        assertThat(db.files().storedSizes(project.id(), List.of())).isEmpty();
     }
 
     @Test
@@ -47,7 +48,7 @@ class PostgresDeploymentFileStoreTest {
         Deployment d = Fixtures.deployment(db, project.id());
         db.files().recordFiles(d.id(), List.of(new FileEntry("z.html", A, 1), new FileEntry("a/b.css", B, 2), new FileEntry("copy.css", B, 2)));
         assertThat(db.files().files(d.id())).extracting(FileEntry::path).containsExactly("a/b.css", "copy.css", "z.html");
-        assertThat(db.files().listedDigests(d.id(), List.of(A, B, C))).containsExactlyInAnyOrder(A, B);
+        assertThat(db.files().listedSizes(d.id(), List.of(A, B, C))).containsExactlyInAnyOrderEntriesOf(Map.of(A, 1L, B, 2L));
         assertThat(db.files().files("dpl_other")).isEmpty();
     }
 
@@ -63,7 +64,7 @@ class PostgresDeploymentFileStoreTest {
         db.files().recordBlobs(project.id(), List.of(new Blob(A, 1)), Fixtures.now());
         db.files().recordFiles(d.id(), List.of(new FileEntry("index.html", A, 1)));
         db.projects().delete(project.id());
-        assertThat(db.files().knownDigests(project.id(), List.of(A))).isEmpty();
+        assertThat(db.files().storedSizes(project.id(), List.of(A))).isEmpty();
         assertThat(db.files().files(d.id())).isEmpty();
     }
 }

@@ -868,7 +868,7 @@ class ApiBehaviourTest {
             Map<String, Object> index = file("index.html", "real");
             Reply started = start(ada, projectId, List.of(index), false);
             String id = started.json().get("deployment").get("id").asText();
-            Reply wrong = upload(ada, id, (String) index.get("sha256"), "forged");
+            Reply wrong = upload(ada, id, (String) index.get("sha256"), "fake"); // the declared length, other bytes
             assertThat(wrong.status()).isEqualTo(400);
             assertThat(wrong.errorCode()).isEqualTo("digest_mismatch");
             Reply other = upload(ada, id, sha256("other".getBytes(StandardCharsets.UTF_8)), "other");
@@ -912,6 +912,86 @@ class ApiBehaviourTest {
             assertThat(start(eve, projectId, List.of(file("index.html", "x")), false).status()).isEqualTo(404);
             String adasDeployment = call("GET", "/api/v1/projects/" + projectId + "/deployments", ada, null).json().get(0).get("id").asText();
             assertThat(call("POST", "/api/v1/deployments/" + adasDeployment + "/complete", eve, null).status()).isEqualTo(404);
+        }
+
+        @Test
+        void parallel_completes_leave_one_ready_deployment_whose_files_are_served() throws Exception {
+            for (int trial = 0; trial < 5; trial++) {
+                Map<String, Object> index = file("index.html", "<h1>trial " + trial + "</h1>");
+                Reply started = start(ada, projectId, List.of(index, file("app.js", "let t = " + trial)), true);
+                String id = started.json().get("deployment").get("id").asText();
+                String frames = started.json().get("missing").size() + "";
+                StringBuilder body = new StringBuilder();
+                for (String content : List.of("<h1>trial " + trial + "</h1>", "let t = " + trial)) {
+                    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+                    body.append(sha256(bytes)).append(' ').append(bytes.length).append('\n').append(content);
+                }
+                assertThat(call("POST", "/api/v1/deployments/" + id + "/files", ada, body.toString()).status()).as(frames).isEqualTo(204);
+
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+                List<java.util.concurrent.Future<Reply>> calls = new ArrayList<>();
+                var gate = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 10; i++) {
+                    calls.add(pool.submit(() -> {
+                        gate.await();
+                        return call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
+                    }));
+                }
+                gate.countDown();
+                List<Integer> statuses = new ArrayList<>();
+                for (var c : calls) {
+                    statuses.add(c.get().status());
+                }
+                pool.shutdown();
+                assertThat(statuses).as("trial %d", trial).allMatch(st -> st == 200 || st == 409).contains(200);
+                JsonNode deployment = call("GET", "/api/v1/deployments/" + id, ada, null).json();
+                assertThat(deployment.get("status").asText()).isEqualTo("READY");
+                assertThat(routes.get("folder.localhost").orElseThrow().deploymentId()).as("the live host").isEqualTo(id);
+                assertThat(routes.get(id + "--folder.localhost")).as("its permanent host").isPresent();
+                String prefix = "sites/" + projectId + "/" + id + "/";
+                assertThat(new String(artifacts.open(prefix + "index.html").orElseThrow().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("<h1>trial " + trial + "</h1>");
+                assertThat(artifacts.exists(prefix + "app.js")).isTrue();
+            }
+        }
+
+        @Test
+        void completing_a_ready_deployment_again_answers_it_as_it_is() {
+            JsonNode first = deploy(Map.of("index.html", "once"), true);
+            String id = first.get("deployment").get("id").asText();
+            Reply again = call("POST", "/api/v1/deployments/" + id + "/complete", ada, null);
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.json().get("deployment").get("status").asText()).isEqualTo("READY");
+            assertThat(again.json().get("deployment").get("live").asBoolean()).isTrue();
+        }
+
+        @Test
+        void content_longer_than_its_declared_size_is_refused_and_the_stats_count_real_bytes() {
+            byte[] big = "x".repeat(4096).getBytes(StandardCharsets.UTF_8);
+            Map<String, Object> lying = Map.of("path", "big.bin", "sha256", sha256(big), "size", 1);
+            Reply started = start(ada, projectId, List.of(lying, file("index.html", "hi")), false);
+            assertThat(started.status()).isEqualTo(201);
+            String id = started.json().get("deployment").get("id").asText();
+            Reply upload = call("POST", "/api/v1/deployments/" + id + "/files", ada,
+                    sha256(big) + " " + big.length + "\n" + new String(big, StandardCharsets.UTF_8));
+            assertThat(upload.status()).isEqualTo(400);
+            assertThat(upload.errorCode()).isEqualTo("size_mismatch");
+            assertThat(upload.errorMessage()).contains("4096 bytes").contains("1 bytes");
+            assertThat(call("POST", "/api/v1/deployments/" + id + "/complete", ada, null).errorCode()).isEqualTo("files_missing");
+
+            JsonNode honest = deploy(Map.of("big.bin", "x".repeat(4096), "index.html", "hi"), false);
+            assertThat(honest.get("deployment").get("stats").get("bytes").asLong()).isEqualTo(4096 + 2);
+            Reply liar = start(ada, projectId, List.of(lying), false);
+            assertThat(liar.status()).as("content the project has, declared with another size").isEqualTo(400);
+            assertThat(liar.errorCode()).isEqualTo("size_mismatch");
+        }
+
+        @Test
+        void a_file_and_a_folder_with_the_same_name_are_refused_at_start_naming_both() {
+            Reply r = start(ada, projectId, List.of(file("docs", "a file"), file("docs/index.html", "a page")), false);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorMessage()).contains("`docs`").contains("`docs/index.html`");
+            assertThat(call("GET", "/api/v1/projects/" + projectId + "/deployments", ada, null).json()).isEmpty();
         }
 
         @Test

@@ -1,5 +1,6 @@
 package io.miaobu.local.cli;
 
+import io.miaobu.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,12 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -66,19 +64,12 @@ final class LocalFolder {
 
     private static LocalFile hash(Path root, Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            long size = 0;
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                sha.update(buffer, 0, n);
-                size += n;
-            }
+            long[] size = new long[1];
+            String digest = Sha256.hex(in, size);
             String path = root.relativize(file).toString().replace('\\', '/');
-            return new LocalFile(path, file, HexFormat.of().formatHex(sha.digest()), size);
+            return new LocalFile(path, file, digest, size[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("cannot read " + file + ": " + e.getMessage(), e));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }
