@@ -25,6 +25,21 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  *   for as long as the config object lives) when not given
  * @returns {{status: number, file: string|null, headers: object, location?: string}}
  */
+/**
+ * A route entry as read from edge KV or a route file, checked before anything is served from it: a
+ * deployment id, and a prefix that is relative, ends in `/` and has no `.` or `..` segment. Both edge
+ * entry points (the ESA routine and the local edge) use this one check.
+ */
+export function validateEntry(entry) {
+  if (!entry || typeof entry !== 'object') throw new Error('not a JSON object');
+  if (typeof entry.deploymentId !== 'string' || !entry.deploymentId) throw new Error('no deploymentId');
+  const prefix = entry.prefix;
+  if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.startsWith('/') || prefix.split('/').some((s) => s === '..' || s === '.')) {
+    throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
+  }
+  return entry;
+}
+
 export function route(entry, request, exists, compiled) {
   const method = String(request.method || 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') {

@@ -9,7 +9,7 @@
 // That fetch is signed (OSS signature V4, oss-sign.js) with a read-only key given to the routine
 // when it is published: the bucket is private.
 
-import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor } from './engine.js';
+import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor, validateEntry } from './engine.js';
 import { inEveryShard, manifestKey, manifestShard } from './manifest.js';
 import { ossSigner } from './oss-sign.js';
 import { statusPage, unknownHostPage } from './pages.js';
@@ -212,16 +212,6 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
       }
     },
   };
-}
-
-function validateEntry(entry) {
-  if (!entry || typeof entry !== 'object') throw new Error('not a JSON object');
-  if (typeof entry.deploymentId !== 'string' || !entry.deploymentId) throw new Error('no deploymentId');
-  const prefix = entry.prefix;
-  if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.startsWith('/') || prefix.split('/').some((s) => s === '..' || s === '.')) {
-    throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
-  }
-  return entry;
 }
 
 // The target exactly as sent: `new URL()` would resolve dot segments and re-encode, and the engine

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeFileName, routeKeysFor } from './engine.js';
+import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeFileName, routeKeysFor, validateEntry as validRouteEntry } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -56,14 +56,9 @@ export function createEdgeServer({ dataDir }) {
   }
 
   function validateEntry(entry) {
-    if (!entry || typeof entry !== 'object') throw new Error('not a JSON object');
-    if (typeof entry.deploymentId !== 'string' || !entry.deploymentId) throw new Error('no deploymentId');
-    const prefix = entry.prefix;
-    if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.split('/').some((s) => s === '..')) {
-      throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
-    }
-    const base = path.resolve(artifactsDir, prefix);
-    if (!base.startsWith(artifactsDir + path.sep)) throw new Error(`prefix ${prefix} leaves the artifacts`);
+    validRouteEntry(entry);
+    const base = path.resolve(artifactsDir, entry.prefix);
+    if (!base.startsWith(artifactsDir + path.sep)) throw new Error(`prefix ${entry.prefix} leaves the artifacts`);
     return entry;
   }
 
