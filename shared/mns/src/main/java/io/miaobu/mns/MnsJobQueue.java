@@ -12,15 +12,11 @@ import com.aliyuncs.auth.AlibabaCloudCredentials;
 import com.aliyuncs.auth.AlibabaCloudCredentialsProvider;
 import com.aliyuncs.auth.BasicCredentials;
 import com.aliyuncs.auth.BasicSessionCredentials;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.RamActions;
 import io.miaobu.deploy.BuildJob;
 import io.miaobu.deploy.JobQueue;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -46,7 +42,6 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
             "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility");
 
     private static final Logger LOG = LoggerFactory.getLogger(MnsJobQueue.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** MNS's bounds for a message's visibility timeout, in seconds. */
     private static final long MIN_VISIBILITY = 1;
     private static final long MAX_VISIBILITY = 43_200;
@@ -100,11 +95,7 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
     }
 
     static String body(BuildJob job) {
-        try {
-            return JSON.writeValueAsString(Map.of("deploymentId", job.deploymentId()));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return job.toMessage();
     }
 
     @Override
@@ -167,13 +158,9 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
             if (text == null) {
                 continue;
             }
-            try {
-                JsonNode id = JSON.readTree(text).get("deploymentId");
-                if (id != null && id.isTextual() && !id.asText().isBlank()) {
-                    return Optional.of(id.asText());
-                }
-            } catch (IOException | RuntimeException e) {
-                // try the other reading
+            Optional<BuildJob> job = BuildJob.fromMessage(text);
+            if (job.isPresent()) {
+                return Optional.of(job.get().deploymentId());
             }
         }
         return Optional.empty();

@@ -3,6 +3,7 @@ package io.miaobu.functions.events;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.miaobu.deploy.BuildJob;
 import io.miaobu.http.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,12 +73,8 @@ public final class FcEvents {
         if (messageBody == null || messageBody.isBlank()) {
             throw new IOException("message has no body");
         }
-        JsonNode node = LENIENT.readTree(messageBody);
-        JsonNode id = node == null ? null : node.get("deploymentId");
-        if (id == null || !id.isTextual() || id.asText().isBlank()) {
-            throw new IOException("message has no deploymentId: " + messageBody);
-        }
-        return id.asText();
+        return BuildJob.fromMessage(messageBody).map(BuildJob::deploymentId)
+                .orElseThrow(() -> new IOException("message has no deploymentId: " + messageBody));
     }
 
     /**
