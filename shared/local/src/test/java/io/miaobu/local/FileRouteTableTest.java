@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** What is particular to route files (names, format, confinement); the behaviour is RouteTableContract's. */
 class FileRouteTableTest {
     private static final Instant T = Instant.parse("2024-05-01T12:00:00Z");
 
@@ -45,38 +46,12 @@ class FileRouteTableTest {
     }
 
     @Test
-    void a_put_entry_is_read_back_unchanged() {
-        RouteEntry entry = entry("d1");
-        table.put("my-site.localhost", entry);
-        assertThat(table.get("my-site.localhost")).contains(entry);
-    }
-
-    @Test
-    void an_entry_with_default_config_round_trips() {
-        RouteEntry entry = new RouteEntry("d2", "sites/p1/d2/", RouteConfig.DEFAULTS, T);
-        table.put("blog.localhost", entry);
-        assertThat(table.get("blog.localhost")).contains(entry);
-    }
-
-    @Test
-    void an_unknown_host_has_no_entry() {
-        assertThat(table.get("nobody.localhost")).isEmpty();
-    }
-
-    @Test
     void the_file_is_named_by_the_encoded_route_key() throws IOException {
         table.put("d123--My_Site.localhost:8080", entry("d123"));
 
         String expected = RouteKeys.fileName(RouteKeys.encode("d123--My_Site.localhost:8080")) + ".json";
         assertThat(expected).isEqualTo("d123--my~f~psite_localhost.json");
         assertThat(fileNames()).containsExactly(expected);
-    }
-
-    @Test
-    void hosts_that_differ_only_by_case_port_or_trailing_dot_share_one_entry() {
-        table.put("Blog.LocalHost:8080", entry("d1"));
-        assertThat(table.get("blog.localhost")).map(RouteEntry::deploymentId).contains("d1");
-        assertThat(table.get("blog.localhost.")).map(RouteEntry::deploymentId).contains("d1");
     }
 
     @Test

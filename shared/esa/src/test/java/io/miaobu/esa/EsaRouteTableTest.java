@@ -8,6 +8,7 @@ import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.EsaSettings;
 import io.miaobu.edge.FileManifest;
 import io.miaobu.edge.RouteTable;
+import io.miaobu.testkit.RouteTableContract;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,8 +18,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A deployment's file list in edge KV, where the edge routine decides from it (edge/src/manifest.js). */
-class EsaRouteTableManifestTest {
+/**
+ * ESA's edge KV, through the signed OpenAPI against a server speaking ESA's protocol: the RouteTable
+ * contract, and a deployment's file list where the edge routine decides from it (edge/src/manifest.js).
+ */
+class EsaRouteTableTest extends RouteTableContract {
     static final AliyunCredentials STS = new AliyunCredentials("STS.key-1", "secret-1", Optional.of("token-1"));
     static final String NAMESPACE = "miaobu_routes";
 
@@ -29,6 +33,11 @@ class EsaRouteTableManifestTest {
     @AfterEach
     void stop() {
         esa.close();
+    }
+
+    @Override
+    protected RouteTable table() {
+        return routes;
     }
 
     @Test
