@@ -67,10 +67,16 @@ public final class CasCertificateStore implements CertificateStore {
      * empty with ESA-managed certificates (ESA keeps them) or without a site (the local PEM store then).
      */
     public static Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding) {
+        return from(settings, credentials, binding, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that stamps certificate names. */
+    public static Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding,
+                                                  Clock clock) {
         if (settings.esaManagedCertificates() || settings.siteId().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CasCertificateStore(settings.casEndpoint(), credentials, binding, Clock.systemUTC()));
+        return Optional.of(new CasCertificateStore(settings.casEndpoint(), credentials, binding, clock));
     }
 
     @Override

@@ -13,12 +13,14 @@ import io.miaobu.config.EsaSettings;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.CertificateStore.StoredCertificate;
 import io.miaobu.esa.EsaAdapters;
+import io.miaobu.testkit.TestClock;
 import io.miaobu.testkit.aliyun.FakeCas;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import java.math.BigInteger;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -38,6 +40,7 @@ class CasCertificatesTest {
 
     final FakeEsa esa = new FakeEsa(STS, SITE).createNamespace("routes").addRecord("edge.miaobu.app");
     final FakeCas cas = new FakeCas(STS);
+    final TestClock clock = TestClock.startingNow();
 
     @AfterEach
     void stop() {
@@ -54,7 +57,7 @@ class CasCertificatesTest {
                 "MIAOBU_EDGE_TARGET", "edge.miaobu.app", "MIAOBU_CAS_ENDPOINT", cas.endpoint()));
         env.putAll(extra);
         EsaSettings settings = EsaSettings.fromEnv(n -> Optional.ofNullable(env.get(n)));
-        return CasCertificateStore.from(settings, () -> STS, EsaAdapters.from(settings, () -> STS).certificateBinding());
+        return CasCertificateStore.from(settings, () -> STS, EsaAdapters.from(settings, () -> STS).certificateBinding(), clock);
     }
 
     @Test
@@ -89,7 +92,7 @@ class CasCertificatesTest {
         Instant first = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         String[] old = selfSigned("shop.example.com", first);
         StoredCertificate before = store().put("shop.example.com", old[0], old[1], first);
-        Thread.sleep(1100); // names carry a per-second stamp
+        clock.advance(Duration.ofSeconds(1)); // names carry a per-second stamp
 
         Instant second = first.plus(80, ChronoUnit.DAYS);
         String[] renewed = selfSigned("shop.example.com", second);
@@ -106,7 +109,7 @@ class CasCertificatesTest {
         Instant first = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         String[] old = selfSigned("shop.example.com", first);
         StoredCertificate before = store().put("shop.example.com", old[0], old[1], first);
-        Thread.sleep(1100);
+        clock.advance(Duration.ofSeconds(1));
 
         esa.failNext("UpdateCustomHostname", 3, 503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
         String[] renewed = selfSigned("shop.example.com", first.plus(80, ChronoUnit.DAYS));
@@ -142,7 +145,7 @@ class CasCertificatesTest {
         assertThat(cas.certificates()).extracting(FakeCas.Stored::name).allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(63))
                 .doesNotHaveDuplicates();
         assertThat(store().get(host).orElseThrow().id()).isEqualTo(before.id());
-        Thread.sleep(1100); // names carry a per-second stamp
+        clock.advance(Duration.ofSeconds(1)); // names carry a per-second stamp
 
         Instant second = first.plus(80, ChronoUnit.DAYS);
         String[] renewed = selfSigned(host, second);
