@@ -155,6 +155,10 @@ public final class Builder {
     private DeploymentStatus run(Deployment deployment, Path workspace, BuildSandbox sandbox, BuildLogWriter log) {
         BooleanSupplier canceled = cancellationCheck(deployment.id());
         long started = System.nanoTime();
+        // Read when the build fails: what its install left is worth keeping once the install succeeded.
+        BuildCache.Key cacheKey = null;
+        Map<String, String> env = Map.of();
+        boolean installDone = false;
         try {
             Project project = projects.findById(deployment.projectId())
                     .orElseThrow(() -> new BuildFailure("The project was deleted."));
@@ -172,9 +176,8 @@ public final class Builder {
             Map<String, String> projectVariables = variables.forBuild(project.id(), deployment.target());
             BuildOutput userOutput = new SecretMasker(log, projectVariables.values());
             sandbox.prepare(workspace);
-            Map<String, String> env = buildEnvironment(workspace, sandbox, deployment, project, source, projectVariables, plan, log);
+            env = buildEnvironment(workspace, sandbox, deployment, project, source, projectVariables, plan, log);
             Path installRoot = repo.resolve(plan.installDirectory()).normalize();
-            BuildCache.Key cacheKey = null;
             boolean installed = false;
             if (plan.installCommand() != null && tools.cache()) {
                 cacheKey = cacheKey(project, deployment, plan, repo, sandbox, env, projectVariables, canceled);
@@ -191,6 +194,7 @@ public final class Builder {
             } else {
                 runStep(sandbox, "Install", plan.installCommand(), RepositoryPaths.insideRealPath(repo, installRoot) ? installRoot : root, env, userOutput, canceled);
             }
+            installDone = true;
             runStep(sandbox, "Build", plan.buildCommand(), root, env, userOutput, canceled);
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
@@ -232,6 +236,7 @@ public final class Builder {
             }
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
+            keepCacheOfFailedBuild(cacheKey, installDone, workspace, sandbox, env, log);
             log.system("Build canceled.");
             log.flush();
             deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
@@ -239,11 +244,28 @@ public final class Builder {
             cleanUp(deployment);
             return DeploymentStatus.CANCELED;
         } catch (BuildFailure e) {
+            keepCacheOfFailedBuild(cacheKey, installDone, workspace, sandbox, env, log);
             return fail(deployment, log, e.getMessage());
         } catch (Exception e) {
             LOG.error("build {} failed unexpectedly", deployment.id(), e);
             return fail(deployment, log, "The build failed because of an error on our side (" + e.getClass().getSimpleName()
                     + "); try again, and tell us if it keeps happening.");
+        }
+    }
+
+    /**
+     * A build that fails or is canceled after its install still leaves node_modules exactly as the lockfile
+     * says: kept, so that one failed build (a type error, a bad commit) does not cost the next one a clean install.
+     */
+    private void keepCacheOfFailedBuild(BuildCache.Key cacheKey, boolean installDone, Path workspace, BuildSandbox sandbox,
+                                        Map<String, String> env, BuildOutput log) {
+        if (cacheKey == null || !installDone) {
+            return;
+        }
+        try {
+            cache.keepAfterFailedBuild(cacheKey, workspace, sandbox, env, log);
+        } catch (BuildCanceled | RuntimeException e) {
+            LOG.warn("could not keep the build cache of a failed build", e);
         }
     }
 

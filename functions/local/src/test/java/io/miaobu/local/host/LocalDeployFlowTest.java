@@ -113,10 +113,18 @@ class LocalDeployFlowTest {
         JsonNode failed = user.ok("GET", "/api/v1/deployments/" + broken, null);
         assertThat(failed.get("error").asText()).contains("`npm run build` exited with code 3");
         assertThat(failed.get("live").asBoolean()).isFalse();
+        assertThat(failed.get("url").isNull()).as("a failed deployment has no address to open").isTrue();
         assertThat(user.logText(broken)).contains("build.js: refusing to build FAIL");
         assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v2</h1>");
         assertThat(user.site(broken + "--e2e-site.localhost", "/").status()).isEqualTo(404);
         assertThat(tmp.resolve("data/artifacts/sites/" + projectId + "/" + broken)).doesNotExist();
+
+        // The failed build installed before it failed: the next build still starts from the build cache.
+        repo.write("message.txt", "hello v3");
+        repo.commit("fixed version");
+        String fixed = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(fixed)).contains("Build cache restored from the previous build");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v3</h1>");
     }
 
     @Test

@@ -78,6 +78,9 @@ final class Sandbox implements BuildSandbox {
     public int run(String command, Path workDir, Map<String, String> env, Duration timeout, BuildOutput output,
                    BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
         Map<String, String> environment = new LinkedHashMap<>(env);
+        if (owner.root() && environment.containsKey("PATH")) {
+            environment.put("PATH", enterable(environment.get("PATH")));
+        }
         if (owner.mode() != BuildSandboxes.Mode.NAMESPACES) {
             // No private /tmp: temporary files go to the workspace, which is the build's alone and removed with it.
             Path tmp = workspace.resolve("tmp");
@@ -193,6 +196,30 @@ final class Sandbox implements BuildSandbox {
             }
         }
         return folders;
+    }
+
+    /**
+     * PATH without the folders the build's uid cannot enter (the operator's own {@code ~/.local/bin}, a
+     * tool folder below a private directory): the shell stops at the first it cannot search and reports
+     * "yarn: Permission denied" where the truth is that yarn is not installed.
+     */
+    static String enterable(String path) {
+        List<String> kept = new ArrayList<>();
+        for (String entry : path.split(":")) {
+            if (!entry.isEmpty() && searchableByOthers(Path.of(entry))) {
+                kept.add(entry);
+            }
+        }
+        return String.join(":", kept);
+    }
+
+    private static boolean searchableByOthers(Path dir) {
+        try {
+            // Relative entries mean wherever the command runs: never the platform's meaning. Missing: nothing to find.
+            return dir.isAbsolute() && BuildSandboxes.searchableByOthers(dir.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static void hide(List<String> argv, Path p) {
