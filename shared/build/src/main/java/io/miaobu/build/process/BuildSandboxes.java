@@ -278,7 +278,7 @@ public final class BuildSandboxes implements CommandRunner {
         }
     }
 
-    static boolean searchableByOthers(Path dir) throws IOException {
+    private static boolean searchableByOthers(Path dir) throws IOException {
         for (Path p = dir; p != null; p = p.getParent()) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
             if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {

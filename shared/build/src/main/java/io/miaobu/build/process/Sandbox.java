@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,24 +202,38 @@ final class Sandbox implements BuildSandbox {
     /**
      * PATH without the folders the build's uid cannot enter (the operator's own {@code ~/.local/bin}, a
      * tool folder below a private directory): the shell stops at the first it cannot search and reports
-     * "yarn: Permission denied" where the truth is that yarn is not installed.
+     * "yarn: Permission denied" where the truth is that yarn is not installed. Its own folders (the
+     * corepack shims in its HOME) it enters as their owner.
      */
-    static String enterable(String path) {
+    String enterable(String path) {
         List<String> kept = new ArrayList<>();
         for (String entry : path.split(":")) {
-            if (!entry.isEmpty() && searchableByOthers(Path.of(entry))) {
+            if (!entry.isEmpty() && enterableByBuild(Path.of(entry))) {
                 kept.add(entry);
             }
         }
         return String.join(":", kept);
     }
 
-    private static boolean searchableByOthers(Path dir) {
+    private boolean enterableByBuild(Path dir) {
+        if (!dir.isAbsolute()) {
+            return false; // relative to wherever the command runs: never the platform's meaning
+        }
         try {
-            // Relative entries mean wherever the command runs: never the platform's meaning. Missing: nothing to find.
-            return dir.isAbsolute() && BuildSandboxes.searchableByOthers(dir.toRealPath());
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                int owner = (Integer) Files.getAttribute(p, "unix:uid");
+                int group = (Integer) Files.getAttribute(p, "unix:gid");
+                boolean enters = owner == uid ? perms.contains(PosixFilePermission.OWNER_EXECUTE)
+                        : group == uid ? perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                        : perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+                if (!enters) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // missing: nothing to find there
         }
     }
 

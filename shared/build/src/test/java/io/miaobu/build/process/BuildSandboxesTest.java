@@ -146,12 +146,20 @@ class BuildSandboxesTest {
     void a_tool_that_is_not_installed_is_reported_as_not_found_even_with_a_private_folder_on_the_path(String mode) throws Exception {
         Path own = Files.createDirectories(tmp.resolve("operator-home/.local/bin"));
         Files.setPosixFilePermissions(tmp.resolve("operator-home"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> env = Map.of("PATH", own + ":" + ENV.get("PATH"));
         try (BuildSandbox sandbox = sandboxes(mode, 256, 1024).open(data.resolve("builds/y"))) {
             Path workspace = workspace(sandbox, "y");
+            // The build's own tools (corepack's shims in its HOME) stay on its PATH: it enters its private workspace as owner.
+            Path ownTools = Files.createDirectories(workspace.resolve("home/bin"));
+            Files.writeString(ownTools.resolve("pnpm"), "#!/bin/sh\necho pnpm from the build home\n");
+            Files.setPosixFilePermissions(ownTools.resolve("pnpm"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            sandbox.prepare(workspace);
+            Map<String, String> env = Map.of("PATH", own + ":" + ownTools + ":" + ENV.get("PATH"));
             lines.clear();
             assertThat(sandbox.run("yarn --version", workspace, env, MINUTE, output, () -> false)).isEqualTo(127);
             assertThat(String.join("\n", lines)).contains("not found").doesNotContain("Permission denied");
+            lines.clear();
+            assertThat(sandbox.run("pnpm", workspace, env, MINUTE, output, () -> false)).as("%s", lines).isZero();
+            assertThat(String.join("\n", lines)).contains("pnpm from the build home");
         }
     }
 

@@ -85,7 +85,8 @@ final class ConfigFile {
                 }
             }
         }
-        return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, spa, notFound);
+        // Vercel answers unknown paths with its 404 (a single-page app there rewrites to /index.html itself).
+        return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, ours ? spa : Boolean.FALSE, notFound);
     }
 
     private interface EntryReader {
