@@ -301,7 +301,7 @@ const ESBUILD_ENTRY = /^(main|polyfills|styles|scripts|chunk|runtime|worker|serv
  */
 /** A word between separators (`v1-Final`, `my_LOGO`): a name someone wrote, not a hash. */
 function wordsInside(token) {
-  return /[-_]/.test(token) && token.split(/[-_]/).some((w) => /^[A-Z]?[a-z]{3,}$|^[A-Z]{3,}$/.test(w));
+  return /[-_]/.test(token) && token.split(/[-_]/).some((w) => /^[A-Z]?[a-z]{4,}$|^[A-Z]{4,}$/.test(w));
 }
 
 function viteHash(token) {
