@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Builder {
     private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
     private static final int UPLOAD_THREADS = 8;
+    private static final Path SYSTEM_CERTIFICATES = Path.of("/etc/ssl/certs/ca-certificates.crt");
 
     /**
      * @param maxLogBytes characters of build output kept in the log
@@ -453,6 +454,11 @@ public final class Builder {
         env.put("npm_config_fund", "false");
         env.put("npm_config_update_notifier", "false");
         env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0"); // corepack fetches the packageManager version without asking
+        // Node.js trusts only its own bundled authorities; curl, git and npm in the build trust the system's. With
+        // them, corepack and a build script's fetch() work where the system adds an authority (a company's proxy).
+        if (Files.isRegularFile(SYSTEM_CERTIFICATES)) {
+            env.putIfAbsent("NODE_EXTRA_CA_CERTS", SYSTEM_CERTIFICATES.toString());
+        }
         env.put("MIAOBU", "1");
         env.put("MIAOBU_DEPLOYMENT_ID", deployment.id());
         env.put("MIAOBU_DEPLOYMENT_URL", hosts.url(hosts.deployment(deployment.id(), project.slug())));
@@ -475,8 +481,11 @@ public final class Builder {
         }
         if (corepack.isPresent()) {
             env.putIfAbsent("COREPACK_NPM_REGISTRY", env.getOrDefault("npm_config_registry", Corepack.DEFAULT_REGISTRY));
+            // Without "packageManager", corepack's own pinned version rather than whatever was released last
+            // (pnpm 12 fails installs whose dependencies have build scripts nobody approved).
+            env.putIfAbsent("COREPACK_DEFAULT_TO_LATEST", "0");
             log.system(plan.detection().packageManager().command() + " through corepack: the version \"packageManager\" in package.json "
-                    + "names, else corepack's default, downloaded from " + env.get("COREPACK_NPM_REGISTRY") + ".");
+                    + "names, else the one corepack pins, downloaded from " + env.get("COREPACK_NPM_REGISTRY") + ".");
         }
         if (!sandbox.describe().isEmpty()) {
             log.system("Sandbox: commands run " + sandbox.describe() + ", with a clean environment.");

@@ -119,6 +119,16 @@ public final class DirectoryBuildCache implements BuildCache {
                 }
             }
             long bytes = size(incoming);
+            String without = "";
+            if (bytes > maxBytes && Files.isDirectory(incoming.resolve("home"))) {
+                // The package manager's download cache repeats what node_modules holds (yarn 1 keeps every package
+                // unpacked): node_modules and the framework's caches are what make the next build fast.
+                FileTrees.delete(incoming.resolve("home"));
+                long all = bytes;
+                bytes = size(incoming);
+                without = " without the package manager's download cache (" + BuildCache.human(all) + " with it is over the limit of "
+                        + BuildCache.human(maxBytes) + ")";
+            }
             if (bytes > maxBytes) {
                 log.system("Build cache not saved: " + BuildCache.human(bytes) + " is over the limit of " + BuildCache.human(maxBytes) + ".");
                 return;
@@ -132,7 +142,7 @@ public final class DirectoryBuildCache implements BuildCache {
             }
             Files.move(incoming, entry(key, key.scope()), StandardCopyOption.ATOMIC_MOVE);
             int evicted = evict(projectDir);
-            log.system(String.format("Build cache saved (%s) in %.1fs%s.", BuildCache.human(bytes), (System.nanoTime() - start) / 1e9,
+            log.system(String.format("Build cache saved (%s)%s in %.1fs%s.", BuildCache.human(bytes), without, (System.nanoTime() - start) / 1e9,
                     evicted > 0 ? "; " + evicted + " older entr" + (evicted == 1 ? "y" : "ies") + " removed" : ""));
         } catch (IOException | RuntimeException e) {
             log.system("Build cache not saved (" + e + ").");

@@ -187,6 +187,20 @@ class BuildCacheTest {
     }
 
     @Test
+    void over_the_limit_the_directory_cache_keeps_node_modules_without_the_download_cache() throws Exception {
+        Path first = workspace(true);
+        Files.write(first.resolve("home/.npm/_cacache/big"), new byte[64 * 1024]);
+        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), 16 * 1024, Clock.systemUTC());
+        cache.save(key("production"), first, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(log).contains("without the package manager's download cache");
+
+        Path next = workspace(false);
+        assertThat(cache.restore(key("production"), next, runner, ENV, (s, t) -> { }, () -> false)).isTrue();
+        assertThat(next.resolve("repo/node_modules/vite/bin/vite.js")).exists();
+        assertThat(next.resolve("home/.npm")).doesNotExist();
+    }
+
+    @Test
     void the_directory_cache_moves_entries_in_and_out_and_a_preview_gets_a_copy_production_keeps() throws Exception {
         DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), 1 << 30, Clock.systemUTC());
         Path first = workspace(true);
