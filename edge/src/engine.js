@@ -293,13 +293,38 @@ export function isHashed(file) {
     if (token !== null && /^[A-Za-z0-9]{8,}$/.test(token) && looksRandom(token, 3, inAssets)) return true;
     // Rollup/Vite hashes are 8 base64url characters, which may themselves contain `-` and `_`.
     const tail = /(?:^|[-.])([A-Za-z0-9_-]{8})$/.exec(part);
-    if (tail && (dash >= 0 || i > 0) && looksRandom(tail[1], 4, inAssets)) return true;
+    if (tail && (dash >= 0 || i > 0) && !wordsInside(tail[1]) && (looksRandom(tail[1], 4, inAssets) || (inAssets && viteHash(tail[1])))) {
+      return true;
+    }
+    // esbuild's hashes (Angular's `main-ZG66FLMO.js`) are 8 base32 characters, a fifth of them without a
+    // digit: trusted after the output names the Angular CLI gives, where no word of 8 capitals comes.
+    if (i === 0 && ESBUILD_ENTRY.test(part)) return true;
     // A name that is nothing but a hash (`_nuxt/BxK9aZ1q.js`).
     if (parts.length === 1 && dash < 0 && /^[A-Za-z0-9]{8,}$/.test(part) && looksRandom(part, 3, inAssets)) {
       return true;
     }
   }
   return false;
+}
+
+const ESBUILD_ENTRY = /^(main|polyfills|styles|scripts|chunk|runtime|worker|server)-[A-Z2-7]{8}$/;
+
+/**
+ * A Rollup/Vite hash inside a bundler's asset folder: two kinds of character at least, one of them a
+ * capital (Vite's base64url hashes nearly always hold one; words, versions and dates do not), and not
+ * a CamelCase word (`MyButton`, `DarkMode`).
+ */
+/** A word between separators (`v1-Final`, `my_LOGO`): a name someone wrote, not a hash. */
+function wordsInside(token) {
+  return /[-_]/.test(token) && token.split(/[-_]/).some((w) => /^[A-Z]?[a-z]{4,}$|^[A-Z]{4,}$/.test(w));
+}
+
+function viteHash(token) {
+  if (!/[A-Z]/.test(token) || /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(token)) return false;
+  // A year or a camera's counter (`IMG_2024`, `DSC01234`).
+  if (/\d{4}/.test(token)) return false;
+  const kinds = [/[A-Z]/, /[a-z]/, /\d/].filter((k) => k.test(token)).length;
+  return kinds >= 2;
 }
 
 function looksRandom(token, minSwitches, allowNoDigit) {

@@ -290,6 +290,15 @@ describe('cache-control', () => {
     '_next/static/chunks/webpack.js',
     '_next/static/abcdef/_buildManifest.js',
     '_app/immutable/entry/start.js',
+    // From real builds (edge/test/vectors/hashed-names.json has them all): Vite without a digit or
+    // without a lowercase letter, VitePress, and Angular's esbuild names without a digit.
+    'assets/hero-CLDdwZDr.png',
+    'assets/vite-BF8QNONU.svg',
+    'assets/guide.md.woZmIHCJ.lean.js',
+    'assets/inter-roman-greek-ext.CqjqNYQ-.woff2',
+    'main-ZG66FLMO.js',
+    'styles-5INURTSO.css',
+    'chunk-QWERTYUI.js',
   ];
   const unhashed = [
     'favicon.ico',
@@ -315,6 +324,14 @@ describe('cache-control', () => {
     'Header-MyButton.js',
     'apple-touch-icon-180x180.png',
     'service-worker.js',
+    // Copied from public/ into the asset folder: their names stay when their content changes.
+    'assets/icon-settings.svg',
+    'assets/logo-DarkMode.svg',
+    'assets/photo-IMG_2024.jpg',
+    'assets/photo-DSC01234.jpg',
+    'assets/icon-v1-Final.svg',
+    'assets/banner-HOMEPAGE.png',
+    'app-VERSION2.js',
   ];
   for (const f of hashed) test(`treats ${f} as content-hashed`, () => assert.equal(isHashed(f), true));
   for (const f of unhashed) test(`does not treat ${f} as content-hashed`, () => assert.equal(isHashed(f), false));

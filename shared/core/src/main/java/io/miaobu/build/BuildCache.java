@@ -40,6 +40,14 @@ public interface BuildCache {
               BooleanSupplier canceled) throws BuildCanceled;
 
     /**
+     * After a build that failed (or was canceled) once its install had succeeded: a store whose restore takes
+     * the entry away keeps what the build installed, so the next build does not start from scratch. A store
+     * that restores copies still has its entry and keeps nothing more.
+     */
+    default void keepAfterFailedBuild(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log)
+            throws BuildCanceled {}
+
+    /**
      * The key: the lockfiles (or, without one, the package.json files), the Node.js version, the install
      * command, the cached paths and anything else that changes what an install produces ({@code salt}).
      */

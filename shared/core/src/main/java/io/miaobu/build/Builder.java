@@ -7,6 +7,10 @@ import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.ContentStore;
 import io.miaobu.deploy.Release;
 import io.miaobu.build.detect.Detection;
+import io.miaobu.build.detect.DirectorySourceTree;
+import io.miaobu.build.detect.FrameworkCatalog;
+import io.miaobu.build.detect.FrameworkDetector;
+import io.miaobu.build.detect.MonorepoApps;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteConfig;
@@ -40,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Builder {
     private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
     private static final int UPLOAD_THREADS = 8;
+    private static final Path SYSTEM_CERTIFICATES = Path.of("/etc/ssl/certs/ca-certificates.crt");
 
     /**
      * @param maxLogBytes characters of build output kept in the log
@@ -152,6 +157,10 @@ public final class Builder {
     private DeploymentStatus run(Deployment deployment, Path workspace, BuildSandbox sandbox, BuildLogWriter log) {
         BooleanSupplier canceled = cancellationCheck(deployment.id());
         long started = System.nanoTime();
+        // Read when the build fails: what its install left is worth keeping once the install succeeded.
+        BuildCache.Key cacheKey = null;
+        Map<String, String> env = Map.of();
+        boolean installDone = false;
         try {
             Project project = projects.findById(deployment.projectId())
                     .orElseThrow(() -> new BuildFailure("The project was deleted."));
@@ -169,9 +178,8 @@ public final class Builder {
             Map<String, String> projectVariables = variables.forBuild(project.id(), deployment.target());
             BuildOutput userOutput = new SecretMasker(log, projectVariables.values());
             sandbox.prepare(workspace);
-            Map<String, String> env = buildEnvironment(workspace, sandbox, deployment, project, source, projectVariables, plan, log);
+            env = buildEnvironment(workspace, sandbox, deployment, project, source, projectVariables, plan, log);
             Path installRoot = repo.resolve(plan.installDirectory()).normalize();
-            BuildCache.Key cacheKey = null;
             boolean installed = false;
             if (plan.installCommand() != null && tools.cache()) {
                 cacheKey = cacheKey(project, deployment, plan, repo, sandbox, env, projectVariables, canceled);
@@ -186,18 +194,33 @@ public final class Builder {
                 log.system("Install: `" + plan.installCommand() + "` skipped: node_modules was restored from a build with this exact "
                         + "lockfile, Node.js version and install command.");
             } else {
-                runStep(sandbox, "Install", plan.installCommand(), RepositoryPaths.insideRealPath(repo, installRoot) ? installRoot : root, env, userOutput, canceled);
+                install(sandbox, plan, project, RepositoryPaths.insideRealPath(repo, installRoot) ? installRoot : root, env, userOutput, canceled);
             }
+            installDone = true;
             runStep(sandbox, "Build", plan.buildCommand(), root, env, userOutput, canceled);
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
             }
 
             String outputDirectory = plan.resolveOutputDirectory(root);
+            if (repo.relativize(root).toString().isEmpty() && !Files.isDirectory(root.resolve(outputDirectory))) {
+                List<String> apps = MonorepoApps.find(new DirectorySourceTree(repo));
+                if (!apps.isEmpty()) {
+                    throw new BuildFailure("Output directory `" + outputDirectory + "` not found after the build: this repository is a "
+                            + "monorepo, with " + String.join(", ", apps) + ". Set rootDirectory to the app to deploy (for example "
+                            + apps.get(0).replaceAll(" \\(.*", "") + ") and deploy again.");
+                }
+            }
             Set<Path> cached = cacheKey == null ? Set.of() : cacheKey.paths().stream()
                     .map(p -> workspace.resolve(p).normalize()).collect(Collectors.toSet());
             List<OutputFiles.OutputFile> files = OutputFiles.collect(repo, root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
             RouteConfig config = BuildRules.compile(files, root, log);
+            FrameworkCatalog.Framework framework = plan.detection().framework();
+            if (config.spa() == null && framework != null && !FrameworkDetector.singlePage(framework, new DirectorySourceTree(root))) {
+                config = new RouteConfig(false, config.cleanUrls(), config.trailingSlash(), config.notFound(), config.redirects(), config.headers());
+                log.system("Unknown paths get a 404, not the home page: " + framework.name() + " writes a page per route "
+                        + "(\"spa\": true in miaobu.json serves index.html for them instead).");
+            }
             files = BuildRules.siteFiles(files);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
@@ -221,6 +244,7 @@ public final class Builder {
             }
             return DeploymentStatus.READY;
         } catch (BuildCanceled e) {
+            keepCacheOfFailedBuild(cacheKey, installDone, workspace, sandbox, env, log);
             log.system("Build canceled.");
             log.flush();
             deployments.finish(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING, DeploymentStatus.UPLOADING),
@@ -228,11 +252,28 @@ public final class Builder {
             cleanUp(deployment);
             return DeploymentStatus.CANCELED;
         } catch (BuildFailure e) {
+            keepCacheOfFailedBuild(cacheKey, installDone, workspace, sandbox, env, log);
             return fail(deployment, log, e.getMessage());
         } catch (Exception e) {
             LOG.error("build {} failed unexpectedly", deployment.id(), e);
             return fail(deployment, log, "The build failed because of an error on our side (" + e.getClass().getSimpleName()
                     + "); try again, and tell us if it keeps happening.");
+        }
+    }
+
+    /**
+     * A build that fails or is canceled after its install still leaves node_modules exactly as the lockfile
+     * says: kept, so that one failed build (a type error, a bad commit) does not cost the next one a clean install.
+     */
+    private void keepCacheOfFailedBuild(BuildCache.Key cacheKey, boolean installDone, Path workspace, BuildSandbox sandbox,
+                                        Map<String, String> env, BuildOutput log) {
+        if (cacheKey == null || !installDone) {
+            return;
+        }
+        try {
+            cache.keepAfterFailedBuild(cacheKey, workspace, sandbox, env, log);
+        } catch (BuildCanceled | RuntimeException e) {
+            LOG.warn("could not keep the build cache of a failed build", e);
         }
     }
 
@@ -254,6 +295,48 @@ public final class Builder {
         release.takeBack(null, deployment);
     }
 
+    /**
+     * The install. With a committed package-lock.json it is {@code npm ci}, which installs exactly what the
+     * lockfile says; when npm refuses because the lockfile does not match package.json (npm's own lockfiles
+     * do that, across npm versions and platforms), the build goes on with {@code npm install}, as Vercel and
+     * Netlify run by default, and the log says which packages did not match. Any other failure fails the build.
+     */
+    private void install(BuildSandbox sandbox, BuildPlan plan, Project project, Path dir, Map<String, String> env, BuildOutput log,
+                         BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
+        String frozen = io.miaobu.build.detect.PackageManager.NPM.installCommand(true);
+        if (project.installCommand() != null || !frozen.equals(plan.installCommand())) {
+            runStep(sandbox, "Install", plan.installCommand(), dir, env, log, canceled);
+            return;
+        }
+        log.system("Install: npm ci (package-lock.json is committed: exactly what it says is installed; if it does not match "
+                + "package.json, npm install runs instead)");
+        List<String> mismatch = new ArrayList<>();
+        boolean[] outOfSync = {false};
+        BuildOutput watching = (stream, text) -> {
+            log.line(stream, text);
+            String line = text.replaceAll("\u001B\\[[0-9;]*m", "");
+            outOfSync[0] |= line.contains("can only install packages when your package.json and package-lock.json");
+            java.util.regex.Matcher m = NPM_MISMATCH.matcher(line);
+            if (m.find() && mismatch.size() < 3) {
+                mismatch.add(m.group(1).strip());
+            }
+        };
+        long start = System.nanoTime();
+        int exit = sandbox.run(frozen, dir, env, limits.timeout(), watching, canceled);
+        if (exit == 0) {
+            log.system(String.format("Install finished in %.1fs", (System.nanoTime() - start) / 1e9));
+            return;
+        }
+        if (!outOfSync[0]) {
+            throw new BuildFailure("`" + frozen + "` exited with code " + exit + "; see the log above for the cause.");
+        }
+        log.line("stderr", "Warning: package-lock.json does not match package.json" + (mismatch.isEmpty() ? "" : " (" + String.join("; ", mismatch) + ")")
+                + ", so `npm ci` refused it. Running `npm install` instead; commit the package-lock.json it writes to make installs repeatable.");
+        runStep(sandbox, "Install", io.miaobu.build.detect.PackageManager.NPM.installCommand(false), dir, env, log, canceled);
+    }
+
+    private static final java.util.regex.Pattern NPM_MISMATCH = java.util.regex.Pattern.compile("npm (?:error|ERR!) ((?:Missing|Invalid): .*)");
+
     private void runStep(BuildSandbox sandbox, String name, String command, Path root, Map<String, String> env, BuildOutput log,
                          BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
         if (command == null) {
@@ -262,10 +345,31 @@ public final class Builder {
         log.system(name + ": " + command);
         long start = System.nanoTime();
         int exit = sandbox.run(command, root, env, limits.timeout(), log, canceled);
+        String tool = command.strip().split("\\s+")[0];
+        if (exit == 127 && tool.matches("[A-Za-z0-9._-]+") && !onPath(tool, env.getOrDefault("PATH", ""))) {
+            throw new BuildFailure("`" + tool + "` is not installed where builds run (exit code 127). " + installHint(tool));
+        }
         if (exit != 0) {
             throw new BuildFailure("`" + command + "` exited with code " + exit + "; see the log above for the cause.");
         }
         log.system(String.format("%s finished in %.1fs", name, (System.nanoTime() - start) / 1e9));
+    }
+
+    private static boolean onPath(String tool, String path) {
+        return java.util.Arrays.stream(path.split(":")).filter(e -> !e.isEmpty())
+                .anyMatch(e -> Files.isExecutable(Path.of(e, tool)));
+    }
+
+    private static String installHint(String tool) {
+        return switch (tool) {
+            case "yarn", "pnpm" -> "It comes with corepack: use a Node.js that ships corepack, or install it on the builder "
+                    + "(npm install --global corepack); ./miaobu and the build image do.";
+            case "bun", "bunx" -> "Install bun on the builder (npm install --global bun); the build image has it.";
+            case "hugo" -> "Install Hugo on the builder (apt-get install hugo); the build image has it.";
+            case "mkdocs" -> "Install MkDocs on the builder (pip install mkdocs); the build image has it.";
+            case "jekyll", "bundle" -> "Install Jekyll on the builder (apt-get install jekyll ruby-bundler); the build image has it.";
+            default -> "Add it to the project's dependencies, or set an install command that installs it.";
+        };
     }
 
     /**
@@ -282,7 +386,10 @@ public final class Builder {
         Optional<Path> nodeBin = new NodeVersions(tools.nodeVersions()).select(nodeRequest);
         Map<String, String> env = new LinkedHashMap<>();
         env.putAll(projectVariables);
-        env.put("PATH", nodeBin.map(bin -> bin + ":" + tools.path()).orElse(tools.path()));
+        String path = nodeBin.map(bin -> bin + ":" + tools.path()).orElse(tools.path());
+        Optional<Path> corepack = plan.installCommand() == null ? Optional.empty()
+                : Corepack.shims(plan.detection().packageManager(), home, path);
+        env.put("PATH", corepack.map(bin -> bin + ":" + path).orElse(path));
         env.put("HOME", home.toString());
         env.put("CI", "true");
         env.put("LANG", "C.UTF-8");
@@ -291,6 +398,11 @@ public final class Builder {
         env.put("npm_config_fund", "false");
         env.put("npm_config_update_notifier", "false");
         env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0"); // corepack fetches the packageManager version without asking
+        // Node.js trusts only its own bundled authorities; curl, git and npm in the build trust the system's. With
+        // them, corepack and a build script's fetch() work where the system adds an authority (a company's proxy).
+        if (Files.isRegularFile(SYSTEM_CERTIFICATES)) {
+            env.putIfAbsent("NODE_EXTRA_CA_CERTS", SYSTEM_CERTIFICATES.toString());
+        }
         env.put("MIAOBU", "1");
         env.put("MIAOBU_DEPLOYMENT_ID", deployment.id());
         env.put("MIAOBU_DEPLOYMENT_URL", hosts.url(hosts.deployment(deployment.id(), project.slug())));
@@ -310,6 +422,14 @@ public final class Builder {
             } else {
                 log.system("Installing from the package manager's default registry.");
             }
+        }
+        if (corepack.isPresent()) {
+            env.putIfAbsent("COREPACK_NPM_REGISTRY", env.getOrDefault("npm_config_registry", Corepack.DEFAULT_REGISTRY));
+            // Without "packageManager", corepack's own pinned version rather than whatever was released last
+            // (pnpm 12 fails installs whose dependencies have build scripts nobody approved).
+            env.putIfAbsent("COREPACK_DEFAULT_TO_LATEST", "0");
+            log.system(plan.detection().packageManager().command() + " through corepack: the version \"packageManager\" in package.json "
+                    + "names, else the one corepack pins, downloaded from " + env.get("COREPACK_NPM_REGISTRY") + ".");
         }
         if (!sandbox.describe().isEmpty()) {
             log.system("Sandbox: commands run " + sandbox.describe() + ", with a clean environment.");

@@ -58,7 +58,7 @@ public final class DirectoryBuildCache implements BuildCache {
                     Path from = taken.resolve(p);
                     Path to = workspace.resolve(p);
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createDirectories(to.getParent());
+                        makeParents(to, workspace, sandbox);
                         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                         handOver(to, workspace, sandbox);
                     }
@@ -71,6 +71,7 @@ public final class DirectoryBuildCache implements BuildCache {
                     Path from = production.resolve(p);
                     Path to = workspace.resolve(p);
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                        makeParents(to, workspace, sandbox);
                         copyTree(from, to);
                         handOver(to, workspace, sandbox);
                     }
@@ -81,9 +82,7 @@ public final class DirectoryBuildCache implements BuildCache {
             log.system("Build cache: none for this lockfile and Node.js version yet: installing from scratch.");
             return false;
         } catch (Suspicious e) {
-            for (String p : key.paths()) {
-                FileTrees.delete(workspace.resolve(p));
-            }
+            removeRestored(key, workspace);
             FileTrees.delete(own);
             log.system("Build cache discarded (" + e.getMessage() + "): installing from scratch.");
             return false;
@@ -91,9 +90,7 @@ public final class DirectoryBuildCache implements BuildCache {
             log.system("Build cache is on another disk than the build directory (" + e.getMessage() + "): installing from scratch.");
             return false;
         } catch (IOException | RuntimeException e) {
-            for (String p : key.paths()) {
-                FileTrees.delete(workspace.resolve(p));
-            }
+            removeRestored(key, workspace);
             log.system("Build cache could not be restored (" + e + "): installing from scratch.");
             return false;
         } finally {
@@ -112,13 +109,26 @@ public final class DirectoryBuildCache implements BuildCache {
             Files.createDirectories(incoming);
             for (String p : key.paths()) {
                 Path from = workspace.resolve(p);
-                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                if (throughLink(from, workspace)) {
+                    // The build made `.next` a link to somewhere else: the platform would move that place into the cache.
+                    log.system("Build cache: `" + p + "` not saved, a folder above it is a link.");
+                } else if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
                     Path to = incoming.resolve(p);
                     Files.createDirectories(to.getParent());
                     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             long bytes = size(incoming);
+            String without = "";
+            if (bytes > maxBytes && Files.isDirectory(incoming.resolve("home"))) {
+                // The package manager's download cache repeats what node_modules holds (yarn 1 keeps every package
+                // unpacked): node_modules and the framework's caches are what make the next build fast.
+                FileTrees.delete(incoming.resolve("home"));
+                long all = bytes;
+                bytes = size(incoming);
+                without = " without the package manager's download cache (" + BuildCache.human(all) + " with it is over the limit of "
+                        + BuildCache.human(maxBytes) + ")";
+            }
             if (bytes > maxBytes) {
                 log.system("Build cache not saved: " + BuildCache.human(bytes) + " is over the limit of " + BuildCache.human(maxBytes) + ".");
                 return;
@@ -132,12 +142,58 @@ public final class DirectoryBuildCache implements BuildCache {
             }
             Files.move(incoming, entry(key, key.scope()), StandardCopyOption.ATOMIC_MOVE);
             int evicted = evict(projectDir);
-            log.system(String.format("Build cache saved (%s) in %.1fs%s.", BuildCache.human(bytes), (System.nanoTime() - start) / 1e9,
+            log.system(String.format("Build cache saved (%s)%s in %.1fs%s.", BuildCache.human(bytes), without, (System.nanoTime() - start) / 1e9,
                     evicted > 0 ? "; " + evicted + " older entr" + (evicted == 1 ? "y" : "ies") + " removed" : ""));
         } catch (IOException | RuntimeException e) {
             log.system("Build cache not saved (" + e + ").");
         } finally {
             FileTrees.delete(incoming);
+        }
+    }
+
+    /** Restoring took the entry out of the cache: put back what the failed build installed (its install succeeded). */
+    @Override
+    public void keepAfterFailedBuild(Key key, Path workspace, BuildSandbox sandbox, Map<String, String> env, BuildOutput log) {
+        save(key, workspace, sandbox, env, log, () -> false);
+    }
+
+    /** Takes back what a failed restore put into the workspace, never through a link the checkout made. */
+    private static void removeRestored(Key key, Path workspace) {
+        for (String p : key.paths()) {
+            if (!throughLink(workspace.resolve(p), workspace)) {
+                FileTrees.delete(workspace.resolve(p));
+            }
+        }
+    }
+
+    /** Whether a folder between the workspace and {@code path} is a link: the build's own files reached through it could be anyone's. */
+    private static boolean throughLink(Path path, Path workspace) {
+        for (Path q = path.getParent(); q.startsWith(workspace) && !q.equals(workspace); q = q.getParent()) {
+            if (Files.isSymbolicLink(q)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Creates the folders above a restored path that the checkout does not have ({@code .next} above
+     * {@code .next/cache}) and hands them to the build before anything is moved in: made by the platform,
+     * they would stay its own, and the build could not write beside the restored path ({@code .next/trace}).
+     */
+    private static void makeParents(Path restored, Path workspace, BuildSandbox sandbox) throws IOException {
+        Path topmostMissing = null;
+        for (Path p = restored.getParent(); p.startsWith(workspace) && !p.equals(workspace); p = p.getParent()) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                topmostMissing = p;
+            } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                // The checkout's own `.next` as a link elsewhere: the platform would move the cache there.
+                throw new Suspicious("`" + workspace.relativize(p) + "` in the checkout is not a folder");
+            }
+        }
+        if (topmostMissing != null) {
+            Files.createDirectories(restored.getParent());
+            sandbox.prepare(topmostMissing);
         }
     }
 

@@ -98,7 +98,9 @@ public final class DeploymentRoutes {
         view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
         view.put("commitMessage", d.commitMessage());
         view.put("author", d.author());
-        view.put("url", hosts.url(hosts.deployment(d.id(), project.slug())));
+        // A failed or canceled deployment has no files: its address would only ever show a 404 page.
+        boolean servable = d.status() != DeploymentStatus.FAILED && d.status() != DeploymentStatus.CANCELED;
+        view.put("url", servable ? hosts.url(hosts.deployment(d.id(), project.slug())) : null);
         view.put("createdAt", d.createdAt());
         view.put("startedAt", d.startedAt());
         view.put("readyAt", d.status() == DeploymentStatus.READY ? d.finishedAt() : null);

@@ -1,6 +1,7 @@
 package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.miaobu.build.ArchiveBuildCache;
 import io.miaobu.build.BuildCache;
@@ -14,6 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.miaobu.build.BuildOutput;
+import io.miaobu.build.BuildSandbox;
+import java.nio.file.LinkOption;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,6 +125,79 @@ class BuildCacheTest {
 
         archives(10).save(key("production"), workspace(true), runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
         assertThat(log).contains("Build cache not saved", "over the limit");
+    }
+
+    private static final BuildCache.Key NEXT_CACHE = new BuildCache.Key("p1", "production", "0123456789abcdef0123", List.of("repo/.next/cache"));
+
+    /** A directory cache holding what a Next.js build left in .next/cache. */
+    private DirectoryBuildCache directoryWithNextCache(BuildSandbox sandbox) throws Exception {
+        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), 1 << 30, Clock.systemUTC());
+        Path first = workspace(false);
+        Files.createDirectories(first.resolve("repo/.next/cache/webpack"));
+        Files.writeString(first.resolve("repo/.next/cache/webpack/0.pack"), "packed");
+        cache.save(NEXT_CACHE, first, sandbox, ENV, (s, t) -> { }, () -> false);
+        return cache;
+    }
+
+    @Test
+    void folders_a_restore_makes_above_a_cached_path_belong_to_the_build_so_it_can_write_beside_it() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "handing files to another uid takes root");
+        int buildUid = 4_000_123;
+        BuildSandbox chowning = new BuildSandbox() {
+            @Override
+            public int run(String command, Path workDir, Map<String, String> env, Duration timeout, BuildOutput output,
+                           BooleanSupplier canceled) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void prepare(Path path) throws java.io.IOException {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Files.setAttribute(p, "unix:uid", buildUid, LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+            }
+        };
+        BuildCache.Key key = NEXT_CACHE;
+        DirectoryBuildCache cache = directoryWithNextCache(chowning);
+
+        Path next = workspace(false);
+        assertThat(cache.restore(key, next, chowning, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isTrue();
+        assertThat(next.resolve("repo/.next/cache/webpack/0.pack")).hasContent("packed");
+        assertThat(Files.getAttribute(next.resolve("repo/.next"), "unix:uid")).as("where the build writes .next/trace").isEqualTo(buildUid);
+    }
+
+    @Test
+    void a_checkout_whose_cached_folder_is_a_link_elsewhere_gets_no_cache_there() throws Exception {
+        BuildCache.Key key = NEXT_CACHE;
+        DirectoryBuildCache cache = directoryWithNextCache(runner);
+
+        Path elsewhere = Files.createDirectories(tmp.resolve("platform-files"));
+        Path next = workspace(false);
+        Files.createSymbolicLink(next.resolve("repo/.next"), elsewhere);
+        assertThat(cache.restore(key, next, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false)).isFalse();
+        assertThat(elsewhere.resolve("cache")).doesNotExist();
+        assertThat(log).contains("Build cache discarded (`repo/.next` in the checkout is not a folder)");
+
+        Files.createDirectories(elsewhere.resolve("cache"));
+        Files.writeString(elsewhere.resolve("cache/secret"), "the platform's");
+        cache.save(key, next, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(elsewhere.resolve("cache/secret")).as("never moved into the cache through the build's link").hasContent("the platform's");
+    }
+
+    @Test
+    void over_the_limit_the_directory_cache_keeps_node_modules_without_the_download_cache() throws Exception {
+        Path first = workspace(true);
+        Files.write(first.resolve("home/.npm/_cacache/big"), new byte[64 * 1024]);
+        DirectoryBuildCache cache = new DirectoryBuildCache(tmp.resolve("build-cache"), 16 * 1024, Clock.systemUTC());
+        cache.save(key("production"), first, runner, ENV, (s, t) -> log.append(t).append('\n'), () -> false);
+        assertThat(log).contains("without the package manager's download cache");
+
+        Path next = workspace(false);
+        assertThat(cache.restore(key("production"), next, runner, ENV, (s, t) -> { }, () -> false)).isTrue();
+        assertThat(next.resolve("repo/node_modules/vite/bin/vite.js")).exists();
+        assertThat(next.resolve("home/.npm")).doesNotExist();
     }
 
     @Test

@@ -30,7 +30,9 @@ class BuildSandboxTest {
     /** What a build's environment may hold besides the project's variables (sh and node add the last ones). */
     private static final Set<String> ALLOWED = Set.of("PATH", "HOME", "CI", "LANG", "MIAOBU", "MIAOBU_DEPLOYMENT_ID",
             "MIAOBU_DEPLOYMENT_URL", "MIAOBU_GIT_BRANCH", "MIAOBU_GIT_COMMIT_SHA", "MIAOBU_TARGET", "npm_config_audit",
-            "npm_config_fund", "npm_config_update_notifier", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "OLDPWD", "SHLVL", "_");
+            "npm_config_fund", "npm_config_update_notifier", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "OLDPWD", "SHLVL", "_",
+            // The system's public certificate bundle, named by the platform (never the operator's own setting).
+            "NODE_EXTRA_CA_CERTS");
 
     @TempDir
     static Path tmp;
@@ -105,6 +107,8 @@ class BuildSandboxTest {
                 .doesNotContain("PREVIEW_ONLY");
         assertThat(keys.stream().filter(k -> !ALLOWED.contains(k) && !Set.of("API_TOKEN", "PROD_ONLY").contains(k)))
                 .as("variables the platform leaked into the build").isEmpty();
+        assertThat(report.get("env").path("NODE_EXTRA_CA_CERTS").asText("/etc/ssl/certs/ca-certificates.crt"))
+                .isEqualTo("/etc/ssl/certs/ca-certificates.crt");
         assertThat(report.get("env").get("MIAOBU_TARGET").asText()).isEqualTo("production");
         assertThat(report.get("env").get("MIAOBU_DEPLOYMENT_URL").asText()).isEqualTo("http://" + id + "--hostile.localhost:" + host.port());
         for (String target : targets) {

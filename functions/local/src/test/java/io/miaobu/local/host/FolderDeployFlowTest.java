@@ -230,7 +230,10 @@ class FolderDeployFlowTest {
         assertThat(docs.status()).isEqualTo(307);
         assertThat(header(docs, "location")).isEqualTo("/guide/intro");
         assertThat(header(user.site("built.localhost", "/"), "x-built")).isEqualTo("yes");
-        assertThat(user.site("built.localhost", "/_headers").body()).isEqualTo("<h1>built</h1>"); // the app, not the file
+        // Not the file; and a vercel.json project answers unknown paths with a 404, as Vercel does.
+        ApiClient.Answer rulesFile = user.site("built.localhost", "/_headers");
+        assertThat(rulesFile.status()).isEqualTo(404);
+        assertThat(rulesFile.body()).doesNotContain("X-Built");
         assertThat(tmp.resolve("data/artifacts/sites/" + projectId + "/" + id + "/_redirects")).doesNotExist();
     }
 

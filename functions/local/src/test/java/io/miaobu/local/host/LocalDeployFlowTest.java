@@ -113,10 +113,56 @@ class LocalDeployFlowTest {
         JsonNode failed = user.ok("GET", "/api/v1/deployments/" + broken, null);
         assertThat(failed.get("error").asText()).contains("`npm run build` exited with code 3");
         assertThat(failed.get("live").asBoolean()).isFalse();
+        assertThat(failed.get("url").isNull()).as("a failed deployment has no address to open").isTrue();
         assertThat(user.logText(broken)).contains("build.js: refusing to build FAIL");
         assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v2</h1>");
         assertThat(user.site(broken + "--e2e-site.localhost", "/").status()).isEqualTo(404);
         assertThat(tmp.resolve("data/artifacts/sites/" + projectId + "/" + broken)).doesNotExist();
+
+        // The failed build installed before it failed: the next build still starts from the build cache.
+        repo.write("message.txt", "hello v3");
+        repo.commit("fixed version");
+        String fixed = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(fixed)).contains("Build cache restored from the previous build");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v3</h1>");
+    }
+
+    @Test
+    void a_lockfile_that_does_not_match_package_json_falls_back_to_npm_install_with_a_warning_naming_the_mismatch() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("stale-lock"))
+                .write("package.json", "{\"name\":\"site\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"},"
+                        + "\"dependencies\":{\"is-number\":\"7.0.0\"}}")
+                .write("package-lock.json", "{\"name\":\"site\",\"lockfileVersion\":3,\"requires\":true,"
+                        + "\"packages\":{\"\":{\"name\":\"site\"}}}")
+                .write("build.js", BUILD_JS)
+                .write("message.txt", "installed anyway");
+        repo.commit("a dependency added without updating the lockfile");
+        String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Stale Lock\",\"gitUrl\":\"" + repo.path() + "\"}")
+                .get("id").asText();
+
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(id)).contains("Install: npm ci (package-lock.json is committed",
+                "Warning: package-lock.json does not match package.json (Missing: is-number@7.0.0 from lock file)",
+                "Install: npm install");
+        assertThat(user.site("stale-lock.localhost", "/").body()).contains("<h1>installed anyway</h1>");
+    }
+
+    @Test
+    void a_monorepo_deployed_from_its_root_fails_naming_the_apps_it_found_and_the_setting_to_choose_one() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("mono"))
+                .write("package.json", "{\"name\":\"mono\",\"private\":true,\"workspaces\":[\"apps/*\"],"
+                        + "\"scripts\":{\"build\":\"npm run build --workspaces --if-present\"}}")
+                .write("apps/web/package.json", "{\"name\":\"web\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"}}")
+                .write("apps/web/build.js", "require('fs').mkdirSync('dist', {recursive: true});\n"
+                        + "require('fs').writeFileSync('dist/index.html', '<h1>web</h1>');\n")
+                .write("apps/notes/package.json", "{\"name\":\"notes\",\"private\":true}");
+        repo.commit("two workspaces, one app");
+        String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Mono Root\",\"gitUrl\":\"" + repo.path() + "\"}")
+                .get("id").asText();
+
+        String id = deployAndAwait(projectId, "FAILED");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
+                .contains("this repository is a monorepo, with apps/web.", "Set rootDirectory to the app to deploy (for example apps/web)");
     }
 
     @Test

@@ -2,11 +2,15 @@ package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.http.Json;
 import io.miaobu.testkit.GitRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -20,10 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Real frameworks installed from the npm registry, detected (no build settings given), built in
  * the sandbox and served by the edge: a Vite React app with npm and a lockfile (built twice: the
  * second install comes from the build cache), a VitePress site, and a pnpm workspace app.
- * ./miaobu test puts pnpm on PATH (installed into .tools/ when missing).
+ * Then new users' projects, from the frameworks' official generators on npm ({@link TemplateProjects}),
+ * imported with no build settings, deployed, changed and redeployed (the second build starts from the
+ * build cache): each must be served both times, its home page, the files that page loads and the
+ * changed file. The outcome per project is written to {@code target/real-projects.txt}, and every
+ * published file to {@code target/real-projects-files.txt} (edge/scripts/hashed-names.mjs makes the
+ * hashed-name corpus from it). Builds get pnpm and yarn through corepack.
  */
 class RealFrameworkBuildsTest {
     private static final Duration BUILD = Duration.ofMinutes(5);
+    private static final Duration TEMPLATE_BUILD = Duration.ofMinutes(8);
+    // Quoted or not (minified HTML), absolute or relative to the home page (Angular's `src="main-X.js"`).
+    private static final Pattern LOADED = Pattern.compile("(?:src|href)=[\"']?((?!https?:|//)[^\"' >]+\\.(?:js|css))[\"' >]");
 
     @TempDir
     static Path tmp;
@@ -146,6 +158,7 @@ class RealFrameworkBuildsTest {
                 .write("apps/web/main.js", "import { greeting } from '@mono/greeting';\ndocument.getElementById('g').textContent = greeting;\n");
         repo.commit("workspace");
         String projectId = project("Mono Web", repo, "apps/web");
+        registryWithoutSignatures(projectId);
 
         String id = user.deployReady(projectId, "{}", BUILD);
         String log = user.logText(id);
@@ -153,5 +166,139 @@ class RealFrameworkBuildsTest {
                 "installed from the workspace root `.`");
         String page = user.site("mono-web.localhost", "/").body();
         assertThat(firstScript("mono-web.localhost", page)).contains("Hello from the pnpm workspace");
+    }
+
+    /**
+     * The registry this suite reaches goes through a proxy that drops npm's package signatures, which corepack
+     * checks before it runs yarn or pnpm: the project variable a user behind such a mirror sets (README).
+     */
+    private static void registryWithoutSignatures(String projectId) throws Exception {
+        user.ok("PUT", "/api/v1/projects/" + projectId + "/env", Json.writeString(List.of(
+                Map.of("key", "COREPACK_INTEGRITY_KEYS", "value", "0", "target", "all"))));
+    }
+
+    private static final Map<String, List<String>> CACHE_LINES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The build cache's lines of a READY deployment's log, once it saved (or did not save) its cache. */
+    private static List<String> cacheLines(String deploymentId) throws Exception {
+        List<String> lines = List.of();
+        for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline; Thread.sleep(200)) {
+            lines = user.logText(deploymentId).lines().filter(l -> l.startsWith("Build cache")).toList();
+            if (lines.stream().anyMatch(l -> l.contains("saved"))) {
+                break;
+            }
+        }
+        return lines;
+    }
+
+    /** What went wrong for one project in one round, or null. */
+    private static String served(TemplateProjects.Template template, String slug, String check) throws Exception {
+        String site = slug + ".localhost";
+        ApiClient.Answer unknown = user.site(site, "/no-such-page/here");
+        if (template.singlePage() ? unknown.status() != 200 : unknown.status() != 404) {
+            return "/no-such-page/here answered " + unknown.status() + (template.singlePage() ? ", not the app" : ", not a 404");
+        }
+        ApiClient.Answer home = user.site(site, "/");
+        if (home.status() != 200 || !home.body().contains("<")) {
+            return "/ answered " + home.status();
+        }
+        Matcher m = LOADED.matcher(home.body());
+        while (m.find()) {
+            ApiClient.Answer file = user.site(site, "/" + m.group(1).replaceFirst("^(\\./|/)", ""));
+            if (file.status() != 200) {
+                return m.group(1) + " answered " + file.status();
+            }
+        }
+        ApiClient.Answer changed = user.site(site, "/miaobu-check.txt");
+        if (changed.status() != 200 || !changed.body().strip().equals(check)) {
+            return "/miaobu-check.txt answered " + changed.status() + " " + changed.body().strip();
+        }
+        return null;
+    }
+
+    /** Deploys every project at once (the builders take them in turn) and returns, per project, null or what failed. */
+    private static Map<String, String> round(Map<String, String> projects, String check) throws Exception {
+        Map<String, String> deployments = new LinkedHashMap<>();
+        for (var p : projects.entrySet()) {
+            deployments.put(p.getKey(), user.deploy(p.getValue(), "{}"));
+        }
+        Map<String, String> outcome = new LinkedHashMap<>();
+        for (var d : deployments.entrySet()) {
+            JsonNode done = user.awaitFinal(d.getValue(), TEMPLATE_BUILD);
+            if (!done.get("status").asText().equals("READY")) {
+                String log = user.logText(d.getValue());
+                outcome.put(d.getKey(), done.get("status").asText() + ": " + done.get("error").asText() + "\n"
+                        + log.lines().skip(Math.max(0, log.lines().count() - 25)).reduce("", (a, b) -> a + "    " + b + "\n"));
+            } else {
+                String slug = user.ok("GET", "/api/v1/projects/" + projects.get(d.getKey()), null).get("slug").asText();
+                TemplateProjects.Template template = TemplateProjects.ALL.stream().filter(t -> t.name().equals(d.getKey())).findFirst().orElseThrow();
+                String failure = served(template, slug, check);
+                String log = user.logText(d.getValue());
+                if (failure == null && check.equals("second") && !log.contains("Build cache restored")) {
+                    failure = "the build cache was not restored: " + log.lines().filter(l -> l.startsWith("Build cache")).toList()
+                            + ", after the first build's " + CACHE_LINES.get(d.getKey());
+                }
+                outcome.put(d.getKey(), failure);
+                if (check.equals("first")) {
+                    CACHE_LINES.put(d.getKey(), cacheLines(d.getValue()));
+                }
+            }
+        }
+        return outcome;
+    }
+
+    @Test
+    void every_template_project_deploys_on_the_first_try_and_redeploys_from_its_build_cache() throws Exception {
+        long started = System.nanoTime();
+        List<GitRepos> repos = TemplateProjects.generate(Files.createDirectories(tmp.resolve("templates")));
+        Map<String, String> projects = new LinkedHashMap<>();
+        for (int i = 0; i < repos.size(); i++) {
+            String name = TemplateProjects.ALL.get(i).name();
+            projects.put(name, user.ok("POST", "/api/v1/projects",
+                    Json.writeString(Map.of("name", name, "gitUrl", repos.get(i).path().toString()))).get("id").asText());
+            registryWithoutSignatures(projects.get(name));
+        }
+        double generated = (System.nanoTime() - started) / 1e9;
+
+        Map<String, String> first = round(projects, "first");
+        for (int i = 0; i < repos.size(); i++) {
+            TemplateProjects.Template t = TemplateProjects.ALL.get(i);
+            TemplateProjects.write(repos.get(i).path().resolve(t.staticFolder()).resolve("miaobu-check.txt"), "second\n");
+            repos.get(i).commit("a change");
+        }
+        double firstRound = (System.nanoTime() - started) / 1e9;
+        Map<String, String> second = round(projects, "second");
+        double total = (System.nanoTime() - started) / 1e9;
+
+        List<String> report = new ArrayList<>();
+        report.add(String.format("generated in %.0fs, first deploys done at %.0fs, redeploys at %.0fs", generated, firstRound, total));
+        for (String name : projects.keySet()) {
+            report.add(String.format("%-18s first try: %-4s redeploy: %s", name, first.get(name) == null ? "ok" : "FAIL",
+                    second.get(name) == null ? "ok" : "FAIL"));
+        }
+        for (String name : projects.keySet()) {
+            if (first.get(name) != null) {
+                report.add(name + " first try: " + first.get(name));
+            }
+            if (second.get(name) != null) {
+                report.add(name + " redeploy: " + second.get(name));
+            }
+        }
+        Files.writeString(Path.of("target/real-projects.txt"), String.join("\n", report) + "\n");
+        // Every published file of every project, for the hashed-asset corpus (edge/test/vectors/hashed-names.json).
+        List<String> published = new ArrayList<>();
+        for (var p : projects.entrySet()) {
+            Path sites = tmp.resolve("data/artifacts/sites").resolve(p.getValue());
+            if (Files.isDirectory(sites)) {
+                try (var walk = Files.walk(sites)) {
+                    walk.filter(Files::isRegularFile).map(f -> p.getKey() + " " + sites.relativize(f).toString().replace('\\', '/'))
+                            .filter(line -> !line.contains(" _blobs/")).sorted().forEach(published::add);
+                }
+            }
+        }
+        Files.writeString(Path.of("target/real-projects-files.txt"), String.join("\n", published) + "\n");
+        System.out.println(String.join("\n", report));
+        assertThat(first).as(String.join("\n", report)).allSatisfy((name, failure) -> assertThat(failure).isNull());
+        assertThat(second).as(String.join("\n", report)).allSatisfy((name, failure) -> assertThat(failure).isNull());
     }
 }

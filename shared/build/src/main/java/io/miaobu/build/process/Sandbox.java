@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,9 @@ final class Sandbox implements BuildSandbox {
     public int run(String command, Path workDir, Map<String, String> env, Duration timeout, BuildOutput output,
                    BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
         Map<String, String> environment = new LinkedHashMap<>(env);
+        if (owner.root() && environment.containsKey("PATH")) {
+            environment.put("PATH", enterable(environment.get("PATH")));
+        }
         if (owner.mode() != BuildSandboxes.Mode.NAMESPACES) {
             // No private /tmp: temporary files go to the workspace, which is the build's alone and removed with it.
             Path tmp = workspace.resolve("tmp");
@@ -193,6 +197,44 @@ final class Sandbox implements BuildSandbox {
             }
         }
         return folders;
+    }
+
+    /**
+     * PATH without the folders the build's uid cannot enter (the operator's own {@code ~/.local/bin}, a
+     * tool folder below a private directory): the shell stops at the first it cannot search and reports
+     * "yarn: Permission denied" where the truth is that yarn is not installed. Its own folders (the
+     * corepack shims in its HOME) it enters as their owner.
+     */
+    String enterable(String path) {
+        List<String> kept = new ArrayList<>();
+        for (String entry : path.split(":")) {
+            if (!entry.isEmpty() && enterableByBuild(Path.of(entry))) {
+                kept.add(entry);
+            }
+        }
+        return String.join(":", kept);
+    }
+
+    private boolean enterableByBuild(Path dir) {
+        if (!dir.isAbsolute()) {
+            return false; // relative to wherever the command runs: never the platform's meaning
+        }
+        try {
+            for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                int owner = (Integer) Files.getAttribute(p, "unix:uid");
+                int group = (Integer) Files.getAttribute(p, "unix:gid");
+                boolean enters = owner == uid ? perms.contains(PosixFilePermission.OWNER_EXECUTE)
+                        : group == uid ? perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                        : perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+                if (!enters) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // missing: nothing to find there
+        }
     }
 
     private static void hide(List<String> argv, Path p) {

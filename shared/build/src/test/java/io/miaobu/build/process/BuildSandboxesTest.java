@@ -140,6 +140,29 @@ class BuildSandboxesTest {
         }
     }
 
+    /** The operator's PATH may name folders only they can enter: the build must hear that a tool is missing, not "Permission denied". */
+    @ParameterizedTest
+    @ValueSource(strings = {"namespaces", "uid"})
+    void a_tool_that_is_not_installed_is_reported_as_not_found_even_with_a_private_folder_on_the_path(String mode) throws Exception {
+        Path own = Files.createDirectories(tmp.resolve("operator-home/.local/bin"));
+        Files.setPosixFilePermissions(tmp.resolve("operator-home"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (BuildSandbox sandbox = sandboxes(mode, 256, 1024).open(data.resolve("builds/y"))) {
+            Path workspace = workspace(sandbox, "y");
+            // The build's own tools (corepack's shims in its HOME) stay on its PATH: it enters its private workspace as owner.
+            Path ownTools = Files.createDirectories(workspace.resolve("home/bin"));
+            Files.writeString(ownTools.resolve("pnpm"), "#!/bin/sh\necho pnpm from the build home\n");
+            Files.setPosixFilePermissions(ownTools.resolve("pnpm"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            sandbox.prepare(workspace);
+            Map<String, String> env = Map.of("PATH", own + ":" + ownTools + ":" + ENV.get("PATH"));
+            lines.clear();
+            assertThat(sandbox.run("yarn --version", workspace, env, MINUTE, output, () -> false)).isEqualTo(127);
+            assertThat(String.join("\n", lines)).contains("not found").doesNotContain("Permission denied");
+            lines.clear();
+            assertThat(sandbox.run("pnpm", workspace, env, MINUTE, output, () -> false)).as("%s", lines).isZero();
+            assertThat(String.join("\n", lines)).contains("pnpm from the build home");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void with_namespaces_a_build_sees_only_its_own_processes_and_a_read_only_system() throws Exception {
         try (BuildSandbox sandbox = sandboxes("namespaces", 256, 1024).open(data.resolve("builds/p"))) {

@@ -29,17 +29,21 @@ public record FrameworkCatalog(List<Framework> frameworks) {
     public record Conditional(Matcher when, String command) {}
 
     /** A framework publishable as a static site only under some conditions. */
-    public record StaticRule(Detectors when, Detectors unless, String reason) {}
+    public record StaticRule(Detectors when, Detectors unless, List<String> config, String reason) {
+        public StaticRule {
+            config = config == null ? List.of() : List.copyOf(config);
+        }
+    }
 
     /** A place the output directory may be set: a config file, the build script, or a named strategy. */
     public record OutputSource(String file, Boolean script, String pattern, String template, String strategy) {}
 
-    /** One catalog entry; see frameworks.json for what each field means. */
+    /** One catalog entry; see frameworks.json for what each field means ({@code prerendered}: a page per route, so unknown paths get a 404). */
     public record Framework(String id, String name, int rank, List<String> tools, Detectors detectors,
                             List<String> excludedPackages, List<String> scripts, String build,
                             List<Conditional> install, List<Conditional> buildWhen, String outputDirectory,
                             List<OutputSource> outputFrom, @JsonProperty("static") StaticRule staticRule,
-                            List<String> cacheDirectories, String devCommand) {
+                            List<String> cacheDirectories, String devCommand, Boolean prerendered, Detectors singlePageWhen) {
         public Framework {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -51,6 +55,7 @@ public record FrameworkCatalog(List<Framework> frameworks) {
             buildWhen = buildWhen == null ? List.of() : buildWhen;
             outputFrom = outputFrom == null ? List.of() : outputFrom;
             cacheDirectories = cacheDirectories == null ? List.of() : cacheDirectories;
+            prerendered = Boolean.TRUE.equals(prerendered);
         }
 
         /** True for frameworks built with Node.js tools (installed and run through a package manager). */

@@ -80,7 +80,7 @@ public final class FrameworkDetector {
         String reason;
         if (framework != null && framework.staticRule() != null && !publishable(tree, deps, framework.staticRule())) {
             supported = false;
-            reason = framework.staticRule().reason();
+            reason = framework.staticRule().reason().replace("{config}", configFile(tree, framework.staticRule().config()));
         } else {
             reason = explain(framework, pm, ws, script, build);
         }
@@ -126,6 +126,14 @@ public final class FrameworkDetector {
         return best;
     }
 
+    /**
+     * Whether unknown paths of this framework's output should get its index.html (a single-page app) rather
+     * than a 404: not for frameworks that write a page per route, unless the project asks for a fallback page.
+     */
+    public static boolean singlePage(Framework framework, SourceTree tree) {
+        return !framework.prerendered() || (framework.singlePageWhen() != null && matches(tree, Set.of(), framework.singlePageWhen()));
+    }
+
     static boolean matches(SourceTree tree, Set<String> deps, Detectors d) {
         if (d == null) {
             return true;
@@ -159,6 +167,18 @@ public final class FrameworkDetector {
             return false;
         }
         return rule.unless() == null || !matches(tree, deps, rule.unless());
+    }
+
+    /** The project's own config file among {@code patterns}, so the fix names the file the user has; else the first pattern's first name. */
+    private static String configFile(SourceTree tree, List<String> patterns) {
+        for (String pattern : patterns) {
+            for (String path : TreePaths.expand(pattern)) {
+                if (tree.exists(path)) {
+                    return path;
+                }
+            }
+        }
+        return patterns.isEmpty() ? "its config file" : TreePaths.expand(patterns.get(0)).get(0);
     }
 
     private static String first(SourceTree tree, List<Conditional> options) {

@@ -15,7 +15,8 @@ public enum PackageManager {
             "pnpm exec ", List.of(".local/share/pnpm/store", ".cache/pnpm", ".cache/node/corepack"), List.of("npm_config_registry")),
     YARN("yarn", List.of("yarn.lock"), "yarn install --frozen-lockfile", "yarn install", "yarn run ",
             "yarn ", List.of(".cache/yarn", ".cache/node/corepack"), List.of("YARN_REGISTRY", "npm_config_registry")),
-    YARN_BERRY("yarn", List.of("yarn.lock"), "yarn install --immutable", "yarn install", "yarn run ",
+    // Without a lockfile, yarn 2+ in CI (CI=true) refuses to write one ("YN0028"): --no-immutable lets it.
+    YARN_BERRY("yarn", List.of("yarn.lock"), "yarn install --immutable", "yarn install --no-immutable", "yarn run ",
             "yarn ", List.of(".yarn/berry/cache", ".cache/node/corepack"), List.of("YARN_NPM_REGISTRY_SERVER")),
     BUN("bun", List.of("bun.lock", "bun.lockb"), "bun install --frozen-lockfile", "bun install", "bun run ",
             "bunx ", List.of(".bun/install/cache"), List.of("BUN_CONFIG_REGISTRY", "NPM_CONFIG_REGISTRY"));

@@ -85,7 +85,8 @@ final class ConfigFile {
                 }
             }
         }
-        return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, spa, notFound);
+        // Vercel answers unknown paths with its 404 (a single-page app there rewrites to /index.html itself).
+        return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, ours ? spa : Boolean.FALSE, notFound);
     }
 
     private interface EntryReader {
@@ -103,9 +104,6 @@ final class ConfigFile {
             try {
                 if (entry == null) {
                     throw new Patterns.Invalid("each of `" + key + "` must be an object, not " + item.type());
-                }
-                if (entry.containsKey("has") || entry.containsKey("missing")) {
-                    throw new Patterns.Invalid("conditions (`has`, `missing`) are not supported");
                 }
                 reader.read(entry, item.line());
             } catch (Patterns.Invalid e) {
@@ -132,8 +130,9 @@ final class ConfigFile {
             }
             status = code;
         }
-        unknownKeys(entry, Set.of("source", "destination", "permanent", "statusCode"));
-        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), null, destination, status, true), source.dynamic(), file, line));
+        List<List<String>> query = conditions(entry);
+        unknownKeys(entry, Set.of("source", "destination", "permanent", "statusCode", "has"));
+        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), query, destination, status, true), source.dynamic(), file, line));
     }
 
     private void rewrite(Map<String, JsonTree.Node> entry, int line, List<ParsedRedirect> out) throws Patterns.Invalid {
@@ -142,8 +141,49 @@ final class ConfigFile {
         if (!destination.startsWith("/")) {
             throw new Patterns.Invalid("rewriting to another origin (`" + destination + "`) is not supported; use a redirect instead");
         }
-        unknownKeys(entry, Set.of("source", "destination"));
-        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), null, destination, 200, false), source.dynamic(), file, line));
+        List<List<String>> query = conditions(entry);
+        unknownKeys(entry, Set.of("source", "destination", "has"));
+        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), query, destination, 200, false), source.dynamic(), file, line));
+    }
+
+    /**
+     * Vercel's {@code has} conditions that the edge evaluates: a query parameter present ({@code key}
+     * alone) or equal to a literal {@code value}, as {@code _redirects}' query matching does. Headers,
+     * cookies, hosts, regular-expression values and {@code missing} need request data the edge does not
+     * match on; such an entry is ignored with a warning that says which condition, rather than applied
+     * without it.
+     */
+    private static List<List<String>> conditions(Map<String, JsonTree.Node> entry) throws Patterns.Invalid {
+        if (entry.containsKey("missing")) {
+            throw new Patterns.Invalid("`missing` conditions are not supported");
+        }
+        JsonTree.Node has = entry.get("has");
+        if (has == null) {
+            return null;
+        }
+        if (has.array() == null) {
+            throw new Patterns.Invalid("`has` must be an array of conditions");
+        }
+        List<List<String>> query = new ArrayList<>();
+        int any = 0;
+        for (JsonTree.Node condition : has.array()) {
+            Map<String, JsonTree.Node> c = condition.object();
+            String type = c == null || c.get("type") == null ? null : c.get("type").text();
+            String key = c == null || c.get("key") == null ? null : c.get("key").text();
+            String value = c == null || c.get("value") == null ? null : c.get("value").text();
+            if (!"query".equals(type)) {
+                throw new Patterns.Invalid("`has` conditions on " + (type == null ? "an unknown type" : "a " + type)
+                        + " are not supported (only on query parameters)");
+            }
+            if (key == null || key.isEmpty() || !key.matches("[A-Za-z0-9_.~-]+")) {
+                throw new Patterns.Invalid("a `has` condition on a query parameter needs a plain `key`");
+            }
+            if (value != null && !value.matches("[A-Za-z0-9_.~ -]*")) {
+                throw new Patterns.Invalid("`has` values that are regular expressions (`" + value + "`) are not supported; use a literal value");
+            }
+            query.add(List.of(key, value == null ? ":has" + (any++) : value));
+        }
+        return query.isEmpty() ? null : query;
     }
 
     private void headers(Map<String, JsonTree.Node> entry, int line, List<ParsedHeaders> out) throws Patterns.Invalid {

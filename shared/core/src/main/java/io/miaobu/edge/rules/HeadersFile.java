@@ -52,6 +52,10 @@ final class HeadersFile {
                     }
                     String name = HeaderNames.check(line.substring(0, colon).strip());
                     String value = line.substring(colon + 1).strip();
+                    if (value.isEmpty()) {
+                        // Netlify and Cloudflare Pages skip it too; an empty header is never what was meant.
+                        throw new Patterns.Invalid("`" + name + "` has an empty value (to remove a header, write `! " + name + "`)");
+                    }
                     HeaderNames.checkValue(name, value);
                     block.set.merge(name, value, (a, b) -> a + ", " + b);
                 }
