@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.miaobu.config.LimitSettings;
 import io.miaobu.http.Handler;
+import io.miaobu.http.Request;
 import io.miaobu.http.HttpError;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -149,10 +151,14 @@ public final class JdkHttpServer implements AutoCloseable {
             }
             try {
                 checkHost(exchange.getRequestHeaders().getFirst("host"));
+                // Set here, over whatever the client sent: per-client limits trust nothing else from the socket.
+                Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(exchange.getRequestHeaders());
+                headers.put(Request.PEER_HEADER, List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
                 byte[] body = readBody(exchange, maxBodyBytes);
                 var request = new SimpleRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                         + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
-                        Map.copyOf(exchange.getRequestHeaders()), body);
+                        headers, body);
                 if (!active.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
                     throw busy();
                 }
