@@ -155,7 +155,14 @@ public final class JdkHttpServer implements AutoCloseable {
                 Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 headers.putAll(exchange.getRequestHeaders());
                 headers.put(Request.PEER_HEADER, List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
-                byte[] body = readBody(exchange, maxBodyBytes);
+                byte[] body;
+                try {
+                    body = readBody(exchange, maxBodyBytes);
+                } catch (IOException e) {
+                    // Closed before the whole body came (by the client, or by the request timeout): nobody to answer.
+                    LOG.debug("body of {} {} not received", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                    return;
+                }
                 var request = new SimpleRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                         + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
                         headers, body);
