@@ -23,6 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /** Slow and greedy clients cannot freeze the server every function and the local host run on. */
 class JdkHttpServerTest {
+    static {
+        // The JDK reads its request timeout once per JVM, when the first server starts; no other test class of this
+        // module starts one. A -D flag wins over MIAOBU_HTTP_REQUEST_TIMEOUT_SECONDS, as it does for operators.
+        System.setProperty("sun.net.httpserver.maxReqTime", "2");
+    }
+
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
@@ -108,6 +114,28 @@ class JdkHttpServerTest {
             assertThat(get(server.port(), "/api/v1/health")).startsWith("HTTP/1.1 200");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_client_that_stops_halfway_through_its_headers_or_its_body_is_disconnected_after_the_request_timeout()
+            throws Exception {
+        try (JdkHttpServer server = JdkHttpServer.start("127.0.0.1", 0, 1 << 20, health())) {
+            for (String partial : List.of("GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+                    "POST /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")) {
+                try (Socket s = new Socket("127.0.0.1", server.port())) {
+                    s.setSoTimeout(15_000); // far past the 2 s timeout: a server that never closes fails here
+                    s.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    int read;
+                    try {
+                        read = s.getInputStream().read();
+                    } catch (java.net.SocketException reset) {
+                        read = -1;
+                    }
+                    assertThat(read).as("the server closed the connection without answering").isEqualTo(-1);
+                }
+            }
         }
     }
 }
