@@ -59,6 +59,14 @@ public final class JdkHttpServer implements AutoCloseable {
         }
     }
 
+    /** Threads that answer 503 when every request thread is taken, and the requests they may hold waiting. */
+    private static final int OVERFLOW_THREADS = 4;
+    private static final int OVERFLOW_QUEUE = 256;
+    /** Whether the current thread is an overflow thread, which answers 503 and does nothing else. */
+    private static final ThreadLocal<Boolean> OVERFLOWING = ThreadLocal.withInitial(() -> false);
+    /** A hostname is at most 253 characters; with a port, a Host header is never longer than this. */
+    private static final int MAX_HOST_LENGTH = 260;
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final ThreadPoolExecutor overflow;
@@ -89,8 +97,9 @@ public final class JdkHttpServer implements AutoCloseable {
         // few threads) answers 503 at once instead; with that full too, the JDK closes the new connection.
         // Never CallerRunsPolicy: that ran the request on the accepting thread, and one slow client then froze
         // every other connection.
-        ThreadPoolExecutor overflow = new ThreadPoolExecutor(0, OVERFLOW_THREADS, 10, TimeUnit.SECONDS,
+        ThreadPoolExecutor overflow = new ThreadPoolExecutor(OVERFLOW_THREADS, OVERFLOW_THREADS, 10, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(OVERFLOW_QUEUE), threads("http-busy", true), new ThreadPoolExecutor.AbortPolicy());
+        overflow.allowCoreThreadTimeOut(true); // all four at once when needed (a queue fills before extra threads start)
         ThreadPoolExecutor executor = new ThreadPoolExecutor(4, limits.maxThreads(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threads("http", false), (task, pool) -> overflow.execute(task));
         Semaphore active = new Semaphore(limits.maxActive());
@@ -99,10 +108,6 @@ public final class JdkHttpServer implements AutoCloseable {
         server.start();
         return new JdkHttpServer(server, executor, overflow);
     }
-
-    private static final int OVERFLOW_THREADS = 4;
-    private static final int OVERFLOW_QUEUE = 256;
-    private static final ThreadLocal<Boolean> OVERFLOWING = ThreadLocal.withInitial(() -> false);
 
     private static ThreadFactory threads(String name, boolean overflowing) {
         return r -> {
@@ -194,8 +199,6 @@ public final class JdkHttpServer implements AutoCloseable {
             throw HttpError.badRequest("invalid_host", "The Host header is longer than any hostname (253 characters and a port).");
         }
     }
-
-    private static final int MAX_HOST_LENGTH = 260;
 
     private static HttpError busy() {
         return HttpError.busy("The server is busy; try again in a moment.", 1);
