@@ -15,6 +15,11 @@
 import { applyHeaderRules, compileRules, encodeSegment, firstRedirect, render, ruleRequest } from './rules.js';
 
 const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+// No site has paths this long or this deep, and every unknown path is looked up once per parent
+// directory (the nearest 404.html), so the caps also bound what one request can cost.
+export const MAX_PATH_LENGTH = 4096;
+export const MAX_PATH_SEGMENTS = 64;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
@@ -46,6 +51,7 @@ export function route(entry, request, exists, compiled) {
     return { status: 405, file: null, headers: { allow: 'GET, HEAD', 'cache-control': REVALIDATE } };
   }
   const parsed = parsePath(request.path);
+  if (parsed === TOO_LONG) return { status: 414, file: null, headers: { 'cache-control': REVALIDATE } };
   if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
   const cfg = compiled || compiledFor(entry);
   const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query) : null;
@@ -135,7 +141,7 @@ function applyRedirect({ rule, captures }, parsed, req, cfg, exists) {
   }
   // A rewrite serves the target's file under the requested URL; rewrites do not chain.
   const to = parsePath(target);
-  const hit = to && lookup(to.segs, to.slash, cfg, exists);
+  const hit = to && to !== TOO_LONG && lookup(to.segs, to.slash, cfg, exists);
   if (hit) return serve(rule.status, hit.file, cfg, req);
   return notFound(parsed, cfg, exists, req);
 }
@@ -149,11 +155,21 @@ function slashForm({ segs, slash }, cfg) {
   if (cfg.trailingSlash === true && hasExtension(segs[segs.length - 1])) return null; // `/app.js` stays a file URL
   return slash === cfg.trailingSlash ? null : { segs, slash: cfg.trailingSlash };
 }
-/** Splits and decodes a raw request target; null when it is malformed or tries to escape. */
+const TOO_LONG = Object.freeze({ tooLong: true });
+
+/**
+ * Splits and decodes a raw request target; null when it is malformed or tries to escape, TOO_LONG
+ * past MAX_PATH_LENGTH characters or MAX_PATH_SEGMENTS segments.
+ */
 function parsePath(raw) {
   if (typeof raw !== 'string' || !raw.startsWith('/')) return null;
   const q = raw.search(/[?#]/);
   const pathPart = q < 0 ? raw : raw.slice(0, q);
+  if (pathPart.length > MAX_PATH_LENGTH) return TOO_LONG;
+  let slashes = 0;
+  for (let i = pathPart.indexOf('/'); i >= 0; i = pathPart.indexOf('/', i + 1)) {
+    if (++slashes > MAX_PATH_SEGMENTS + 1) return TOO_LONG;
+  }
   const query = q < 0 || raw[q] === '#' ? '' : safeQuery(raw.slice(q).split('#')[0]);
   const segs = [];
   for (const rawSeg of pathPart.split('/')) {
@@ -221,12 +237,14 @@ function notFound({ segs, slash }, cfg, exists, req) {
 function find404(dirSegs, cfg, exists) {
   if (cfg.notFound) {
     const named = parsePath('/' + cfg.notFound.replace(/^\/+/, ''));
-    const rel = named && named.segs.join('/');
+    const rel = named && named !== TOO_LONG && named.segs.join('/');
     if (rel && exists(rel)) return rel;
   }
-  for (let n = dirSegs.length; n >= 0; n--) {
-    const rel = [...dirSegs.slice(0, n), '404.html'].join('/');
-    if (exists(rel)) return rel;
+  // Each directory's path once, in one pass (joining the prefixes anew for each was quadratic).
+  const dirs = [''];
+  for (const seg of dirSegs) dirs.push(dirs[dirs.length - 1] + seg + '/');
+  for (let n = dirs.length - 1; n >= 0; n--) {
+    if (exists(dirs[n] + '404.html')) return dirs[n] + '404.html';
   }
   return null;
 }

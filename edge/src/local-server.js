@@ -17,6 +17,12 @@ import { statusPage, unknownHostPage } from './pages.js';
 const HTML = 'text/html; charset=utf-8';
 const MAX_FILES_PER_DEPLOYMENT = 10_000; // bounds memory when someone probes random paths
 const MAX_DEPLOYMENTS = 200;
+// A client gets this long to send its headers, and its whole request: slow clients cost a socket each,
+// never the event loop, but they should not pile up for Node's default of five minutes.
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+// A DNS name is at most 253 characters; with a port, a Host header is never longer than this.
+const MAX_HOST_LENGTH = 260;
 
 export function createEdgeServer({ dataDir }) {
   const routesDir = path.resolve(dataDir, 'routes');
@@ -33,7 +39,7 @@ export function createEdgeServer({ dataDir }) {
     try {
       fd = fs.openSync(file, 'r');
     } catch (e) {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'ENAMETOOLONG') return null;
       throw e;
     }
     try {
@@ -106,6 +112,9 @@ export function createEdgeServer({ dataDir }) {
   function handle(req, res) {
     if (acmeChallenge(req, res)) return;
     const host = firstValue(req.headers['x-forwarded-host']) || req.headers.host || '';
+    if (host.length > MAX_HOST_LENGTH) {
+      return sendPage(req, res, 400, statusPage(400, 'The Host header is longer than any hostname can be.'), { 'cache-control': 'no-store' });
+    }
     let loaded = null;
     for (const key of routeKeysFor(host)) {
       loaded = loadEntry(key);
@@ -140,7 +149,13 @@ export function createEdgeServer({ dataDir }) {
     });
   }
 
-  return http.createServer(listener);
+  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, listener);
+  // CONNECT is for proxies; without a listener Node drops the socket without a word.
+  server.on('connect', (req, socket) => {
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  return server;
 
   function listener(req, res) {
     try {

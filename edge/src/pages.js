@@ -5,6 +5,7 @@ const TITLES = {
   400: 'Bad request',
   404: 'Page not found',
   405: 'Method not allowed',
+  414: 'Address too long',
   500: 'Internal error',
   502: 'Bad gateway',
 };

@@ -4,6 +4,8 @@ import io.miaobu.auth.AuthRoutes;
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.PasswordHasher;
 import io.miaobu.auth.SessionTokens;
+import io.miaobu.auth.SignInLimits;
+import io.miaobu.limits.Throttle;
 import io.miaobu.build.Builder;
 import io.miaobu.build.CommandRunner;
 import io.miaobu.build.SourceFetcher;
@@ -58,6 +60,7 @@ public final class Platform {
     private final DeploymentService deployments;
     private final FolderDeployments folders;
     private final AuthService auth;
+    private final Throttle throttle;
     private final EnvVarService envVars;
     private final Clock clock;
     private final GitHubIntegration github;
@@ -88,8 +91,10 @@ public final class Platform {
         this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
         this.folders = new FolderDeployments(deployments, projects, database, artifacts, publisher,
                 config.maxOutputFiles(), config.maxOutputBytes(), clock);
+        this.throttle = new Throttle(database.rateLimits(), clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
-                new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock);
+                new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock,
+                new SignInLimits(throttle, config.limits()));
         this.envVars = new EnvVarService(projects, database.envVars(), secrets, clock);
     }
 
@@ -103,7 +108,7 @@ public final class Platform {
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
         github.register(router, auth, deployments, publisher);
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
-                deployments, config.publicBaseUrl(), clock), hosts);
+                deployments, config.publicBaseUrl(), clock), hosts, throttle, config.limits().hookTriggers());
         EnvVarRoutes.register(router, auth, envVars);
         FolderDeploymentRoutes.register(router, auth, folders, hosts);
         if (domains != null) {

@@ -193,7 +193,8 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /** Serves {@code handler} on FC_CUSTOM_LISTEN_PORT (default 9000) on all interfaces, as FC requires. */
     public FunctionRuntime serve(Function<Platform, Handler> handler, Map<String, String> env) throws IOException {
-        server = JdkHttpServer.start("0.0.0.0", listenPort(env), MAX_BODY, FcInvocations.wrap(handler.apply(platform), credentials));
+        server = JdkHttpServer.start("0.0.0.0", listenPort(env), MAX_BODY, config.limits(),
+                FcInvocations.wrap(handler.apply(platform), credentials));
         LOG.info("listening on port {}", server.port());
         return this;
     }

@@ -22,11 +22,11 @@ public final class AuthRoutes {
     public static void register(Router router, AuthService auth, Function<String, Optional<String>> githubLogin) {
         router.post("/api/v1/auth/register", req -> {
             Credentials c = Json.read(req.body(), Credentials.class);
-            return Response.json(201, session(auth.register(c.email(), c.password()), githubLogin));
+            return Response.json(201, session(auth.register(c.email(), c.password(), req.clientAddress()), githubLogin));
         });
         router.post("/api/v1/auth/login", req -> {
             Credentials c = Json.read(req.body(), Credentials.class);
-            return Response.ok(session(auth.login(c.email(), c.password()), githubLogin));
+            return Response.ok(session(auth.login(c.email(), c.password(), req.clientAddress()), githubLogin));
         });
         router.get("/api/v1/me", req -> {
             User user = auth.require(req);

@@ -20,19 +20,23 @@ public final class AuthService {
     private final PasswordHasher hasher;
     private final SessionTokens tokens;
     private final Clock clock;
+    private final SignInLimits limits;
 
-    public AuthService(UserStore users, PasswordHasher hasher, SessionTokens tokens, Clock clock) {
+    public AuthService(UserStore users, PasswordHasher hasher, SessionTokens tokens, Clock clock, SignInLimits limits) {
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
         this.clock = clock;
+        this.limits = limits;
     }
 
     public record Session(String token, User user) {}
 
-    public Session register(String email, String password) {
+    /** @param client the caller's address ({@link Request#clientAddress()}), for the per-address limit */
+    public Session register(String email, String password, String client) {
         String normalized = normalizeEmail(email);
         checkPassword(password);
+        limits.registration(client);
         User user = new User(Ids.user(), normalized, hasher.hash(password), clock.instant());
         try {
             users.insert(user);
@@ -42,22 +46,29 @@ public final class AuthService {
         return new Session(tokens.issue(user), user);
     }
 
-    public Session login(String email, String password) {
+    /** @param client the caller's address ({@link Request#clientAddress()}), for the per-address limit */
+    public Session login(String email, String password, String client) {
         if (email == null || password == null) {
             throw HttpError.badRequest("invalid_request", "Send both email and password.");
         }
-        var user = users.findByEmail(email.trim().toLowerCase(Locale.ROOT));
+        String normalized = email.trim().toLowerCase(Locale.ROOT);
+        limits.attempt(normalized, client);
+        var user = users.findByEmail(normalized);
         if (user.isEmpty()) {
             hasher.verifyAgainstNothing(password);
+            limits.failed(client);
             throw HttpError.unauthorized("Email or password is incorrect.");
         }
         if (user.get().passwordHash() == null) {
             hasher.verifyAgainstNothing(password);
+            limits.failed(client);
             throw HttpError.unauthorized("This account signs in with GitHub; use \"Sign in with GitHub\".");
         }
         if (!hasher.verify(password, user.get().passwordHash())) {
+            limits.failed(client);
             throw HttpError.unauthorized("Email or password is incorrect.");
         }
+        limits.succeeded(normalized);
         return new Session(tokens.issue(user.get()), user.get());
     }
 

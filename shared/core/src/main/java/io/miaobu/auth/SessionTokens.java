@@ -38,7 +38,9 @@ public final class SessionTokens {
     private JWTVerifier verifier() {
         JWTVerifier v = verifier;
         if (v == null) {
-            v = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER)).build(clock);
+            // Every token Miaobu issues expires; one without `exp` would be valid for ever, so it is refused.
+            v = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence("exp")
+                    .withClaimPresence("sub")).build(clock);
             verifier = v;
         }
         return v;

@@ -31,7 +31,8 @@ public record MiaobuConfig(
         BuildSettings build,
         DomainSettings domains,
         EsaSettings esa,
-        AliyunSettings aliyun) {
+        AliyunSettings aliyun,
+        LimitSettings limits) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -107,7 +108,22 @@ public record MiaobuConfig(
                         r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
                 DomainSettings.fromEnv(r::optional, baseDomain),
                 EsaSettings.fromEnv(r::optional),
-                AliyunSettings.fromEnv(r::optional));
+                AliyunSettings.fromEnv(r::optional),
+                limits(r));
+    }
+
+    private static LimitSettings limits(Reader r) {
+        LimitSettings d = LimitSettings.DEFAULTS;
+        return new LimitSettings(
+                Duration.ofSeconds(r.integer("MIAOBU_HTTP_REQUEST_TIMEOUT_SECONDS", (int) d.requestTimeout().toSeconds(), 1, 3600)),
+                r.integer("MIAOBU_HTTP_MAX_CONNECTIONS", d.maxConnections(), 16, 1_000_000),
+                r.integer("MIAOBU_HTTP_MAX_THREADS", d.maxThreads(), 8, 100_000),
+                r.integer("MIAOBU_HTTP_MAX_ACTIVE", d.maxActive(), 1, 100_000),
+                Duration.ofMillis(r.integer("MIAOBU_HTTP_QUEUE_WAIT_MS", (int) d.queueWait().toMillis(), 0, 60_000)),
+                r.integer("MIAOBU_LOGIN_ATTEMPTS", d.loginAttempts(), 1, 1_000_000),
+                Duration.ofMinutes(r.integer("MIAOBU_LOGIN_WINDOW_MINUTES", (int) d.loginWindow().toMinutes(), 1, 24 * 60)),
+                r.integer("MIAOBU_REGISTRATIONS_PER_HOUR", d.registrations(), 1, 1_000_000),
+                r.integer("MIAOBU_HOOK_TRIGGERS_PER_MINUTE", d.hookTriggers(), 1, 1_000_000));
     }
 
     /** Where browsers and GitHub reach the platform: MIAOBU_PUBLIC_URL, else this machine's own port. */
@@ -134,13 +150,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun, limits);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun, limits);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

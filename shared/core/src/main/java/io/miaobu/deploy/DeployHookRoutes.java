@@ -5,6 +5,8 @@ import io.miaobu.edge.Hosts;
 import io.miaobu.http.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
+import io.miaobu.limits.Throttle;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +16,9 @@ public final class DeployHookRoutes {
 
     record NewHook(String name, String branch) {}
 
-    public static void register(Router router, AuthService auth, DeployHooks hooks, Hosts hosts) {
+    /** @param triggersPerMinute calls one hook URL may make per minute; past it 429 with Retry-After */
+    public static void register(Router router, AuthService auth, DeployHooks hooks, Hosts hosts, Throttle throttle,
+                                int triggersPerMinute) {
         router.post("/api/v1/projects/{id}/hooks", req -> {
             var user = auth.require(req);
             NewHook body = Json.read(req.body(), NewHook.class);
@@ -30,6 +34,9 @@ public final class DeployHookRoutes {
             return Response.noContent();
         });
         router.post("/hooks/deploy/{token}", req -> {
+            // Keyed by the token's hash, as stored: the secret URL itself never reaches the database.
+            throttle.count("hook:" + DeployHooks.hash(req.pathParam("token")), triggersPerMinute, Duration.ofMinutes(1),
+                    "This deploy hook was called too often; each call queues a build.");
             DeployHooks.Triggered triggered = hooks.trigger(req.pathParam("token"));
             Deployment d = triggered.deployment();
             // Whoever holds the URL learns what was queued, not the project's settings or history.

@@ -35,7 +35,8 @@ public final class UploadFrames {
             } catch (NumberFormatException e) {
                 length = -1;
             }
-            if (newline < 0 || length < 0 || newline + 1 + length > body.length) {
+            // Compared by subtraction: `newline + 1 + length` overflows for a length near 2^63 and passed (a 500).
+            if (newline < 0 || length < 0 || length > body.length - (newline + 1)) {
                 throw HttpError.badRequest("invalid_upload", "File " + (uploads.size() + 1) + " of the upload is not framed as "
                         + "`<sha256> <length>` and a newline followed by that many bytes.");
             }

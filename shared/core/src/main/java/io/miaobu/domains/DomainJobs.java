@@ -24,6 +24,7 @@ public final class DomainJobs {
     private static final Duration LEASE = Duration.ofMinutes(15);
     private static final int BATCH = 20;
 
+    private final DomainService service;
     private final DomainStore store;
     private final ProjectStore projects;
     private final Publisher publisher;
@@ -34,6 +35,7 @@ public final class DomainJobs {
 
     public DomainJobs(DomainService domains, DomainStore store, ProjectStore projects, Publisher publisher,
                       DomainPorts ports, Clock clock) {
+        this.service = domains;
         this.store = store;
         this.projects = projects;
         this.publisher = publisher;
@@ -95,6 +97,9 @@ public final class DomainJobs {
             int attempts = d.checkAttempts() + 1;
             next = d.withChecks(records, attempts, now, now.plus(DomainService.backoff(attempts)))
                     .withStatus(DomainStatus.PENDING_DNS, problem, d.updatedAt());
+        }
+        if (next.status() == DomainStatus.VERIFIED) {
+            return service.storeVerified(next, DomainStatus.PENDING_DNS, now);
         }
         return store.update(next, EnumSet.of(DomainStatus.PENDING_DNS)) ? next : null;
     }

@@ -46,6 +46,13 @@ public final class DomainService {
             throw HttpError.badRequest("invalid_hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
                     + " addresses for apex domains (MIAOBU_APEX_ADDRESSES); add a subdomain such as www." + checked.hostname() + ".");
         }
+        // Adding claims nothing: only a claim whose DNS proved the name (the TXT token) keeps others out, so
+        // nobody can hold a name by adding it first.
+        if (store.findByHostname(checked.hostname()).filter(owner -> !owner.projectId().equals(project.id())).isPresent()) {
+            throw HttpError.conflict("domain_taken", checked.hostname() + " is already verified by another project: its DNS"
+                    + " records prove it. If the name is yours, point its records at your project and contact the"
+                    + " platform's operator.");
+        }
         Instant now = clock.instant();
         String token = Ids.token(24).substring(1);
         Domain domain = new Domain("dom_" + Ids.token(15).substring(1), project.id(), checked.hostname(), checked.apex(),
@@ -54,9 +61,7 @@ public final class DomainService {
         try {
             store.insert(domain);
         } catch (DuplicateKeyException e) {
-            // The same answer whether the other project is the caller's or someone else's: no probing of who owns what.
-            throw HttpError.conflict("domain_taken", checked.hostname() + " is already added to a project. Remove it there"
-                    + " first; if it is not yours to remove, contact the platform's operator.");
+            throw HttpError.conflict("domain_taken", checked.hostname() + " is already added to this project.");
         }
         return domain;
     }
@@ -80,6 +85,10 @@ public final class DomainService {
     public Domain verify(User user, String domainId) {
         Domain d = owned(user, domainId);
         Instant now = clock.instant();
+        if (store.findByHostname(d.hostname()).filter(owner -> !owner.id().equals(d.id())).isPresent()) {
+            Domain lost = d.withNextCheck(null).withStatus(DomainStatus.ERROR, takenBy(d.hostname()), now);
+            return store.update(lost, EnumSet.of(d.status())) ? lost : owned(user, domainId);
+        }
         List<DnsRecord> records = dns.check(d.dnsRecords());
         String problem = DnsCheck.problem(records);
         Domain next;
@@ -92,27 +101,61 @@ public final class DomainService {
             // fields a renewal running at this moment is replacing.
             return d.withChecks(records, d.checkAttempts(), now, d.nextCheckAt());
         }
-        if (!store.update(next, EnumSet.of(d.status()))) {
+        Domain stored = next.status() == DomainStatus.VERIFIED ? storeVerified(next, d.status(), now)
+                : store.update(next, EnumSet.of(d.status())) ? next : null;
+        if (stored == null) {
             return owned(user, domainId); // changed meanwhile (the scheduler got there first): show that
         }
-        if (next.status() == DomainStatus.VERIFIED) {
+        if (stored.status() == DomainStatus.VERIFIED) {
             ports.wake().run();
         }
-        return next;
+        return stored;
+    }
+
+    /**
+     * Stores a claim whose DNS just proved its hostname. The first proof wins: every other claim still
+     * waiting ends in ERROR saying why, and a claim that proves a name another already proved ends so too.
+     * Returns what was stored, or null when the claim changed meanwhile.
+     */
+    Domain storeVerified(Domain verified, DomainStatus expected, Instant now) {
+        try {
+            if (!store.update(verified, EnumSet.of(expected))) {
+                return null;
+            }
+        } catch (DuplicateKeyException e) {
+            Domain lost = verified.withChecks(verified.dnsRecords(), verified.checkAttempts(), now, null)
+                    .withStatus(DomainStatus.ERROR, takenBy(verified.hostname()), now);
+            return store.update(lost, EnumSet.of(expected)) ? lost : null;
+        }
+        store.supersede(verified.hostname(), verified.id(), takenBy(verified.hostname()), now);
+        return verified;
+    }
+
+    private static String takenBy(String hostname) {
+        return "Another project proved it controls " + hostname + " first (its TXT record), so the name is theirs;"
+                + " this claim can no longer be verified. Remove it. If the name is yours, change its DNS records"
+                + " and contact the platform's operator.";
     }
 
     /** Takes the hostname off the edge, then deletes its certificate and row; safe while a certificate is being issued. */
     public void delete(User user, String domainId) {
         Domain d = owned(user, domainId);
         store.delete(d.id());
-        removeFromEdge(d.hostname());
+        removeFromEdgeUnlessProvenElsewhere(d.hostname());
     }
 
     /** A project is being deleted: its domains leave the edge (the rows go with the project). */
     public void deleteAll(String projectId) {
         for (Domain d : store.listByProject(projectId)) {
             store.delete(d.id());
-            removeFromEdge(d.hostname());
+            removeFromEdgeUnlessProvenElsewhere(d.hostname());
+        }
+    }
+
+    // An unproven claim never reached the edge; removing it must not take down the project that proved the name.
+    private void removeFromEdgeUnlessProvenElsewhere(String hostname) {
+        if (store.findByHostname(hostname).isEmpty()) {
+            removeFromEdge(hostname);
         }
     }
 

@@ -12,7 +12,14 @@ public interface DomainStore {
 
     Optional<Domain> findById(String id);
 
+    /** The claim of {@code hostname} that proved it (VERIFIED, ISSUING or ACTIVE): at most one. */
     Optional<Domain> findByHostname(String hostname);
+
+    /**
+     * {@code winnerId} proved {@code hostname}: every other claim still waiting for DNS ends in ERROR with
+     * {@code message}. Returns how many.
+     */
+    int supersede(String hostname, String winnerId, String message, Instant now);
 
     List<Domain> listByProject(String projectId);
 

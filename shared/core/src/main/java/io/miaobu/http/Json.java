@@ -63,6 +63,10 @@ public final class Json {
         if (body == null || body.length == 0) {
             throw HttpError.badRequest("invalid_json", "The request body is empty; send a JSON object.");
         }
+        if (escapesNul(body)) {
+            throw HttpError.badRequest("invalid_json", "The request body contains a NUL character (\\u0000), which no field"
+                    + " accepts; remove it.");
+        }
         try {
             T value = MAPPER.readValue(body, type);
             if (value == null) {
@@ -90,6 +94,23 @@ public final class Json {
         } catch (IOException e) {
             throw HttpError.badRequest("invalid_json", "The request body could not be read.");
         }
+    }
+
+    /**
+     * Whether a JSON text holds the escape for NUL. A raw NUL byte is already invalid JSON, so the escape is
+     * the only way one gets into a string, and PostgreSQL refuses text with one (it was a 500).
+     */
+    static boolean escapesNul(byte[] json) {
+        for (int i = 0; i < json.length - 1; i++) {
+            if (json[i] == '\\') {
+                if (json[i + 1] == 'u' && i + 5 < json.length && json[i + 2] == '0' && json[i + 3] == '0'
+                        && json[i + 4] == '0' && json[i + 5] == '0') {
+                    return true;
+                }
+                i++; // the escaped character, which may itself be a backslash
+            }
+        }
+        return false;
     }
 
     private static String fieldPath(JsonMappingException e) {

@@ -14,11 +14,17 @@ final class Paths {
     static String decodedPath(String rawTarget) {
         int q = rawTarget.indexOf('?');
         String raw = q >= 0 ? rawTarget.substring(0, q) : rawTarget;
+        String path;
         try {
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+            path = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest("invalid_path", "The request path is not valid percent-encoding.");
         }
+        // No id, name or file has one, and PostgreSQL cannot even compare text with one (it was a 500).
+        if (path.indexOf('\0') >= 0) {
+            throw HttpError.badRequest("invalid_path", "The request path contains a NUL character (%00); remove it.");
+        }
+        return path;
     }
 
     static Map<String, List<String>> queryOf(String rawTarget) {
@@ -35,6 +41,9 @@ final class Paths {
             try {
                 String key = URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8);
                 String value = eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "";
+                if (key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                    throw HttpError.badRequest("invalid_query", "The query string contains a NUL character (%00); remove it.");
+                }
                 query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
             } catch (IllegalArgumentException e) {
                 throw HttpError.badRequest("invalid_query", "The query string is not valid percent-encoding.");

@@ -49,6 +49,23 @@ public interface Request {
         return host.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The header the HTTP server sets to the connection's peer address, replacing any the client sent. */
+    String PEER_HEADER = "x-miaobu-peer";
+
+    /**
+     * Who sent the request, for per-client limits: the last X-Forwarded-For entry (the one the platform's own
+     * front, FC or a proxy, appended: entries before it are whatever the client claimed), else the connection's
+     * peer address; "unknown" when neither is known (a request that did not come through a server).
+     */
+    default String clientAddress() {
+        Optional<String> forwarded = header("x-forwarded-for").map(String::strip).filter(v -> !v.isEmpty());
+        if (forwarded.isPresent()) {
+            String all = forwarded.get();
+            return all.substring(all.lastIndexOf(',') + 1).strip();
+        }
+        return header(PEER_HEADER).orElse("unknown");
+    }
+
     /** Same request, with the path parameters of the route that matched it. */
     Request withPathParams(Map<String, String> params);
 }

@@ -50,7 +50,7 @@ public final class Router implements Handler {
         try {
             return dispatch(request);
         } catch (HttpError e) {
-            return error(e.status(), e.code(), e.getMessage());
+            return e.response();
         } catch (Exception e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             return error(500, "internal_error", "Something went wrong on our side; the error was logged.");

@@ -64,6 +64,11 @@ public final class ProjectService {
                 request.productionBranch() == null ? "main" : request.productionBranch().trim());
         Instant now = clock.instant();
         String slug = Slugs.fromName(name);
+        if (Slugs.isReserved(slug)) {
+            throw HttpError.badRequest("reserved_name", "The name \"" + name + "\" would give the address " + slug
+                    + ", which is reserved for the platform's own use; choose another name (for example \"" + slug
+                    + "-site\").");
+        }
         for (int attempt = 1; attempt <= SLUG_ATTEMPTS; attempt++) {
             String candidate = attempt == 1 ? slug : Slugs.withSuffix(slug, attempt);
             Project project = new Project(Ids.project(), owner.id(), name, candidate, gitUrl,

@@ -2,6 +2,7 @@ package io.miaobu.projects;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A project's slug: the DNS label its hostnames are built from. Lowercase {@code a-z0-9-}, no
@@ -9,6 +10,15 @@ import java.util.Locale;
  */
 public final class Slugs {
     static final int MAX_LENGTH = 40;
+
+    /**
+     * Names a project cannot take: `{slug}.{base}` would pass for the platform's own hosts (the dashboard,
+     * the API, mail) or for a name browsers and resolvers treat specially.
+     */
+    static final Set<String> RESERVED = Set.of("www", "api", "admin", "app", "dashboard", "localhost", "miaobu", "console",
+            "auth", "login", "oauth", "account", "accounts", "webhooks", "hooks", "status", "docs", "help", "support",
+            "static", "assets", "cdn", "edge", "mail", "smtp", "imap", "pop", "ftp", "ns1", "ns2", "root", "autodiscover",
+            "autoconfig", "wpad", "isatap", "_acme-challenge");
 
     private Slugs() {}
 
@@ -21,6 +31,10 @@ public final class Slugs {
             slug = slug.substring(0, MAX_LENGTH).replaceAll("-+$", "");
         }
         return slug.isEmpty() ? "site" : slug;
+    }
+
+    public static boolean isReserved(String slug) {
+        return RESERVED.contains(slug);
     }
 
     /** The n-th alternative when the slug is taken: {@code blog-2}, {@code blog-3}, ... */

@@ -27,4 +27,6 @@ public interface Database {
     DeploymentFileStore files();
 
     io.miaobu.domains.DomainStore domains();
+
+    io.miaobu.limits.RateLimitStore rateLimits();
 }

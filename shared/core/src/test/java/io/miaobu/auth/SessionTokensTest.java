@@ -90,4 +90,12 @@ class SessionTokensTest {
         assertThat(rejected(tokens, "not-a-jwt").getMessage()).contains("not valid");
         rejected(tokens, "");
     }
+
+    @Test
+    void a_correctly_signed_token_without_an_expiry_is_refused() {
+        SessionTokens tokens = new SessionTokens(KEY, Duration.ofHours(1), at(T0));
+        String forever = com.auth0.jwt.JWT.create().withIssuer("miaobu").withSubject(ALICE.id()).withIssuedAt(T0)
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(KEY));
+        assertThat(rejected(tokens, forever).getMessage()).contains("not valid");
+    }
 }

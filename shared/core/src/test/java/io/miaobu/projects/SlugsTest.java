@@ -67,4 +67,16 @@ class SlugsTest {
         assertThat(withSuffix).doesNotContain("--").matches(DNS_LABEL).hasSizeLessThanOrEqualTo(40)
                 .isEqualTo("a".repeat(37) + "-2");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"www", "API", "Admin", "app", "dashboard", "localhost"})
+    void the_platforms_own_host_names_are_reserved(String name) {
+        assertThat(Slugs.isReserved(Slugs.fromName(name))).isTrue();
+    }
+
+    @Test
+    void names_that_merely_contain_a_reserved_word_are_not_reserved() {
+        assertThat(Slugs.isReserved(Slugs.fromName("My App"))).isFalse();
+        assertThat(Slugs.isReserved(Slugs.fromName("www2"))).isFalse();
+    }
 }

@@ -29,8 +29,13 @@ public interface DomainDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM domains WHERE id = :id")
     Optional<Domain> findById(@Bind("id") String id);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM domains WHERE hostname = :hostname")
+    @SqlQuery("SELECT " + COLUMNS + " FROM domains WHERE hostname = :hostname AND status IN ('VERIFIED', 'ISSUING', 'ACTIVE')")
     Optional<Domain> findByHostname(@Bind("hostname") String hostname);
+
+    @SqlUpdate("UPDATE domains SET status = 'ERROR', message = :message, next_check_at = NULL, updated_at = :now"
+            + " WHERE hostname = :hostname AND id <> :winner AND status = 'PENDING_DNS'")
+    int supersede(@Bind("hostname") String hostname, @Bind("winner") String winnerId, @Bind("message") String message,
+                  @Bind("now") Instant now);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM domains WHERE project_id = :projectId ORDER BY created_at, hostname")
     List<Domain> listByProject(@Bind("projectId") String projectId);

@@ -24,8 +24,14 @@ public interface EnvVarDao {
             + " VALUES (:projectId, :key, :target, :encryptedValue, :updatedAt)")
     void insert(@Bind("projectId") String projectId, @BindMethods Iterable<EnvVar> vars);
 
+    // Two replacements of one project's set at once would each delete, then both insert: one failed on the
+    // primary key (a 500). Locking the project row first makes them take turns; the last one wins.
+    @SqlQuery("SELECT id FROM projects WHERE id = :projectId FOR UPDATE")
+    List<String> lockProject(@Bind("projectId") String projectId);
+
     @Transaction
     default void replaceAll(String projectId, List<EnvVar> vars) {
+        lockProject(projectId);
         deleteAll(projectId);
         if (!vars.isEmpty()) {
             insert(projectId, vars);

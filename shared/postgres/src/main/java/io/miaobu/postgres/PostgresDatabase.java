@@ -29,6 +29,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresJobQueue jobQueue;
     private final PostgresGitHubStore github;
     private final PostgresDeployHookStore deployHooks;
+    private final PostgresRateLimitStore rateLimits;
     private final PostgresEnvVarStore envVars;
     private final PostgresDomainStore domains;
 
@@ -50,6 +51,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.deployHooks = new PostgresDeployHookStore(jdbi.dao(DeployHookDao.class));
         this.envVars = new PostgresEnvVarStore(jdbi.dao(EnvVarDao.class));
         this.domains = new PostgresDomainStore(jdbi.dao(DomainDao.class));
+        this.rateLimits = new PostgresRateLimitStore(jdbi.dao(RateLimitDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -144,6 +146,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresGitHubStore github() {
         return github;
+    }
+
+    @Override
+    public PostgresRateLimitStore rateLimits() {
+        return rateLimits;
     }
 
     @Override

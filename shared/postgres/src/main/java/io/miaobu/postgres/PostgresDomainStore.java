@@ -50,10 +50,16 @@ public final class PostgresDomainStore implements DomainStore {
 
     @Override
     public boolean update(Domain d, Collection<DomainStatus> expected) {
-        return dao.update(d.id(), d.status().name(), d.message(), DomainMapper.write(d.dnsRecords()), d.checkAttempts(),
+        // A claim becoming VERIFIED while another claim of its hostname already is breaks domains_hostname_proven.
+        return Sql.translatingDuplicates("domain " + d.hostname(), () -> dao.update(d.id(), d.status().name(), d.message(), DomainMapper.write(d.dnsRecords()), d.checkAttempts(),
                 d.lastCheckedAt(), d.nextCheckAt(), d.certStatus(), d.certIssuer(), d.certNotBefore(), d.certNotAfter(),
                 d.renewAfter(), d.renewAttempts(), d.updatedAt(),
-                expected.stream().map(DomainStatus::name).toList()) > 0;
+                expected.stream().map(DomainStatus::name).toList()) > 0);
+    }
+
+    @Override
+    public int supersede(String hostname, String winnerId, String message, Instant now) {
+        return dao.supersede(hostname, winnerId, message, now);
     }
 
     @Override

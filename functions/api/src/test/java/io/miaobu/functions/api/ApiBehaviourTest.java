@@ -414,6 +414,18 @@ class ApiBehaviourTest {
         }
 
         @Test
+        void a_name_whose_address_is_one_of_the_platforms_own_is_refused_with_a_suggestion() {
+            for (String name : List.of("www", "API", "admin", "App", "dashboard", "localhost")) {
+                Reply r = call("POST", "/api/v1/projects", ada, json(Map.of("name", name, "gitUrl", GIT_URL)));
+                assertThat(r.status()).as(name).isEqualTo(400);
+                assertThat(r.errorCode()).isEqualTo("reserved_name");
+                assertThat(r.errorMessage()).contains("reserved").contains(name.toLowerCase(java.util.Locale.ROOT) + "-site");
+            }
+            assertThat(projectCount(ada)).isZero();
+            assertThat(createProject(ada, "My App").get("slug").asText()).isEqualTo("my-app");
+        }
+
+        @Test
         void the_project_list_shows_only_your_own_projects() {
             createProject(ada, "Ada One");
             String bob = signUp("bob@example.com");

@@ -112,18 +112,8 @@ class DomainApiTest {
             throws Exception {
         Map<String, List<String>> zone = new ConcurrentHashMap<>(); // "TYPE name" -> values: the DNS the user edits
         DnsLookup dns = (name, type) -> zone.getOrDefault(type + " " + name, List.of());
-        List<String> edge = new ArrayList<>();
-        EdgeHostnames recording = new EdgeHostnames() {
-            @Override
-            public void attach(String hostname) {
-                edge.add("attach " + hostname);
-            }
-
-            @Override
-            public void detach(String hostname) {
-                edge.add("detach " + hostname);
-            }
-        };
+        RecordingEdgeHostnames recording = new RecordingEdgeHostnames();
+        List<String> edge = recording.calls;
         // ESA-managed certificates need an ESA site; the recording edge stands in for its custom hostnames.
         RouterClient client = api(Map.of("MIAOBU_CERTIFICATES", "esa-managed", "MIAOBU_ESA_SITE_ID", "7096621098",
                 "MIAOBU_BASE_DOMAIN", "miaobu.example.com", "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"), new DomainPorts(dns,

@@ -37,6 +37,12 @@ final class EdgeProxy implements Handler {
 
     @Override
     public Response handle(Request request) throws Exception {
+        // Sites are read-only (the edge answers 405 to anything else), and Java's client refuses to send
+        // CONNECT at all: answered here, so no method becomes a 500.
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return Router.error(405, "method_not_allowed", request.method() + " is not allowed on a site; use GET or HEAD.")
+                    .header("allow", "GET, HEAD");
+        }
         // The raw target goes through untouched: the edge alone decides what an encoded path means.
         URI target;
         try {

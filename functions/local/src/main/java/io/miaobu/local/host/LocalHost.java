@@ -129,7 +129,8 @@ public final class LocalHost implements AutoCloseable {
         running.recover(database.deployments(), config.buildDir(), Instant.now());
 
         AtomicReference<Handler> handler = new AtomicReference<>(req -> Router.error(503, "starting", "Miaobu is starting; try again in a moment."));
-        JdkHttpServer server = JdkHttpServer.start("127.0.0.1", config.port(), MAX_BODY, req -> handler.get().handle(req));
+        JdkHttpServer server = JdkHttpServer.start("127.0.0.1", config.port(), MAX_BODY, config.limits(),
+                req -> handler.get().handle(req));
         MiaobuConfig effective = config.withPort(server.port()).withSitePort(config.sitePort().orElse(server.port()));
 
         RecordingCachePurger purger = new RecordingCachePurger();

@@ -2,7 +2,9 @@ package io.miaobu.http.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.miaobu.config.LimitSettings;
 import io.miaobu.http.Handler;
+import io.miaobu.http.Request;
 import io.miaobu.http.HttpError;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
@@ -14,7 +16,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,30 +59,78 @@ public final class JdkHttpServer implements AutoCloseable {
         }
     }
 
+    /** Threads that answer 503 when every request thread is taken, and the requests they may hold waiting. */
+    private static final int OVERFLOW_THREADS = 4;
+    private static final int OVERFLOW_QUEUE = 256;
+    /** Whether the current thread is an overflow thread, which answers 503 and does nothing else. */
+    private static final ThreadLocal<Boolean> OVERFLOWING = ThreadLocal.withInitial(() -> false);
+    /** A hostname is at most 253 characters; with a port, a Host header is never longer than this. */
+    private static final int MAX_HOST_LENGTH = 260;
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor overflow;
 
-    private JdkHttpServer(HttpServer server, ThreadPoolExecutor executor) {
+    private JdkHttpServer(HttpServer server, ThreadPoolExecutor executor, ThreadPoolExecutor overflow) {
         this.server = server;
         this.executor = executor;
+        this.overflow = overflow;
+    }
+
+    /** With the default {@link LimitSettings}. */
+    public static JdkHttpServer start(String host, int port, long maxBodyBytes, Handler handler) throws IOException {
+        return start(host, port, maxBodyBytes, LimitSettings.DEFAULTS, handler);
     }
 
     /**
      * @param host "0.0.0.0" in FC (it refuses functions listening on loopback), or a loopback address locally
      * @param maxBodyBytes bodies above this are refused with 413 before they are read in full
+     * @param limits timeouts and how many requests are read and served at once; the JDK server reads its
+     *               timeouts and connection cap once per JVM, so the first server started sets them
      */
-    public static JdkHttpServer start(String host, int port, long maxBodyBytes, Handler handler) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 256, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "http");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+    public static JdkHttpServer start(String host, int port, long maxBodyBytes, LimitSettings limits, Handler handler)
+            throws IOException {
+        applyJvmWideLimits(limits);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        // The JDK server reads a request's headers and body on the executor's thread, so a slow client holds a
+        // thread until its request timeout closes the connection. With the pool full, the overflow pool (a
+        // few threads) answers 503 at once instead; with that full too, the JDK closes the new connection.
+        // Never CallerRunsPolicy: that ran the request on the accepting thread, and one slow client then froze
+        // every other connection.
+        ThreadPoolExecutor overflow = new ThreadPoolExecutor(OVERFLOW_THREADS, OVERFLOW_THREADS, 10, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(OVERFLOW_QUEUE), threads("http-busy", true), new ThreadPoolExecutor.AbortPolicy());
+        overflow.allowCoreThreadTimeOut(true); // all four at once when needed (a queue fills before extra threads start)
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, limits.maxThreads(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threads("http", false), (task, pool) -> overflow.execute(task));
+        Semaphore active = new Semaphore(limits.maxActive());
         server.setExecutor(executor);
-        server.createContext("/", exchange -> serve(exchange, handler, maxBodyBytes));
+        server.createContext("/", exchange -> serve(exchange, handler, maxBodyBytes, active, limits.queueWait()));
         server.start();
-        return new JdkHttpServer(server, executor);
+        return new JdkHttpServer(server, executor, overflow);
+    }
+
+    private static ThreadFactory threads(String name, boolean overflowing) {
+        return r -> {
+            Thread t = new Thread(() -> {
+                OVERFLOWING.set(overflowing);
+                r.run();
+            }, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static synchronized void applyJvmWideLimits(LimitSettings limits) {
+        // Read by sun.net.httpserver.ServerConfig when the first server of this JVM is created (see above);
+        // a -D flag on the command line wins. maxReqTime covers the request line, headers and body.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, limits.requestTimeout().toSeconds())));
+        setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(limits.maxConnections()));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     public int port() {
@@ -86,19 +141,48 @@ public final class JdkHttpServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        overflow.shutdownNow();
     }
 
-    private static void serve(HttpExchange exchange, Handler handler, long maxBodyBytes) {
+    private static void serve(HttpExchange exchange, Handler handler, long maxBodyBytes, Semaphore active,
+                              Duration queueWait) {
         try (exchange) {
             Response response;
+            if (OVERFLOWING.get()) {
+                // Not even the body is read: answering is all this thread may spend on a request.
+                exchange.getResponseHeaders().set("connection", "close");
+                write(exchange, busy().response());
+                return;
+            }
             try {
-                byte[] body = readBody(exchange, maxBodyBytes);
+                checkHost(exchange.getRequestHeaders().getFirst("host"));
+                // Set here, over whatever the client sent: per-client limits trust nothing else from the socket.
+                Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(exchange.getRequestHeaders());
+                headers.put(Request.PEER_HEADER, List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
+                byte[] body;
+                try {
+                    body = readBody(exchange, maxBodyBytes);
+                } catch (IOException e) {
+                    // Closed before the whole body came (by the client, or by the request timeout): nobody to answer.
+                    LOG.debug("body of {} {} not received", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                    return;
+                }
                 var request = new SimpleRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                         + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
-                        Map.copyOf(exchange.getRequestHeaders()), body);
-                response = handler.handle(request);
+                        headers, body);
+                if (!active.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw busy();
+                }
+                try {
+                    response = handler.handle(request);
+                } finally {
+                    // A streamed answer (build logs, a site's file) is written after this: streams hold a
+                    // thread, not a slot, so a hundred open log streams never starve API requests.
+                    active.release();
+                }
             } catch (HttpError e) {
-                response = Router.error(e.status(), e.code(), e.getMessage());
+                response = e.response();
             } catch (Exception e) {
                 LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 response = Router.error(500, "internal_error", "Something went wrong on our side; the error was logged.");
@@ -107,6 +191,17 @@ public final class JdkHttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("client went away during {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
         }
+    }
+
+    /** A hostname is at most 253 characters; a longer Host only names files and keys that cannot exist. */
+    private static void checkHost(String host) {
+        if (host != null && host.length() > MAX_HOST_LENGTH) {
+            throw HttpError.badRequest("invalid_host", "The Host header is longer than any hostname (253 characters and a port).");
+        }
+    }
+
+    private static HttpError busy() {
+        return HttpError.busy("The server is busy; try again in a moment.", 1);
     }
 
     private static byte[] readBody(HttpExchange exchange, long max) throws IOException {
