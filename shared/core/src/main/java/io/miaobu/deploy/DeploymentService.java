@@ -121,8 +121,27 @@ public final class DeploymentService {
             throw HttpError.conflict("not_ready", "Only READY deployments can go live; this one is "
                     + owned.deployment().status() + ".");
         }
-        publisher.promote(owned.project(), owned.deployment());
-        return new Owned(owned.project().withLiveDeploymentId(owned.deployment().id()), owned.deployment());
+        Project project = owned.project();
+        if (isRollback(project, owned.deployment())) {
+            // As Vercel does after an instant rollback: new production deployments still build but no
+            // longer go live by themselves, or the next push would silently undo the rollback. The
+            // dashboard says so and turns auto-publish back on when asked. Off before the switch, so
+            // a build finishing meanwhile does not go live over it.
+            project = project.withAutoPublish(false, clock.instant());
+            projects.update(project);
+        }
+        publisher.promote(project, owned.deployment());
+        return new Owned(project.withLiveDeploymentId(owned.deployment().id()), owned.deployment());
+    }
+
+    /** Promoting a production deployment older than the live one puts an earlier version back. */
+    private boolean isRollback(Project project, Deployment promoted) {
+        if (!Deployment.PRODUCTION.equals(promoted.target()) || project.liveDeploymentId() == null) {
+            return false;
+        }
+        return deployments.findById(project.liveDeploymentId())
+                .filter(live -> live.createdAt().isAfter(promoted.createdAt()))
+                .isPresent();
     }
 
     public Owned cancel(User user, String deploymentId) {

@@ -584,6 +584,7 @@ class ApiBehaviourTest {
             assertThat(d.get("projectId").asText()).isEqualTo(projectId);
             assertThat(d.get("live").asBoolean()).isFalse();
             assertThat(d.get("url").asText()).startsWith("http://" + d.get("id").asText() + "--site.localhost");
+            assertThat(d.get("branchUrl").isNull()).as("production has the project's address").isTrue();
             assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
         }
 
@@ -594,6 +595,8 @@ class ApiBehaviourTest {
             assertThat(d.get("status").asText()).isEqualTo("QUEUED");
             assertThat(d.get("target").asText()).isEqualTo("preview");
             assertThat(d.get("branch").asText()).isEqualTo("feature/login");
+            // The branch's own address, which follows its newest ready deployment.
+            assertThat(d.get("branchUrl").asText()).startsWith("http://feature-login--site.localhost");
             assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
         }
 
@@ -1019,7 +1022,7 @@ class ApiBehaviourTest {
 
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_env");
-            assertThat(r.errorMessage()).contains("[0].key", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
+            assertThat(r.errorMessage()).contains("`1BAD` cannot be a variable name", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
                     "`OK`.target must be production, preview or all");
             assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", ada, null).json()).isEmpty();
         }
