@@ -328,6 +328,8 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     const { deployment } = await answer.json()
     const row = page.getByRole('listitem', { name: `Deployment ${deployment.id}` })
     await row.waitFor({ timeout: 2000 })
+    await row.getByTestId('trigger').getByText('Deploy hook').waitFor()
+    await page.getByRole('listitem').filter({ hasText: 'First version of the site' }).getByTestId('trigger').getByText('Deployed by hand').waitFor()
     // Rolled back before: it builds but does not go live by itself.
     await row.getByRole('button', { name: 'Promote' }).waitFor({ timeout: BUILD_TIMEOUT })
     assert.equal(await row.getByText('Live', { exact: true }).count(), 0)

@@ -60,6 +60,8 @@ export interface Deployment {
   /** Who wrote the commit: the name from Git, the login and avatar when GitHub said. */
   author?: CommitAuthor | null
   url: string
+  /** What started it; null for deployments made before Miaobu recorded it. */
+  trigger?: 'push' | 'hook' | 'redeploy' | 'manual' | 'cli' | null
   /** A preview's branch address (always its newest ready deployment); null for production. */
   branchUrl?: string | null
   createdAt: string

@@ -10,6 +10,9 @@ import { Button } from '../../components/ui'
 import { DeploymentActions } from './deployment-actions'
 
 const PAGE = 20
+export const TRIGGER_LABELS: Record<string, string> = {
+  push: 'Git push', hook: 'Deploy hook', redeploy: 'Redeploy', manual: 'Deployed by hand', cli: 'CLI upload',
+}
 const STATUS_FILTERS: { value: string; label: string; test(d: Deployment): boolean }[] = [
   { value: '', label: 'Any status', test: () => true },
   { value: 'ready', label: 'Ready', test: (d) => d.status === 'READY' },
@@ -71,6 +74,9 @@ export function DeploymentsList({ project, deployments, onChanged }:
                 <span aria-hidden>·</span>
                 <span className="font-mono text-xs" title="Commit">{shortSha(d.commit)}</span>
                 {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
+                {d.trigger && TRIGGER_LABELS[d.trigger] && (
+                  <><span aria-hidden>·</span><span className="shrink-0 text-xs" data-testid="trigger">{TRIGGER_LABELS[d.trigger]}</span></>
+                )}
               </p>
               {d.status === 'READY' && (
                 <p className="flex min-w-0 flex-wrap items-center gap-x-2 text-xs">

@@ -113,7 +113,8 @@ describe('ProjectPage', () => {
 
   it('filters deployments by branch and status, searches them, and shows a preview branch\'s own address', async () => {
     const preview = deployment({ id: 'd4', target: 'preview', branch: 'feature/x', commitMessage: 'Preview it',
-      createdAt: '2026-01-04T10:00:00Z', url: 'http://d4--my-site.localhost:8080', branchUrl: 'http://feature-x--my-site.localhost:8080' })
+      createdAt: '2026-01-04T10:00:00Z', url: 'http://d4--my-site.localhost:8080', branchUrl: 'http://feature-x--my-site.localhost:8080',
+      trigger: 'hook' })
     const api = fakeApi()
       .on('GET /api/v1/projects/p1', () => project({ liveDeploymentId: 'd2' }))
       .on('GET /api/v1/projects/p1/deployments', () => [preview, building, live, older])
@@ -122,6 +123,8 @@ describe('ProjectPage', () => {
     expect(within(row).getByRole('link', { name: 'Visit feature-x--my-site.localhost:8080' }))
       .toHaveAttribute('href', 'http://feature-x--my-site.localhost:8080')
     expect(within(row).getByRole('button', { name: 'Copy address' })).toBeInTheDocument()
+    // What started it, in words.
+    expect(within(row).getByTestId('trigger')).toHaveTextContent('Deploy hook')
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Branch' }), 'main')
     expect(screen.getAllByRole('listitem', { name: /^Deployment / }).map((r) => r.getAttribute('aria-label')))

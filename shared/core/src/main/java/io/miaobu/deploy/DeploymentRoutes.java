@@ -111,6 +111,7 @@ public final class DeploymentRoutes {
         view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
         view.put("commitMessage", d.commitMessage());
         view.put("author", d.author());
+        view.put("trigger", d.trigger());
         view.put("url", hosts.url(hosts.deployment(d.id(), project.slug())));
         // A preview branch's own address, which always serves its newest ready deployment.
         view.put("branchUrl", Deployment.PREVIEW.equals(d.target()) && d.branch() != null

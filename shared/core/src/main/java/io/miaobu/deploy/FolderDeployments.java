@@ -123,7 +123,8 @@ public final class FolderDeployments {
         var now = clock.instant();
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.UPLOADING,
                 production ? Deployment.PRODUCTION : Deployment.PREVIEW, null, null, null, null, null,
-                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null);
+                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null,
+                Deployment.BY_CLI);
         deployments.insert(deployment);
         files.recordFiles(deployment.id(), entries);
         return new Started(project, deployment, missing);
@@ -216,7 +217,7 @@ public final class FolderDeployments {
             deployments.recordRouteConfig(deploymentId, rules.config());
             Deployment ready = new Deployment(deployment.id(), deployment.projectId(), DeploymentStatus.READY,
                     deployment.target(), deployment.branch(), null, null, null, null, stats, rules.config(),
-                    deployment.createdAt(), deployment.startedAt(), clock.instant(), null);
+                    deployment.createdAt(), deployment.startedAt(), clock.instant(), null, deployment.trigger());
             publisher.publishFiles(ready, entries.stream().map(FileEntry::path).filter(p -> !RulesCompiler.isRulesFile(p)).toList());
             publisher.publishPermanentHost(project, ready);
             if (!deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.READY, null, stats,

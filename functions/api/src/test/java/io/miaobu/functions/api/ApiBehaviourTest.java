@@ -585,6 +585,7 @@ class ApiBehaviourTest {
             assertThat(d.get("live").asBoolean()).isFalse();
             assertThat(d.get("url").asText()).startsWith("http://" + d.get("id").asText() + "--site.localhost");
             assertThat(d.get("branchUrl").isNull()).as("production has the project's address").isTrue();
+            assertThat(d.get("trigger").asText()).as("what started it").isEqualTo("manual");
             assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
         }
 
@@ -604,6 +605,7 @@ class ApiBehaviourTest {
         void a_requested_commit_is_recorded_lowercased() {
             JsonNode d = createDeployment(ada, projectId, "{\"branch\": \"main\", \"commit\": \"ABCDEF1234\"}");
             assertThat(d.get("commit").asText()).isEqualTo("abcdef1234");
+            assertThat(d.get("trigger").asText()).as("a commit deployed again: the dashboard's Redeploy").isEqualTo("redeploy");
         }
 
         @Test
@@ -831,6 +833,7 @@ class ApiBehaviourTest {
             JsonNode first = deploy(Map.of("index.html", "<h1>one</h1>", "a.css", "a{}", "copy.css", "a{}"), true);
             assertThat(first.get("missingCount").asInt()).isEqualTo(2); // two files share their content
             JsonNode d1 = first.get("deployment");
+            assertThat(d1.get("trigger").asText()).isEqualTo("cli");
             assertThat(d1.get("status").asText()).isEqualTo("READY");
             assertThat(d1.get("live").asBoolean()).isTrue();
             assertThat(d1.get("target").asText()).isEqualTo("production");
