@@ -90,6 +90,8 @@ export async function detect(
 export interface ImportCheck {
   slug: string | null
   url: string | null
+  /** Another project has this name's address: this one gets a suffix (`-2`). */
+  nameTaken?: boolean
   errors: Record<string, string>
 }
 

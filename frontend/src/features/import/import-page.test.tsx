@@ -52,7 +52,7 @@ describe('ImportPage', () => {
     await user.click(screen.getByRole('button', { name: 'Import and deploy' }))
     const branch = screen.getByLabelText('Production branch')
     await waitFor(() => expect(branch).toHaveAccessibleDescription(/Branch `trunk` does not exist/))
-    expect(branch).toHaveFocus()
+    await waitFor(() => expect(branch).toHaveFocus())
     expect(api.callsTo('POST /api/v1/projects')).toHaveLength(0)
     // Fixing the field takes its error away.
     await user.type(branch, 'x')
@@ -60,10 +60,11 @@ describe('ImportPage', () => {
   })
 
   it('shows the address the project will get, with the suffix a taken name gets', async () => {
-    const api = fakeApi().on('POST /api/v1/import/check', () => ({ slug: 'vite-app-2', url: 'http://vite-app-2.localhost:8080', errors: {} }))
+    const api = fakeApi().on('POST /api/v1/import/check', () => ({ slug: 'vite-app-2', url: 'http://vite-app-2.localhost:8080', nameTaken: true, errors: {} }))
     const { user } = renderApp(api, '/new')
     await user.type(await screen.findByLabelText('Git repository'), 'https://example.com/acme/vite-app.git')
     expect(await screen.findByTestId('future-address')).toHaveTextContent('vite-app-2.localhost:8080')
+    expect(screen.getByLabelText('Project name')).toHaveAccessibleDescription('That name is taken; your site will be at vite-app-2.localhost:8080')
   })
 
   it('counts a variable typed in but never added, and checks its name first', async () => {

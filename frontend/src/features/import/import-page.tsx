@@ -114,11 +114,15 @@ export function ImportPage() {
       const { [field]: _, ...rest } = errors
       return rest
     })
+  const [errorsShown, setErrorsShown] = useState(0)
   const showErrors = (errors: Record<string, string>) => {
     setFieldErrors(errors)
-    // Focus goes to the first field that needs fixing, so a keyboard or screen reader user lands on it.
-    requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus())
+    setErrorsShown((n) => n + 1)
   }
+  // Focus goes to the first field that needs fixing, so a keyboard or screen reader user lands on it.
+  useEffect(() => {
+    if (errorsShown) document.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
+  }, [errorsShown])
 
   const onGitUrl = (value: string) => {
     clearError('gitUrl')
@@ -233,7 +237,7 @@ export function ImportPage() {
             <Field label="Project name" value={name} required disabled={!!created} error={fieldErrors.name}
               onChange={(e) => { setName(e.target.value); setNameTouched(true); clearError('name') }}
               hint={address?.url
-                ? <>Your site will be at <span className="font-medium text-zinc-700 break-all" data-testid="future-address">{address.url.replace(/^https?:\/\//, '')}</span></>
+                ? <>{address.nameTaken ? 'That name is taken; your site will be at' : 'Your site will be at'} <span className="font-medium text-zinc-700 break-all" data-testid="future-address">{address.url.replace(/^https?:\/\//, '')}</span></>
                 : "Your site's address is made from it."} />
             <Field label="Production branch" value={productionBranch} disabled={!!created} error={fieldErrors.productionBranch}
               onChange={(e) => { setProductionBranch(e.target.value); clearError('productionBranch') }} spellCheck={false}

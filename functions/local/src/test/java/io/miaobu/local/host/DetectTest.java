@@ -146,9 +146,11 @@ class DetectTest {
     void the_import_check_tells_the_address_a_taken_name_will_get() throws Exception {
         JsonNode first = importCheck(Map.of("name", "Taken Name"));
         assertThat(first.get("slug").asText()).isEqualTo("taken-name");
+        assertThat(first.get("nameTaken").asBoolean()).isFalse();
         assertThat(user.call("POST", "/api/v1/projects", Json.writeString(Map.of("name", "Taken Name"))).status()).isEqualTo(201);
         JsonNode second = importCheck(Map.of("name", "taken name"));
         assertThat(second.get("slug").asText()).isEqualTo("taken-name-2");
         assertThat(second.get("url").asText()).contains("taken-name-2.");
+        assertThat(second.get("nameTaken").asBoolean()).isTrue();
     }
 }

@@ -44,19 +44,25 @@ public final class ImportCheck {
                           String rootDirectory, String installCommand, String buildCommand,
                           String outputDirectory, List<String> envKeys) {}
 
-    /** {@code errors} is keyed by field: name, gitUrl, productionBranch, rootDirectory, ..., env. */
-    public record Result(String slug, String url, Map<String, String> errors) {}
+    /**
+     * {@code errors} is keyed by field: name, gitUrl, productionBranch, rootDirectory, ..., env;
+     * {@code nameTaken} says the name's own address belongs to another project, so this one gets a suffix.
+     */
+    public record Result(String slug, String url, boolean nameTaken, Map<String, String> errors) {}
 
     public Result check(Request request) throws IOException {
         Map<String, String> errors = new LinkedHashMap<>();
         String slug = null;
+        boolean taken = false;
         if (request.name() != null) {
             if (request.name().isBlank()) {
                 errors.put("name", "Give the project a name; its address is made from it.");
             } else if (request.name().trim().length() > 100) {
                 errors.put("name", "Use at most 100 characters.");
             } else {
-                slug = freeSlug(Slugs.fromName(request.name().trim()));
+                String own = Slugs.fromName(request.name().trim());
+                slug = freeSlug(own);
+                taken = !own.equals(slug);
             }
         }
         String branch = null;
@@ -75,7 +81,7 @@ public final class ImportCheck {
         if (request.githubRepository() == null && request.gitUrl() != null) {
             checkRepository(request.gitUrl(), branch, errors.containsKey("rootDirectory") ? null : root, errors);
         }
-        return new Result(slug, slug == null ? null : hosts.url(hosts.production(slug)), errors);
+        return new Result(slug, slug == null ? null : hosts.url(hosts.production(slug)), taken, errors);
     }
 
     private void checkRepository(String url, String branch, String root, Map<String, String> errors) throws IOException {
