@@ -94,6 +94,32 @@ describe('custom domains in the dashboard, against a real local host', { timeout
     await section().screenshot({ path: join(SHOTS, 'domains.png'), animations: 'disabled' })
   })
 
+  test('DNS names read as registrars ask (www, @), and at phone width every column of every record shows', async (t) => {
+    if (unavailable) return t.skip(unavailable)
+    const { json: domain } = await api('GET', `/api/v1/projects/${projectId}/domains`)
+    const records = domain.domains.find((d) => d.hostname === HOSTNAME).dnsRecords
+    const label = HOSTNAME.split('.')[0]
+    assert.ok(records.some((r) => r.host === label || r.host.endsWith('.' + label)), JSON.stringify(records))
+    await page.setViewportSize({ width: 360, height: 780 })
+    try {
+      for (const r of records) {
+        const row = card().getByRole('row', { name: `${r.type} ${r.name}` })
+        await row.scrollIntoViewIfNeeded()
+        await row.getByText(r.host, { exact: true }).waitFor()
+        for (const part of [row.getByText(r.type, { exact: true }).first(), row.getByText(r.value, { exact: true }),
+          row.locator('[data-record-status]')]) {
+          const box = await part.boundingBox()
+          assert.ok(box && box.width > 0 && box.x >= 0 && box.x + box.width <= 360, `${r.type} ${r.name}: a column is cut off (${JSON.stringify(box)})`)
+        }
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(overflow <= 0, `the settings page is ${overflow}px wider than the phone`)
+      await section().screenshot({ path: join(SHOTS, 'domains-phone.png'), animations: 'disabled' })
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 })
+    }
+  })
+
   test('Verify checks again and the domain is still there after a reload', async (t) => {
     if (unavailable) return t.skip(unavailable)
     const verify = card().getByRole('button', { name: 'Verify' })

@@ -1,7 +1,8 @@
 // The dashboard's screens and their addresses.
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
 import { AppShell } from './components/app-shell'
-import { Loading } from './components/ui'
+import { ToastProvider } from './components/toasts'
+import { Loading, useDocumentTitle } from './components/ui'
 import { SignInPage, SignUpPage } from './features/auth/auth-pages'
 import { DeploymentPage } from './features/deployment/deployment-page'
 import { ImportPage } from './features/import/import-page'
@@ -22,6 +23,7 @@ function RequireSession() {
 }
 
 function NotFound() {
+  useDocumentTitle('Nothing here')
   return (
     <div className="py-16 text-center">
       <h1 className="text-xl font-semibold">Nothing here</h1>
@@ -33,6 +35,7 @@ function NotFound() {
 export function App() {
   return (
     <SessionProvider>
+      <ToastProvider>
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sign-up" element={<SignUpPage />} />
@@ -47,6 +50,7 @@ export function App() {
           </Route>
         </Route>
       </Routes>
+      </ToastProvider>
     </SessionProvider>
   )
 }

@@ -5,8 +5,8 @@ import { ErrorMessage } from './ui'
 export function Logo() {
   return (
     <span className="inline-flex items-center gap-2 font-semibold tracking-tight">
-      <svg aria-hidden viewBox="0 0 32 32" className="h-6 w-6"><rect width="32" height="32" rx="7" fill="#18181b" />
-        <path d="M8 23V9l8 8 8-8v14" fill="none" stroke="#fff" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" /></svg>
+      <svg aria-hidden viewBox="0 0 32 32" className="h-6 w-6"><rect width="32" height="32" rx="7" className="fill-zinc-900" />
+        <path d="M8 23V9l8 8 8-8v14" fill="none" className="stroke-white" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" /></svg>
       Miaobu
     </span>
   )

@@ -1,5 +1,5 @@
 // The few building blocks every screen shares.
-import { useId, type ComponentProps, type InputHTMLAttributes, type ReactNode } from 'react'
+import { useEffect, useId, type ComponentProps, type InputHTMLAttributes, type ReactNode } from 'react'
 import { Link } from 'react-router'
 import type { ApiError } from '../lib/api'
 
@@ -57,16 +57,20 @@ export function Card({ children, className = '', ...rest }: ComponentProps<'sect
   return <section className={`rounded-lg border border-zinc-200 bg-white ${className}`} {...rest}>{children}</section>
 }
 
-export function Field({ label, hint, className = '', ...input }:
-  InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode }) {
+/** A labelled input; `error` shows under it, tied to it (aria-invalid, aria-describedby) as WAI-ARIA forms ask. */
+export function Field({ label, hint, error, className = '', ...input }:
+  InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId()
   const hintId = hint ? `${id}-hint` : undefined
+  const errorId = error ? `${id}-error` : undefined
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-zinc-800">{label}</label>
-      <input id={id} aria-describedby={hintId}
-        className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-500 focus:outline-none"
+      <input id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined}
+        className={`mt-1 block w-full rounded-md border bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-500 ${error ? 'border-red-500' : 'border-zinc-300'}`}
         {...input} />
+      {error && <p id={errorId} className="mt-1 text-sm text-red-700" data-field-error>{error}</p>}
       {hint && <p id={hintId} className="mt-1 text-xs text-zinc-500">{hint}</p>}
     </div>
   )
@@ -84,7 +88,10 @@ export function BackLink({ to, children }: { to: string; children: ReactNode }) 
   return <Link to={to} className="text-sm text-zinc-500 hover:text-zinc-900">← {children}</Link>
 }
 
-export function PageTitle({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+/** The page's heading; a plain-text title is also the browser tab's (`… · Miaobu`), or `documentTitle` when given. */
+export function PageTitle({ title, subtitle, actions, documentTitle }:
+  { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; documentTitle?: string }) {
+  useDocumentTitle(documentTitle ?? (typeof title === 'string' ? title : undefined))
   return (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
       <div className="min-w-0">
@@ -94,4 +101,11 @@ export function PageTitle({ title, subtitle, actions }: { title: ReactNode; subt
       {actions && <div className="flex flex-wrap gap-2">{actions}</div>}
     </div>
   )
+}
+
+/** Names the browser tab after the screen, so history, tabs and screen readers tell pages apart. */
+export function useDocumentTitle(title: string | undefined) {
+  useEffect(() => {
+    if (title) document.title = `${title} · Miaobu`
+  }, [title])
 }

@@ -86,6 +86,31 @@ export async function detect(
   }
 }
 
+/** The import screen's check before a project exists: per-field problems and the address it would get. */
+export interface ImportCheck {
+  slug: string | null
+  url: string | null
+  /** Another project has this name's address: this one gets a suffix (`-2`). */
+  nameTaken?: boolean
+  errors: Record<string, string>
+}
+
+/**
+ * What would go wrong importing this repository (unreachable, no such branch or folder, bad
+ * variable names), per field; `null` when this server has no check (the create call then decides).
+ */
+export async function checkImport(
+  input: NewProject & { envKeys?: string[] },
+  signal?: AbortSignal,
+): Promise<ImportCheck | null> {
+  try {
+    return await api<ImportCheck>('POST', `${V1}/import/check`, input, { signal })
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null
+    throw e
+  }
+}
+
 /** One page (1-based, 100 to a page) of the repositories the user's GitHub account can see. */
 export const listGitHubRepositories = (page: number, signal?: AbortSignal) =>
   api<GitHubRepositoryPage>('GET', `${V1}/github/repositories?page=${page}`, undefined, { signal })

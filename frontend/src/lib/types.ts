@@ -30,6 +30,8 @@ export interface Project {
   updatedAt: string
   /** Only in the projects list: the newest deployment, null when never deployed. */
   latestDeployment?: Deployment | null
+  /** In the projects list: the deployment visitors see (after a rollback, not the newest). */
+  liveDeployment?: Deployment | null
 }
 
 export type DeploymentStatus = 'QUEUED' | 'BUILDING' | 'UPLOADING' | 'READY' | 'FAILED' | 'CANCELED'
@@ -58,6 +60,10 @@ export interface Deployment {
   /** Who wrote the commit: the name from Git, the login and avatar when GitHub said. */
   author?: CommitAuthor | null
   url: string
+  /** What started it; null for deployments made before Miaobu recorded it. */
+  trigger?: 'push' | 'hook' | 'redeploy' | 'manual' | 'cli' | null
+  /** A preview's branch address (always its newest ready deployment); null for production. */
+  branchUrl?: string | null
   createdAt: string
   startedAt: string | null
   readyAt: string | null
@@ -174,7 +180,10 @@ export type DnsRecordStatus = 'OK' | 'MISSING' | 'WRONG'
 
 export interface DnsRecord {
   type: string
+  /** The full name, e.g. www.example.com. */
   name: string
+  /** The name as registrars' forms ask for it: `www`, `@` for the domain itself, `_miaobu.www`. */
+  host?: string
   value: string
   purpose: string
   status: DnsRecordStatus

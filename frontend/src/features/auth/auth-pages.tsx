@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { Logo } from '../../components/app-shell'
-import { Button, ErrorMessage, Field } from '../../components/ui'
+import { Button, ErrorMessage, Field, useDocumentTitle } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
 import { authProviders, githubSignInUrl, login, register } from '../../lib/endpoints'
 import { useSession } from '../../lib/session'
@@ -34,6 +34,7 @@ function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [error, setError] = useState<ApiError | null>(null)
   const next = safeNext(params.get('next'))
   const signUp = mode === 'sign-up'
+  useDocumentTitle(signUp ? 'Create your account' : 'Sign in')
 
   if (user) return <Navigate to={next} replace />
 

@@ -3,12 +3,13 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { Button, ErrorMessage, Spinner } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
+import { ansiSegments, stripAnsi, type AnsiSegment } from '../../lib/ansi'
 import { clock } from '../../lib/format'
 import { followLog } from '../../lib/log-stream'
 import type { DeploymentStatus, LogLine } from '../../lib/types'
 
 export function logText(lines: LogLine[]): string {
-  return lines.map((l) => `${l.ts} ${l.stream.padEnd(6)} ${l.text}`).join('\n') + (lines.length ? '\n' : '')
+  return lines.map((l) => `${l.ts} ${l.stream.padEnd(6)} ${stripAnsi(l.text)}`).join('\n') + (lines.length ? '\n' : '')
 }
 
 /** Streams the log of one deployment: lines so far, whether it has ended, and the connection problem if any. */
@@ -55,23 +56,44 @@ const LogRow = memo(function LogRow({ line, query }: { line: LogLine; query: str
       <span className="w-10 shrink-0 select-none text-right text-zinc-500">{line.n}</span>
       <time dateTime={line.ts} title={line.ts} className="hidden shrink-0 select-none text-zinc-500 sm:inline">{clock(line.ts)}</time>
       <span className={`min-w-0 whitespace-pre-wrap break-words ${STREAM_STYLE[line.stream] ?? 'text-zinc-100'}`}>
-        {highlight(line.text, query)}
+        {line.text ? styled(ansiSegments(line.text), query) : ' '}
       </span>
     </div>
   )
 })
 
-function highlight(text: string, query: string) {
-  if (!query) return text || ' '
-  const parts: ReactNode[] = []
-  const lower = text.toLowerCase()
-  let at = 0
-  for (let i = lower.indexOf(query); i !== -1; i = lower.indexOf(query, i + query.length)) {
-    parts.push(text.slice(at, i), <mark key={i} className="rounded-sm bg-yellow-300 text-zinc-900">{text.slice(i, i + query.length)}</mark>)
-    at = i + query.length
+/** The line's coloured runs, with every match of the search marked (a match may span runs). */
+function styled(segments: AnsiSegment[], query: string) {
+  const plain = segments.map((s) => s.text).join('')
+  const matches: [number, number][] = []
+  if (query) {
+    const lower = plain.toLowerCase()
+    for (let i = lower.indexOf(query); i !== -1; i = lower.indexOf(query, i + query.length)) matches.push([i, i + query.length])
   }
-  parts.push(text.slice(at))
-  return parts
+  const out: ReactNode[] = []
+  let offset = 0
+  segments.forEach((seg, k) => {
+    const parts: ReactNode[] = []
+    let at = 0
+    for (const [from, to] of matches) {
+      const a = Math.max(from - offset, at)
+      const b = Math.min(to - offset, seg.text.length)
+      if (b <= a) continue
+      parts.push(seg.text.slice(at, a), <mark key={a} className="rounded-sm bg-yellow-300 text-zinc-900">{seg.text.slice(a, b)}</mark>)
+      at = b
+    }
+    parts.push(seg.text.slice(at))
+    offset += seg.text.length
+    const style = seg.color || seg.background || seg.bold || seg.dim || seg.italic || seg.underline
+      ? {
+          color: seg.color, backgroundColor: seg.background, fontWeight: seg.bold ? 700 : undefined,
+          opacity: seg.dim ? 0.7 : undefined, fontStyle: seg.italic ? 'italic' : undefined,
+          textDecoration: seg.underline ? 'underline' : undefined,
+        }
+      : undefined
+    out.push(style ? <span key={k} style={style}>{parts}</span> : <span key={k}>{parts}</span>)
+  })
+  return out
 }
 
 export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?: (status: DeploymentStatus) => void }) {
@@ -80,7 +102,7 @@ export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?
   const [follow, setFollow] = useState(true)
   const scroller = useRef<HTMLDivElement>(null)
   const needle = query.trim().toLowerCase()
-  const shown = useMemo(() => (needle ? lines.filter((l) => l.text.toLowerCase().includes(needle)) : lines), [lines, needle])
+  const shown = useMemo(() => (needle ? lines.filter((l) => stripAnsi(l.text).toLowerCase().includes(needle)) : lines), [lines, needle])
 
   useLayoutEffect(() => {
     const el = scroller.current
@@ -107,7 +129,7 @@ export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?
   }
 
   return (
-    <section aria-label="Build log" className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950">
+    <section id="build-log" aria-label="Build log" className="keep-colors overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-800 px-3 py-2">
         <h2 className="mr-auto text-sm font-semibold text-zinc-100">Build log</h2>
         <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search the log"

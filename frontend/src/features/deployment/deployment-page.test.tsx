@@ -22,6 +22,17 @@ function controllableStream() {
   return { response: new Response(body, { headers: { 'content-type': 'text/event-stream' } }), push: (t: string) => push(t), close: () => close() }
 }
 
+/** A READY deployment whose log the test writes. */
+function finishedDeploymentWithLog() {
+  const stream = controllableStream()
+  const api = fakeApi()
+    .on('GET /api/v1/deployments/d1', () => deployment())
+    .on('GET /api/v1/projects/p1', () => project())
+    .on('GET /api/v1/projects/p1/deployments', () => [deployment()])
+    .on('GET /api/v1/deployments/d1/logs/stream', () => stream.response)
+  return { stream, api }
+}
+
 describe('DeploymentPage', () => {
   it('streams the build log live with timestamps, marking stderr and build-system lines', async () => {
     const stream = controllableStream()
@@ -79,12 +90,7 @@ describe('DeploymentPage', () => {
   })
 
   it('finds lines by search and says how many match', async () => {
-    const stream = controllableStream()
-    const api = fakeApi()
-      .on('GET /api/v1/deployments/d1', () => deployment())
-      .on('GET /api/v1/projects/p1', () => project())
-      .on('GET /api/v1/projects/p1/deployments', () => [deployment()])
-      .on('GET /api/v1/deployments/d1/logs/stream', () => stream.response)
+    const { stream, api } = finishedDeploymentWithLog()
     const { user } = renderApp(api, '/deployments/d1')
     const log = await screen.findByRole('log')
     stream.push(event(line(1, 'npm ci')) + event(line(2, 'vite build')) + event(line(3, 'Vite wrote dist/')))
@@ -110,5 +116,44 @@ describe('DeploymentPage', () => {
     ])
     expect(screen.getByText('Nothing published')).toBeInTheDocument()
     expect(await screen.findByText('This build wrote no output.')).toBeInTheDocument()
+  })
+
+  it('draws ANSI colours as colours and searches the text without the codes', async () => {
+    const { stream, api } = finishedDeploymentWithLog()
+    const { user } = renderApp(api, '/deployments/d1')
+    const log = await screen.findByRole('log')
+    stream.push(event(line(1, '\u001b[36mvite v8.4.0\u001b[39m \u001b[1m\u001b[32mbuilt\u001b[39m\u001b[22m in 1.2s')))
+    const vite = await within(log).findByText('vite v8.4.0')
+    expect(vite).toHaveStyle({ color: 'rgb(34, 211, 238)' })
+    expect(within(log).getByText('built')).toHaveStyle({ fontWeight: '700' })
+    expect(log.textContent).not.toContain('\u001b')
+    expect(log.textContent).not.toContain('[36m')
+    await user.type(screen.getByLabelText('Search the log'), '8.4.0 built')
+    expect(await screen.findByText('1 of 1 lines')).toBeInTheDocument()
+    // The match spans two coloured runs.
+    expect([...log.querySelectorAll('mark')].map((m) => m.textContent).join('')).toBe('8.4.0 built')
+  })
+
+  it('says a canceled build was canceled without an error, and points a failure at the log below and the setting', async () => {
+    const api = fakeApi()
+      .on('GET /api/v1/deployments/d1', () => deployment({ status: 'FAILED', error: 'Output directory `public` not found after the build; set outputDirectory to the folder your build writes. `npm run build` exited; see the log above for the cause.' }))
+      .on('GET /api/v1/projects/p1', () => project())
+      .on('GET /api/v1/projects/p1/deployments', () => [])
+    renderApp(api, '/deployments/d1')
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('set the output directory to the folder')
+    expect(alert).toHaveTextContent('see the build log below')
+    expect(alert).not.toHaveTextContent('outputDirectory')
+    expect(within(alert).getByRole('link', { name: 'Change the build settings' })).toHaveAttribute('href', '/projects/p1/settings')
+  })
+
+  it('shows a build the user canceled as canceled, not as an error', async () => {
+    const api = fakeApi()
+      .on('GET /api/v1/deployments/d1', () => deployment({ status: 'CANCELED', error: 'Canceled by user.' }))
+      .on('GET /api/v1/projects/p1', () => project())
+      .on('GET /api/v1/projects/p1/deployments', () => [])
+    renderApp(api, '/deployments/d1')
+    expect(await screen.findByText('Canceled by user.')).toBeInTheDocument()
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
   })
 })

@@ -1,23 +1,24 @@
 // One deployment: where it is in its life, its live build log, what it published and where.
 import { useEffect } from 'react'
-import { useParams } from 'react-router'
-import { StatusBadge } from '../../components/status-badge'
+import { Link, useParams } from 'react-router'
+import { StatusBadge, statusLabel } from '../../components/status-badge'
 import { BackLink, Card, ErrorMessage, ExternalLink, Loading, PageTitle } from '../../components/ui'
 import { getDeployment, getProject, listDeployments } from '../../lib/endpoints'
-import { buildDuration, bytes, hostOf, shortSha, timeAgo } from '../../lib/format'
+import { buildDuration, bytes, hostOf, shortSha } from '../../lib/format'
+import { inUserWords, namesSetting } from '../../lib/field-errors'
 import { useResource } from '../../lib/use-resource'
 import { isFinal, type Deployment, type Project } from '../../lib/types'
 import { DeploymentActions } from '../project/deployment-actions'
 import { TargetLabel } from '../project/deployments-list'
 import { Author } from '../../components/author'
+import { TimeAgo } from '../../components/time-ago'
 import { BuildLog } from './build-log'
 import { StatusTimeline } from './status-timeline'
 
 export function DeploymentPage() {
   const { deploymentId = '' } = useParams()
-  const deployment = useResource((signal) => getDeployment(deploymentId, signal), [deploymentId], {
-    pollWhile: (d) => !isFinal(d.status),
-  })
+  // Live: its status while it builds, and whether it is live (a rollback elsewhere changes that).
+  const deployment = useResource((signal) => getDeployment(deploymentId, signal), [deploymentId], { live: true })
   const projectId = deployment.data?.projectId
   // The project (name, live address) and its deployments (which one is live, for "roll back").
   const context = useResource(async (signal) => {
@@ -42,24 +43,41 @@ export function DeploymentPage() {
       <BackLink to={`/projects/${d.projectId}`}>{project?.name ?? 'Project'}</BackLink>
       <PageTitle
         title={d.commitMessage ?? `Deployment of ${d.branch}`}
+        documentTitle={`${statusLabel(d.status)} · ${project?.name ?? 'Deployment'}`}
         subtitle={<span className="flex flex-wrap items-center gap-2">
           <StatusBadge status={d.status} /><TargetLabel deployment={d} />
           <span className="font-mono text-xs">{d.branch} · {shortSha(d.commit)}</span>
           {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
-          <span title={d.createdAt}>· created {timeAgo(d.createdAt)}</span>
+          <span>· created <TimeAgo iso={d.createdAt} /></span>
         </span>}
         actions={project && <DeploymentActions project={project} deployment={d} live={context.data?.live}
           onChanged={refresh} size="md" />} />
       <ErrorMessage error={deployment.error ?? context.error} />
-      {d.error && (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-          <p className="font-medium">{d.status === 'CANCELED' ? 'Canceled' : 'The build failed'}</p>
+      {d.error && d.status === 'CANCELED' && (
+        <div role="status" className="rounded-md border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm text-zinc-700">
+          <p className="font-medium">Canceled</p>
           <p className="mt-1 whitespace-pre-wrap">{d.error}</p>
         </div>
       )}
+      {d.error && d.status !== 'CANCELED' && <FailureBanner error={d.error} projectId={d.projectId} />}
       <Card className="p-4 sm:p-6"><StatusTimeline deployment={d} /></Card>
       <DeploymentFacts deployment={d} project={project} />
       <BuildLog deploymentId={d.id} onEnd={() => deployment.reload()} />
+    </div>
+  )
+}
+
+/** Why the build failed, where to read more (the log is below), and the setting to change when one is named. */
+function FailureBanner({ error, projectId }: { error: string; projectId: string }) {
+  const text = inUserWords(error.replace(/see the log above/g, 'see the build log below'))
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+      <p className="font-medium">The build failed</p>
+      <p className="mt-1 whitespace-pre-wrap">{text}</p>
+      <p className="mt-2 flex flex-wrap gap-x-4">
+        <a href="#build-log" className="font-medium underline">Read the build log</a>
+        {namesSetting(error) && <Link to={`/projects/${projectId}/settings`} className="font-medium underline">Change the build settings</Link>}
+      </p>
     </div>
   )
 }

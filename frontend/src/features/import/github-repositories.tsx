@@ -46,7 +46,7 @@ export function RepositoryPicker({ onPick }: { onPick(repo: GitHubRepository): v
       <label htmlFor={searchId} className="sr-only">Search repositories</label>
       <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)}
         placeholder="Search your repositories" autoComplete="off" spellCheck={false}
-        className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm focus:border-zinc-500 focus:outline-none" />
+        className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm focus:border-zinc-500" />
       <ErrorMessage error={error} />
       {repos.length > 0 && (
         <ul aria-label="GitHub repositories" className="max-h-96 divide-y divide-zinc-200 overflow-y-auto rounded-md border border-zinc-200">

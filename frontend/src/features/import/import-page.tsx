@@ -5,12 +5,13 @@ import { useEffect, useId, useState, type FormEvent } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { Button, Card, ErrorMessage, Field, PageTitle, Spinner } from '../../components/ui'
 import { ApiError } from '../../lib/api'
-import { authProviders, createDeployment, createProject, detect, replaceEnvVars } from '../../lib/endpoints'
+import { authProviders, checkImport, createDeployment, createProject, detect, replaceEnvVars, type ImportCheck } from '../../lib/endpoints'
 import { nameFromGitUrl } from '../../lib/format'
 import { useSession } from '../../lib/session'
+import { fieldOf, inUserWords } from '../../lib/field-errors'
 import { useResource } from '../../lib/use-resource'
 import type { Detection, GitHubRepository, NewProject, Project } from '../../lib/types'
-import { AddEnvVar, TARGET_LABELS, type Row } from '../settings/env-vars-section'
+import { AddEnvVar, envKeyProblem, TARGET_LABELS, type Row } from '../settings/env-vars-section'
 import { DetectionSummary } from './detection-summary'
 import { ConnectGitHub, RepositoryPicker } from './github-repositories'
 
@@ -32,8 +33,8 @@ function useDetection(gitUrl: string, rootDirectory: string, ref?: string): Dete
       return
     }
     const controller = new AbortController()
+    setState((s) => (s.kind === 'unavailable' ? s : { kind: 'detecting' }))
     const timer = setTimeout(async () => {
-      setState((s) => (s.kind === 'unavailable' ? s : { kind: 'detecting' }))
       try {
         const detection = await detect({ gitUrl: gitUrl.trim(), ...(ref ? { ref } : {}), rootDirectory: rootDirectory.trim() || undefined }, controller.signal)
         if (!controller.signal.aborted) setState(detection ? { kind: 'done', detection } : { kind: 'unavailable' })
@@ -47,6 +48,26 @@ function useDetection(gitUrl: string, rootDirectory: string, ref?: string): Dete
     }
   }, [gitUrl, rootDirectory, ref])
   return state
+}
+
+/** The address a project of this name would get now (`vite-app-2…` when `vite-app` is taken), shortly after typing stops. */
+function useAddress(name: string, enabled: boolean): ImportCheck | null {
+  const [check, setCheck] = useState<ImportCheck | null>(null)
+  useEffect(() => {
+    if (!enabled || !name.trim()) {
+      setCheck(null)
+      return
+    }
+    const controller = new AbortController()
+    const timer = setTimeout(() => {
+      checkImport({ name }, controller.signal).then((c) => { if (!controller.signal.aborted) setCheck(c) }, () => {})
+    }, DETECT_DELAY_MS)
+    return () => {
+      controller.abort()
+      clearTimeout(timer)
+    }
+  }, [name, enabled])
+  return check
 }
 
 const orNull = (value: string) => (value.trim() === '' ? undefined : value.trim())
@@ -76,6 +97,9 @@ export function ImportPage() {
   const [error, setError] = useState<ApiError | null>(null)
   const [created, setCreated] = useState<Project | null>(null)
   const [envSaved, setEnvSaved] = useState(false)
+  const [envDraft, setEnvDraft] = useState<Row | null>(null)
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const address = useAddress(name, !created)
   const fromGitHub = activeSource === 'github'
   // A private repository cannot be cloned for detection without the owner's token: it is detected when it builds.
   const detectUrl = fromGitHub ? (repo && !repo.private ? repo.cloneUrl : '') : gitUrl
@@ -83,7 +107,25 @@ export function ImportPage() {
   const detected = detection.kind === 'done' ? detection.detection : null
   const ready = fromGitHub ? !!repo : true
 
+  /** Typing in a field takes its error away: it was about the old value. */
+  const clearError = (field: string) =>
+    setFieldErrors((errors) => {
+      if (!(field in errors)) return errors
+      const { [field]: _, ...rest } = errors
+      return rest
+    })
+  const [errorsShown, setErrorsShown] = useState(0)
+  const showErrors = (errors: Record<string, string>) => {
+    setFieldErrors(errors)
+    setErrorsShown((n) => n + 1)
+  }
+  // Focus goes to the first field that needs fixing, so a keyboard or screen reader user lands on it.
+  useEffect(() => {
+    if (errorsShown) document.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus()
+  }, [errorsShown])
+
   const onGitUrl = (value: string) => {
+    clearError('gitUrl')
     setGitUrl(value)
     if (!nameTouched) setName(nameFromGitUrl(value))
   }
@@ -99,6 +141,9 @@ export function ImportPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (!ready) return
+    // A filled-in variable row counts even if "Add" was never pressed.
+    const draftCounts = envDraft && !envRows.some((r) => r.key === envDraft.key && r.target === envDraft.target)
+    const vars = draftCounts ? [...envRows, envDraft] : envRows
     setBusy(true)
     setError(null)
     let project = created
@@ -115,18 +160,36 @@ export function ImportPage() {
         const request: NewProject = fromGitHub && repo
           ? { githubRepository: repo.fullName, ...settings }
           : { ...settings, name: name.trim(), gitUrl: gitUrl.trim() }
+        // Nothing is created while anything is known to be wrong: each problem shows under its field.
+        const errors: Record<string, string> = {}
+        if (!name.trim()) errors.name = 'Give the project a name; its address is made from it.'
+        if (!fromGitHub && !gitUrl.trim()) errors.gitUrl = 'Enter the Git URL of the repository to import.'
+        const badKeys = vars.map((v) => envKeyProblem(v.key)).filter((p): p is string => !!p)
+        if (badKeys.length) errors.env = badKeys.join(' ')
+        const check = Object.keys(errors).length ? null
+          : await checkImport({ ...request, productionBranch: productionBranch.trim(), envKeys: vars.map((v) => v.key) })
+        Object.assign(errors, check?.errors)
+        if (Object.keys(errors).length) {
+          showErrors(errors)
+          setBusy(false)
+          return
+        }
         project = await createProject(request)
         setCreated(project)
       }
       // The variables are stored before the first deployment is asked for, so it builds with them.
-      if (envRows.length > 0 && !envSaved) {
-        await replaceEnvVars(project.id, envRows.map((r) => ({ key: r.key, value: r.value ?? '', target: r.target })))
+      if (vars.length > 0 && !envSaved) {
+        await replaceEnvVars(project.id, vars.map((r) => ({ key: r.key, value: r.value ?? '', target: r.target })))
+        if (draftCounts) setEnvRows(vars)
         setEnvSaved(true)
       }
       const deployment = await createDeployment(project.id)
       navigate(`/deployments/${deployment.id}`)
     } catch (err) {
-      setError(err as ApiError)
+      const apiError = err as ApiError
+      const field = project ? undefined : fieldOf(apiError)
+      if (field) showErrors({ [field]: inUserWords(apiError.message) })
+      else setError(apiError)
       setBusy(false)
     }
   }
@@ -165,16 +228,19 @@ export function ImportPage() {
         )}
         {!fromGitHub && (
           <Field label="Git repository" value={gitUrl} onChange={(e) => onGitUrl(e.target.value)} required
+            error={fieldErrors.gitUrl ?? (detection.kind === 'failed' && detection.error.code !== 'root_directory_missing' ? detection.error.message : null)}
             placeholder="https://github.com/you/site.git" autoComplete="off" spellCheck={false} disabled={!!created}
             hint="Any Git URL Miaobu can clone; in local mode also a path to a repository on this machine." />
         )}
         {ready && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Project name" value={name} required disabled={!!created}
-              onChange={(e) => { setName(e.target.value); setNameTouched(true) }}
-              hint="Your site's address is made from it." />
-            <Field label="Production branch" value={productionBranch} disabled={!!created}
-              onChange={(e) => setProductionBranch(e.target.value)} spellCheck={false}
+            <Field label="Project name" value={name} required disabled={!!created} error={fieldErrors.name}
+              onChange={(e) => { setName(e.target.value); setNameTouched(true); clearError('name') }}
+              hint={address?.url
+                ? <>{address.nameTaken ? 'That name is taken; your site will be at' : 'Your site will be at'} <span className="font-medium text-zinc-700 break-all" data-testid="future-address">{address.url.replace(/^https?:\/\//, '')}</span></>
+                : "Your site's address is made from it."} />
+            <Field label="Production branch" value={productionBranch} disabled={!!created} error={fieldErrors.productionBranch}
+              onChange={(e) => { setProductionBranch(e.target.value); clearError('productionBranch') }} spellCheck={false}
               hint="Its deployments go live; other branches are previews." />
           </div>
         )}
@@ -190,23 +256,23 @@ export function ImportPage() {
             <div aria-live="polite">
               {detection.kind === 'detecting' && <Spinner small label="Detecting the framework…" />}
               {detected && <DetectionSummary detection={detected} />}
-              {detection.kind === 'failed' && <ErrorMessage error={detection.error} />}
               {fromGitHub && repo?.private && (
                 <p className="text-sm text-zinc-500">Private repository: the framework is detected when it builds.</p>
               )}
             </div>
             <div className="grid gap-4 sm:grid-cols-2">
               <Field label="Root directory" value={rootDirectory} disabled={!!created} spellCheck={false}
-                onChange={(e) => setRootDirectory(e.target.value)} placeholder="./"
+                error={fieldErrors.rootDirectory ?? (detection.kind === 'failed' && detection.error.code === 'root_directory_missing' ? detection.error.message : null)}
+                onChange={(e) => { setRootDirectory(e.target.value); clearError('rootDirectory') }} placeholder="./"
                 hint="The folder inside the repository that holds the site (monorepos)." />
               <Field label="Install command" value={installCommand} disabled={!!created} spellCheck={false}
-                onChange={(e) => setInstallCommand(e.target.value)}
+                error={fieldErrors.installCommand} onChange={(e) => { setInstallCommand(e.target.value); clearError('installCommand') }}
                 placeholder={placeholder(detected?.installCommand, 'detected: npm ci or npm install')} />
               <Field label="Build command" value={buildCommand} disabled={!!created} spellCheck={false}
-                onChange={(e) => setBuildCommand(e.target.value)}
+                error={fieldErrors.buildCommand} onChange={(e) => { setBuildCommand(e.target.value); clearError('buildCommand') }}
                 placeholder={placeholder(detected?.buildCommand, 'detected: npm run build')} />
               <Field label="Output directory" value={outputDirectory} disabled={!!created} spellCheck={false}
-                onChange={(e) => setOutputDirectory(e.target.value)}
+                error={fieldErrors.outputDirectory} onChange={(e) => { setOutputDirectory(e.target.value); clearError('outputDirectory') }}
                 placeholder={placeholder(detected?.outputDirectory, 'detected: dist, build or out')} />
             </div>
           </Card>
@@ -237,7 +303,9 @@ export function ImportPage() {
                 ))}
               </ul>
             )}
-            {!envSaved && <AddEnvVar existing={envRows} onAdd={(row) => setEnvRows([...envRows, row])} />}
+            {!envSaved && <AddEnvVar existing={envRows} onDraft={(row) => { setEnvDraft(row); clearError('env') }}
+              onAdd={(row) => setEnvRows([...envRows, row])} />}
+            <ErrorMessage error={fieldErrors.env} />
           </Card>
       )}
 

@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import { ConfirmDialog } from '../../components/confirm-dialog'
+import { useToast } from '../../components/toasts'
 import { Button } from '../../components/ui'
 import { cancelDeployment, createDeployment, promoteDeployment } from '../../lib/endpoints'
 import { shortSha } from '../../lib/format'
@@ -25,6 +26,7 @@ export function isRollback(deployment: Deployment, live: Deployment | undefined)
 export function DeploymentActions({ project, deployment, live, onChanged, size = 'sm' }: DeploymentActionsProps) {
   const [open, setOpen] = useState<Action | null>(null)
   const navigate = useNavigate()
+  const toast = useToast()
   const canPromote = deployment.status === 'READY' && !deployment.live
   const rollback = isRollback(deployment, live)
   const label = `${deployment.branch} ${shortSha(deployment.commit)}`
@@ -39,14 +41,23 @@ export function DeploymentActions({ project, deployment, live, onChanged, size =
       {open === 'promote' && (
         <ConfirmDialog title={rollback ? 'Roll back to this deployment?' : 'Promote this deployment?'}
           confirmLabel={rollback ? 'Roll back' : 'Promote'} onClose={() => setOpen(null)}
-          onConfirm={async () => { await promoteDeployment(deployment.id); onChanged() }}>
+          onConfirm={async () => {
+            await promoteDeployment(deployment.id)
+            toast(rollback ? `Rolled back: ${label} is live.` : `Promoted: ${label} is live.`)
+            onChanged()
+          }}>
           <p>{project.url} will serve <strong>{label}</strong> at once, without a rebuild.
             {live && <> The deployment live now stays available to promote again.</>}</p>
+          {rollback && deployment.target === 'production' && (
+            <p className="mt-2">New deployments of <span className="font-mono">{project.productionBranch}</span> will
+              still build but not go live by themselves, so a push does not undo the rollback; you can turn that
+              back on from the project page.</p>
+          )}
         </ConfirmDialog>
       )}
       {open === 'cancel' && (
         <ConfirmDialog title="Cancel this build?" confirmLabel="Cancel build" danger onClose={() => setOpen(null)}
-          onConfirm={async () => { await cancelDeployment(deployment.id); onChanged() }}>
+          onConfirm={async () => { await cancelDeployment(deployment.id); toast(`Build of ${label} canceled.`); onChanged() }}>
           <p>The build of <strong>{label}</strong> stops within a second. The live site does not change.</p>
         </ConfirmDialog>
       )}

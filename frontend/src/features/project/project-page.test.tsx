@@ -85,4 +85,67 @@ describe('ProjectPage', () => {
     renderApp(api, '/projects/p404')
     expect(await screen.findByRole('alert')).toHaveTextContent('Project p404 not found.')
   })
+
+  it('follows deployments started elsewhere without a reload, and shows a rollback with the way back', async () => {
+    let list = [live, older]
+    let current = project({ liveDeploymentId: 'd2' })
+    const api = fakeApi()
+      .on('GET /api/v1/projects/p1', () => current)
+      .on('GET /api/v1/projects/p1/deployments', () => list)
+      .on('PATCH /api/v1/projects/p1', () => (current = { ...current, autoPublish: true }))
+    const { user } = renderApp(api, '/projects/p1')
+    await screen.findByRole('listitem', { name: 'Deployment d2' })
+    expect(screen.queryByRole('status', { name: 'Rollback' })).not.toBeInTheDocument()
+
+    // A hook starts a deployment, and another tab rolls back to d1 (which turns auto-publish off).
+    list = [building, { ...live, live: false }, { ...older, live: true }]
+    current = project({ liveDeploymentId: 'd1', autoPublish: false })
+    expect(await screen.findByRole('listitem', { name: 'Deployment d3' }, { timeout: 2500 })).toBeInTheDocument()
+    const banner = await screen.findByRole('status', { name: 'Rollback' })
+    expect(banner).toHaveTextContent('Rolled back.')
+    expect(banner).toHaveTextContent('build but do not go live until you promote one')
+    expect(within(screen.getByRole('region', { name: 'Live deployment' })).getByText('First version')).toBeInTheDocument()
+
+    await user.click(within(banner).getByRole('button', { name: 'Publish new deployments automatically' }))
+    expect(api.callsTo('PATCH /api/v1/projects/p1')[0].body).toEqual({ autoPublish: true })
+    expect(await screen.findByText('New deployments of main go live again when they are ready.')).toBeInTheDocument()
+  })
+
+  it('filters deployments by branch and status, searches them, and shows a preview branch\'s own address', async () => {
+    const preview = deployment({ id: 'd4', target: 'preview', branch: 'feature/x', commitMessage: 'Preview it',
+      createdAt: '2026-01-04T10:00:00Z', url: 'http://d4--my-site.localhost:8080', branchUrl: 'http://feature-x--my-site.localhost:8080',
+      trigger: 'hook' })
+    const api = fakeApi()
+      .on('GET /api/v1/projects/p1', () => project({ liveDeploymentId: 'd2' }))
+      .on('GET /api/v1/projects/p1/deployments', () => [preview, building, live, older])
+    const { user } = renderApp(api, '/projects/p1')
+    const row = await screen.findByRole('listitem', { name: 'Deployment d4' })
+    expect(within(row).getByRole('link', { name: 'Visit feature-x--my-site.localhost:8080' }))
+      .toHaveAttribute('href', 'http://feature-x--my-site.localhost:8080')
+    expect(within(row).getByRole('button', { name: 'Copy address' })).toBeInTheDocument()
+    // What started it, in words.
+    expect(within(row).getByTestId('trigger')).toHaveTextContent('Deploy hook')
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Branch' }), 'main')
+    expect(screen.getAllByRole('listitem', { name: /^Deployment / }).map((r) => r.getAttribute('aria-label')))
+      .toEqual(['Deployment d2', 'Deployment d1'])
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'building')
+    expect(screen.getByText('No deployment matches these filters.')).toBeInTheDocument()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Branch' }), '')
+    expect(screen.getAllByRole('listitem', { name: /^Deployment / }).map((r) => r.getAttribute('aria-label'))).toEqual(['Deployment d3'])
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), '')
+    await user.type(screen.getByRole('searchbox', { name: 'Search deployments' }), 'grace')
+    expect(screen.getAllByRole('listitem', { name: /^Deployment / }).map((r) => r.getAttribute('aria-label'))).toEqual(['Deployment d1'])
+  })
+
+  it('deploys another branch from the page', async () => {
+    const api = server()
+      .on('POST /api/v1/projects/p1/deployments', () => deployment({ id: 'd9', status: 'QUEUED' }))
+      .on('GET /api/v1/deployments/d9', () => apiError(404, 'not_found', 'stop here'))
+    const { user, location } = renderApp(api, '/projects/p1')
+    await user.type(await screen.findByLabelText('Branch to deploy'), 'feature/y')
+    await user.click(screen.getByRole('button', { name: 'Deploy branch' }))
+    await waitFor(() => expect(location()).toBe('/deployments/d9'))
+    expect(api.callsTo('POST /api/v1/projects/p1/deployments')[0].body).toEqual({ branch: 'feature/y' })
+  })
 })

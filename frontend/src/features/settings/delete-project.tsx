@@ -3,11 +3,13 @@ import { useNavigate } from 'react-router'
 import { Button, ErrorMessage } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
 import { deleteProject } from '../../lib/endpoints'
+import { useToast } from '../../components/toasts'
 import type { Project } from '../../lib/types'
 
 /** Deleting takes the site offline for good, so the user types the project's name first. */
 export function DeleteProject({ project }: { project: Project }) {
   const navigate = useNavigate()
+  const toast = useToast()
   const inputId = useId()
   const [typed, setTyped] = useState('')
   const [busy, setBusy] = useState(false)
@@ -21,6 +23,7 @@ export function DeleteProject({ project }: { project: Project }) {
     setError(null)
     try {
       await deleteProject(project.id)
+      toast(`Project “${project.name}” and its deployments were deleted.`)
       navigate('/', { replace: true })
     } catch (err) {
       setError(err as ApiError)

@@ -1,12 +1,13 @@
 // Custom domains: add a hostname, then the exact DNS records to create, checked one by one, and
 // the certificate as it is issued. Polls while a domain is on its way (not ACTIVE, not ERROR).
+import { TimeAgo } from '../../components/time-ago'
 import { useState, type FormEvent } from 'react'
+import { useToast } from '../../components/toasts'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { CopyButton } from '../../components/copy-button'
 import { Button, Card, ErrorMessage, ExternalLink, Field, Loading } from '../../components/ui'
 import { ApiError } from '../../lib/api'
 import { addDomain, listDomains, removeDomain, verifyDomain } from '../../lib/endpoints'
-import { timeAgo } from '../../lib/format'
 import { useResource } from '../../lib/use-resource'
 import type { DnsRecord, Domain, DomainStatus, Project } from '../../lib/types'
 
@@ -109,6 +110,7 @@ function DomainCard({ domain, onChanged, onRemoved }: { domain: Domain; onChange
   const [verifying, setVerifying] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [removing, setRemoving] = useState(false)
+  const toast = useToast()
 
   const verify = async () => {
     setVerifying(true)
@@ -168,14 +170,14 @@ function DomainCard({ domain, onChanged, onRemoved }: { domain: Domain; onChange
         {domain.lastCheckedAt && (
           <div>
             <dt className="text-zinc-500">Checked</dt>
-            <dd title={domain.lastCheckedAt}>{timeAgo(domain.lastCheckedAt)}</dd>
+            <dd><TimeAgo iso={domain.lastCheckedAt} /></dd>
           </div>
         )}
       </dl>
       {removing && (
         <ConfirmDialog title={`Remove ${domain.hostname}?`} confirmLabel="Remove domain" danger
           onClose={() => setRemoving(false)}
-          onConfirm={async () => { await removeDomain(domain.id); onRemoved() }}>
+          onConfirm={async () => { await removeDomain(domain.id); toast(`${domain.hostname} removed.`); onRemoved() }}>
           <p>Miaobu stops serving the site on {domain.hostname} and forgets its certificate. Your DNS records stay as they are.</p>
         </ConfirmDialog>
       )}
@@ -189,38 +191,47 @@ const RECORD_STATUS: Record<string, { label: string; style: string }> = {
   WRONG: { label: 'Wrong', style: 'text-red-700' },
 }
 
-/** The records to create at the DNS provider, exactly; each says what DNS answers now. */
+/**
+ * The records to create at the DNS provider, exactly; each says what DNS answers now. Names are
+ * relative to the registered domain (`www`, `@`) as registrars' forms ask. At phone width each
+ * record is a stacked block with its labels, so no column is cut off.
+ */
 function DnsRecords({ records }: { records: DnsRecord[] }) {
+  const label = (text: string) => <span aria-hidden className="block text-xs text-zinc-500 sm:hidden">{text}</span>
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] text-left text-sm" aria-label="DNS records">
-        <thead className="text-xs text-zinc-500">
-          <tr><th className="py-1 pr-3 font-medium">Type</th><th className="py-1 pr-3 font-medium">Name</th>
-            <th className="py-1 pr-3 font-medium">Value</th><th className="py-1 font-medium">Status</th></tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {records.map((r) => {
-            const s = RECORD_STATUS[r.status] ?? { label: r.status, style: 'text-zinc-600' }
-            return (
-              <tr key={`${r.type} ${r.name} ${r.value}`} aria-label={`${r.type} ${r.name}`}>
-                <td className="py-1.5 pr-3 font-mono text-xs">{r.type}</td>
-                <td className="py-1.5 pr-3">
-                  <span className="flex items-center gap-1"><code className="font-mono text-xs break-all select-all">{r.name}</code>
-                    <CopyButton text={r.name} what={`${r.type} name`} /></span>
-                </td>
-                <td className="py-1.5 pr-3">
-                  <span className="flex items-center gap-1"><code className="font-mono text-xs break-all select-all">{r.value}</code>
-                    <CopyButton text={r.value} what={`${r.type} value`} /></span>
-                </td>
-                <td className="py-1.5">
-                  <span className={`font-medium ${s.style}`} data-record-status={r.status}>{s.label}</span>
-                  {r.status === 'WRONG' && r.found && <span className="block text-xs text-zinc-500">found {r.found}</span>}
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+    <table className="block w-full text-left text-sm sm:table" aria-label="DNS records">
+      <thead className="sr-only text-xs text-zinc-500 sm:not-sr-only sm:table-header-group">
+        <tr><th className="py-1 pr-3 font-medium">Type</th><th className="py-1 pr-3 font-medium">Name</th>
+          <th className="py-1 pr-3 font-medium">Value</th><th className="py-1 font-medium">Status</th></tr>
+      </thead>
+      <tbody className="block divide-y divide-zinc-100 sm:table-row-group">
+        {records.map((r) => {
+          const s = RECORD_STATUS[r.status] ?? { label: r.status, style: 'text-zinc-600' }
+          const host = r.host ?? r.name
+          return (
+            <tr key={`${r.type} ${r.name} ${r.value}`} aria-label={`${r.type} ${r.name}`}
+              className="grid grid-cols-[4rem_minmax(0,1fr)] gap-x-3 gap-y-1 py-2 sm:table-row">
+              <td className="font-mono text-xs sm:py-1.5 sm:pr-3">{label('Type')}<span>{r.type}</span></td>
+              <td className="sm:py-1.5 sm:pr-3">
+                {label('Name')}
+                <span className="flex items-center gap-1"><code className="font-mono text-xs break-all select-all" title={r.name}>{host}</code>
+                  <CopyButton text={host} what={`${r.type} name`} /></span>
+                {host !== r.name && <span className="block text-xs text-zinc-500 break-all">{r.name}</span>}
+              </td>
+              <td className="col-span-2 sm:py-1.5 sm:pr-3">
+                {label('Value')}
+                <span className="flex items-center gap-1"><code className="min-w-0 font-mono text-xs break-all select-all">{r.value}</code>
+                  <CopyButton text={r.value} what={`${r.type} value`} /></span>
+              </td>
+              <td className="col-span-2 sm:py-1.5">
+                {label('Status')}
+                <span className={`font-medium ${s.style}`} data-record-status={r.status}>{s.label}</span>
+                {r.status === 'WRONG' && r.found && <span className="block text-xs text-zinc-500">found {r.found}</span>}
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
   )
 }

@@ -1,9 +1,12 @@
 // Environment variables: the API never returns a value, so stored ones show as "••••". The
 // whole set is edited here and PUT at once; an untouched stored value goes back as null (kept).
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { Button, Card, ErrorMessage, Field, Loading } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
-import { listEnvVars, replaceEnvVars } from '../../lib/endpoints'
+import { createDeployment, listEnvVars, replaceEnvVars } from '../../lib/endpoints'
+import { useUnsavedChangesWarning } from '../../lib/unsaved'
+import { useToast } from '../../components/toasts'
+import { useNavigate } from 'react-router'
 import { useResource } from '../../lib/use-resource'
 import type { EnvTarget, EnvVar, EnvVarInput, Project } from '../../lib/types'
 
@@ -28,6 +31,9 @@ export function EnvVarsSection({ project }: { project: Project }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [saved, setSaved] = useState(false)
+  const toast = useToast()
+  const navigate = useNavigate()
+  useUnsavedChangesWarning(dirty)
 
   useEffect(() => {
     if (stored.data && !dirty) setRows(rowsOf(stored.data))
@@ -51,6 +57,10 @@ export function EnvVarsSection({ project }: { project: Project }) {
       setDirty(false)
       setSaved(true)
       stored.set(answer)
+      toast({
+        message: 'Variables saved. Builds from now on get them; the live site changes when you redeploy.',
+        action: { label: 'Redeploy now', run: () => { createDeployment(project.id).then((d) => navigate(`/deployments/${d.id}`), setError) } },
+      })
     } catch (err) {
       setError(err as ApiError)
     } finally {
@@ -124,17 +134,35 @@ function EnvRow({ row, onChange, onRemove }: { row: Row; onChange(value: string 
   )
 }
 
-export function AddEnvVar({ existing, onAdd }: { existing: Row[]; onAdd(row: Row): void }) {
+/** Letters, digits and _, not starting with a digit: what the API and a shell accept as a name. */
+export function envKeyProblem(key: string): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return `${key} cannot be a variable name: use letters, digits and _, not starting with a digit.`
+  return null
+}
+
+/**
+ * The form for one new variable. `onDraft` hears every keystroke: a screen that saves on its own
+ * button (import) counts a filled-in row that was never "Add"ed, as Vercel and Netlify do.
+ */
+export function AddEnvVar({ existing, onAdd, onDraft }:
+  { existing: Row[]; onAdd(row: Row): void; onDraft?(row: Row | null): void }) {
   const targetId = useId()
   const [key, setKey] = useState('')
   const [value, setValue] = useState('')
   const [target, setTarget] = useState<EnvTarget>('all')
   const [problem, setProblem] = useState<string | null>(null)
+  const onDraftRef = useRef(onDraft)
+  onDraftRef.current = onDraft
+  useEffect(() => {
+    onDraftRef.current?.(key.trim() ? { key: key.trim(), value, target, stored: false } : null)
+  }, [key, value, target])
 
   const add = (e: FormEvent) => {
     e.preventDefault()
     const k = key.trim()
     if (!k) return setProblem('Enter a key.')
+    const bad = envKeyProblem(k)
+    if (bad) return setProblem(bad)
     if (existing.some((r) => r.key === k && r.target === target)) {
       return setProblem(`${k} is already set for ${TARGET_LABELS[target].toLowerCase()}: change its value in the list instead.`)
     }
@@ -147,7 +175,8 @@ export function AddEnvVar({ existing, onAdd }: { existing: Row[]; onAdd(row: Row
   return (
     <form onSubmit={add} noValidate aria-label="Add environment variable" className="space-y-2">
       <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-end">
-        <Field label="Key" value={key} onChange={(e) => setKey(e.target.value)} placeholder="API_URL" spellCheck={false} autoComplete="off" />
+        <Field label="Key" value={key} onChange={(e) => { setKey(e.target.value); setProblem(null) }} placeholder="API_URL"
+          spellCheck={false} autoComplete="off" error={problem} />
         <Field label="Value" type="password" value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} autoComplete="off" />
         <div>
           <label htmlFor={targetId} className="block text-sm font-medium text-zinc-800">Target</label>
@@ -158,7 +187,6 @@ export function AddEnvVar({ existing, onAdd }: { existing: Row[]; onAdd(row: Row
         </div>
         <Button type="submit">Add</Button>
       </div>
-      <ErrorMessage error={problem} />
     </form>
   )
 }

@@ -36,7 +36,7 @@ export function SettingsPage() {
   return (
     <div className="space-y-6">
       <BackLink to={`/projects/${p.id}`}>{p.name}</BackLink>
-      <PageTitle title="Settings" subtitle={p.gitUrl} />
+      <PageTitle title="Settings" documentTitle={`Settings · ${p.name}`} subtitle={p.gitUrl} />
       {SETTINGS_SECTIONS.map((section) => <div key={section.id}>{section.render(p, project.set)}</div>)}
     </div>
   )

@@ -230,7 +230,7 @@ class ServerlessYamlTest {
         }
         assertThat(routes).contains("/api/* -> api", "/oauth/* -> oauth", "/webhooks/* -> webhook", "/hooks/* -> webhook");
         // FC prefers an exact path to a wildcard: POST /api/v1/detect reaches the builder, which has JGit.
-        assertThat(routes).contains("/api/v1/detect -> builder");
+        assertThat(routes).contains("/api/v1/detect -> builder", "/api/v1/import/check -> builder");
         // GitHub sign-in ends at https://{appDomain}/#token=...: without a route for `/` it would be FC's 404.
         assertThat(routes).as("the dashboard, last so it takes only what no other route does").last().isEqualTo("/* -> api");
     }

@@ -11,6 +11,7 @@ import io.miaobu.build.CommandRunner;
 import io.miaobu.build.SourceFetcher;
 import io.miaobu.build.detect.DetectRoutes;
 import io.miaobu.build.detect.DetectService;
+import io.miaobu.build.detect.ImportCheck;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeployHookRoutes;
@@ -103,7 +104,8 @@ public final class Platform {
         Router router = new Router();
         router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
         AuthRoutes.register(router, auth, github.accounts()::login);
-        ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts));
+        ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts),
+                DeploymentRoutes.liveViews(database.deployments(), hosts));
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30), clock);
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
         github.register(router, auth, deployments, publisher);
@@ -159,9 +161,14 @@ public final class Platform {
                 envVars::forBuild, clock).withHooks(github.buildHooks());
     }
 
-    /** Detection for a Git URL (POST /api/v1/detect), served where a SourceFetcher exists (local mode, builder). */
+    /**
+     * Detection for a Git URL (POST /api/v1/detect) and the import screen's check (POST
+     * /api/v1/import/check), served where a SourceFetcher exists (local mode, builder).
+     */
     public Router withDetect(Router router, SourceFetcher fetcher) {
-        DetectRoutes.register(router, auth, new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir()));
+        DetectService detect = new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir());
+        DetectRoutes.register(router, auth, detect,
+                new ImportCheck(detect, database.projects(), hosts, config.allowLocalRepositories()));
         return router;
     }
 

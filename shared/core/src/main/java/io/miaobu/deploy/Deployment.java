@@ -7,6 +7,7 @@ import java.time.Instant;
  * One immutable build of a project at one commit. {@code target} is "production" for the
  * production branch and "preview" otherwise; {@code commitSha} is known once the source is fetched.
  * {@code author} is null until someone says who wrote the commit (a push webhook, then the build).
+ * {@code trigger} says what started it (push, hook, redeploy, manual, cli).
  */
 public record Deployment(
         String id,
@@ -23,15 +24,31 @@ public record Deployment(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        CommitAuthor author) {
+        CommitAuthor author,
+        String trigger) {
 
     public static final String PRODUCTION = "production";
     public static final String PREVIEW = "preview";
 
+    /** What started a deployment ({@code trigger}; null for ones made before it was recorded). */
+    public static final String BY_PUSH = "push";
+    public static final String BY_HOOK = "hook";
+    public static final String BY_REDEPLOY = "redeploy";
+    public static final String BY_MANUAL = "manual";
+    public static final String BY_CLI = "cli";
+
+    /** A deployment whose trigger is not known here (an in-memory copy that is never stored). */
+    public Deployment(String id, String projectId, DeploymentStatus status, String target, String branch,
+                      String requestedCommit, String commitSha, String commitMessage, String error, DeploymentStats stats,
+                      RouteConfig routeConfig, Instant createdAt, Instant startedAt, Instant finishedAt, CommitAuthor author) {
+        this(id, projectId, status, target, branch, requestedCommit, commitSha, commitMessage, error, stats, routeConfig,
+                createdAt, startedAt, finishedAt, author, null);
+    }
+
     /** This deployment as it is once released: READY with its route config and stats. */
     public Deployment ready(RouteConfig config, DeploymentStats releasedStats, Instant at) {
         return new Deployment(id, projectId, DeploymentStatus.READY, target, branch, requestedCommit, commitSha, commitMessage,
-                null, releasedStats, config, createdAt, startedAt, at, author);
+                null, releasedStats, config, createdAt, startedAt, at, author, trigger);
     }
 
     public String prefix() {

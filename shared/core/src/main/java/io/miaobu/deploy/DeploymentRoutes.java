@@ -88,6 +88,19 @@ public final class DeploymentRoutes {
         };
     }
 
+    /** The live deployment's view per project id (projects with none live are absent). */
+    public static Function<List<Project>, Map<String, Map<String, Object>>> liveViews(DeploymentStore store, Hosts hosts) {
+        return projects -> {
+            Map<String, Map<String, Object>> views = new LinkedHashMap<>();
+            for (Project p : projects) {
+                if (p.liveDeploymentId() != null) {
+                    store.findById(p.liveDeploymentId()).ifPresent(d -> views.put(p.id(), view(p, d, hosts)));
+                }
+            }
+            return views;
+        };
+    }
+
     public static Map<String, Object> view(Project project, Deployment d, Hosts hosts) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", d.id());
@@ -98,9 +111,13 @@ public final class DeploymentRoutes {
         view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
         view.put("commitMessage", d.commitMessage());
         view.put("author", d.author());
+        view.put("trigger", d.trigger());
         // A failed or canceled deployment has no files: its address would only ever show a 404 page.
         boolean servable = d.status() != DeploymentStatus.FAILED && d.status() != DeploymentStatus.CANCELED;
         view.put("url", servable ? hosts.url(hosts.deployment(d.id(), project.slug())) : null);
+        // A preview branch's own address, which always serves its newest ready deployment.
+        view.put("branchUrl", Deployment.PREVIEW.equals(d.target()) && d.branch() != null
+                ? hosts.url(hosts.branch(d.branch(), project.slug())) : null);
         view.put("createdAt", d.createdAt());
         view.put("startedAt", d.startedAt());
         view.put("readyAt", d.status() == DeploymentStatus.READY ? d.finishedAt() : null);

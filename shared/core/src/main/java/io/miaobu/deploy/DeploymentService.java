@@ -39,16 +39,16 @@ public final class DeploymentService {
     /** Records a QUEUED deployment and enqueues its build; the row exists before the job, so no builder ever sees a job without one. */
     public Owned create(User user, String projectId, NewDeployment request) {
         Project project = projectService.owned(user, projectId);
-        return new Owned(project,
-                enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(), request.commit()));
+        // With a commit it rebuilds one that was deployed before (the dashboard's Redeploy).
+        return new Owned(project, enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(),
+                request.commit(), null, request.commit() == null ? Deployment.BY_MANUAL : Deployment.BY_REDEPLOY));
     }
 
-    public Deployment enqueue(Project project, String branch, String commit) {
-        return enqueue(project, branch, commit, null);
-    }
-
-    /** @param author who wrote {@code commit}, when the caller knows (a push webhook); else null */
-    public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author) {
+    /**
+     * @param author  who wrote {@code commit}, when the caller knows (a push webhook); else null
+     * @param trigger what started it: one of Deployment's BY_ constants
+     */
+    public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author, String trigger) {
         if (project.gitUrl() == null) {
             throw HttpError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
                     + "deploy a folder with `./miaobu deploy DIR --project " + project.name() + "`, or set its gitUrl.");
@@ -57,7 +57,7 @@ public final class DeploymentService {
         String target = validBranch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW;
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.QUEUED, target,
                 validBranch, Validation.commit(commit), null, null, null, DeploymentStats.EMPTY, null,
-                clock.instant(), null, null, author);
+                clock.instant(), null, null, author, trigger);
         deployments.insert(deployment);
         queue.send(new BuildJob(deployment.id()));
         return deployment;
@@ -67,12 +67,8 @@ public final class DeploymentService {
      * Enqueues the new head of a branch (a push, a deploy hook) and cancels that branch's builds
      * still waiting in the queue: only the newest commit of a branch is worth building.
      */
-    public Deployment enqueueNewest(Project project, String branch, String commit) {
-        return enqueueNewest(project, branch, commit, null);
-    }
-
-    public Deployment enqueueNewest(Project project, String branch, String commit, CommitAuthor author) {
-        Deployment deployment = enqueue(project, branch, commit, author);
+    public Deployment enqueueNewest(Project project, String branch, String commit, CommitAuthor author, String trigger) {
+        Deployment deployment = enqueue(project, branch, commit, author, trigger);
         String by = commit == null ? "a newer deployment" : "commit " + commit.substring(0, Math.min(7, commit.length()));
         for (Deployment older : deployments.listQueued(project.id(), deployment.branch())) {
             if (createdBefore(older, deployment)) {
@@ -121,8 +117,27 @@ public final class DeploymentService {
             throw HttpError.conflict("not_ready", "Only READY deployments can go live; this one is "
                     + owned.deployment().status() + ".");
         }
-        publisher.promote(owned.project(), owned.deployment());
-        return new Owned(owned.project().withLiveDeploymentId(owned.deployment().id()), owned.deployment());
+        Project project = owned.project();
+        if (isRollback(project, owned.deployment())) {
+            // As Vercel does after an instant rollback: new production deployments still build but no
+            // longer go live by themselves, or the next push would silently undo the rollback. The
+            // dashboard says so and turns auto-publish back on when asked. Off before the switch, so
+            // a build finishing meanwhile does not go live over it.
+            project = project.withAutoPublish(false, clock.instant());
+            projects.update(project);
+        }
+        publisher.promote(project, owned.deployment());
+        return new Owned(project.withLiveDeploymentId(owned.deployment().id()), owned.deployment());
+    }
+
+    /** Promoting a production deployment older than the live one puts an earlier version back. */
+    private boolean isRollback(Project project, Deployment promoted) {
+        if (!Deployment.PRODUCTION.equals(promoted.target()) || project.liveDeploymentId() == null) {
+            return false;
+        }
+        return deployments.findById(project.liveDeploymentId())
+                .filter(live -> live.createdAt().isAfter(promoted.createdAt()))
+                .isPresent();
     }
 
     public Owned cancel(User user, String deploymentId) {

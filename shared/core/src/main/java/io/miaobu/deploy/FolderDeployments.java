@@ -113,7 +113,8 @@ public final class FolderDeployments {
         var now = clock.instant();
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.UPLOADING,
                 production ? Deployment.PRODUCTION : Deployment.PREVIEW, null, null, null, null, null,
-                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null);
+                new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null,
+                Deployment.BY_CLI);
         deployments.insert(deployment);
         files.recordFiles(deployment.id(), entries);
         return new Started(project, deployment, missing);

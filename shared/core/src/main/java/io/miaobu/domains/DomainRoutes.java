@@ -54,6 +54,7 @@ public final class DomainRoutes {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("type", r.type());
             record.put("name", r.name());
+            record.put("host", Hostnames.hostLabel(r.name(), d.hostname()));
             record.put("value", r.value());
             record.put("purpose", r.purpose());
             record.put("status", r.status() == null ? DnsRecord.MISSING : r.status());

@@ -93,6 +93,24 @@ public final class Hostnames {
         return new Checked(host, name.isTopPrivateDomain());
     }
 
+    /**
+     * The name of a DNS record as a registrar's form asks for it: relative to the registered
+     * domain ({@code www} for www.example.com, {@code @} for example.com itself), or the full
+     * name when the registered domain cannot be told.
+     */
+    public static String hostLabel(String recordName, String hostname) {
+        String zone;
+        try {
+            zone = InternetDomainName.from(hostname.startsWith("*.") ? hostname.substring(2) : hostname).topPrivateDomain().toString();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return recordName;
+        }
+        if (recordName.equals(zone)) {
+            return "@";
+        }
+        return recordName.endsWith("." + zone) ? recordName.substring(0, recordName.length() - zone.length() - 1) : recordName;
+    }
+
     private static HttpError invalid(String message) {
         return HttpError.badRequest("invalid_hostname", message);
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,24 @@ public final class EnvVarService {
         this.store = store;
         this.secrets = secrets;
         this.clock = clock;
+    }
+
+    /**
+     * What is wrong with a variable's name, in the words the dashboard shows under the field (the
+     * import screen checks names before it creates a project); empty when the name can be used.
+     */
+    public static Optional<String> keyProblem(String key) {
+        if (key == null || key.isBlank()) {
+            return Optional.of("A variable needs a name");
+        }
+        if (!KEY.matcher(key).matches()) {
+            return Optional.of("`" + key + "` cannot be a variable name: use letters, digits and _, not starting with a digit");
+        }
+        String upper = key.toUpperCase(Locale.ROOT);
+        if (RESERVED.contains(upper) || upper.startsWith("MIAOBU_")) {
+            return Optional.of("`" + key + "` is set by Miaobu for every build; choose another name");
+        }
+        return Optional.empty();
     }
 
     /** A variable as the caller sends it; a null value keeps the stored one. */
@@ -67,16 +86,13 @@ public final class EnvVarService {
         for (int i = 0; i < inputs.length; i++) {
             Input in = inputs[i];
             String where = "[" + i + "]";
-            if (in == null || in.key() == null || !KEY.matcher(in.key()).matches()) {
-                problems.add(where + ".key must be letters, digits and _ (not starting with a digit)");
+            String keyProblem = in == null ? "variable " + where + " is empty" : keyProblem(in.key()).orElse(null);
+            if (keyProblem != null) {
+                problems.add(keyProblem);
                 continue;
             }
             String key = in.key();
             where = "`" + key + "`";
-            if (RESERVED.contains(key.toUpperCase(Locale.ROOT)) || key.toUpperCase(Locale.ROOT).startsWith("MIAOBU_")) {
-                problems.add(where + " is set by Miaobu for every build; choose another name");
-                continue;
-            }
             EnvTarget target;
             try {
                 target = EnvTarget.parse(in.target());

@@ -208,7 +208,7 @@ public final class WebhookIntake {
 
     private Map<String, Object> enqueue(Project project, String branch, String sha, CommitAuthor author) {
         try {
-            return result(project, deploymentService.enqueueNewest(project, branch, sha, author), null);
+            return result(project, deploymentService.enqueueNewest(project, branch, sha, author, Deployment.BY_PUSH), null);
         } catch (HttpError e) {
             Map<String, Object> skipped = new LinkedHashMap<>();
             skipped.put("projectId", project.id());
@@ -264,7 +264,7 @@ public final class WebhookIntake {
         Deployment skipped = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.CANCELED,
                 branch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW, branch, sha,
                 null, payload.path("head_commit").path("message").asText(null), reason, DeploymentStats.EMPTY, null,
-                now, null, now, pushAuthor(payload));
+                now, null, now, pushAuthor(payload), Deployment.BY_PUSH);
         deployments.insert(skipped);
         logs.append(skipped.id(), List.of(new LogLine(1, now, "system", reason)));
         return skipped;

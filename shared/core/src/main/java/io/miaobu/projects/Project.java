@@ -27,4 +27,9 @@ public record Project(
         return new Project(id, ownerId, name, slug, gitUrl, githubRepository, productionBranch, rootDirectory,
                 installCommand, buildCommand, outputDirectory, autoPublish, deploymentId, createdAt, updatedAt);
     }
+
+    public Project withAutoPublish(boolean on, Instant at) {
+        return new Project(id, ownerId, name, slug, gitUrl, githubRepository, productionBranch, rootDirectory,
+                installCommand, buildCommand, outputDirectory, on, liveDeploymentId, createdAt, at);
+    }
 }

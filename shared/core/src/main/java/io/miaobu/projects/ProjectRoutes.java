@@ -15,15 +15,17 @@ public final class ProjectRoutes {
     private ProjectRoutes() {}
 
     public static void register(Router router, AuthService auth, ProjectService projects, Hosts hosts) {
-        register(router, auth, projects, hosts, list -> Map.of());
+        register(router, auth, projects, hosts, list -> Map.of(), list -> Map.of());
     }
 
     /**
      * @param latestDeployments the newest deployment's view per project id, for the projects list, so the
      *                          dashboard draws it with one request (projects never deployed are absent)
+     * @param liveDeployments   the live deployment's view per project id: after a rollback it is not the newest
      */
     public static void register(Router router, AuthService auth, ProjectService projects, Hosts hosts,
-                                Function<List<Project>, Map<String, Map<String, Object>>> latestDeployments) {
+                                Function<List<Project>, Map<String, Map<String, Object>>> latestDeployments,
+                                Function<List<Project>, Map<String, Map<String, Object>>> liveDeployments) {
         router.post("/api/v1/projects", req -> {
             var body = Json.read(req.body(), ProjectService.NewProject.class);
             return Response.json(201, view(projects.create(auth.require(req), body), hosts));
@@ -31,9 +33,11 @@ public final class ProjectRoutes {
         router.get("/api/v1/projects", req -> {
             List<Project> list = projects.list(auth.require(req));
             Map<String, Map<String, Object>> latest = latestDeployments.apply(list);
+            Map<String, Map<String, Object>> live = liveDeployments.apply(list);
             return Response.ok(list.stream().map(p -> {
                 Map<String, Object> view = view(p, hosts);
                 view.put("latestDeployment", latest.get(p.id()));
+                view.put("liveDeployment", live.get(p.id()));
                 return view;
             }).toList());
         });

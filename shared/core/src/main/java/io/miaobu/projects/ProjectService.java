@@ -18,7 +18,8 @@ import java.util.List;
 
 /** Creating, changing and deleting projects, always on behalf of their owner. */
 public final class ProjectService {
-    private static final int SLUG_ATTEMPTS = 50;
+    /** How many slugs ({@code blog}, {@code blog-2}, ...) a new project tries before giving up. */
+    public static final int SLUG_ATTEMPTS = 50;
 
     private final ProjectStore projects;
     private final DeploymentStore deployments;
@@ -70,7 +71,7 @@ public final class ProjectService {
                     + "-site\").");
         }
         for (int attempt = 1; attempt <= SLUG_ATTEMPTS; attempt++) {
-            String candidate = attempt == 1 ? slug : Slugs.withSuffix(slug, attempt);
+            String candidate = Slugs.candidate(slug, attempt);
             Project project = new Project(Ids.project(), owner.id(), name, candidate, gitUrl,
                     request.githubRepository(), branch,
                     Validation.relativeDirectory("rootDirectory", request.rootDirectory()),

@@ -37,6 +37,11 @@ public final class Slugs {
         return RESERVED.contains(slug);
     }
 
+    /** The slug tried on the n-th attempt (1-based): the slug itself, then {@link #withSuffix}. */
+    public static String candidate(String slug, int attempt) {
+        return attempt == 1 ? slug : withSuffix(slug, attempt);
+    }
+
     /** The n-th alternative when the slug is taken: {@code blog-2}, {@code blog-3}, ... */
     public static String withSuffix(String slug, int n) {
         String suffix = "-" + n;

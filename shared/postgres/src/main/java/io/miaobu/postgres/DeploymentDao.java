@@ -25,12 +25,12 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface DeploymentDao {
     String COLUMNS = "id, project_id, status, target, branch, requested_commit, commit_sha, commit_message, error,"
             + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at,"
-            + " commit_author_name, commit_author_login, commit_author_avatar_url";
+            + " commit_author_name, commit_author_login, commit_author_avatar_url, triggered_by";
 
     @SqlUpdate("INSERT INTO deployments (" + COLUMNS + ") VALUES (:id, :projectId, :status, :target, :branch,"
             + " :requestedCommit, :commitSha, :commitMessage, :error, :files, :bytes, :uploadedFiles,"
             + " :uploadedBytes, CAST(:routeConfig AS jsonb), :createdAt, :startedAt, :finishedAt,"
-            + " :authorName, :authorLogin, :authorAvatarUrl)")
+            + " :authorName, :authorLogin, :authorAvatarUrl, :trigger)")
     void insert(@Bind("id") String id, @Bind("projectId") String projectId, @Bind("status") DeploymentStatus status,
                 @Bind("target") String target, @Bind("branch") String branch,
                 @Bind("requestedCommit") String requestedCommit, @Bind("commitSha") String commitSha,
@@ -39,7 +39,8 @@ public interface DeploymentDao {
                 @Bind("uploadedBytes") Long uploadedBytes, @Bind("routeConfig") String routeConfigJson,
                 @Bind("createdAt") Instant createdAt, @Bind("startedAt") Instant startedAt,
                 @Bind("finishedAt") Instant finishedAt, @Bind("authorName") String authorName,
-                @Bind("authorLogin") String authorLogin, @Bind("authorAvatarUrl") String authorAvatarUrl);
+                @Bind("authorLogin") String authorLogin, @Bind("authorAvatarUrl") String authorAvatarUrl,
+                @Bind("trigger") String trigger);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
     Optional<Deployment> findById(@Bind("id") String id);
@@ -114,7 +115,8 @@ public interface DeploymentDao {
                     instant(rs, "started_at"),
                     instant(rs, "finished_at"),
                     CommitAuthor.of(rs.getString("commit_author_name"), rs.getString("commit_author_login"),
-                            rs.getString("commit_author_avatar_url")));
+                            rs.getString("commit_author_avatar_url")),
+                    rs.getString("triggered_by"));
         }
 
         private static DeploymentStats stats(ResultSet rs) throws SQLException {

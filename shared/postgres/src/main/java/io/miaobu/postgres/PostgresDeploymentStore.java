@@ -31,7 +31,7 @@ public final class PostgresDeploymentStore implements DeploymentStore {
                 s == null ? null : s.files(), s == null ? null : s.bytes(),
                 s == null ? null : s.uploadedFiles(), s == null ? null : s.uploadedBytes(),
                 Json.write(d.routeConfig()), d.createdAt(), d.startedAt(), d.finishedAt(),
-                a == null ? null : a.name(), a == null ? null : a.login(), a == null ? null : a.avatarUrl()));
+                a == null ? null : a.name(), a == null ? null : a.login(), a == null ? null : a.avatarUrl(), d.trigger()));
     }
 
     @Override

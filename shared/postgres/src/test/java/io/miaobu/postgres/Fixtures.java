@@ -41,7 +41,7 @@ final class Fixtures {
 
     static Deployment deployment(String projectId, Instant createdAt) {
         return new Deployment(id("dpl"), projectId, DeploymentStatus.QUEUED, Deployment.PRODUCTION, "main",
-                null, null, null, null, null, null, createdAt, null, null, null);
+                null, null, null, null, null, null, createdAt, null, null, null, Deployment.BY_MANUAL);
     }
 
     static Deployment deployment(PostgresDatabase db, String projectId) {

@@ -61,7 +61,8 @@ class PostgresDeploymentStoreTest {
                 List.of(new HeaderRule("/*", Map.of("x-frame-options", "DENY"), List.of("x-powered-by"))));
         Deployment d = new Deployment(Fixtures.id("dpl"), project.id(), READY, Deployment.PREVIEW, "feature/x",
                 "abc", "abcdef0123", "Fix the thing\n\nLonger body", null, new DeploymentStats(10, 2048, 3, 512),
-                routes, t, t.plusSeconds(1), t.plusSeconds(9), new CommitAuthor("Ada Lovelace", "ada", "https://avatars.githubusercontent.com/u/1"));
+                routes, t, t.plusSeconds(1), t.plusSeconds(9), new CommitAuthor("Ada Lovelace", "ada", "https://avatars.githubusercontent.com/u/1"),
+                Deployment.BY_HOOK);
         db.deployments().insert(d);
 
         assertThat(db.deployments().findById(d.id())).contains(d);
@@ -202,7 +203,7 @@ class PostgresDeploymentStoreTest {
         Deployment queued = Fixtures.deployment(project.id(), Fixtures.now());
         Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
                 null, null, null, null, null, null, queued.createdAt(), null, null,
-                new CommitAuthor("ada", "ada-l", "https://avatars.githubusercontent.com/u/1"));
+                new CommitAuthor("ada", "ada-l", "https://avatars.githubusercontent.com/u/1"), Deployment.BY_PUSH);
         db.deployments().insert(d);
 
         db.deployments().recordCommit(d.id(), "0123456789abcdef", "Initial commit", "Ada Lovelace");

@@ -118,7 +118,7 @@ class PostgresGitHubStoreTest {
 
     private Deployment preview(Project p, String branch, String sha, Instant at) {
         Deployment d = new Deployment(Fixtures.id("dpl"), p.id(), DeploymentStatus.QUEUED, Deployment.PREVIEW, branch, sha,
-                null, null, null, null, null, at, null, null, null);
+                null, null, null, null, null, at, null, null, null, Deployment.BY_PUSH);
         db.deployments().insert(d);
         return d;
     }

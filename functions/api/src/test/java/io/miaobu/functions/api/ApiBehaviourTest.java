@@ -596,6 +596,8 @@ class ApiBehaviourTest {
             assertThat(d.get("projectId").asText()).isEqualTo(projectId);
             assertThat(d.get("live").asBoolean()).isFalse();
             assertThat(d.get("url").asText()).startsWith("http://" + d.get("id").asText() + "--site.localhost");
+            assertThat(d.get("branchUrl").isNull()).as("production has the project's address").isTrue();
+            assertThat(d.get("trigger").asText()).as("what started it").isEqualTo("manual");
             assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
         }
 
@@ -606,6 +608,8 @@ class ApiBehaviourTest {
             assertThat(d.get("status").asText()).isEqualTo("QUEUED");
             assertThat(d.get("target").asText()).isEqualTo("preview");
             assertThat(d.get("branch").asText()).isEqualTo("feature/login");
+            // The branch's own address, which follows its newest ready deployment.
+            assertThat(d.get("branchUrl").asText()).startsWith("http://feature-login--site.localhost");
             assertThat(queuedDeploymentIds()).containsExactly(d.get("id").asText());
         }
 
@@ -613,6 +617,7 @@ class ApiBehaviourTest {
         void a_requested_commit_is_recorded_lowercased() {
             JsonNode d = createDeployment(ada, projectId, "{\"branch\": \"main\", \"commit\": \"ABCDEF1234\"}");
             assertThat(d.get("commit").asText()).isEqualTo("abcdef1234");
+            assertThat(d.get("trigger").asText()).as("a commit deployed again: the dashboard's Redeploy").isEqualTo("redeploy");
         }
 
         @Test
@@ -840,6 +845,7 @@ class ApiBehaviourTest {
             JsonNode first = deploy(Map.of("index.html", "<h1>one</h1>", "a.css", "a{}", "copy.css", "a{}"), true);
             assertThat(first.get("missingCount").asInt()).isEqualTo(2); // two files share their content
             JsonNode d1 = first.get("deployment");
+            assertThat(d1.get("trigger").asText()).isEqualTo("cli");
             assertThat(d1.get("status").asText()).isEqualTo("READY");
             assertThat(d1.get("live").asBoolean()).isTrue();
             assertThat(d1.get("target").asText()).isEqualTo("production");
@@ -1111,7 +1117,7 @@ class ApiBehaviourTest {
 
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_env");
-            assertThat(r.errorMessage()).contains("[0].key", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
+            assertThat(r.errorMessage()).contains("`1BAD` cannot be a variable name", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
                     "`OK`.target must be production, preview or all");
             assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", ada, null).json()).isEmpty();
         }

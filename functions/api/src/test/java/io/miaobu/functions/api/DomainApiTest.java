@@ -84,6 +84,8 @@ class DomainApiTest {
                 .containsExactly("203.0.113.7", "203.0.113.8", "miaobu-verify=" + domain.get("dnsRecords").get(2)
                         .get("value").asText().substring("miaobu-verify=".length()));
         assertThat(client.ok("GET", "/api/v1/domains/" + domain.get("id").asText(), null).get("icpRequired").asBoolean()).isTrue();
+        // Record names as registrars' forms want them: relative to the registered domain (com.cn is a public suffix).
+        assertThat(domain.get("dnsRecords").findValuesAsText("host")).containsExactly("@", "@", "_miaobu");
 
         RouterClient.Reply own = client.call("POST", "/api/v1/projects/" + project + "/domains", "{\"hostname\":\"shop.miaobu.example.cn\"}");
         assertThat(own.status()).isEqualTo(400);

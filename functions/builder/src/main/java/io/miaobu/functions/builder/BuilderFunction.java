@@ -40,7 +40,7 @@ public final class BuilderFunction {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot prepare the build directory", e);
         }
-        // The builder holds JGit, so it can also answer POST /api/v1/detect when an HTTP trigger routes it here.
+        // The builder holds JGit, so it can also answer POST /api/v1/detect and /api/v1/import/check when an HTTP trigger routes them here.
         return platform.withDetect(new Router(), new JGitSourceFetcher()).post("/invoke", req -> invoke(platform, builder, req.body()));
     }
 

@@ -114,4 +114,43 @@ class DetectTest {
         assertThat(web.get("rootDirectory").asText()).isEqualTo("apps/web");
         assertThat(web.get("installDirectory").asText()).isEqualTo(".");
     }
+
+    private static JsonNode importCheck(Map<String, Object> body) throws Exception {
+        ApiClient.Answer answer = user.call("POST", "/api/v1/import/check", Json.writeString(body));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+
+    @Test
+    void the_import_check_names_the_field_of_each_problem_in_words_a_person_can_act_on() throws Exception {
+        Path notGit = java.nio.file.Files.createDirectories(tmp.resolve("just-a-folder"));
+        JsonNode noPath = importCheck(Map.of("name", "site", "gitUrl", tmp.resolve("nowhere").toString()));
+        assertThat(noPath.get("errors").get("gitUrl").asText()).startsWith("Nothing exists at").doesNotContain("GitHub");
+        JsonNode folder = importCheck(Map.of("gitUrl", notGit.toString()));
+        assertThat(folder.get("errors").get("gitUrl").asText()).contains("not a Git repository");
+
+        JsonNode branch = importCheck(Map.of("gitUrl", monorepo.path().toString(), "productionBranch", "release"));
+        assertThat(branch.get("errors").has("gitUrl")).isFalse();
+        assertThat(branch.get("errors").get("productionBranch").asText()).contains("`release`").contains("main");
+
+        JsonNode env = importCheck(Map.of("gitUrl", monorepo.path().toString(), "productionBranch", "main",
+                "rootDirectory", "apps/nope", "envKeys", List.of("API_URL", "1BAD", "PATH")));
+        assertThat(env.get("errors").get("rootDirectory").asText()).isEqualTo("The repository has no folder `apps/nope`.");
+        assertThat(env.get("errors").get("env").asText()).contains("`1BAD` cannot be a variable name").contains("`PATH` is set by Miaobu");
+
+        JsonNode fine = importCheck(Map.of("gitUrl", monorepo.path().toString(), "productionBranch", "main", "name", "Fine"));
+        assertThat(fine.get("errors").size()).isZero();
+    }
+
+    @Test
+    void the_import_check_tells_the_address_a_taken_name_will_get() throws Exception {
+        JsonNode first = importCheck(Map.of("name", "Taken Name"));
+        assertThat(first.get("slug").asText()).isEqualTo("taken-name");
+        assertThat(first.get("nameTaken").asBoolean()).isFalse();
+        assertThat(user.call("POST", "/api/v1/projects", Json.writeString(Map.of("name", "Taken Name"))).status()).isEqualTo(201);
+        JsonNode second = importCheck(Map.of("name", "taken name"));
+        assertThat(second.get("slug").asText()).isEqualTo("taken-name-2");
+        assertThat(second.get("url").asText()).contains("taken-name-2.");
+        assertThat(second.get("nameTaken").asBoolean()).isTrue();
+    }
 }

@@ -163,6 +163,9 @@ class EdgeFailureTest {
         assertThat(files.get(SITE).orElseThrow().deploymentId()).isEqualTo(v1);
         assertThat(call("GET", "/api/v1/projects/" + projectId, null).get("liveDeploymentId").asText())
                 .as("the database says what the edge serves").isEqualTo(v1);
+        // A rollback turns auto-publish off (the next push must not undo it); turned on again, v3 goes live.
+        assertThat(call("GET", "/api/v1/projects/" + projectId, null).get("autoPublish").asBoolean()).isFalse();
+        call("PATCH", "/api/v1/projects/" + projectId, Map.of("autoPublish", true));
         repo.write("index.html", "<h1>v3</h1>").commit("v3");
         String v3 = deploy();
         assertThat(status(v3)).isEqualTo("READY");

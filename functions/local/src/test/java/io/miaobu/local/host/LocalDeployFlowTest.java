@@ -104,6 +104,15 @@ class LocalDeployFlowTest {
         assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v1</h1>");
         assertThat(user.ok("GET", "/api/v1/projects/" + projectId, null).get("liveDeploymentId").asText()).isEqualTo(first);
         assertThat(host.purger().purgedHosts()).contains(siteHost);
+        // As on Vercel, a rollback stops new production deployments from going live by themselves.
+        assertThat(user.ok("GET", "/api/v1/projects/" + projectId, null).get("autoPublish").asBoolean()).isFalse();
+        repo.write("notes.txt", "after the rollback");
+        repo.commit("pushed after the rollback");
+        String afterRollback = deployAndAwait(projectId, "READY");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + afterRollback, null).get("live").asBoolean()).isFalse();
+        assertThat(user.logText(afterRollback)).contains("Auto-publish is off");
+        assertThat(user.site(siteHost, "/").body()).contains("<h1>hello v1</h1>");
+        user.ok("PATCH", "/api/v1/projects/" + projectId, "{\"autoPublish\":true}");
 
         // Forward again, then a broken build: it fails with a useful error and the live site stays.
         user.ok("POST", "/api/v1/deployments/" + second + "/promote", null);

@@ -215,6 +215,7 @@ class GitHubWebhookTest {
         deliver(push(repo, "main", sha(), "index.html"));
 
         JsonNode author = deployments(project).get(0).path("author");
+        assertThat(deployments(project).get(0).path("trigger").asText()).isEqualTo("push");
         assertThat(author.path("name").asText()).isEqualTo("Mona Lisa");
         assertThat(author.path("login").asText()).isEqualTo("mona");
         assertThat(author.path("avatarUrl").asText()).isEqualTo("https://avatars.githubusercontent.com/u/9919?v=4");
@@ -413,6 +414,7 @@ class GitHubWebhookTest {
         assertThat(triggered.json().path("deployment").path("branch").asText()).isEqualTo("staging");
         assertThat(triggered.json().path("deployment").path("status").asText()).isEqualTo("QUEUED");
         assertThat(deployments(project).get(0).path("branch").asText()).isEqualTo("staging");
+        assertThat(deployments(project).get(0).path("trigger").asText()).isEqualTo("hook");
 
         assertThat(anonymous.as(null).call("POST", "/hooks/deploy/tnotarealtoken000000000000000000000", null).status()).isEqualTo(404);
         String other = anonymous.ok("POST", "/api/v1/auth/register",

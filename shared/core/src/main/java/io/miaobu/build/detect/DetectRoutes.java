@@ -5,11 +5,19 @@ import io.miaobu.http.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 
-/** POST /api/v1/detect {gitUrl, ref?, rootDirectory?} -> the detected build settings (DESIGN §10). */
+/**
+ * POST /api/v1/detect {gitUrl, ref?, rootDirectory?} -> the detected build settings (DESIGN §10);
+ * POST /api/v1/import/check {name?, gitUrl?, productionBranch?, ..., envKeys?} -> {slug, url, errors}
+ * (what would go wrong importing this repository, per field; nothing is created).
+ */
 public final class DetectRoutes {
     private DetectRoutes() {}
 
-    public static void register(Router router, AuthService auth, DetectService detect) {
+    public static void register(Router router, AuthService auth, DetectService detect, ImportCheck check) {
+        router.post("/api/v1/import/check", req -> {
+            auth.require(req);
+            return Response.ok(check.check(Json.read(req.body(), ImportCheck.Request.class)));
+        });
         router.post("/api/v1/detect", req -> {
             auth.require(req);
             return Response.ok(detect.detect(Json.read(req.body(), DetectService.Request.class)).view());

@@ -32,6 +32,10 @@ public final class DetectService {
         String gitUrl = Validation.gitUrl(request.gitUrl(), allowLocalRepositories);
         String ref = request.ref() == null ? null : Validation.branch("ref", request.ref().trim());
         String root = Validation.relativeDirectory("rootDirectory", request.rootDirectory());
+        var local = LocalRepositories.problem(gitUrl);
+        if (local.isPresent()) {
+            throw HttpError.unprocessable("repository_unreadable", local.get());
+        }
         Files.createDirectories(scratch);
         Path dir = Files.createTempDirectory(scratch, "detect-");
         try {
