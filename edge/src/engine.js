@@ -24,7 +24,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * @param {object} entry   route entry for the host: { deploymentId, prefix, config?, updatedAt }
- * @param {{method: string, path: string}} request  path is the raw request target (may hold a query)
+ * @param {{method: string, path: string, header?: (name: string) => string|null|undefined, host?: string}} request
+ *   path is the raw request target (may hold a query); header(lower-case name) and host feed the
+ *   rules' `has` / `missing` conditions
  * @param {(relPath: string) => boolean} exists  whether the deployment has a file at relPath
  * @param {object} [compiled]  compile(entry.config), e.g. from a CompiledCache; compiled (and kept
  *   for as long as the config object lives) when not given
@@ -54,7 +56,7 @@ export function route(entry, request, exists, compiled) {
   if (parsed === TOO_LONG) return { status: 414, file: null, headers: { 'cache-control': REVALIDATE } };
   if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
   const cfg = compiled || compiledFor(entry);
-  const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query) : null;
+  const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query, request.header, request.host) : null;
 
   // Redirect rules: the first match wins. A forced rule (`!`, or a miaobu.json/vercel.json redirect)
   // applies before any file; any other rule only when no file answers the path (Netlify's shadowing).
