@@ -85,6 +85,12 @@ final class ConfigFile {
                 }
             }
         }
+        // Vercel's cleanUrls redirects `/docs/index.html` to `/docs` and, without trailingSlash, serves the
+        // page there: in a vercel.json project that is the directory's URL, so `/docs/` redirects to it
+        // rather than the other way round (the edge never serves one page under two URLs).
+        if (!ours && Boolean.TRUE.equals(cleanUrls) && trailingSlash == null) {
+            trailingSlash = Boolean.FALSE;
+        }
         // Vercel answers unknown paths with its 404 (a single-page app there rewrites to /index.html itself).
         return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, ours ? spa : Boolean.FALSE, notFound);
     }
