@@ -433,7 +433,7 @@ function capture(rule, req) {
       const m = cond.re.exec(value);
       if (m === null) continue;
       if (cond.capture === CAPTURE_HOST) captures.host = [m[0]];
-      else for (const name of cond.names) captures[name] = m.groups[name] === undefined ? EMPTY : [m.groups[name]];
+      else if (m.groups !== undefined) for (const name in m.groups) captures[name] = m.groups[name] === undefined ? EMPTY : [m.groups[name]];
     }
   }
   return captures;

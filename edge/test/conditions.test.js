@@ -62,6 +62,18 @@ describe('has / missing conditions', () => {
     assert.equal(ask(config, '/go?next=%2F%2Fevil.com').location, '/%2F%2Fevil.com?next=%2F%2Fevil.com');
   });
 
+  test('an optional named group that took no part leaves its name empty, and an escaped paren is not a group', () => {
+    const config = {
+      redirects: [
+        { from: '/', to: '/r/:region', status: 307, force: true, has: [{ type: 'header', key: 'x-locale', value: 'en(-(?<region>[A-Z]{2}))?' }] },
+        { from: '/lit', to: '/r/:a', status: 307, force: true, has: [{ type: 'header', key: 'x-lit', value: '\\(?<a>' }] },
+      ],
+    };
+    assert.equal(ask(config, '/', { headers: { 'x-locale': 'en-GB' } }).location, '/r/GB');
+    assert.equal(ask(config, '/', { headers: { 'x-locale': 'en' } }).location, '/r/');
+    assert.equal(ask(config, '/lit', { headers: { 'x-lit': '(<a>' } }).location, '/r/');
+  });
+
   test('header rules apply only to requests that meet their conditions', () => {
     const config = { headers: [{ path: '/*', set: { 'x-robots-tag': 'noindex' }, has: [{ type: 'host', value: '.*\\.preview\\.example\\.com' }] }] };
     assert.equal(ask(config, '/', { host: 'pr-1.preview.example.com' }).headers['x-robots-tag'], 'noindex');

@@ -24,7 +24,7 @@ final class SafeRegex {
     static final int MAX_VARIABLE_REPEATS = 2;
     /** The same limit as {@code MAX_REGEX_INPUT} in edge/src/rules.js. */
     static final int MAX_INPUT = 1024;
-    private static final String SIMPLE_ESCAPES = "dDwWsSbBntrfv0";
+    private static final String SIMPLE_ESCAPES = "dDwWsSbBntrf0";
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     private SafeRegex() {}
@@ -108,7 +108,8 @@ final class SafeRegex {
             if (e >= '1' && e <= '9' || e == 'k') {
                 throw new Patterns.Invalid("`" + re + "` uses a backreference (`\\" + e + "`), which the edge does not run");
             }
-            if (Character.isLetterOrDigit(e) && SIMPLE_ESCAPES.indexOf(e) < 0 && e != 'x' && e != 'u') {
+            boolean braced = (e == 'x' || e == 'u') && re.startsWith("{", i + 2);
+            if (Character.isLetterOrDigit(e) && SIMPLE_ESCAPES.indexOf(e) < 0 && e != 'x' && e != 'u' || braced) {
                 throw new Patterns.Invalid("`" + re + "` uses `\\" + e + "`, which JavaScript reads differently; "
                         + "use a character class like `[A-Za-z]` instead");
             }

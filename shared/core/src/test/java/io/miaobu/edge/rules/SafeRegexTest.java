@@ -24,7 +24,7 @@ class SafeRegexTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"(x)\\1", "(?<a>x)\\k<a>", "(?i)gb", "(?>a)", "a*+", "\\p{Alpha}", "[a-z&&[^q]]", "\\Qa\\E"})
+    @ValueSource(strings = {"(x)\\1", "(?<a>x)\\k<a>", "(?i)gb", "(?>a)", "a*+", "\\p{Alpha}", "[a-z&&[^q]]", "\\Qa\\E", "\\x{41}", "a\\v"})
     void syntax_javascript_reads_differently_or_cannot_bound_is_refused(String regex) {
         assertThatThrownBy(() -> SafeRegex.check(regex)).isInstanceOf(Patterns.Invalid.class);
     }
