@@ -92,6 +92,21 @@ describe('has / missing conditions', () => {
     assert.equal(ask(config, '/m', { headers: { 'x-a': 'a'.repeat(MAX_REGEX_INPUT) + 'b' } }).status, 404);
   });
 
+  test('hostile cookies and header values neither throw nor leak into the answer unencoded', () => {
+    const config = {
+      redirects: [{ from: '/', to: '/to/:c', status: 307, force: true, has: [{ type: 'cookie', key: 'c' }] }],
+      headers: [{ path: '/*', set: { 'x-echo': ':h' }, has: [{ type: 'header', key: 'x-h', value: '(?<h>.*)' }] }],
+    };
+    for (const cookie of ['c=%E0%A4%A', 'c', ';;;=;c=', '__proto__=1; c=a%0d%0aSet-Cookie:%20x', 'c="a/b?c#d"']) {
+      const r = ask(config, '/', { headers: { cookie } });
+      if (r.location !== undefined) assert.match(r.location, /^\/to\/[^/?#\r\n]*$/, cookie);
+    }
+    assert.equal(ask(config, '/', { headers: { cookie: 'c=a%0d%0aSet-Cookie:%20x' } }).location, '/to/a%0D%0ASet-Cookie:%20x');
+    const echoed = ask(config, '/about', { headers: { 'x-h': 'a\r\nx-injected: 1' } }).headers['x-echo'];
+    assert.equal(echoed, undefined); // `.` does not cross the line break, so the condition does not hold
+    assert.equal(ask(config, '/about', { headers: { 'x-h': '<script>' } }).headers['x-echo'], '%3Cscript%3E');
+  });
+
   test('without a header function (an older shell) header and cookie conditions simply do not hold', () => {
     const config = rewrite({ has: [{ type: 'header', key: 'x-a' }] });
     const entry = { deploymentId: 'd', prefix: 'p/', config };
