@@ -189,6 +189,12 @@ final class ConfigFile {
             if (c == null) {
                 throw new Patterns.Invalid("each of `" + field + "` must be an object with `type`, `key` and `value`");
             }
+            for (String name : c.keySet()) {
+                if (!Set.of("type", "key", "value").contains(name)) {
+                    // A misspelt `value` would otherwise widen the rule to every request carrying the key.
+                    throw new Patterns.Invalid("`" + name + "` is not a field of a `" + field + "` condition; use `type`, `key` and `value`");
+                }
+            }
             String type = c.get("type") == null ? null : c.get("type").text();
             JsonTree.Node keyNode = c.get("key");
             String key = keyNode == null ? null : keyNode.text();
