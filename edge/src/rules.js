@@ -244,9 +244,7 @@ export function ruleRequest(segs, rawQuery, header, host) {
     lower[i] = segs[i].toLowerCase();
     key = i === 0 ? lower[i] : key + '/' + lower[i];
   }
-  // The host as Vercel's `host` conditions see it: lower case, without a port or a final dot.
-  const hostname = typeof host === 'string' ? host.toLowerCase().replace(/:[0-9]*$/, '').replace(/\.$/, '') : '';
-  return { segs, lower, key, rawQuery, query: null, header: typeof header === 'function' ? header : null, host: hostname, cookies: null };
+  return { segs, lower, key, rawQuery, query: null, header: typeof header === 'function' ? header : null, host, hostname: null, cookies: null };
 }
 
 /** The first redirect rule that matches, with its captures, or null. */
@@ -379,7 +377,11 @@ function conditionValue(cond, req) {
   if (cond.type === 'header') value = req.header === null ? undefined : req.header(cond.key);
   else if (cond.type === 'cookie') value = requestCookies(req).get(cond.key);
   else if (cond.type === 'query') value = requestQuery(req).get(cond.key);
-  else value = req.host;
+  else {
+    // The host as Vercel's `host` conditions see it: lower case, without a port or a final dot.
+    req.hostname ??= typeof req.host === 'string' ? req.host.toLowerCase().replace(/:[0-9]*$/, '').replace(/\.$/, '') : '';
+    value = req.hostname;
+  }
   if (Array.isArray(value)) value = value.join(', ');
   return typeof value === 'string' ? value : '';
 }
