@@ -4,10 +4,12 @@
 // content type) and by the engine with 0, 100 and 2,000 rules (static and dynamic redirects, the
 // dynamic ones partly starting with a placeholder so they are looked at for every request, plus
 // header rules, one of which matches every page). Target: 2,000 rules < 2x the no-rule time.
+// Then the worst a crafted header can make an accepted `has` pattern cost. Target: < 5 ms.
 //
 //   node edge/bench/edge-bench.js [iterations=200000] [runs=7]
 
 import { CompiledCache, compile, contentType, route } from '../src/engine.js';
+import { MAX_REGEX_INPUT } from '../src/rules.js';
 
 const iterations = Number(process.argv[2] || 200_000);
 const runs = Number(process.argv[3] || 7);
@@ -92,3 +94,25 @@ for (const [i, [name, ns, compileMs]] of rows.entries()) {
 }
 const ratio = rows[rows.length - 1][1] / zero;
 console.log(`2,000 rules cost ${ratio.toFixed(2)}x the no-rule time per request: target (< 2x) ${ratio < 2 ? 'met' : 'MISSED'}`);
+
+// The worst a crafted request can make a site's own `has` pattern cost: patterns at the compiler's
+// limits (SafeRegex: two variable repetitions, no nested quantifiers), each against the value that
+// makes it backtrack most, at the longest length the engine tests (MAX_REGEX_INPUT).
+const WORST = [['.*a.*b', 'a'], ['\\w+\\d+x', '1'], ['[a-z]+[a-z0-9]*!', 'a'], ['(?<k>.*)=(?<v>.*);', '=']];
+let slowest = 0;
+for (const [value, ch] of WORST) {
+  const config = { redirects: [{ from: '/', to: '/x', status: 307, force: true, has: [{ type: 'header', key: 'x-a', value }] }] };
+  const entry = { deploymentId: `worst-${value}`, prefix: 'sites/p/d/', config };
+  const compiled = cache.get(entry);
+  const hostile = ch.repeat(MAX_REGEX_INPUT);
+  const request = { method: 'GET', path: '/', header: () => hostile };
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < 20; i++) route(entry, request, exists, compiled);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 20 / 1e6);
+  }
+  console.log(`  has value ${JSON.stringify(value).padEnd(22)} vs ${MAX_REGEX_INPUT} x ${JSON.stringify(ch)}: ${best.toFixed(3)} ms/request`);
+  slowest = Math.max(slowest, best);
+}
+console.log(`worst accepted condition pattern on a crafted ${MAX_REGEX_INPUT}-character value: ${slowest.toFixed(2)} ms per request (target < 5 ms): ${slowest < 5 ? 'met' : 'MISSED'}`);

@@ -23,7 +23,10 @@ export function runCase(testCase, config, label = 'vector') {
   const failures = [];
   for (const req of testCase.requests) {
     const method = req.method || 'GET';
-    const got = route(entry, { method, path: req.path }, (rel) => files.has(rel), compiled);
+    // `requestHeaders` and `host` are what the request carries, for `has` / `missing` conditions.
+    const sent = new Map(Object.entries(req.requestHeaders || {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const request = { method, path: req.path, header: (name) => sent.get(name), host: req.host || 'example.com' };
+    const got = route(entry, request, (rel) => files.has(rel), compiled);
     const where = `${method} ${req.path}`;
     if (got.status !== req.status) failures.push(`${where}: status ${got.status}, expected ${req.status}${describe(got)}`);
     if ('file' in req && got.file !== req.file) failures.push(`${where}: file ${JSON.stringify(got.file)}, expected ${JSON.stringify(req.file)}`);

@@ -24,7 +24,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * @param {object} entry   route entry for the host: { deploymentId, prefix, config?, updatedAt }
- * @param {{method: string, path: string}} request  path is the raw request target (may hold a query)
+ * @param {{method: string, path: string, header?: (name: string) => string|null|undefined, host?: string}} request
+ *   path is the raw request target (may hold a query); header(lower-case name) and host feed the
+ *   rules' `has` / `missing` conditions
  * @param {(relPath: string) => boolean} exists  whether the deployment has a file at relPath
  * @param {object} [compiled]  compile(entry.config), e.g. from a CompiledCache; compiled (and kept
  *   for as long as the config object lives) when not given
@@ -54,7 +56,7 @@ export function route(entry, request, exists, compiled) {
   if (parsed === TOO_LONG) return { status: 414, file: null, headers: { 'cache-control': REVALIDATE } };
   if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
   const cfg = compiled || compiledFor(entry);
-  const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query) : null;
+  const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query, request.header, request.host) : null;
 
   // Redirect rules: the first match wins. A forced rule (`!`, or a miaobu.json/vercel.json redirect)
   // applies before any file; any other rule only when no file answers the path (Netlify's shadowing).
@@ -74,8 +76,13 @@ export function route(entry, request, exists, compiled) {
   }
   // A trailing-slash setting the site chose applies to every URL, file or not (as on Vercel), so
   // `/app/` and `/app` never both answer; without one only file URLs are normalised (above).
+  // Straight to the file's canonical URL when the other form names a file (`/about.html/` -> `/about/`
+  // in one hop, as Vercel's cleanUrls route does), else to the other form.
   const slashed = slashForm(parsed, cfg);
-  if (slashed) return redirect(308, formatPath(slashed) + parsed.query);
+  if (slashed) {
+    const there = lookup(slashed.segs, slashed.slash, cfg, exists);
+    return redirect(308, formatPath(there ? there.canonical : slashed) + parsed.query);
+  }
   if (match !== null) return applyRedirect(match, parsed, req, cfg, exists);
   return notFound(parsed, cfg, exists, req);
 }
@@ -150,10 +157,16 @@ function redirect(status, location) {
   return { status, file: null, location, headers: { location, 'cache-control': REVALIDATE } };
 }
 
+// Vercel's trailingSlash: true adds the slash to every URL but file URLs (`/app.js`), removes it from
+// them (`/app.js/` -> `/app.js`), and leaves `/.well-known/` alone (its files often have no extension).
 function slashForm({ segs, slash }, cfg) {
   if (cfg.trailingSlash === null || segs.length === 0) return null;
-  if (cfg.trailingSlash === true && hasExtension(segs[segs.length - 1])) return null; // `/app.js` stays a file URL
-  return slash === cfg.trailingSlash ? null : { segs, slash: cfg.trailingSlash };
+  if (cfg.trailingSlash === true) {
+    if (segs[0] === '.well-known') return null;
+    const file = hasExtension(segs[segs.length - 1]);
+    return slash === !file ? null : { segs, slash: !file };
+  }
+  return slash ? { segs, slash: false } : null;
 }
 const TOO_LONG = Object.freeze({ tooLong: true });
 
@@ -205,6 +218,8 @@ function lookup(segs, slash, cfg, exists) {
   const page = (s) => ({ segs: s, slash: cfg.trailingSlash === true });
   const dir = (s) => ({ segs: s, slash: cfg.trailingSlash !== false || s.length === 0 });
   const indexOf = (s) => (s.length ? s.join('/') + '/index.html' : 'index.html');
+  // `/docs/index` is the directory's page under a second name: its URL is the directory's (as on Vercel).
+  const cleanPage = (s) => (s[s.length - 1] === 'index' ? dir(s.slice(0, -1)) : page(s));
 
   if (!slash) {
     if (exists(p)) {
@@ -215,12 +230,12 @@ function lookup(segs, slash, cfg, exists) {
       }
       return { file: p, canonical: { segs, slash } };
     }
-    if (cfg.cleanUrls && exists(p + '.html')) return { file: p + '.html', canonical: page(segs) };
+    if (cfg.cleanUrls && exists(p + '.html')) return { file: p + '.html', canonical: cleanPage(segs) };
     if (exists(indexOf(segs))) return { file: indexOf(segs), canonical: dir(segs) };
     return null;
   }
   if (exists(indexOf(segs))) return { file: indexOf(segs), canonical: dir(segs) };
-  if (cfg.cleanUrls && segs.length && exists(p + '.html')) return { file: p + '.html', canonical: page(segs) };
+  if (cfg.cleanUrls && segs.length && exists(p + '.html')) return { file: p + '.html', canonical: cleanPage(segs) };
   return null;
 }
 

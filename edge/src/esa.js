@@ -99,7 +99,7 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
     return loaded;
   }
 
-  async function decide(entry, request, target) {
+  async function decide(entry, request, target, host) {
     const rules = compiled.get(entry);
     const id = entry.deploymentId;
     const headKey = manifestKey(id);
@@ -122,7 +122,7 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
         return paths.paths.has(rel);
       };
       try {
-        return route(entry, { method: request.method, path: target }, has, rules);
+        return route(entry, { method: request.method, path: target, header: (name) => request.headers.get(name), host }, has, rules);
       } catch (e) {
         if (e !== NEED) throw e;
       }
@@ -165,7 +165,7 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
       return page(request, 502, statusPage(502, detail), { 'cache-control': 'no-store' });
     }
     const { entry } = loaded;
-    const decision = await decide(entry, request, rawTarget(request.url));
+    const decision = await decide(entry, request, rawTarget(request.url), host);
     const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
     if (decision.location) return new Response(null, { status: decision.status, headers });
     if (!decision.file) return page(request, decision.status, statusPage(decision.status), headers);

@@ -127,7 +127,8 @@ export function createEdgeServer({ dataDir }) {
     }
     const { entry } = loaded;
     const files = deploymentFiles(entry.prefix);
-    const decision = route(entry, { method: req.method, path: req.url }, (rel) => files.find(rel) !== null, compiled.get(entry));
+    const request = { method: req.method, path: req.url, header: (name) => req.headers[name], host };
+    const decision = route(entry, request, (rel) => files.find(rel) !== null, compiled.get(entry));
     const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
 
     if (decision.location) {

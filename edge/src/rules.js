@@ -3,8 +3,8 @@
 // `_headers` and `miaobu.json`/`vercel.json` at deploy time into the route entry's config; this
 // module only understands that compiled form:
 //
-//   redirects: [{ from, query?, to, status, force }]   first match wins
-//   headers:   [{ path, set?, unset? }]                 every match applies, in order
+//   redirects: [{ from, query?, to, status, force, has?, missing? }]   first match wins
+//   headers:   [{ path, set?, unset?, has?, missing? }]                 every match applies, in order
 //
 // Patterns (`from`, `path`) are `/`-separated segments, matched case-insensitively, ignoring a
 // trailing slash. A segment is a literal, `:name` (one segment), `:name(regex)` (one segment the
@@ -12,6 +12,14 @@
 // segments, last only; `*` is named `splat`) or `:name+` (the rest, one or more).
 // `query` is [[key, value]]: the request must carry every key; a value `:name` captures, any other
 // value must be equal. Targets and header values substitute `:name` for captured values.
+// `has` / `missing` are Vercel's conditions, [{ type, key?, value? }] with type header (key in lower
+// case), cookie, query or host (no key): a rule applies only when every `has` condition holds and no
+// `missing` one does. A condition holds when the request carries a non-empty value and, with `value`,
+// that value matches it whole as a regular expression (as Next.js's matchHas does). What a `has`
+// condition matched is captured: its named groups; the value itself under the key's name when there is
+// no `value`; the whole host for a host pattern without groups. The Java compiler (SafeRegex) lets
+// through only patterns whose backtracking is bounded, and no value longer than MAX_REGEX_INPUT
+// characters is ever tested, so a crafted request cannot make matching slow.
 
 const LIT = 0;
 const ONE = 1;
@@ -20,6 +28,14 @@ const EMPTY = Object.freeze([]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REWRITE_STATUSES = new Set([200, 404]);
 const PARAM = /^:([A-Za-z_][A-Za-z0-9_]*)(?:\((.+)\))?([*+?])?$/;
+/** Longer values (and path segments) never match a regular expression; io.miaobu.edge.rules.SafeRegex.MAX_INPUT. */
+export const MAX_REGEX_INPUT = 1024;
+const CONDITION_TYPES = new Set(['header', 'cookie', 'query', 'host']);
+const GROUP_NAME = /\(\?<([A-Za-z][A-Za-z0-9_]*)>/g;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CAPTURE_KEY = 1;
+const CAPTURE_GROUPS = 2;
+const CAPTURE_HOST = 3;
 
 /** The compiled redirect and header rules of one config; null members when there are none. */
 export function compileRules(config) {
@@ -46,7 +62,10 @@ function compileRedirect(raw) {
   if (external && REWRITE_STATUSES.has(status)) return null; // that would be proxying to another origin
   const pat = compilePattern(raw.from);
   if (!pat) return null;
-  const names = pat.names.slice();
+  const has = compileConditions(raw.has, true);
+  const missing = compileConditions(raw.missing, false);
+  if (has === undefined || missing === undefined) return null;
+  const names = pat.names.concat(conditionNames(has));
   const query = [];
   for (const pair of Array.isArray(raw.query) ? raw.query : EMPTY) {
     if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return null;
@@ -58,6 +77,8 @@ function compileRedirect(raw) {
     index: 0,
     pat,
     query: query.length ? query : null,
+    has,
+    missing,
     to: compileTemplate(raw.to, names),
     keepQuery: query.length === 0 && !raw.to.includes('?'),
     external,
@@ -70,19 +91,62 @@ function compileHeaderRule(raw) {
   if (!raw || typeof raw !== 'object') return null;
   const pat = compilePattern(raw.path);
   if (!pat) return null;
+  const has = compileConditions(raw.has, true);
+  const missing = compileConditions(raw.missing, false);
+  if (has === undefined || missing === undefined) return null;
+  const captured = pat.names.concat(conditionNames(has));
   const names = [];
   const values = []; // a plain string, or a template with captures in it
   if (raw.set && typeof raw.set === 'object') {
     for (const [name, value] of Object.entries(raw.set)) {
       if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(value)) continue;
-      const template = compileTemplate(value, pat.names);
+      const template = compileTemplate(value, captured);
       names.push(name.toLowerCase());
       values.push(template.every((part) => typeof part === 'string') ? template.join('') : template);
     }
   }
   const unset = (Array.isArray(raw.unset) ? raw.unset : EMPTY).filter((n) => typeof n === 'string').map((n) => n.toLowerCase());
   if (!names.length && !unset.length) return null;
-  return { index: 0, pat, names, values, templated: values.some((v) => typeof v !== 'string'), unset };
+  return { index: 0, pat, has, missing, names, values, templated: values.some((v) => typeof v !== 'string'), unset };
+}
+
+/**
+ * Compiled conditions: null when there are none, undefined when one cannot be evaluated (the
+ * compiler warned about it), so the rule is left out rather than applied without it.
+ */
+function compileConditions(list, capturing) {
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const out = [];
+  for (const raw of list) {
+    if (!raw || typeof raw !== 'object' || !CONDITION_TYPES.has(raw.type)) return undefined;
+    const host = raw.type === 'host';
+    if (!host && (typeof raw.key !== 'string' || !raw.key)) return undefined;
+    const key = host ? null : raw.type === 'header' ? raw.key.toLowerCase() : raw.key;
+    let re = null;
+    let capture = 0;
+    let names = EMPTY;
+    if (typeof raw.value === 'string' && raw.value) {
+      try {
+        re = new RegExp('^(?:' + raw.value + ')$');
+      } catch {
+        return undefined;
+      }
+      names = [...raw.value.matchAll(GROUP_NAME)].map((m) => m[1]);
+      capture = names.length ? CAPTURE_GROUPS : host ? CAPTURE_HOST : 0;
+      if (capture === CAPTURE_HOST) names = ['host'];
+    } else if (host) {
+      return undefined;
+    } else if (IDENTIFIER.test(raw.key)) {
+      capture = CAPTURE_KEY;
+      names = [raw.key];
+    }
+    out.push({ type: raw.type, key, re, capture: capturing ? capture : 0, names: capturing ? names : EMPTY });
+  }
+  return out;
+}
+
+function conditionNames(conditions) {
+  return conditions === null ? EMPTY : conditions.flatMap((c) => c.names);
 }
 
 /** Null when the pattern is not one this engine understands (the compiler warned about it already). */
@@ -170,16 +234,17 @@ function push(map, key, rule) {
 
 /**
  * The request as the rules see it. `segs` are decoded path segments; matching is on their lower
- * case, computed once here.
+ * case, computed once here. `header(name)` returns a request header (name in lower case) and `host`
+ * is the host the request was made to; both are only needed for `has` / `missing` conditions.
  */
-export function ruleRequest(segs, rawQuery) {
+export function ruleRequest(segs, rawQuery, header, host) {
   const lower = new Array(segs.length);
   let key = '';
   for (let i = 0; i < segs.length; i++) {
     lower[i] = segs[i].toLowerCase();
     key = i === 0 ? lower[i] : key + '/' + lower[i];
   }
-  return { segs, lower, key, rawQuery, query: null };
+  return { segs, lower, key, rawQuery, query: null, header: typeof header === 'function' ? header : null, host, hostname: null, cookies: null };
 }
 
 /** The first redirect rule that matches, with its captures, or null. */
@@ -187,7 +252,9 @@ export function firstRedirect(index, req) {
   const list = candidates(index, req, redirectBuffer);
   for (let i = 0; i < list.length; i++) {
     const rule = list[i];
-    if ((rule.pat.key !== null || matches(rule.pat, req)) && queryMatches(rule, req)) return { rule, captures: capture(rule, req) };
+    if ((rule.pat.key !== null || matches(rule.pat, req)) && queryMatches(rule, req) && conditionsHold(rule, req)) {
+      return { rule, captures: capture(rule, req) };
+    }
   }
   return null;
 }
@@ -198,7 +265,7 @@ export function applyHeaderRules(index, req, headers) {
   let fromRules = null; // header names whose value came from a rule, so a second rule appends
   for (let r = 0; r < list.length; r++) {
     const rule = list[r];
-    if (rule.pat.key === null && !matches(rule.pat, req)) continue;
+    if ((rule.pat.key === null && !matches(rule.pat, req)) || !conditionsHold(rule, req)) continue;
     const captures = rule.templated ? capture(rule, req) : null;
     for (let i = 0; i < rule.names.length; i++) {
       const name = rule.names[i];
@@ -271,7 +338,7 @@ function matches(pat, req) {
     }
     if (p.kind === LIT) {
       if (lower[i] !== p.lit) return false;
-    } else if (p.re !== null && !p.re.test(segs[i])) {
+    } else if (p.re !== null && (segs[i].length > MAX_REGEX_INPUT || !p.re.test(segs[i]))) {
       return false;
     }
     i++;
@@ -287,6 +354,54 @@ function queryMatches(rule, req) {
     if (value === undefined || (cond.value !== null && value !== cond.value)) return false;
   }
   return true;
+}
+
+function conditionsHold(rule, req) {
+  if (rule.has !== null) {
+    for (let i = 0; i < rule.has.length; i++) if (!holds(rule.has[i], req)) return false;
+  }
+  if (rule.missing !== null) {
+    for (let i = 0; i < rule.missing.length; i++) if (holds(rule.missing[i], req)) return false;
+  }
+  return true;
+}
+
+function holds(cond, req) {
+  const value = conditionValue(cond, req);
+  return value !== '' && (cond.re === null || (value.length <= MAX_REGEX_INPUT && cond.re.test(value)));
+}
+
+/** The request's value for a condition, '' when it has none. */
+function conditionValue(cond, req) {
+  let value;
+  if (cond.type === 'header') value = req.header === null ? undefined : req.header(cond.key);
+  else if (cond.type === 'cookie') value = requestCookies(req).get(cond.key);
+  else if (cond.type === 'query') value = requestQuery(req).get(cond.key);
+  else {
+    // The host as Vercel's `host` conditions see it: lower case, without a port or a final dot.
+    req.hostname ??= typeof req.host === 'string' ? req.host.toLowerCase().replace(/:[0-9]*$/, '').replace(/\.$/, '') : '';
+    value = req.hostname;
+  }
+  if (Array.isArray(value)) value = value.join(', ');
+  return typeof value === 'string' ? value : '';
+}
+
+/** The `Cookie` header's pairs, the first of a repeated name winning, values unquoted and decoded. */
+function requestCookies(req) {
+  if (req.cookies === null) {
+    req.cookies = new Map();
+    const header = req.header === null ? undefined : req.header('cookie');
+    const raw = Array.isArray(header) ? header.join('; ') : typeof header === 'string' ? header : '';
+    for (const part of raw.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      const name = part.slice(0, eq).trim();
+      let value = part.slice(eq + 1).trim();
+      if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      if (name && !req.cookies.has(name)) req.cookies.set(name, decodeCookie(value));
+    }
+  }
+  return req.cookies;
 }
 
 /** Captured values as lists of decoded segments (a query value is a one-item list). */
@@ -308,6 +423,21 @@ function capture(rule, req) {
     const q = requestQuery(req);
     for (const cond of rule.query) if (cond.name !== null) captures[cond.name] = [q.get(cond.key)];
   }
+  // What `has` conditions matched; on a name the path also captures, the condition wins (as on Vercel).
+  if (rule.has) {
+    for (const cond of rule.has) {
+      if (cond.capture === 0) continue;
+      const value = conditionValue(cond, req);
+      if (cond.capture === CAPTURE_KEY) {
+        captures[cond.names[0]] = [value];
+        continue;
+      }
+      const m = cond.re.exec(value);
+      if (m === null) continue;
+      if (cond.capture === CAPTURE_HOST) captures.host = [m[0]];
+      else if (m.groups !== undefined) for (const name in m.groups) captures[name] = m.groups[name] === undefined ? EMPTY : [m.groups[name]];
+    }
+  }
   return captures;
 }
 
@@ -323,6 +453,14 @@ function requestQuery(req) {
     }
   }
   return req.query;
+}
+
+function decodeCookie(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function decodeQueryPart(s) {

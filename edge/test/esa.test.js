@@ -81,6 +81,20 @@ describe('ESA edge routine', () => {
     assert.equal(await app.text(), '<h1>home</h1>');
   });
 
+  test('rules with has / missing conditions see the request headers, cookies and host', async () => {
+    const config = {
+      redirects: [{ from: '/', to: '/:lang/', status: 307, force: true, has: [{ type: 'cookie', key: 'locale', value: '(?<lang>[a-z]{2})-.*' }] }],
+      headers: [{ path: '/*', set: { 'x-beta': 'yes' }, has: [{ type: 'header', key: 'x-beta' }], missing: [{ type: 'host', value: 'www\\..*' }] }],
+    };
+    const { edge } = edgeFor({ 'my-site_miaobu_app': entryOf('d1', PREFIX, config), 'www_my-site_miaobu_app': entryOf('d1', PREFIX, config), ...manifestValues('d1', Object.keys(FILES)) });
+    const french = await get(edge, '/', { headers: { cookie: 'locale=fr-CA' } });
+    assert.equal(french.status, 307);
+    assert.equal(french.headers.get('location'), '/fr/');
+    assert.equal((await get(edge, '/about', { headers: { 'X-Beta': '1' } })).headers.get('x-beta'), 'yes');
+    assert.equal((await get(edge, '/about', { host: 'www.my-site.miaobu.app', headers: { 'X-Beta': '1' } })).headers.get('x-beta'), null);
+    assert.equal((await get(edge, '/about')).headers.get('x-beta'), null);
+  });
+
   test('serves clean URLs, directory redirects, and 404.html with status 404', async () => {
     const { edge } = edgeFor();
     assert.equal(await (await get(edge, '/about')).text(), '<h1>about</h1>');

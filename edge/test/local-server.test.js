@@ -227,6 +227,31 @@ describe('local server', () => {
     assert.equal(head.headers['x-frame-options'], 'DENY');
   });
 
+  test('rules with has / missing conditions see the request headers, cookies and host', async () => {
+    writeDeployment('d5', { 'index.html': 'home', 'beta.html': 'beta', 'fr/index.html': 'accueil' });
+    const config = {
+      redirects: [
+        { from: '/', to: '/:lang/', status: 307, force: true, has: [{ type: 'cookie', key: 'locale', value: '(?<lang>fr)-.*' }] },
+        { from: '/', to: '/beta.html', status: 200, force: true, has: [{ type: 'header', key: 'x-beta', value: 'on' }] },
+      ],
+      headers: [{ path: '/*', set: { 'x-robots-tag': 'noindex' }, missing: [{ type: 'host', value: 'cond\\.localhost' }] }],
+    };
+    writeRoute('cond.localhost', 'd5', config);
+    writeRoute('preview.localhost', 'd5', config);
+    const ask = (headers) => request(port, 'GET', '/', { host: 'cond.localhost', ...headers });
+    const french = await ask({ cookie: 'a=1; locale=fr-CA' });
+    assert.equal(french.status, 307);
+    assert.equal(french.headers.location, '/fr/');
+    assert.equal((await ask({ 'X-Beta': 'on' })).body, 'beta');
+    const plain = await ask({});
+    assert.equal(plain.body, 'home');
+    assert.equal(plain.headers['x-robots-tag'], undefined);
+    // The same deployment under another (forwarded) host: `missing` host no longer holds, so the header applies.
+    const preview = await ask({ 'x-forwarded-host': 'preview.localhost:8080' });
+    assert.equal(preview.body, 'home');
+    assert.equal(preview.headers['x-robots-tag'], 'noindex');
+  });
+
   test('serves the new deployment on the next request after the route file is replaced', async () => {
     assert.equal((await get('/')).body, '<h1>v1</h1>');
     writeRoute(HOST, 'd2');

@@ -77,11 +77,14 @@ final class ApiClient {
     }
 
     /** GET on a hosted site: connects to the local host and names the site in the Host header, as a browser would. */
-    Answer site(String host, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    Answer site(String host, String path, String... headers) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("host", host + ":" + port)
-                .timeout(Duration.ofSeconds(10))
-                .GET().build();
+                .timeout(Duration.ofSeconds(10));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        HttpRequest request = builder.GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body(), response);
     }

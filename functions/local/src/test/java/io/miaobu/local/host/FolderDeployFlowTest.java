@@ -211,18 +211,35 @@ class FolderDeployFlowTest {
                         const fs = require('fs');
                         fs.mkdirSync('dist', { recursive: true });
                         fs.writeFileSync('dist/index.html', '<h1>built</h1>');
+                        fs.mkdirSync('dist/fr', { recursive: true });
+                        fs.writeFileSync('dist/fr/index.html', '<h1>accueil</h1>');
+                        fs.writeFileSync('dist/beta.html', '<h1>beta</h1>');
                         fs.writeFileSync('dist/_redirects', '/old /index.html 301\\n/broken\\n');
                         fs.writeFileSync('dist/_headers', '/*\\n  X-Built: yes\\n');
                         """)
                 // Vercel keeps vercel.json in the repository, not in the build output.
-                .write("vercel.json", "{\n  \"redirects\": [{\"source\": \"/docs/:page\", \"destination\": \"/guide/:page\", \"permanent\": false}]\n}\n");
+                .write("vercel.json", """
+                        {
+                          "redirects": [
+                            {"source": "/docs/:page", "destination": "/guide/:page", "permanent": false},
+                            {"source": "/", "has": [{"type": "header", "key": "Accept-Language", "value": "(?<lang>fr)(-[A-Z]{2})?"}],
+                             "missing": [{"type": "cookie", "key": "stay"}], "destination": "/:lang/", "permanent": false}
+                          ],
+                          "rewrites": [{"source": "/preview", "has": [{"type": "cookie", "key": "beta", "value": "on"}], "destination": "/beta.html"}],
+                          "headers": [{"source": "/(.*)", "has": [{"type": "host", "value": "built\\\\.localhost"}],
+                                       "headers": [{"key": "X-Served-For", "value": ":host"}]},
+                                      {"source": "/(.*)", "has": [{"type": "header", "key": "x-a", "value": "(a+)+"}],
+                                       "headers": [{"key": "X-Never", "value": "1"}]}]
+                        }
+                        """);
         repo.commit("site with rules");
         String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Built\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
         String id = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", "{}").get("id").asText();
         assertThat(user.awaitFinal(id, Duration.ofSeconds(90)).get("status").asText()).as(user.logText(id)).isEqualTo("READY");
 
-        assertThat(user.logText(id)).contains("Routing rules from _redirects, _headers, vercel.json: 2 redirect/rewrite rules, 1 header rules")
-                .contains("Warning: _redirects:2: expected `from to [status]`");
+        assertThat(user.logText(id)).contains("Routing rules from _redirects, _headers, vercel.json: 4 redirect/rewrite rules, 2 header rules")
+                .contains("Warning: _redirects:2: expected `from to [status]`")
+                .contains("Warning: vercel.json:10: the `has` condition on the header `x-a`: `(a+)+` repeats a group");
         ApiClient.Answer old = user.site("built.localhost", "/old");
         assertThat(old.status()).isEqualTo(301);
         assertThat(header(old, "location")).isEqualTo("/index.html");
@@ -230,6 +247,18 @@ class FolderDeployFlowTest {
         assertThat(docs.status()).isEqualTo(307);
         assertThat(header(docs, "location")).isEqualTo("/guide/intro");
         assertThat(header(user.site("built.localhost", "/"), "x-built")).isEqualTo("yes");
+
+        // vercel.json's has/missing conditions see the request's headers, cookies and host, over real HTTP.
+        ApiClient.Answer french = user.site("built.localhost", "/", "Accept-Language", "fr-CA");
+        assertThat(french.status()).isEqualTo(307);
+        assertThat(header(french, "location")).isEqualTo("/fr/");
+        assertThat(user.site("built.localhost", "/", "Accept-Language", "fr-CA", "Cookie", "stay=1").body()).isEqualTo("<h1>built</h1>");
+        assertThat(user.site("built.localhost", "/", "Accept-Language", "de-DE").body()).isEqualTo("<h1>built</h1>");
+        ApiClient.Answer beta = user.site("built.localhost", "/preview", "Cookie", "theme=dark; beta=on");
+        assertThat(beta.body()).isEqualTo("<h1>beta</h1>");
+        assertThat(user.site("built.localhost", "/preview", "Cookie", "beta=off").status()).isEqualTo(404);
+        assertThat(header(beta, "x-served-for")).isEqualTo("built.localhost");
+        assertThat(header(user.site("built.localhost", "/", "x-a", "aaaa"), "x-never")).isNull();
         // Not the file; and a vercel.json project answers unknown paths with a 404, as Vercel does.
         ApiClient.Answer rulesFile = user.site("built.localhost", "/_headers");
         assertThat(rulesFile.status()).isEqualTo(404);

@@ -85,6 +85,12 @@ final class ConfigFile {
                 }
             }
         }
+        // Vercel's cleanUrls redirects `/docs/index.html` to `/docs` and, without trailingSlash, serves the
+        // page there: in a vercel.json project that is the directory's URL, so `/docs/` redirects to it
+        // rather than the other way round (the edge never serves one page under two URLs).
+        if (!ours && Boolean.TRUE.equals(cleanUrls) && trailingSlash == null) {
+            trailingSlash = Boolean.FALSE;
+        }
         // Vercel answers unknown paths with its 404 (a single-page app there rewrites to /index.html itself).
         return new Result(redirects, rewrites, headers, cleanUrls, trailingSlash, ours ? spa : Boolean.FALSE, notFound);
     }
@@ -130,9 +136,10 @@ final class ConfigFile {
             }
             status = code;
         }
-        List<List<String>> query = conditions(entry);
-        unknownKeys(entry, Set.of("source", "destination", "permanent", "statusCode", "has"));
-        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), query, destination, status, true), source.dynamic(), file, line));
+        Conditions when = conditions(entry);
+        unknownKeys(entry, Set.of("source", "destination", "permanent", "statusCode", "has", "missing"));
+        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), null, destination, status, true, when.has(), when.missing()),
+                source.dynamic(), file, line));
     }
 
     private void rewrite(Map<String, JsonTree.Node> entry, int line, List<ParsedRedirect> out) throws Patterns.Invalid {
@@ -141,49 +148,93 @@ final class ConfigFile {
         if (!destination.startsWith("/")) {
             throw new Patterns.Invalid("rewriting to another origin (`" + destination + "`) is not supported; use a redirect instead");
         }
-        List<List<String>> query = conditions(entry);
-        unknownKeys(entry, Set.of("source", "destination", "has"));
-        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), query, destination, 200, false), source.dynamic(), file, line));
+        Conditions when = conditions(entry);
+        unknownKeys(entry, Set.of("source", "destination", "has", "missing"));
+        out.add(new ParsedRedirect(new RedirectRule(source.pattern(), null, destination, 200, false, when.has(), when.missing()),
+                source.dynamic(), file, line));
+    }
+
+    /** A rule's {@code has} and {@code missing} conditions. */
+    private record Conditions(List<Condition> has, List<Condition> missing) {
+        static final Conditions NONE = new Conditions(List.of(), List.of());
     }
 
     /**
-     * Vercel's {@code has} conditions that the edge evaluates: a query parameter present ({@code key}
-     * alone) or equal to a literal {@code value}, as {@code _redirects}' query matching does. Headers,
-     * cookies, hosts, regular-expression values and {@code missing} need request data the edge does not
-     * match on; such an entry is ignored with a warning that says which condition, rather than applied
-     * without it.
+     * Vercel's {@code has} and {@code missing} conditions, as the edge evaluates them: on a header
+     * (its name in any case), a cookie, a query parameter or the host; present with a non-empty value,
+     * or, with a {@code value}, matching it whole as a regular expression whose named groups (and, for
+     * {@code has} without a value, the key itself) are captured for the destination. A condition that
+     * cannot be honoured drops its whole entry with a warning naming it: the rule applied without it
+     * would fire for requests it was written to leave alone.
      */
-    private static List<List<String>> conditions(Map<String, JsonTree.Node> entry) throws Patterns.Invalid {
-        if (entry.containsKey("missing")) {
-            throw new Patterns.Invalid("`missing` conditions are not supported");
+    private static Conditions conditions(Map<String, JsonTree.Node> entry) throws Patterns.Invalid {
+        List<Condition> has = conditionList(entry, "has");
+        List<Condition> missing = conditionList(entry, "missing");
+        return has.isEmpty() && missing.isEmpty() ? Conditions.NONE : new Conditions(has, missing);
+    }
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private static List<Condition> conditionList(Map<String, JsonTree.Node> entry, String field) throws Patterns.Invalid {
+        JsonTree.Node list = entry.get(field);
+        if (list == null) {
+            return List.of();
         }
-        JsonTree.Node has = entry.get("has");
-        if (has == null) {
-            return null;
+        if (list.array() == null) {
+            throw new Patterns.Invalid("`" + field + "` must be an array of conditions like {\"type\": \"header\", \"key\": \"x-beta\"}");
         }
-        if (has.array() == null) {
-            throw new Patterns.Invalid("`has` must be an array of conditions");
-        }
-        List<List<String>> query = new ArrayList<>();
-        int any = 0;
-        for (JsonTree.Node condition : has.array()) {
-            Map<String, JsonTree.Node> c = condition.object();
-            String type = c == null || c.get("type") == null ? null : c.get("type").text();
-            String key = c == null || c.get("key") == null ? null : c.get("key").text();
-            String value = c == null || c.get("value") == null ? null : c.get("value").text();
-            if (!"query".equals(type)) {
-                throw new Patterns.Invalid("`has` conditions on " + (type == null ? "an unknown type" : "a " + type)
-                        + " are not supported (only on query parameters)");
+        List<Condition> out = new ArrayList<>();
+        for (JsonTree.Node item : list.array()) {
+            Map<String, JsonTree.Node> c = item.object();
+            if (c == null) {
+                throw new Patterns.Invalid("each of `" + field + "` must be an object with `type`, `key` and `value`");
             }
-            if (key == null || key.isEmpty() || !key.matches("[A-Za-z0-9_.~-]+")) {
-                throw new Patterns.Invalid("a `has` condition on a query parameter needs a plain `key`");
+            for (String name : c.keySet()) {
+                if (!Set.of("type", "key", "value").contains(name)) {
+                    // A misspelt `value` would otherwise widen the rule to every request carrying the key.
+                    throw new Patterns.Invalid("`" + name + "` is not a field of a `" + field + "` condition; use `type`, `key` and `value`");
+                }
             }
-            if (value != null && !value.matches("[A-Za-z0-9_.~ -]*")) {
-                throw new Patterns.Invalid("`has` values that are regular expressions (`" + value + "`) are not supported; use a literal value");
+            String type = c.get("type") == null ? null : c.get("type").text();
+            JsonTree.Node keyNode = c.get("key");
+            String key = keyNode == null ? null : keyNode.text();
+            JsonTree.Node valueNode = c.get("value");
+            String where = "`" + field + "` condition on " + (key == null || "host".equals(type) ? "the " + type : "the " + type + " `" + key + "`");
+            if (type == null || !Set.of("header", "cookie", "query", "host").contains(type)) {
+                throw new Patterns.Invalid("`" + field + "` conditions on " + (type == null ? "an unknown type" : "a `" + type + "`")
+                        + " are not supported; the type must be header, cookie, query or host");
             }
-            query.add(List.of(key, value == null ? ":has" + (any++) : value));
+            if (valueNode != null && valueNode.text() == null) {
+                throw new Patterns.Invalid("the " + where + " has a `value` that is not a string "
+                        + "(operators like `eq` or `re` are not supported); write the value or a regular expression as a string");
+            }
+            String value = valueNode == null ? null : valueNode.text();
+            if (type.equals("host")) {
+                if (value == null || value.isEmpty()) {
+                    throw new Patterns.Invalid("a `" + field + "` condition on the host needs a `value`, like \"www.example.com\"");
+                }
+                key = null;
+            } else if (key == null || key.isEmpty()) {
+                throw new Patterns.Invalid("a `" + field + "` condition on a " + type + " needs a `key`, the name of the " + type
+                        + (type.equals("query") ? " parameter" : ""));
+            } else if (type.equals("header")) {
+                if (!TOKEN.matcher(key).matches()) {
+                    throw new Patterns.Invalid("`" + key + "` in a `" + field + "` condition is not a valid header name");
+                }
+                key = key.toLowerCase(java.util.Locale.ROOT);
+            } else if (key.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f) || (type.equals("cookie") && key.matches(".*[\\s;=,].*"))) {
+                throw new Patterns.Invalid("`" + key + "` in a `" + field + "` condition is not a valid " + type + " name");
+            }
+            if (value != null && !value.isEmpty()) {
+                try {
+                    SafeRegex.check(value);
+                } catch (Patterns.Invalid e) {
+                    throw new Patterns.Invalid("the " + where + ": " + e.getMessage());
+                }
+            }
+            out.add(new Condition(type, key, value == null || value.isEmpty() ? null : value));
         }
-        return query.isEmpty() ? null : query;
+        return out;
     }
 
     private void headers(Map<String, JsonTree.Node> entry, int line, List<ParsedHeaders> out) throws Patterns.Invalid {
@@ -208,9 +259,10 @@ final class ConfigFile {
                 warn(header.line(), e.getMessage() + "; this header is ignored.");
             }
         }
-        unknownKeys(entry, Set.of("source", "headers"));
+        Conditions when = conditions(entry);
+        unknownKeys(entry, Set.of("source", "headers", "has", "missing"));
         if (!set.isEmpty()) {
-            out.add(new ParsedHeaders(new HeaderRule(source.pattern(), set, List.of()), file, line));
+            out.add(new ParsedHeaders(new HeaderRule(source.pattern(), set, List.of(), when.has(), when.missing()), file, line));
         }
     }
 

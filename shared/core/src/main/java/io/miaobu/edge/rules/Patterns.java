@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Path patterns in the edge's grammar (edge/src/rules.js): {@code /}-separated segments, each a
@@ -153,9 +152,9 @@ final class Patterns {
             throw new Invalid("`" + seg + "`: a parameter's pattern cannot match `/`");
         }
         try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new Invalid("`" + seg + "` has an invalid regular expression: " + e.getDescription());
+            SafeRegex.check(regex);
+        } catch (Invalid e) {
+            throw new Invalid("`" + seg + "`: " + e.getMessage());
         }
     }
 

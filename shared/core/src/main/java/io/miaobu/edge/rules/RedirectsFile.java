@@ -21,6 +21,7 @@ final class RedirectsFile {
     private static final Pattern QUERY = Pattern.compile("^([^=\\s]+)=(.*)$");
     private static final Pattern CAPTURE = Pattern.compile("^:[A-Za-z_][A-Za-z0-9_]*$");
     private static final Set<String> CONDITIONS = Set.of("country", "language", "role", "cookie", "signed");
+    private static final Pattern COOKIE = Pattern.compile("(?i)^cookie=[^\\s,;=]+(,[^\\s,;=]+)*$");
 
     private RedirectsFile() {}
 
@@ -33,7 +34,7 @@ final class RedirectsFile {
                 continue;
             }
             try {
-                rules.add(parseLine(line, n));
+                rules.addAll(parseLine(line, n));
             } catch (Patterns.Invalid e) {
                 warnings.add(new RuleWarning(NAME, n, e.getMessage() + "; this rule is ignored."));
             }
@@ -41,7 +42,8 @@ final class RedirectsFile {
         return rules;
     }
 
-    private static ParsedRedirect parseLine(String line, int n) throws Patterns.Invalid {
+    /** One rule, or one per cookie of a {@code Cookie=a,b} condition (any of them present applies it, as on Netlify). */
+    private static List<ParsedRedirect> parseLine(String line, int n) throws Patterns.Invalid {
         if (line.length() > MAX_LINE) {
             throw new Patterns.Invalid("the line is longer than " + MAX_LINE + " characters");
         }
@@ -88,11 +90,15 @@ final class RedirectsFile {
                 i++;
             }
         }
+        List<String> cookies = List.of();
+        if (i == tokens.size() - 1 && COOKIE.matcher(tokens.get(i)).matches()) {
+            cookies = List.of(tokens.get(i++).substring("cookie=".length()).split(","));
+        }
         if (i < tokens.size()) {
             String rest = String.join(" ", tokens.subList(i, tokens.size()));
             String key = rest.contains("=") ? rest.substring(0, rest.indexOf('=')).toLowerCase(java.util.Locale.ROOT) : "";
             if (CONDITIONS.contains(key)) {
-                throw new Patterns.Invalid("conditions like `" + rest + "` (country, language, role, cookie, signature) are not supported");
+                throw new Patterns.Invalid("conditions like `" + rest + "` (country, language, role, signature) are not supported");
             }
             throw new Patterns.Invalid("unexpected `" + rest + "` after the target; expected a status like `301` or `200!`");
         }
@@ -107,7 +113,15 @@ final class RedirectsFile {
         if (!external && !to.startsWith("/")) {
             throw new Patterns.Invalid("target `" + to + "` must start with `/` or `https://`");
         }
-        return new ParsedRedirect(new RedirectRule(from.pattern(), query, to, status, force), from.dynamic(), NAME, n);
+        if (cookies.isEmpty()) {
+            return List.of(new ParsedRedirect(new RedirectRule(from.pattern(), query, to, status, force), from.dynamic(), NAME, n));
+        }
+        List<ParsedRedirect> rules = new ArrayList<>();
+        for (String cookie : cookies) {
+            List<Condition> has = List.of(new Condition("cookie", cookie, null));
+            rules.add(new ParsedRedirect(new RedirectRule(from.pattern(), query, to, status, force, has, List.of()), from.dynamic(), NAME, n));
+        }
+        return rules;
     }
 
     private static boolean isTarget(String token) {

@@ -40,6 +40,22 @@ class RulesCompilerTest {
     }
 
     @Test
+    void conditions_survive_the_route_table_so_a_stored_deployment_keeps_them() throws IOException {
+        String vercel = """
+                {"redirects": [{"source": "/", "destination": "/:lang/", "has": [{"type": "cookie", "key": "locale", "value": "(?<lang>fr)"}],
+                                "missing": [{"type": "header", "key": "X-Bot"}]}],
+                 "headers": [{"source": "/(.*)", "has": [{"type": "host", "value": "preview\\\\..*"}],
+                              "headers": [{"key": "X-Robots-Tag", "value": "noindex"}]}]}
+                """;
+        RouteConfig config = RulesCompiler.compile(files(Map.of("vercel.json", vercel))).config();
+        RouteConfig read = io.miaobu.http.Json.MAPPER.readValue(io.miaobu.http.Json.MAPPER.writeValueAsString(config), RouteConfig.class);
+        assertThat(read).isEqualTo(config);
+        assertThat(read.redirects().get(0).has()).containsExactly(new Condition("cookie", "locale", "(?<lang>fr)"));
+        assertThat(read.redirects().get(0).missing()).containsExactly(new Condition("header", "x-bot", null));
+        assertThat(read.headers().get(0).has()).containsExactly(new Condition("host", null, "preview\\..*"));
+    }
+
+    @Test
     void more_than_100_header_rules_keep_the_first_100() throws IOException {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 101; i++) {
