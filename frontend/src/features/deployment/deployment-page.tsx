@@ -47,7 +47,7 @@ export function DeploymentPage() {
         documentTitle={`${statusLabel(d.status)} · ${project?.name ?? 'Deployment'}`}
         subtitle={<span className="flex flex-wrap items-center gap-2">
           <StatusBadge status={d.status} /><TargetLabel deployment={d} />
-          {(d.trigger || d.author) && <DeploymentOrigin deployment={d} />}
+          {(d.trigger || d.author) && <><DeploymentOrigin deployment={d} /><span aria-hidden>·</span></>}
           <span className="font-mono text-xs">{d.branch ?? 'folder upload'} · {shortSha(d.commit)}</span>
           {/* Someone other than the commit's author started it: the commit still says who wrote it. */}
           {d.trigger && d.trigger !== 'push' && d.author && <span className="inline-flex items-center gap-1">by <Author author={d.author} /></span>}
