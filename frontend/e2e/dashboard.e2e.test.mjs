@@ -205,8 +205,9 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     const first = page.getByRole('listitem').filter({ hasText: 'First version of the site' })
     const second = page.getByRole('listitem').filter({ hasText: 'Second version of the site' })
     await second.getByText('Live').waitFor()
-    // Who wrote it, as Git recorded it, next to the branch and commit.
-    await second.getByTestId('author').getByText('Ada Lovelace').waitFor()
+    // Who deployed it (the signed-in user), and who wrote the commit, as Git recorded it.
+    await second.getByTestId('trigger').getByText('Deployed by e2e', { exact: true }).waitFor()
+    await second.getByTitle('Commit by Ada Lovelace').waitFor()
     await second.getByText('main', { exact: true }).waitFor()
     await page.getByRole('region', { name: 'Live deployment' }).getByText('Second version of the site').waitFor()
     // The preview runs the site as a browser tab does: its module script (crossorigin, as Vite's) ran.
@@ -328,8 +329,9 @@ describe('the dashboard, in Chromium, against a real local host', { timeout: 600
     const { deployment } = await answer.json()
     const row = page.getByRole('listitem', { name: `Deployment ${deployment.id}` })
     await row.waitFor({ timeout: 2000 })
-    await row.getByTestId('trigger').getByText('Deploy hook').waitFor()
-    await page.getByRole('listitem').filter({ hasText: 'First version of the site' }).getByTestId('trigger').getByText('Deployed by hand').waitFor()
+    await row.getByTestId('trigger').getByText('Deploy hook “Live test”', { exact: true }).waitFor()
+    await page.getByRole('listitem').filter({ hasText: 'First version of the site' }).getByTestId('trigger')
+      .getByText('Deployed by e2e', { exact: true }).waitFor()
     // Rolled back before: it builds but does not go live by itself.
     await row.getByRole('button', { name: 'Promote' }).waitFor({ timeout: BUILD_TIMEOUT })
     assert.equal(await row.getByText('Live', { exact: true }).count(), 0)

@@ -62,6 +62,10 @@ export interface Deployment {
   url: string
   /** What started it; null for deployments made before Miaobu recorded it. */
   trigger?: 'push' | 'hook' | 'redeploy' | 'manual' | 'cli' | null
+  /** The signed-in user who started it (deploy, redeploy, CLI); null for pushes and hooks. */
+  triggeredBy?: { login: string; avatarUrl: string | null } | null
+  /** The deploy hook that started it, by the name it had then. */
+  hookName?: string | null
   /** A preview's branch address (always its newest ready deployment); null for production. */
   branchUrl?: string | null
   createdAt: string

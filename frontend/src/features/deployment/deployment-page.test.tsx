@@ -23,17 +23,26 @@ function controllableStream() {
 }
 
 /** A READY deployment whose log the test writes. */
-function finishedDeploymentWithLog() {
+function finishedDeploymentWithLog(d = deployment()) {
   const stream = controllableStream()
   const api = fakeApi()
-    .on('GET /api/v1/deployments/d1', () => deployment())
+    .on('GET /api/v1/deployments/d1', () => d)
     .on('GET /api/v1/projects/p1', () => project())
-    .on('GET /api/v1/projects/p1/deployments', () => [deployment()])
+    .on('GET /api/v1/projects/p1/deployments', () => [d])
     .on('GET /api/v1/deployments/d1/logs/stream', () => stream.response)
   return { stream, api }
 }
 
 describe('DeploymentPage', () => {
+  it('names who redeployed it, and still who wrote the commit', async () => {
+    const { stream, api } = finishedDeploymentWithLog(deployment({ trigger: 'redeploy', triggeredBy: { login: 'alice', avatarUrl: null },
+      author: { name: 'Ada Lovelace', login: null, avatarUrl: null } }))
+    renderApp(api, '/deployments/d1')
+    expect(await screen.findByTestId('trigger')).toHaveTextContent(/^Redeployed by alice$/)
+    expect(screen.getByTestId('author')).toHaveTextContent('Ada Lovelace')
+    stream.close()
+  })
+
   it('streams the build log live with timestamps, marking stderr and build-system lines', async () => {
     const stream = controllableStream()
     let current = deployment({ status: 'BUILDING', finishedAt: null, readyAt: null, stats: null })

@@ -11,6 +11,7 @@ import { isFinal, type Deployment, type Project } from '../../lib/types'
 import { DeploymentActions } from '../project/deployment-actions'
 import { TargetLabel } from '../project/deployments-list'
 import { Author } from '../../components/author'
+import { DeploymentOrigin } from '../../components/deployment-origin'
 import { TimeAgo } from '../../components/time-ago'
 import { BuildLog } from './build-log'
 import { StatusTimeline } from './status-timeline'
@@ -46,8 +47,10 @@ export function DeploymentPage() {
         documentTitle={`${statusLabel(d.status)} · ${project?.name ?? 'Deployment'}`}
         subtitle={<span className="flex flex-wrap items-center gap-2">
           <StatusBadge status={d.status} /><TargetLabel deployment={d} />
-          <span className="font-mono text-xs">{d.branch} · {shortSha(d.commit)}</span>
-          {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
+          {(d.trigger || d.author) && <><DeploymentOrigin deployment={d} /><span aria-hidden>·</span></>}
+          <span className="font-mono text-xs">{d.branch ?? 'folder upload'} · {shortSha(d.commit)}</span>
+          {/* Someone other than the commit's author started it: the commit still says who wrote it. */}
+          {d.trigger && d.trigger !== 'push' && d.author && <span className="inline-flex items-center gap-1">by <Author author={d.author} /></span>}
           <span>· created <TimeAgo iso={d.createdAt} /></span>
         </span>}
         actions={project && <DeploymentActions project={project} deployment={d} live={context.data?.live}

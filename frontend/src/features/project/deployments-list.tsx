@@ -1,6 +1,6 @@
 import { TimeAgo } from '../../components/time-ago'
 import { Link } from 'react-router'
-import { Author } from '../../components/author'
+import { DeploymentOrigin } from '../../components/deployment-origin'
 import { StatusBadge } from '../../components/status-badge'
 import { buildDuration, hostOf, shortSha } from '../../lib/format'
 import { isFinal, type Deployment, type Project } from '../../lib/types'
@@ -10,9 +10,6 @@ import { Button } from '../../components/ui'
 import { DeploymentActions } from './deployment-actions'
 
 const PAGE = 20
-export const TRIGGER_LABELS: Record<string, string> = {
-  push: 'Git push', hook: 'Deploy hook', redeploy: 'Redeploy', manual: 'Deployed by hand', cli: 'CLI upload',
-}
 const STATUS_FILTERS: { value: string; label: string; test(d: Deployment): boolean }[] = [
   { value: '', label: 'Any status', test: () => true },
   { value: 'ready', label: 'Ready', test: (d) => d.status === 'READY' },
@@ -36,7 +33,8 @@ export function DeploymentsList({ project, deployments, onChanged }:
   const needle = query.trim().toLowerCase()
   const statusTest = STATUS_FILTERS.find((f) => f.value === status)!.test
   const matching = deployments.filter((d) => (!branch || d.branch === branch) && statusTest(d)
-    && (!needle || [d.commitMessage, d.commit, d.branch, d.id, d.author?.name, d.author?.login]
+    && (!needle || [d.commitMessage, d.commit, d.branch, d.id, d.author?.name, d.author?.login,
+      d.triggeredBy?.login, d.hookName]
       .some((v) => v?.toLowerCase().includes(needle))))
   const shown = matching.slice(0, shownCount)
   const select = 'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm'
@@ -72,11 +70,8 @@ export function DeploymentsList({ project, deployments, onChanged }:
               <p className="flex min-w-0 items-center gap-1 text-zinc-500">
                 <span className="truncate font-mono text-xs" title="Branch">{d.branch ?? 'folder upload'}</span>
                 <span aria-hidden>·</span>
-                <span className="font-mono text-xs" title="Commit">{shortSha(d.commit)}</span>
-                {d.author && <><span aria-hidden>·</span><Author author={d.author} /></>}
-                {d.trigger && TRIGGER_LABELS[d.trigger] && (
-                  <><span aria-hidden>·</span><span className="shrink-0 text-xs" data-testid="trigger">{TRIGGER_LABELS[d.trigger]}</span></>
-                )}
+                <span className="font-mono text-xs" title={commitTitle(d)}>{shortSha(d.commit)}</span>
+                {(d.trigger || d.author) && <><span aria-hidden>·</span><DeploymentOrigin deployment={d} /></>}
               </p>
               {d.status === 'READY' && (
                 <p className="flex min-w-0 flex-wrap items-center gap-x-2 text-xs">
@@ -104,6 +99,12 @@ export function DeploymentsList({ project, deployments, onChanged }:
       )}
     </>
   )
+}
+
+/** The commit, and who wrote it when the line beside it names someone else (who redeployed it). */
+function commitTitle(d: Deployment): string {
+  const author = d.author?.name ?? d.author?.login
+  return author && d.trigger && d.trigger !== 'push' ? `Commit by ${author}` : 'Commit'
 }
 
 export function TargetLabel({ deployment }: { deployment: Deployment }) {

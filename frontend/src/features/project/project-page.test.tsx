@@ -111,6 +111,39 @@ describe('ProjectPage', () => {
     expect(await screen.findByText('New deployments of main go live again when they are ready.')).toBeInTheDocument()
   })
 
+  it('says in one line what started each deployment and who: the user for a deploy, the author for a push, the hook by name', async () => {
+    const ada = { name: 'Ada Lovelace', login: null, avatarUrl: null }
+    const alice = { login: 'alice', avatarUrl: 'https://avatars.githubusercontent.com/u/7?v=4' }
+    const rows = [
+      deployment({ id: 'r1', trigger: 'redeploy', triggeredBy: alice, author: ada }),
+      deployment({ id: 'r2', trigger: 'cli', triggeredBy: { login: 'alice', avatarUrl: null }, branch: null as unknown as string, commit: null }),
+      deployment({ id: 'r3', trigger: 'push', author: { name: 'Bob Builder', login: 'bob', avatarUrl: null } }),
+      deployment({ id: 'r4', trigger: 'hook', hookName: 'CMS publish', author: ada }),
+      deployment({ id: 'r5', trigger: 'manual', triggeredBy: { login: 'alice', avatarUrl: null } }),
+      deployment({ id: 'r6', trigger: 'manual', triggeredBy: null }),
+    ]
+    const api = fakeApi()
+      .on('GET /api/v1/projects/p1', () => project())
+      .on('GET /api/v1/projects/p1/deployments', () => rows)
+    const { user } = renderApp(api, '/projects/p1')
+    const origin = async (id: string) => within(await screen.findByRole('listitem', { name: `Deployment ${id}` })).getByTestId('trigger')
+    expect(await origin('r1')).toHaveTextContent(/^Redeployed by alice$/)
+    expect(await origin('r2')).toHaveTextContent(/^Deployed by alice via CLI$/)
+    expect(await origin('r3')).toHaveTextContent(/^Pushed by Bob Builder$/)
+    expect(await origin('r4')).toHaveTextContent(/^Deploy hook “CMS publish”$/)
+    expect(await origin('r5')).toHaveTextContent(/^Deployed by alice$/)
+    expect(await origin('r6')).toHaveTextContent(/^Deployed by hand$/)
+    // The user's GitHub avatar beside their name; the commit's author is not shown as the one who deployed.
+    const redeployed = screen.getByRole('listitem', { name: 'Deployment r1' })
+    expect(redeployed.querySelector('img')).toHaveAttribute('src', 'https://avatars.githubusercontent.com/u/7?v=4')
+    expect(within(redeployed).queryByText('Ada Lovelace')).toBeNull()
+    expect(within(redeployed).getByTitle('Commit by Ada Lovelace')).toBeInTheDocument()
+    expect(screen.getByRole('listitem', { name: 'Deployment r4' }).querySelector('img')).toBeNull()
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search deployments' }), 'cms')
+    expect(screen.getAllByRole('listitem', { name: /^Deployment / }).map((r) => r.getAttribute('aria-label'))).toEqual(['Deployment r4'])
+  })
+
   it('filters deployments by branch and status, searches them, and shows a preview branch\'s own address', async () => {
     const preview = deployment({ id: 'd4', target: 'preview', branch: 'feature/x', commitMessage: 'Preview it',
       createdAt: '2026-01-04T10:00:00Z', url: 'http://d4--my-site.localhost:8080', branchUrl: 'http://feature-x--my-site.localhost:8080',

@@ -89,7 +89,8 @@ public final class Platform {
                 secrets, hosts, clock);
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
                 config.allowLocalRepositories(), clock, github.projects());
-        this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher, clock);
+        this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher,
+                github.accounts()::initiator, clock);
         this.folders = new FolderDeployments(deployments, projects, database, artifacts, publisher,
                 config.maxOutputFiles(), config.maxOutputBytes(), clock);
         this.throttle = new Throttle(database.rateLimits(), clock);

@@ -68,7 +68,8 @@ public final class DeployHooks {
         DeployHook hook = hooks.findByTokenHash(hash(token))
                 .orElseThrow(() -> HttpError.notFound("Deploy hook"));
         Project project = projects.findById(hook.projectId()).orElseThrow(() -> HttpError.notFound("Deploy hook"));
-        return new Triggered(project, deployments.enqueueNewest(project, hook.branch(), null, null, Deployment.BY_HOOK));
+        return new Triggered(project, deployments.enqueueNewest(project, hook.branch(), null, null, Deployment.BY_HOOK,
+                Initiator.hook(hook.name())));
     }
 
     static String hash(String token) {

@@ -7,7 +7,8 @@ import java.time.Instant;
  * One immutable build of a project at one commit. {@code target} is "production" for the
  * production branch and "preview" otherwise; {@code commitSha} is known once the source is fetched.
  * {@code author} is null until someone says who wrote the commit (a push webhook, then the build).
- * {@code trigger} says what started it (push, hook, redeploy, manual, cli).
+ * {@code trigger} says what started it (push, hook, redeploy, manual, cli); {@code initiator} who
+ * (the signed-in user, or the deploy hook by name), null for pushes and older deployments.
  */
 public record Deployment(
         String id,
@@ -25,7 +26,8 @@ public record Deployment(
         Instant startedAt,
         Instant finishedAt,
         CommitAuthor author,
-        String trigger) {
+        String trigger,
+        Initiator initiator) {
 
     public static final String PRODUCTION = "production";
     public static final String PREVIEW = "preview";
@@ -42,13 +44,22 @@ public record Deployment(
                       String requestedCommit, String commitSha, String commitMessage, String error, DeploymentStats stats,
                       RouteConfig routeConfig, Instant createdAt, Instant startedAt, Instant finishedAt, CommitAuthor author) {
         this(id, projectId, status, target, branch, requestedCommit, commitSha, commitMessage, error, stats, routeConfig,
-                createdAt, startedAt, finishedAt, author, null);
+                createdAt, startedAt, finishedAt, author, null, null);
+    }
+
+    /** A deployment whose initiator is not recorded (a push, whose author says who). */
+    public Deployment(String id, String projectId, DeploymentStatus status, String target, String branch,
+                      String requestedCommit, String commitSha, String commitMessage, String error, DeploymentStats stats,
+                      RouteConfig routeConfig, Instant createdAt, Instant startedAt, Instant finishedAt, CommitAuthor author,
+                      String trigger) {
+        this(id, projectId, status, target, branch, requestedCommit, commitSha, commitMessage, error, stats, routeConfig,
+                createdAt, startedAt, finishedAt, author, trigger, null);
     }
 
     /** This deployment as it is once released: READY with its route config and stats. */
     public Deployment ready(RouteConfig config, DeploymentStats releasedStats, Instant at) {
         return new Deployment(id, projectId, DeploymentStatus.READY, target, branch, requestedCommit, commitSha, commitMessage,
-                null, releasedStats, config, createdAt, startedAt, at, author, trigger);
+                null, releasedStats, config, createdAt, startedAt, at, author, trigger, initiator);
     }
 
     public String prefix() {

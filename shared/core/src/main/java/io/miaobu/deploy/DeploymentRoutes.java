@@ -112,6 +112,10 @@ public final class DeploymentRoutes {
         view.put("commitMessage", d.commitMessage());
         view.put("author", d.author());
         view.put("trigger", d.trigger());
+        // Who started it, as they were named then; never their user id or email.
+        Initiator by = d.initiator();
+        view.put("triggeredBy", by != null && by.isUser() ? triggeredByView(by) : null);
+        view.put("hookName", by == null ? null : by.hookName());
         // A failed or canceled deployment has no files: its address would only ever show a 404 page.
         boolean servable = d.status() != DeploymentStatus.FAILED && d.status() != DeploymentStatus.CANCELED;
         view.put("url", servable ? hosts.url(hosts.deployment(d.id(), project.slug())) : null);
@@ -125,6 +129,13 @@ public final class DeploymentRoutes {
         view.put("error", d.error());
         view.put("live", d.id().equals(project.liveDeploymentId()));
         view.put("stats", d.stats());
+        return view;
+    }
+
+    private static Map<String, Object> triggeredByView(Initiator by) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("login", by.login());
+        view.put("avatarUrl", by.avatarUrl());
         return view;
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Function;
 
 /** Deployments on behalf of a signed-in user: create (enqueue), read, promote, cancel. */
 public final class DeploymentService {
@@ -22,15 +23,18 @@ public final class DeploymentService {
     private final DeploymentStore deployments;
     private final JobQueue queue;
     private final Publisher publisher;
+    private final Function<User, Initiator> initiators;
     private final Clock clock;
 
+    /** @param initiators how a signed-in user is named on the deployments they start */
     public DeploymentService(ProjectService projectService, ProjectStore projects, DeploymentStore deployments,
-                             JobQueue queue, Publisher publisher, Clock clock) {
+                             JobQueue queue, Publisher publisher, Function<User, Initiator> initiators, Clock clock) {
         this.projectService = projectService;
         this.projects = projects;
         this.deployments = deployments;
         this.queue = queue;
         this.publisher = publisher;
+        this.initiators = initiators;
         this.clock = clock;
     }
 
@@ -41,14 +45,22 @@ public final class DeploymentService {
         Project project = projectService.owned(user, projectId);
         // With a commit it rebuilds one that was deployed before (the dashboard's Redeploy).
         return new Owned(project, enqueue(project, request.branch() == null ? project.productionBranch() : request.branch(),
-                request.commit(), null, request.commit() == null ? Deployment.BY_MANUAL : Deployment.BY_REDEPLOY));
+                request.commit(), null, request.commit() == null ? Deployment.BY_MANUAL : Deployment.BY_REDEPLOY,
+                initiator(user)));
+    }
+
+    /** The signed-in user as the deployments they start name them. */
+    public Initiator initiator(User user) {
+        return initiators.apply(user);
     }
 
     /**
-     * @param author  who wrote {@code commit}, when the caller knows (a push webhook); else null
-     * @param trigger what started it: one of Deployment's BY_ constants
+     * @param author    who wrote {@code commit}, when the caller knows (a push webhook); else null
+     * @param trigger   what started it: one of Deployment's BY_ constants
+     * @param initiator the user or deploy hook that started it; null for a push
      */
-    public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author, String trigger) {
+    public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author, String trigger,
+                              Initiator initiator) {
         if (project.gitUrl() == null) {
             throw HttpError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
                     + "deploy a folder with `./miaobu deploy DIR --project " + project.name() + "`, or set its gitUrl.");
@@ -57,7 +69,7 @@ public final class DeploymentService {
         String target = validBranch.equals(project.productionBranch()) ? Deployment.PRODUCTION : Deployment.PREVIEW;
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.QUEUED, target,
                 validBranch, Validation.commit(commit), null, null, null, DeploymentStats.EMPTY, null,
-                clock.instant(), null, null, author, trigger);
+                clock.instant(), null, null, author, trigger, initiator);
         deployments.insert(deployment);
         queue.send(new BuildJob(deployment.id()));
         return deployment;
@@ -67,8 +79,9 @@ public final class DeploymentService {
      * Enqueues the new head of a branch (a push, a deploy hook) and cancels that branch's builds
      * still waiting in the queue: only the newest commit of a branch is worth building.
      */
-    public Deployment enqueueNewest(Project project, String branch, String commit, CommitAuthor author, String trigger) {
-        Deployment deployment = enqueue(project, branch, commit, author, trigger);
+    public Deployment enqueueNewest(Project project, String branch, String commit, CommitAuthor author, String trigger,
+                                    Initiator initiator) {
+        Deployment deployment = enqueue(project, branch, commit, author, trigger, initiator);
         String by = commit == null ? "a newer deployment" : "commit " + commit.substring(0, Math.min(7, commit.length()));
         for (Deployment older : deployments.listQueued(project.id(), deployment.branch())) {
             if (createdBefore(older, deployment)) {

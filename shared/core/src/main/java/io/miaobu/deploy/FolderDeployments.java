@@ -114,7 +114,7 @@ public final class FolderDeployments {
         Deployment deployment = new Deployment(Ids.deployment(), project.id(), DeploymentStatus.UPLOADING,
                 production ? Deployment.PRODUCTION : Deployment.PREVIEW, null, null, null, null, null,
                 new DeploymentStats(entries.size(), bytes, missing.size(), uploadBytes), null, now, now, null, null,
-                Deployment.BY_CLI);
+                Deployment.BY_CLI, deploymentService.initiator(user));
         deployments.insert(deployment);
         files.recordFiles(deployment.id(), entries);
         return new Started(project, deployment, missing);

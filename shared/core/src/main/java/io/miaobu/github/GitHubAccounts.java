@@ -1,6 +1,7 @@
 package io.miaobu.github;
 
 import io.miaobu.auth.User;
+import io.miaobu.deploy.Initiator;
 import io.miaobu.secrets.Secrets;
 import io.miaobu.http.HttpError;
 import java.time.Clock;
@@ -12,6 +13,9 @@ import java.util.Optional;
  * call that needs them, and never part of a response or a log line.
  */
 public final class GitHubAccounts {
+    /** GitHub serves every account's avatar at its numeric id, so a renamed login keeps its picture. */
+    private static final String AVATARS = "https://avatars.githubusercontent.com/u/";
+
     private final GitHubStore store;
     private final Secrets secrets;
     private final Clock clock;
@@ -33,6 +37,22 @@ public final class GitHubAccounts {
 
     public Optional<String> login(String userId) {
         return store.accountOfUser(userId).map(GitHubAccount::login);
+    }
+
+    /**
+     * How the deployments a user starts name them: their GitHub login and avatar when linked, else
+     * the part of their email before the @ (never the whole address: a deployment is shown to
+     * whoever can read the project).
+     */
+    public Initiator initiator(User user) {
+        return store.accountOfUser(user.id())
+                .map(a -> Initiator.user(user.id(), a.login(), AVATARS + a.githubId() + "?v=4"))
+                .orElseGet(() -> Initiator.user(user.id(), localPart(user.email()), null));
+    }
+
+    private static String localPart(String email) {
+        int at = email.lastIndexOf('@');
+        return at > 0 ? email.substring(0, at) : email;
     }
 
     /** The user's token, when their GitHub account is linked. */

@@ -208,7 +208,7 @@ public final class WebhookIntake {
 
     private Map<String, Object> enqueue(Project project, String branch, String sha, CommitAuthor author) {
         try {
-            return result(project, deploymentService.enqueueNewest(project, branch, sha, author, Deployment.BY_PUSH), null);
+            return result(project, deploymentService.enqueueNewest(project, branch, sha, author, Deployment.BY_PUSH, null), null);
         } catch (HttpError e) {
             Map<String, Object> skipped = new LinkedHashMap<>();
             skipped.put("projectId", project.id());

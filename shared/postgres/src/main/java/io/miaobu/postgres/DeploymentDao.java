@@ -4,6 +4,7 @@ import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.deploy.Initiator;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,12 +26,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface DeploymentDao {
     String COLUMNS = "id, project_id, status, target, branch, requested_commit, commit_sha, commit_message, error,"
             + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at,"
-            + " commit_author_name, commit_author_login, commit_author_avatar_url, triggered_by";
+            + " commit_author_name, commit_author_login, commit_author_avatar_url, triggered_by,"
+            + " triggered_by_user_id, triggered_by_login, triggered_by_avatar_url, trigger_hook_name";
 
     @SqlUpdate("INSERT INTO deployments (" + COLUMNS + ") VALUES (:id, :projectId, :status, :target, :branch,"
             + " :requestedCommit, :commitSha, :commitMessage, :error, :files, :bytes, :uploadedFiles,"
             + " :uploadedBytes, CAST(:routeConfig AS jsonb), :createdAt, :startedAt, :finishedAt,"
-            + " :authorName, :authorLogin, :authorAvatarUrl, :trigger)")
+            + " :authorName, :authorLogin, :authorAvatarUrl, :trigger,"
+            + " :initiatorUserId, :initiatorLogin, :initiatorAvatarUrl, :hookName)")
     void insert(@Bind("id") String id, @Bind("projectId") String projectId, @Bind("status") DeploymentStatus status,
                 @Bind("target") String target, @Bind("branch") String branch,
                 @Bind("requestedCommit") String requestedCommit, @Bind("commitSha") String commitSha,
@@ -40,7 +43,9 @@ public interface DeploymentDao {
                 @Bind("createdAt") Instant createdAt, @Bind("startedAt") Instant startedAt,
                 @Bind("finishedAt") Instant finishedAt, @Bind("authorName") String authorName,
                 @Bind("authorLogin") String authorLogin, @Bind("authorAvatarUrl") String authorAvatarUrl,
-                @Bind("trigger") String trigger);
+                @Bind("trigger") String trigger, @Bind("initiatorUserId") String initiatorUserId,
+                @Bind("initiatorLogin") String initiatorLogin, @Bind("initiatorAvatarUrl") String initiatorAvatarUrl,
+                @Bind("hookName") String hookName);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
     Optional<Deployment> findById(@Bind("id") String id);
@@ -116,7 +121,9 @@ public interface DeploymentDao {
                     instant(rs, "finished_at"),
                     CommitAuthor.of(rs.getString("commit_author_name"), rs.getString("commit_author_login"),
                             rs.getString("commit_author_avatar_url")),
-                    rs.getString("triggered_by"));
+                    rs.getString("triggered_by"),
+                    Initiator.of(rs.getString("triggered_by_user_id"), rs.getString("triggered_by_login"),
+                            rs.getString("triggered_by_avatar_url"), rs.getString("trigger_hook_name")));
         }
 
         private static DeploymentStats stats(ResultSet rs) throws SQLException {

@@ -5,6 +5,7 @@ import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.deploy.Initiator;
 import io.miaobu.edge.RouteConfig;
 import java.time.Instant;
 import java.util.Collection;
@@ -26,12 +27,15 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     public void insert(Deployment d) {
         DeploymentStats s = d.stats();
         CommitAuthor a = d.author();
+        Initiator i = d.initiator();
         Sql.translatingDuplicates("deployment " + d.id(), () -> dao.insert(d.id(), d.projectId(), d.status(),
                 d.target(), d.branch(), d.requestedCommit(), d.commitSha(), d.commitMessage(), d.error(),
                 s == null ? null : s.files(), s == null ? null : s.bytes(),
                 s == null ? null : s.uploadedFiles(), s == null ? null : s.uploadedBytes(),
                 Json.write(d.routeConfig()), d.createdAt(), d.startedAt(), d.finishedAt(),
-                a == null ? null : a.name(), a == null ? null : a.login(), a == null ? null : a.avatarUrl(), d.trigger()));
+                a == null ? null : a.name(), a == null ? null : a.login(), a == null ? null : a.avatarUrl(), d.trigger(),
+                i == null ? null : i.userId(), i == null ? null : i.login(), i == null ? null : i.avatarUrl(),
+                i == null ? null : i.hookName()));
     }
 
     @Override

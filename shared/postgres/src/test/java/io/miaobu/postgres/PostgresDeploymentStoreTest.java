@@ -13,6 +13,8 @@ import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.deploy.Initiator;
+import io.miaobu.auth.User;
 import io.miaobu.edge.RouteConfig;
 import io.miaobu.edge.rules.HeaderRule;
 import io.miaobu.edge.rules.RedirectRule;
@@ -67,6 +69,31 @@ class PostgresDeploymentStoreTest {
 
         assertThat(db.deployments().findById(d.id())).contains(d);
         assertThat(db.deployments().findById("dpl_missing")).isEmpty();
+    }
+
+    @Test
+    void who_started_a_deployment_reads_back_after_that_user_is_deleted() {
+        User starter = Fixtures.user(db);
+        Deployment queued = Fixtures.deployment(project.id(), Fixtures.now());
+        Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
+                null, null, null, null, null, null, queued.createdAt(), null, null, null, Deployment.BY_REDEPLOY,
+                Initiator.user(starter.id(), "alice", "https://avatars.githubusercontent.com/u/7?v=4"));
+        db.deployments().insert(d);
+
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM users WHERE id = ?", starter.id()));
+
+        assertThat(db.deployments().findById(d.id())).contains(d);
+    }
+
+    @Test
+    void a_deploy_hooks_name_reads_back() {
+        Deployment queued = Fixtures.deployment(project.id(), Fixtures.now());
+        Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
+                null, null, null, null, null, null, queued.createdAt(), null, null, null, Deployment.BY_HOOK,
+                Initiator.hook("CMS publish"));
+        db.deployments().insert(d);
+
+        assertThat(db.deployments().findById(d.id()).orElseThrow().initiator().hookName()).isEqualTo("CMS publish");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.JobQueue.ReceivedJob;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.github.GitHubAccount;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.http.Json;
 import io.miaobu.http.Response;
@@ -621,6 +622,33 @@ class ApiBehaviourTest {
         }
 
         @Test
+        void a_deploy_and_a_redeploy_name_the_signed_in_user_but_never_their_email_or_id() {
+            JsonNode deployed = createDeployment(ada, projectId, "{\"branch\": \"feature/login\"}");
+            JsonNode redeployed = createDeployment(ada, projectId, "{\"commit\": \"abcdef1234\"}");
+
+            assertThat(deployed.get("triggeredBy").get("login").asText()).as("the email's name part").isEqualTo("ada");
+            assertThat(redeployed.get("triggeredBy").get("login").asText()).isEqualTo("ada");
+            assertThat(redeployed.get("triggeredBy").get("avatarUrl").isNull()).as("no GitHub account linked").isTrue();
+            assertThat(redeployed.get("hookName").isNull()).isTrue();
+            Reply listed = call("GET", deploymentsPath(), ada, null);
+            assertThat(listed.json()).allSatisfy(d -> assertThat(d.get("triggeredBy").get("login").asText()).isEqualTo("ada"));
+            String userId = call("GET", "/api/v1/me", ada, null).json().get("id").asText();
+            assertThat(listed.json().toString()).doesNotContain("ada@example.com").doesNotContain(userId);
+        }
+
+        @Test
+        void a_user_with_github_linked_is_named_by_their_github_login_and_avatar() {
+            String userId = call("GET", "/api/v1/me", ada, null).json().get("id").asText();
+            Instant now = Instant.now();
+            db.github().saveAccount(new GitHubAccount(userId, 583231, "ada-gh", "v1.sealed", "repo", now, now));
+
+            JsonNode d = createDeployment(ada, projectId, null);
+
+            assertThat(d.get("triggeredBy").get("login").asText()).isEqualTo("ada-gh");
+            assertThat(d.get("triggeredBy").get("avatarUrl").asText()).isEqualTo("https://avatars.githubusercontent.com/u/583231?v=4");
+        }
+
+        @Test
         void an_invalid_branch_is_400_and_queues_nothing() {
             Reply r = call("POST", deploymentsPath(), ada, "{\"branch\": \"../../etc\"}");
 
@@ -846,6 +874,7 @@ class ApiBehaviourTest {
             assertThat(first.get("missingCount").asInt()).isEqualTo(2); // two files share their content
             JsonNode d1 = first.get("deployment");
             assertThat(d1.get("trigger").asText()).isEqualTo("cli");
+            assertThat(d1.get("triggeredBy").get("login").asText()).as("the token's user").isEqualTo("ada");
             assertThat(d1.get("status").asText()).isEqualTo("READY");
             assertThat(d1.get("live").asBoolean()).isTrue();
             assertThat(d1.get("target").asText()).isEqualTo("production");

@@ -2,6 +2,7 @@ package io.miaobu.local.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.local.cli.MiaobuCli;
 import io.miaobu.testkit.GitRepos;
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,13 @@ class FolderDeployFlowTest {
         assertThat(preview.exit()).as(preview.err()).isZero();
         assertThat(preview.out()).doesNotContain("Production:");
         assertThat(user.site(SITE, "/").body()).isEqualTo("<h1>home v2</h1>");
+
+        // The deployments list says who deployed it: the token's user, via the CLI.
+        Matcher ready = Pattern.compile("Ready: +http://(d[0-9a-z]+)--").matcher(preview.out());
+        assertThat(ready.find()).as(preview.out()).isTrue();
+        JsonNode deployment = user.ok("GET", "/api/v1/deployments/" + ready.group(1), null);
+        assertThat(deployment.path("trigger").asText()).isEqualTo("cli");
+        assertThat(deployment.path("triggeredBy").path("login").asText()).isEqualTo("folder");
     }
 
     @Test

@@ -89,6 +89,9 @@ class LocalDeployFlowTest {
         // The deployments list says who wrote the commit, as Git recorded it.
         assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).path("author").path("name").asText())
                 .isEqualTo(GitRepos.AUTHOR_NAME);
+        // ... and who deployed it: the signed-in user, still there after the build recorded the commit.
+        assertThat(user.ok("GET", "/api/v1/deployments/" + first, null).path("triggeredBy").path("login").asText())
+                .isEqualTo("e2e");
 
         // A pushed change, deployed again, replaces the live content; the first stays on its own host.
         repo.write("message.txt", "hello v2");

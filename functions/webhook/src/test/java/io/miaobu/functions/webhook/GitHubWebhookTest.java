@@ -216,6 +216,7 @@ class GitHubWebhookTest {
 
         JsonNode author = deployments(project).get(0).path("author");
         assertThat(deployments(project).get(0).path("trigger").asText()).isEqualTo("push");
+        assertThat(deployments(project).get(0).path("triggeredBy").isNull()).as("a push's who is its author").isTrue();
         assertThat(author.path("name").asText()).isEqualTo("Mona Lisa");
         assertThat(author.path("login").asText()).isEqualTo("mona");
         assertThat(author.path("avatarUrl").asText()).isEqualTo("https://avatars.githubusercontent.com/u/9919?v=4");
@@ -415,6 +416,8 @@ class GitHubWebhookTest {
         assertThat(triggered.json().path("deployment").path("status").asText()).isEqualTo("QUEUED");
         assertThat(deployments(project).get(0).path("branch").asText()).isEqualTo("staging");
         assertThat(deployments(project).get(0).path("trigger").asText()).isEqualTo("hook");
+        assertThat(deployments(project).get(0).path("hookName").asText()).isEqualTo("CMS");
+        assertThat(deployments(project).get(0).path("triggeredBy").isNull()).as("no user called the hook").isTrue();
 
         assertThat(anonymous.as(null).call("POST", "/hooks/deploy/tnotarealtoken000000000000000000000", null).status()).isEqualTo(404);
         String other = anonymous.ok("POST", "/api/v1/auth/register",
@@ -424,5 +427,6 @@ class GitHubWebhookTest {
 
         mona.ok("DELETE", "/api/v1/projects/" + project + "/hooks/" + hook.path("id").asText(), null);
         assertThat(anonymous.as(null).call("POST", url.substring(PUBLIC_URL.length()), null).status()).isEqualTo(404);
+        assertThat(deployments(project).get(0).path("hookName").asText()).as("a deleted hook's deployments keep its name").isEqualTo("CMS");
     }
 }
