@@ -94,6 +94,9 @@ public record FrameworkCatalog(List<Framework> frameworks) {
             for (OutputSource o : f.outputFrom()) {
                 if (o.pattern() != null) {
                     Pattern.compile(o.pattern());
+                } else if (o.strategy() == null && (o.file() == null || o.template() == null)) {
+                    throw new IllegalArgumentException("framework '" + f.id() + "' has an outputFrom entry with neither a pattern, "
+                            + "a strategy, nor a file and template");
                 }
             }
             if (f.staticRule() != null && (f.staticRule().reason() == null || f.staticRule().reason().isBlank())) {

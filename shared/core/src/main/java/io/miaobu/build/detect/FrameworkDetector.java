@@ -82,7 +82,7 @@ public final class FrameworkDetector {
             supported = false;
             reason = framework.staticRule().reason().replace("{config}", configFile(tree, framework.staticRule().config()));
         } else {
-            reason = explain(framework, pm, ws, script, build);
+            reason = explain(framework, pm, ws, script, build, output);
         }
 
         List<String> homeCaches = new ArrayList<>();
@@ -262,10 +262,13 @@ public final class FrameworkDetector {
         return null;
     }
 
-    private static String explain(Framework framework, PackageManager pm, Workspace ws, String script, String build) {
+    private static String explain(Framework framework, PackageManager pm, Workspace ws, String script, String build, String output) {
         StringBuilder s = new StringBuilder();
         s.append(framework == null ? (build == null ? "no framework and no build script: the files are published as they are"
                 : "no known framework: running the project's `" + script + "` script") : "detected " + framework.name());
+        if (framework != null && build == null) {
+            s.append(": ").append(".".equals(output) ? "the files" : "the files in `" + output + "/`").append(" are published as they are, with no build");
+        }
         if (pm != null && build != null) {
             s.append("; ").append(pm.displayName()).append(" (").append(ws.evidence()).append(")");
             if (!ws.directory().equals(ws.rootDirectory())) {

@@ -37,16 +37,18 @@ final class OutputDirectories {
     }
 
     private static Optional<String> fromPattern(OutputSource source, SourceTree tree, String buildScript) {
-        Pattern pattern = Pattern.compile(source.pattern());
         String template = source.template() == null ? "{1}" : source.template();
         if (Boolean.TRUE.equals(source.script())) {
-            Matcher m = pattern.matcher(buildScript);
+            Matcher m = Pattern.compile(source.pattern()).matcher(buildScript);
             return m.find() ? Optional.of(template.replace("{1}", m.group(1))) : Optional.empty();
+        }
+        if (source.pattern() == null) {
+            return TreePaths.expand(source.file()).stream().anyMatch(tree::exists) ? Optional.of(template) : Optional.empty();
         }
         for (String path : TreePaths.expand(source.file())) {
             Optional<String> text = tree.read(path);
             if (text.isPresent()) {
-                Matcher m = pattern.matcher(stripLineComments(text.get()));
+                Matcher m = Pattern.compile(source.pattern()).matcher(stripLineComments(text.get()));
                 if (m.find()) {
                     return Optional.of(template.replace("{1}", m.group(1)));
                 }
