@@ -225,6 +225,40 @@ class LocalDeployFlowTest {
     }
 
     @Test
+    void a_repository_whose_site_is_its_docs_folder_publishes_that_folder_without_a_build() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("docs-folder"))
+                .write("README.md", "# A library\n")
+                .write("src/lib.c", "int answer(void) { return 42; }\n")
+                .write("docs/index.html", "<p>the library's docs</p>")
+                .write("docs/guide/index.html", "<p>the guide</p>");
+        repo.commit("docs");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Docs Folder\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(id)).contains("output `docs`").doesNotContain("Build: ");
+        assertThat(user.site("docs-folder.localhost", "/").body()).contains("the library's docs");
+        assertThat(user.site("docs-folder.localhost", "/guide/").body()).contains("the guide");
+        assertThat(user.site("docs-folder.localhost", "/src/lib.c").status()).isEqualTo(404);
+    }
+
+    @Test
+    void a_zola_site_on_a_builder_without_zola_fails_saying_how_to_install_it() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .noneMatch(dir -> Files.isExecutable(Path.of(dir, "zola"))), "zola is installed here");
+        GitRepos repo = GitRepos.create(tmp.resolve("zola"))
+                .write("config.toml", "base_url = \"https://example.com\"\ncompile_sass = false\n")
+                .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+                .write("templates/index.html", "<h1>{{ section.title }}</h1>");
+        repo.commit("zola init");
+        String projectId = user.ok("POST", "/api/v1/projects",
+                "{\"name\":\"Zola Site\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "FAILED");
+        assertThat(user.logText(id)).contains("Zola: install (none), build `zola build`, output `public`");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
+                .startsWith("`zola` is not installed where builds run (exit code 127). Install Zola on the builder");
+    }
+
+    @Test
     void canceling_a_running_build_stops_it_within_seconds_and_keeps_the_live_site() throws Exception {
         GitRepos slow = siteRepo("slow", "fast");
         String projectId = user.ok("POST", "/api/v1/projects",

@@ -25,8 +25,8 @@ public record FrameworkCatalog(List<Framework> frameworks) {
     /** Every one of {@code every} and, when given, at least one of {@code some}. */
     public record Detectors(List<Matcher> every, List<Matcher> some) {}
 
-    /** A command used when its condition holds. */
-    public record Conditional(Matcher when, String command) {}
+    /** A command used when its condition (and its {@code and} condition, when given) holds. */
+    public record Conditional(Matcher when, Matcher and, String command) {}
 
     /** A framework publishable as a static site only under some conditions. */
     public record StaticRule(Detectors when, Detectors unless, List<String> config, String reason) {

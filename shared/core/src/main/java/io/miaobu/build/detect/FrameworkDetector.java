@@ -183,7 +183,7 @@ public final class FrameworkDetector {
 
     private static String first(SourceTree tree, List<Conditional> options) {
         for (Conditional c : options) {
-            if (c.when() == null || matches(tree, Set.of(), c.when())) {
+            if ((c.when() == null || matches(tree, Set.of(), c.when())) && (c.and() == null || matches(tree, Set.of(), c.and()))) {
                 return c.command();
             }
         }
