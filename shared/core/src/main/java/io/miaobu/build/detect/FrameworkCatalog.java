@@ -35,8 +35,11 @@ public record FrameworkCatalog(List<Framework> frameworks) {
         }
     }
 
-    /** A place the output directory may be set: a config file, the build script, or a named strategy. */
-    public record OutputSource(String file, Boolean script, String pattern, String template, String strategy) {}
+    /**
+     * A place the output directory may be set: a config file, the build script, or a named strategy. {@code key}: the
+     * JavaScript config's setting, evaluated statically when {@code pattern} finds no literal ({@link ConfigExpressions}).
+     */
+    public record OutputSource(String file, Boolean script, String pattern, String template, String strategy, String key) {}
 
     /** One catalog entry; see frameworks.json for what each field means ({@code prerendered}: a page per route, so unknown paths get a 404). */
     public record Framework(String id, String name, int rank, List<String> tools, Detectors detectors,

@@ -70,8 +70,11 @@ public final class FrameworkDetector {
         }
 
         String output;
+        String outputWarning = null;
         if (framework != null) {
-            output = OutputDirectories.resolve(framework, tree, scriptBody(pkg, script));
+            OutputDirectories.Output resolved = OutputDirectories.resolve(framework, tree, scriptBody(pkg, script));
+            output = resolved.directory();
+            outputWarning = resolved.warning();
         } else {
             output = build == null ? "." : null;
         }
@@ -83,6 +86,9 @@ public final class FrameworkDetector {
             reason = framework.staticRule().reason().replace("{config}", configFile(tree, framework.staticRule().config()));
         } else {
             reason = explain(framework, pm, ws, script, build, output);
+        }
+        if (outputWarning != null) {
+            reason += "; warning: " + outputWarning;
         }
 
         List<String> homeCaches = new ArrayList<>();
