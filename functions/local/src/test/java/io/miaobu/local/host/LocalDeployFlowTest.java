@@ -242,6 +242,22 @@ class LocalDeployFlowTest {
     }
 
     @Test
+    void an_output_setting_written_as_an_expression_is_evaluated_and_the_log_says_what_was_assumed() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("expression-out"))
+                .write("package.json", "{\"name\":\"x\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"},\"devDependencies\":{\"vite\":\"7\"}}")
+                .write("vite.config.js", "export default {\n  build: { outDir: process.env.OUT_DIR || 'build' },\n}\n")
+                .write("build.js", "require('fs').mkdirSync('build');\nrequire('fs').writeFileSync('build/index.html', '<p>built into build/</p>');\n");
+        repo.commit("vite-style config");
+        // The install is skipped (installCommand), so the test needs no registry: the plan still comes from detection.
+        String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Expression Out\",\"gitUrl\":\"" + repo.path()
+                + "\",\"installCommand\":\"true\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(id)).contains("output `build`", "warning: `outDir` in vite.config.js is "
+                + "`process.env.OUT_DIR || 'build'`: assumed `build`, as if process.env.OUT_DIR were not set");
+        assertThat(user.site("expression-out.localhost", "/").body()).contains("built into build/");
+    }
+
+    @Test
     void a_zola_site_on_a_builder_without_zola_fails_saying_how_to_install_it() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
                 .noneMatch(dir -> Files.isExecutable(Path.of(dir, "zola"))), "zola is installed here");
