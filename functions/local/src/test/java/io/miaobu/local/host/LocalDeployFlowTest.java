@@ -58,6 +58,11 @@ class LocalDeployFlowTest {
         return repo;
     }
 
+    /** A project imported from {@code repo} with no build settings; its id. */
+    private static String imported(String name, GitRepos repo) throws Exception {
+        return user.ok("POST", "/api/v1/projects", "{\"name\":\"" + name + "\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+    }
+
     @AfterAll
     static void stop() {
         if (host != null) {
@@ -211,8 +216,7 @@ class LocalDeployFlowTest {
                 .write("404.html", "<p>custom not found</p>")
                 .write("css/site.css", "p{color:red}");
         plain.commit("static files");
-        String projectId = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Plain\",\"gitUrl\":\"" + plain.path() + "\"}").get("id").asText();
+        String projectId = imported("Plain", plain);
         String id = deployAndAwait(projectId, "READY");
         assertThat(user.site("plain.localhost", "/").body()).contains("plain site");
         ApiClient.Answer missing = user.site("plain.localhost", "/nope");
@@ -232,8 +236,7 @@ class LocalDeployFlowTest {
                 .write("docs/index.html", "<p>the library's docs</p>")
                 .write("docs/guide/index.html", "<p>the guide</p>");
         repo.commit("docs");
-        String projectId = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Docs Folder\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String projectId = imported("Docs Folder", repo);
         String id = deployAndAwait(projectId, "READY");
         assertThat(user.logText(id)).contains("output `docs`").doesNotContain("Build: ");
         assertThat(user.site("docs-folder.localhost", "/").body()).contains("the library's docs");
@@ -266,8 +269,7 @@ class LocalDeployFlowTest {
                 .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
                 .write("templates/index.html", "<h1>{{ section.title }}</h1>");
         repo.commit("zola init");
-        String projectId = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Zola Site\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+        String projectId = imported("Zola Site", repo);
         String id = deployAndAwait(projectId, "FAILED");
         assertThat(user.logText(id)).contains("Zola: install (none), build `zola build`, output `public`");
         assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
