@@ -199,11 +199,26 @@ class LocalDeployFlowTest {
     @Test
     void a_repository_or_branch_that_does_not_exist_fails_with_a_message_naming_it() throws Exception {
         GitRepos repo = siteRepo("branchless", "hello");
+        // A path with nothing there (or no repository) is refused before a project exists.
+        ApiClient.Answer refused = user.call("POST", "/api/v1/projects",
+                "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("nowhere") + "\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("message").asText()).contains("Nothing exists at " + tmp.resolve("nowhere"));
+        Files.createDirectories(tmp.resolve("not-a-repo"));
+        assertThat(user.call("POST", "/api/v1/projects", "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("not-a-repo") + "\"}")
+                .json().path("error").path("message").asText()).contains("not a Git repository");
+        assertThat(user.ok("GET", "/api/v1/projects", null).toString()).doesNotContain("Ghost");
+
+        // One that goes away after the import fails its build, naming the path.
+        GitRepos gone = siteRepo("gone-later", "hello");
         String missingRepo = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("nowhere") + "\"}").get("id").asText();
+                "{\"name\":\"Ghost\",\"gitUrl\":\"" + gone.path() + "\"}").get("id").asText();
+        try (var files = Files.walk(gone.path())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         String id = deployAndAwait(missingRepo, "FAILED");
         assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
-                .contains(tmp.resolve("nowhere").toString());
+                .contains(gone.path().toString());
 
         String project = user.ok("POST", "/api/v1/projects",
                 "{\"name\":\"Wrong Branch\",\"gitUrl\":\"" + repo.path() + "\",\"productionBranch\":\"release\"}").get("id").asText();
