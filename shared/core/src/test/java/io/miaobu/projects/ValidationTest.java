@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.miaobu.http.HttpError;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ValidationTest {
+    @TempDir Path tmp;
+
     private static HttpError refused(Runnable call) {
         HttpError e = catchThrowableOfType(HttpError.class, call::run);
         assertThat(e).as("expected the value to be refused").isNotNull();
@@ -33,19 +38,36 @@ class ValidationTest {
     }
 
     @Test
-    void file_urls_are_accepted_only_when_local_repositories_are_allowed() {
-        assertThat(Validation.gitUrl("file:///srv/repos/site.git", true)).isEqualTo("file:///srv/repos/site.git");
-        HttpError e = refused(() -> Validation.gitUrl("file:///srv/repos/site.git", false));
+    void file_urls_are_accepted_only_when_local_repositories_are_allowed() throws Exception {
+        String url = repository("site").toUri().toString();
+        assertThat(Validation.gitUrl(url, true)).isEqualTo(url);
+        HttpError e = refused(() -> Validation.gitUrl(url, false));
         assertThat(e.code()).isEqualTo("invalid_git_url");
         assertThat(e.getMessage()).contains("local mode");
     }
 
     @Test
-    void absolute_paths_are_accepted_and_normalized_only_when_local_repositories_are_allowed() {
-        assertThat(Validation.gitUrl("/home/me/site/../site", true)).isEqualTo("/home/me/site");
-        HttpError e = refused(() -> Validation.gitUrl("/home/me/site", false));
+    void absolute_paths_are_accepted_and_normalized_only_when_local_repositories_are_allowed() throws Exception {
+        Path site = repository("site");
+        assertThat(Validation.gitUrl(site + "/../site", true)).isEqualTo(site.toString());
+        HttpError e = refused(() -> Validation.gitUrl(site.toString(), false));
         assertThat(e.code()).isEqualTo("invalid_git_url");
         assertThat(e.getMessage()).contains("https://");
+    }
+
+    @Test
+    void a_local_path_with_no_repository_is_refused_saying_what_is_there() throws Exception {
+        assertThat(refused(() -> Validation.gitUrl(tmp.resolve("nowhere").toString(), true)).getMessage())
+                .contains("Nothing exists at " + tmp.resolve("nowhere"));
+        Path folder = Files.createDirectories(tmp.resolve("folder"));
+        assertThat(refused(() -> Validation.gitUrl(folder.toUri().toString(), true)).getMessage()).contains("not a Git repository");
+    }
+
+    /** A folder holding a Git work tree, as `git init` leaves it. */
+    private Path repository(String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        Files.createDirectories(dir.resolve(".git"));
+        return dir;
     }
 
     @ParameterizedTest

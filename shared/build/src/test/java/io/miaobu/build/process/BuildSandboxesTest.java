@@ -109,12 +109,15 @@ class BuildSandboxesTest {
     void a_process_left_by_a_build_of_a_miaobu_that_died_is_killed_when_the_next_one_starts() throws Exception {
         String marker = "orphan-" + System.nanoTime();
         // As a killed Miaobu in uid mode leaves it: a build uid's process that nobody holds the uid for any more.
-        Process orphan = new ProcessBuilder("setsid", "setpriv", "--reuid=" + (FIRST_UID + 7), "--regid=" + (FIRST_UID + 7),
+        int uid = FIRST_UID + 7;
+        Process orphan = new ProcessBuilder("setsid", "setpriv", "--reuid=" + uid, "--regid=" + uid,
                 "--clear-groups", "--", "sh", "-c", "sleep 300; echo " + marker).start();
-        for (long deadline = System.nanoTime() + 5_000_000_000L; processesWith(marker).isEmpty() && System.nanoTime() < deadline; ) {
+        // Running as the build uid, not merely started: until setpriv has switched, the marker is in a root process.
+        for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline
+                && (processesWith(marker).isEmpty() || Sandbox.pidsOf(uid).isEmpty()); ) {
             Thread.sleep(20);
         }
-        assertThat(processesWith(marker)).as("the orphan is running").isNotEmpty();
+        assertThat(Sandbox.pidsOf(uid)).as("the orphan is running as the build uid").isNotEmpty();
 
         sandboxes("uid", 256, 1024);
 
