@@ -77,6 +77,8 @@ public final class EnvVarService {
             existing.put(v.key() + "\u0000" + v.target(), v);
         }
         List<String> problems = new ArrayList<>();
+        // The same problems keyed by the entry's field (`[2].key`), for forms that show each under its own input.
+        Map<String, String> fields = new LinkedHashMap<>();
         if (inputs.length > MAX_VARIABLES) {
             problems.add("at most " + MAX_VARIABLES + " variables per project");
         }
@@ -89,6 +91,7 @@ public final class EnvVarService {
             String keyProblem = in == null ? "variable " + where + " is empty" : keyProblem(in.key()).orElse(null);
             if (keyProblem != null) {
                 problems.add(keyProblem);
+                fields.put(where + (in == null ? "" : ".key"), keyProblem);
                 continue;
             }
             String key = in.key();
@@ -98,10 +101,12 @@ public final class EnvVarService {
                 target = EnvTarget.parse(in.target());
             } catch (IllegalArgumentException e) {
                 problems.add(where + ".target must be production, preview or all");
+                fields.put("[" + i + "].target", "must be production, preview or all");
                 continue;
             }
             if (!seen.add(key + "\u0000" + target)) {
                 problems.add(where + " appears twice for target " + target.wire());
+                fields.put("[" + i + "].key", "appears twice for target " + target.wire());
                 continue;
             }
             String ciphertext;
@@ -109,6 +114,7 @@ public final class EnvVarService {
                 EnvVar kept = existing.get(key + "\u0000" + target);
                 if (kept == null) {
                     problems.add(where + " is new: give it a value");
+                    fields.put("[" + i + "].value", "is new: give it a value");
                     continue;
                 }
                 next.add(kept);
@@ -116,13 +122,14 @@ public final class EnvVarService {
             }
             if (in.value().length() > MAX_VALUE_CHARS || in.value().indexOf('\0') >= 0) {
                 problems.add(where + ".value must be at most " + MAX_VALUE_CHARS + " characters, without NUL");
+                fields.put("[" + i + "].value", "must be at most " + MAX_VALUE_CHARS + " characters, without NUL");
                 continue;
             }
             ciphertext = secrets.encrypt(in.value(), context(projectId, key, target));
             next.add(new EnvVar(key, target, ciphertext, now));
         }
         if (!problems.isEmpty()) {
-            throw HttpError.badRequest("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".");
+            throw HttpError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
         }
         store.replaceAll(projectId, next);
         return store.list(projectId).stream().map(EnvVarService::view).toList();

@@ -86,7 +86,7 @@ class HostileInputTest {
         platform.withDomains(new DomainPorts((name, type) -> List.of(), new DirectoryCertificateStore(tmp.resolve("certificates")),
                 EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         var router = platform.router();
-        api = new RouterClient(router);
+        api = RouterClient.checked(router);
         server = JdkHttpServer.start("127.0.0.1", 0, 32L << 20, router);
         api.token = api.ok("POST", "/api/v1/auth/register", "{\"email\":\"fuzz@example.com\",\"password\":\"correct horse\"}")
                 .get("token").asText();
