@@ -296,6 +296,7 @@ export interface paths {
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Unprocessable"];
+                502: components["responses"]["BadGateway"];
             };
         };
         delete?: never;
@@ -567,7 +568,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The build log as server-sent events: `log` events (data: a LogLine, id: its line number), then one `end` event */
+        /** The build log as server-sent events: `line` events (data: a LogLine, id: its line number), then one `end` event */
         get: {
             parameters: {
                 query?: {
@@ -1359,6 +1360,7 @@ export interface paths {
                 400: components["responses"]["Invalid"];
                 401: components["responses"]["Unauthorized"];
                 409: components["responses"]["Conflict"];
+                502: components["responses"]["BadGateway"];
             };
         };
         put?: never;
@@ -1428,6 +1430,8 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["Invalid"];
+                404: components["responses"]["NotFound"];
             };
         };
         put?: never;
@@ -1479,7 +1483,10 @@ export interface paths {
                         "application/json": Record<string, never>;
                     };
                 };
+                400: components["responses"]["Invalid"];
                 401: components["responses"]["Unauthorized"];
+                413: components["responses"]["TooLarge"];
+                415: components["responses"]["UnsupportedMediaType"];
             };
         };
         delete?: never;
@@ -1977,6 +1984,24 @@ export interface components {
         };
         /** @description Try again: the same request can succeed later */
         Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description GitHub failed or could not be reached */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is not of the type this route reads */
+        UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
