@@ -1621,13 +1621,6 @@ export interface components {
                 signInUrl: string | null;
             };
         };
-        /** @description null means detected at build time */
-        BuildSettings: {
-            rootDirectory?: string | null;
-            installCommand?: string | null;
-            buildCommand?: string | null;
-            outputDirectory?: string | null;
-        };
         ProjectFields: {
             id: string;
             name: string;

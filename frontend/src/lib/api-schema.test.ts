@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createConfig, lint } from '@redocly/openapi-core'
 import { describe, expect, it } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -25,5 +26,19 @@ describe('api-schema.d.ts', () => {
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
+  }, 30_000)
+})
+
+describe('the API document', () => {
+  it('is a valid OpenAPI 3.1 document whose references all resolve and whose components are all used', async () => {
+    const config = await createConfig({
+      rules: {
+        struct: 'error', 'no-unresolved-refs': 'error', 'path-parameters-defined': 'error', 'no-identical-paths': 'error',
+        'no-path-trailing-slash': 'error', 'no-unused-components': 'error', 'no-enum-type-mismatch': 'error',
+        'no-server-trailing-slash': 'off',
+      },
+    })
+    const problems = await lint({ ref: document, config })
+    expect(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([])
   }, 30_000)
 })
