@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { EnvVar, EnvVarInput } from '../../lib/types'
 import { apiError, fakeApi } from '../../test/fake-api'
@@ -70,6 +70,24 @@ describe('EnvVarsSection', () => {
     await user.click(within(section).getByRole('button', { name: 'Save variables' }))
     expect(await within(section).findByRole('alert')).toHaveTextContent('`PATH` is set by Miaobu for every build')
     expect(within(section).getByRole('listitem', { name: 'PATH (All)' })).toBeInTheDocument()
+  })
+
+  it('shows each problem the API names in error.fields beside the variable it is about', async () => {
+    const api = settingsWith([{ key: 'API_URL', target: 'all', updatedAt: '2026-01-01T00:00:00Z' }])
+      .on('PUT /api/v1/projects/p1/env', () => apiError(400, 'invalid_env',
+        'Fix these environment variables: `PATH` is set by Miaobu for every build; choose another name.',
+        { '[1].key': '`PATH` is set by Miaobu for every build; choose another name' }))
+    const { user } = renderApp(api, '/projects/p1/settings')
+    const section = await screen.findByRole('region', { name: 'Environment variables' })
+    const add = await within(section).findByRole('form', { name: 'Add environment variable' })
+    await user.type(within(add).getByLabelText('Key'), 'PATH')
+    await user.type(within(add).getByLabelText('Value'), 'x')
+    await user.click(within(add).getByRole('button', { name: 'Add' }))
+    await user.click(within(section).getByRole('button', { name: 'Save variables' }))
+    const path = await within(section).findByRole('listitem', { name: 'PATH (All)' })
+    await waitFor(() => expect(path).toHaveAccessibleDescription('`PATH` is set by Miaobu for every build; choose another name.'))
+    expect(within(path).getByLabelText('New value for PATH')).toHaveAttribute('aria-invalid', 'true')
+    expect(within(section).getByRole('listitem', { name: 'API_URL (All)' })).not.toHaveAccessibleDescription()
   })
 
   it('refuses a name no build could use under the Key field, before anything is sent', async () => {

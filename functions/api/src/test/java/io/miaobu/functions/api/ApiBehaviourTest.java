@@ -1182,7 +1182,7 @@ class ApiBehaviourTest {
             // The same problems under the entry and field each is about, for a form to show beside its input.
             assertThat(r.errorFields()).containsOnlyKeys("[0].key", "[1].key", "[2].key", "[3].target");
             assertThat(r.errorFields().get("[1].key")).contains("`PATH` is set by Miaobu");
-            assertThat(r.errorFields().get("[3].target")).isEqualTo("must be production, preview or all");
+            assertThat(r.errorFields().get("[3].target")).isEqualTo("`OK`.target must be production, preview or all");
             assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", ada, null).json()).isEmpty();
         }
 
