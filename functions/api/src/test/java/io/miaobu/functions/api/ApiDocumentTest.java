@@ -103,6 +103,28 @@ class ApiDocumentTest {
     }
 
     @Test
+    void deploy_hooks_are_checked_against_the_document_through_create_list_trigger_and_delete() {
+        RouterClient client = RouterClient.checked(router);
+        client.token = client.ok("POST", "/api/v1/auth/register",
+                "{\"email\":\"hooks@example.com\",\"password\":\"correct horse\"}").get("token").asText();
+        String project = client.ok("POST", "/api/v1/projects",
+                "{\"name\":\"hooked\",\"gitUrl\":\"https://github.com/octo/site.git\"}").get("id").asText();
+        JsonNode hook = client.ok("POST", "/api/v1/projects/" + project + "/hooks", "{\"name\":\"CMS\"}");
+        assertThat(client.ok("GET", "/api/v1/projects/" + project + "/hooks", null).size()).isEqualTo(1);
+        String url = hook.get("url").asText();
+        JsonNode triggered = RouterClient.checked(router).ok("POST", url.substring(url.indexOf("/hooks/deploy/")), null);
+        assertThat(triggered.at("/deployment/status").asText()).isEqualTo("QUEUED");
+        assertThat(client.ok("GET", "/api/v1/projects/" + project + "/deployments", null).size()).isEqualTo(1);
+        RouterClient.Reply unnamed = client.call("POST", "/api/v1/projects/" + project + "/hooks", "{\"name\":\" \"}");
+        assertThat(unnamed.status()).isEqualTo(400);
+        assertThat(unnamed.json().at("/error/fields/name").asText()).contains("1 to 100 characters");
+        RouterClient.Reply badBranch = client.call("POST", "/api/v1/projects/" + project + "/hooks", "{\"name\":\"x\",\"branch\":\"a..b\"}");
+        assertThat(badBranch.json().at("/error/fields").fieldNames()).toIterable().containsExactly("branch");
+        assertThat(client.call("DELETE", "/api/v1/projects/" + project + "/hooks/" + hook.get("id").asText(), null).status())
+                .isEqualTo(204);
+    }
+
+    @Test
     void an_answer_that_drifts_from_the_document_fails_the_check() {
         String project = """
                 {"id":"p_1","name":"a","slug":"a","gitUrl":null,"githubRepository":null,"productionBranch":"main",
