@@ -364,10 +364,16 @@ public final class Builder {
         return switch (tool) {
             case "yarn", "pnpm" -> "It comes with corepack: use a Node.js that ships corepack, or install it on the builder "
                     + "(npm install --global corepack); ./miaobu and the build image do.";
-            case "bun", "bunx" -> "Install bun on the builder (npm install --global bun); the build image has it.";
+            case "bun", "bunx" -> "Install bun on the builder (npm install --global bun); ./miaobu and the build image do.";
             case "hugo" -> "Install Hugo on the builder (apt-get install hugo); the build image has it.";
             case "mkdocs" -> "Install MkDocs on the builder (pip install mkdocs); the build image has it.";
             case "jekyll", "bundle" -> "Install Jekyll on the builder (apt-get install jekyll ruby-bundler); the build image has it.";
+            case "pelican" -> "Install Pelican on the builder (apt-get install pelican, or pip install \"pelican[markdown]\"), or list "
+                    + "pelican in the project's requirements.txt; the build image has it.";
+            case "zola" -> "Install Zola on the builder (its single binary from https://github.com/getzola/zola/releases); "
+                    + "the build image has it.";
+            case "mdbook" -> "Install mdBook on the builder (its single binary from https://github.com/rust-lang/mdBook/releases, "
+                    + "or cargo install mdbook); the build image has it.";
             default -> "Add it to the project's dependencies, or set an install command that installs it.";
         };
     }

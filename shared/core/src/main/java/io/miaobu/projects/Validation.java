@@ -1,5 +1,6 @@
 package io.miaobu.projects;
 
+import io.miaobu.build.detect.LocalRepositories;
 import io.miaobu.http.HttpError;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,7 +44,7 @@ public final class Validation {
             if (!allowLocal) {
                 throw HttpError.invalid("invalid_git_url", "gitUrl", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
             }
-            return Path.of(trimmed).normalize().toString();
+            return existingLocalRepository(Path.of(trimmed).normalize().toString());
         }
         URI uri;
         try {
@@ -63,12 +64,20 @@ public final class Validation {
                 if (!allowLocal) {
                     throw HttpError.invalid("invalid_git_url", "gitUrl", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
                 }
-                return trimmed;
+                return existingLocalRepository(trimmed);
             }
             default -> throw HttpError.invalid("invalid_git_url", "gitUrl",
                     "\"" + trimmed + "\" is not a Git URL Miaobu can clone; use https://, ssh:// or git@host:owner/repo.git"
                             + (allowLocal ? ", a file:// URL or an absolute path." : "."));
         }
+    }
+
+    /** A path on this machine is checked now: a project whose first build could only fail is never created. */
+    private static String existingLocalRepository(String gitUrl) {
+        LocalRepositories.problem(gitUrl).ifPresent(problem -> {
+            throw HttpError.badRequest("invalid_git_url", problem);
+        });
+        return gitUrl;
     }
 
     public static String branch(String field, String branch) {

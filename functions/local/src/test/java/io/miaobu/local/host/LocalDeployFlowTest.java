@@ -58,6 +58,11 @@ class LocalDeployFlowTest {
         return repo;
     }
 
+    /** A project imported from {@code repo} with no build settings; its id. */
+    private static String imported(String name, GitRepos repo) throws Exception {
+        return user.ok("POST", "/api/v1/projects", "{\"name\":\"" + name + "\",\"gitUrl\":\"" + repo.path() + "\"}").get("id").asText();
+    }
+
     @AfterAll
     static void stop() {
         if (host != null) {
@@ -194,11 +199,26 @@ class LocalDeployFlowTest {
     @Test
     void a_repository_or_branch_that_does_not_exist_fails_with_a_message_naming_it() throws Exception {
         GitRepos repo = siteRepo("branchless", "hello");
+        // A path with nothing there (or no repository) is refused before a project exists.
+        ApiClient.Answer refused = user.call("POST", "/api/v1/projects",
+                "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("nowhere") + "\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("message").asText()).contains("Nothing exists at " + tmp.resolve("nowhere"));
+        Files.createDirectories(tmp.resolve("not-a-repo"));
+        assertThat(user.call("POST", "/api/v1/projects", "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("not-a-repo") + "\"}")
+                .json().path("error").path("message").asText()).contains("not a Git repository");
+        assertThat(user.ok("GET", "/api/v1/projects", null).toString()).doesNotContain("Ghost");
+
+        // One that goes away after the import fails its build, naming the path.
+        GitRepos gone = siteRepo("gone-later", "hello");
         String missingRepo = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Ghost\",\"gitUrl\":\"" + tmp.resolve("nowhere") + "\"}").get("id").asText();
+                "{\"name\":\"Ghost\",\"gitUrl\":\"" + gone.path() + "\"}").get("id").asText();
+        try (var files = Files.walk(gone.path())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         String id = deployAndAwait(missingRepo, "FAILED");
         assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
-                .contains(tmp.resolve("nowhere").toString());
+                .contains(gone.path().toString());
 
         String project = user.ok("POST", "/api/v1/projects",
                 "{\"name\":\"Wrong Branch\",\"gitUrl\":\"" + repo.path() + "\",\"productionBranch\":\"release\"}").get("id").asText();
@@ -214,8 +234,7 @@ class LocalDeployFlowTest {
                 .write("404.html", "<p>custom not found</p>")
                 .write("css/site.css", "p{color:red}");
         plain.commit("static files");
-        String projectId = user.ok("POST", "/api/v1/projects",
-                "{\"name\":\"Plain\",\"gitUrl\":\"" + plain.path() + "\"}").get("id").asText();
+        String projectId = imported("Plain", plain);
         String id = deployAndAwait(projectId, "READY");
         assertThat(user.site("plain.localhost", "/").body()).contains("plain site");
         ApiClient.Answer missing = user.site("plain.localhost", "/nope");
@@ -225,6 +244,54 @@ class LocalDeployFlowTest {
                 .hasValueSatisfying(v -> assertThat(v).startsWith("text/css"));
         assertThat(user.site("plain.localhost", "/.git/HEAD").status()).isEqualTo(404);
         assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("stats").get("files").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void a_repository_whose_site_is_its_docs_folder_publishes_that_folder_without_a_build() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("docs-folder"))
+                .write("README.md", "# A library\n")
+                .write("src/lib.c", "int answer(void) { return 42; }\n")
+                .write("docs/index.html", "<p>the library's docs</p>")
+                .write("docs/guide/index.html", "<p>the guide</p>");
+        repo.commit("docs");
+        String projectId = imported("Docs Folder", repo);
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(id)).contains("output `docs`").doesNotContain("Build: ");
+        assertThat(user.site("docs-folder.localhost", "/").body()).contains("the library's docs");
+        assertThat(user.site("docs-folder.localhost", "/guide/").body()).contains("the guide");
+        assertThat(user.site("docs-folder.localhost", "/src/lib.c").status()).isEqualTo(404);
+    }
+
+    @Test
+    void an_output_setting_written_as_an_expression_is_evaluated_and_the_log_says_what_was_assumed() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("expression-out"))
+                .write("package.json", "{\"name\":\"x\",\"private\":true,\"scripts\":{\"build\":\"node build.js\"},\"devDependencies\":{\"vite\":\"7\"}}")
+                .write("vite.config.js", "export default {\n  build: { outDir: process.env.OUT_DIR || 'build' },\n}\n")
+                .write("build.js", "require('fs').mkdirSync('build');\nrequire('fs').writeFileSync('build/index.html', '<p>built into build/</p>');\n");
+        repo.commit("vite-style config");
+        // The install is skipped (installCommand), so the test needs no registry: the plan still comes from detection.
+        String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Expression Out\",\"gitUrl\":\"" + repo.path()
+                + "\",\"installCommand\":\"true\"}").get("id").asText();
+        String id = deployAndAwait(projectId, "READY");
+        assertThat(user.logText(id)).contains("output `build`", "warning: `outDir` in vite.config.js is "
+                + "`process.env.OUT_DIR || 'build'`: assumed `build`, as if process.env.OUT_DIR were not set");
+        assertThat(user.site("expression-out.localhost", "/").body()).contains("built into build/");
+    }
+
+    @Test
+    void a_zola_site_on_a_builder_without_zola_fails_saying_how_to_install_it() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .noneMatch(dir -> Files.isExecutable(Path.of(dir, "zola"))), "zola is installed here");
+        GitRepos repo = GitRepos.create(tmp.resolve("zola"))
+                .write("config.toml", "base_url = \"https://example.com\"\ncompile_sass = false\n")
+                .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+                .write("templates/index.html", "<h1>{{ section.title }}</h1>");
+        repo.commit("zola init");
+        String projectId = imported("Zola Site", repo);
+        String id = deployAndAwait(projectId, "FAILED");
+        assertThat(user.logText(id)).contains("Zola: install (none), build `zola build`, output `public`");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("error").asText())
+                .startsWith("`zola` is not installed where builds run (exit code 127). Install Zola on the builder");
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * (pinned, so a new template is a deliberate change here), committed unchanged except for what the
  * framework's own documentation tells a user to change for a static site. No lockfile: the generators
  * are run without their install, as a user who pushes before installing would. Every project gets
- * {@code miaobu-check.txt} in its static folder, which a redeploy changes.
+ * {@code miaobu-check.txt} in its static folder, which a redeploy changes. {@code -Dmiaobu.templates=vite-bun,astro}
+ * limits the suite to those projects.
  */
 final class TemplateProjects {
     /** One generated project: where its static files go, how a user would name it, and whether it is a single-page app. */
@@ -35,85 +36,141 @@ final class TemplateProjects {
             new Template("next-export", "public", "create-next-app, output: 'export'", false),
             new Template("sveltekit-static", "static", "sv create minimal, adapter-static, prerender", false),
             new Template("astro", "public", "Astro, its minimal template's files", false),
-            new Template("angular", "public", "@angular/cli new --defaults", true));
+            new Template("angular", "public", "@angular/cli new --defaults", true),
+            new Template("vite-bun", "public", "create-vite react-ts, bun (bun.lock from bun install)", true));
 
-    /** Generates every template into {@code dir}, the generators in parallel; returns their repositories, committed. */
+    /** The templates this run covers: all, or those named by {@code -Dmiaobu.templates}. */
+    static List<Template> selected() {
+        String only = System.getProperty("miaobu.templates", "").strip();
+        if (only.isEmpty()) {
+            return ALL;
+        }
+        List<String> names = List.of(only.split("\\s*,\\s*"));
+        List<Template> chosen = ALL.stream().filter(t -> names.contains(t.name())).toList();
+        if (chosen.size() != names.size()) {
+            throw new IllegalArgumentException("-Dmiaobu.templates names an unknown template: " + only + "; known: "
+                    + ALL.stream().map(Template::name).toList());
+        }
+        return chosen;
+    }
+
+    /** Each template's generator from npm (projects written as files below have none). */
+    private static final java.util.Map<String, List<String>> GENERATORS = java.util.Map.ofEntries(
+            java.util.Map.entry("vite-vanilla", List.of("create-vite@9.3.0", "vite-vanilla", "--template", "vanilla-ts", "--no-interactive")),
+            java.util.Map.entry("vite-react", List.of("create-vite@9.3.0", "vite-react", "--template", "react-ts", "--no-interactive")),
+            java.util.Map.entry("vite-vue", List.of("create-vite@9.3.0", "vite-vue", "--template", "vue-ts", "--no-interactive")),
+            java.util.Map.entry("vite-svelte", List.of("create-vite@9.3.0", "vite-svelte", "--template", "svelte-ts", "--no-interactive")),
+            java.util.Map.entry("vite-yarn1", List.of("create-vite@9.3.0", "vite-yarn1", "--template", "react", "--no-interactive")),
+            java.util.Map.entry("vite-yarn4", List.of("create-vite@9.3.0", "vite-yarn4", "--template", "vanilla", "--no-interactive")),
+            java.util.Map.entry("vite-pnpm", List.of("create-vite@9.3.0", "vite-pnpm", "--template", "vue", "--no-interactive")),
+            java.util.Map.entry("vite-bun", List.of("create-vite@9.3.0", "vite-bun", "--template", "react-ts", "--no-interactive")),
+            java.util.Map.entry("docusaurus", List.of("create-docusaurus@3.10.2", "docusaurus", "classic", "--skip-install", "--javascript")),
+            java.util.Map.entry("next-export", List.of("create-next-app@16.4.3", "next-export", "--ts", "--app", "--no-eslint", "--no-tailwind",
+                    "--no-src-dir", "--use-npm", "--skip-install", "--yes", "--disable-git", "--no-turbopack", "--import-alias", "@/*")),
+            java.util.Map.entry("sveltekit-static", List.of("sv@0.17.1", "create", "sveltekit-static", "--template", "minimal", "--types", "ts",
+                    "--no-add-ons", "--no-install")),
+            java.util.Map.entry("angular", List.of("@angular/cli@21.2.29", "new", "angular", "--defaults", "--skip-install", "--skip-git",
+                    "--ssr=false")));
+
+    /** Generates the {@link #selected()} templates into {@code dir}, the generators in parallel; returns their repositories, committed. */
     static List<GitRepos> generate(Path dir) throws Exception {
+        List<Template> templates = selected();
+        java.util.Set<String> names = new java.util.HashSet<>(templates.stream().map(Template::name).toList());
         List<Process> running = new ArrayList<>();
-        running.add(npx(dir, "create-vite@9.3.0", "vite-vanilla", "--template", "vanilla-ts", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-react", "--template", "react-ts", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-vue", "--template", "vue-ts", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-svelte", "--template", "svelte-ts", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-yarn1", "--template", "react", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-yarn4", "--template", "vanilla", "--no-interactive"));
-        running.add(npx(dir, "create-vite@9.3.0", "vite-pnpm", "--template", "vue", "--no-interactive"));
-        running.add(npx(dir, "create-docusaurus@3.10.2", "docusaurus", "classic", "--skip-install", "--javascript"));
-        running.add(npx(dir, "create-next-app@16.4.3", "next-export", "--ts", "--app", "--no-eslint", "--no-tailwind",
-                "--no-src-dir", "--use-npm", "--skip-install", "--yes", "--disable-git", "--no-turbopack", "--import-alias", "@/*"));
-        running.add(npx(dir, "sv@0.17.1", "create", "sveltekit-static", "--template", "minimal", "--types", "ts", "--no-add-ons",
-                "--no-install"));
-        running.add(npx(dir, "@angular/cli@21.2.29", "new", "angular", "--defaults", "--skip-install", "--skip-git", "--ssr=false"));
+        for (Template t : templates) {
+            if (GENERATORS.containsKey(t.name())) {
+                running.add(npx(dir, GENERATORS.get(t.name()).toArray(String[]::new)));
+            }
+        }
         for (Process p : running) {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 throw new IllegalStateException("a generator failed: " + p.info().commandLine().orElse("?") + "\n" + out);
             }
         }
-        packageManager(dir.resolve("vite-yarn1"), "yarn@1.22.22");
-        packageManager(dir.resolve("vite-yarn4"), "yarn@4.18.1");
-        packageManager(dir.resolve("vite-pnpm"), "pnpm@10.34.8");
-        // Next.js's static export guide: `output: 'export'` in next.config. The template's cacheComponents and
-        // partialPrefetching stop an export ("PPR cannot be enabled in export mode"): removed, as that error makes a user do.
-        replace(dir.resolve("next-export/next.config.ts"), "/* config options here */", "output: \"export\",");
-        replace(dir.resolve("next-export/next.config.ts"), "cacheComponents: true,", "");
-        replace(dir.resolve("next-export/next.config.ts"), "partialPrefetching: true,", "");
-        // The template's next/font/google fetches from fonts.googleapis.com at build time, which builders here
-        // (and many in mainland China) cannot reach: the layout without it, as a user there would write it.
-        write(dir.resolve("next-export/app/layout.tsx"), """
-                import type { Metadata } from "next";
-                import "./globals.css";
-
-                export const metadata: Metadata = { title: "Create Next App" };
-
-                export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
-                  return (<html lang="en"><body>{children}</body></html>);
-                }
-                """);
-        // SvelteKit's adapter-static guide: swap the adapter, prerender every page.
-        replace(dir.resolve("sveltekit-static/vite.config.ts"), "@sveltejs/adapter-auto", "@sveltejs/adapter-static");
-        replace(dir.resolve("sveltekit-static/package.json"), "\"@sveltejs/adapter-auto\": \"^7.0.1\"", "\"@sveltejs/adapter-static\": \"^3.0.10\"");
-        write(dir.resolve("sveltekit-static/src/routes/+layout.ts"), "export const prerender = true;\n");
-        // create-astro and `vitepress init` fetch or ask; their minimal results, as files.
-        write(dir.resolve("astro/package.json"), """
-                {"name": "astro", "type": "module", "version": "0.0.1",
-                 "scripts": {"dev": "astro dev", "build": "astro build", "preview": "astro preview", "astro": "astro"},
-                 "dependencies": {"astro": "5.9.4"}}
-                """);
-        write(dir.resolve("astro/astro.config.mjs"), "// @ts-check\nimport { defineConfig } from 'astro/config';\n\nexport default defineConfig({});\n");
-        write(dir.resolve("astro/src/pages/index.astro"), """
-                ---
-                ---
-                <html lang="en"><head><meta charset="utf-8" /><title>Astro</title></head>
-                <body><h1>Astro</h1><a href="/about/">About</a></body></html>
-                """);
-        write(dir.resolve("astro/src/pages/about.astro"), "<html><body><h1>About</h1><script>console.log('about');</script></body></html>\n");
-        write(dir.resolve("vitepress/package.json"), """
-                {"name": "vitepress-docs", "private": true, "type": "module",
-                 "scripts": {"docs:dev": "vitepress dev docs", "docs:build": "vitepress build docs", "docs:preview": "vitepress preview docs"},
-                 "devDependencies": {"vitepress": "1.6.4"}}
-                """);
-        write(dir.resolve("vitepress/docs/.vitepress/config.mts"),
-                "import { defineConfig } from 'vitepress'\n\nexport default defineConfig({ title: 'My Docs' })\n");
-        write(dir.resolve("vitepress/docs/index.md"), "---\nlayout: home\nhero:\n  name: My Docs\n---\n");
-        write(dir.resolve("vitepress/docs/guide.md"), "# Guide\n\nWritten in Markdown.\n");
+        for (Template t : templates) {
+            customize(dir.resolve(t.name()), t.name());
+        }
         List<GitRepos> repos = new ArrayList<>();
-        for (Template t : ALL) {
+        for (Template t : templates) {
             write(dir.resolve(t.name()).resolve(t.staticFolder()).resolve("miaobu-check.txt"), "first\n");
             GitRepos repo = GitRepos.create(dir.resolve(t.name()));
             repo.commit("generated by " + t.description());
             repos.add(repo);
         }
         return repos;
+    }
+
+    /** What a user changes after the generator (or the whole project, for those without one). */
+    private static void customize(Path project, String name) throws Exception {
+        switch (name) {
+            case "vite-yarn1" -> packageManager(project, "yarn@1.22.22");
+            case "vite-yarn4" -> packageManager(project, "yarn@4.18.1");
+            case "vite-pnpm" -> packageManager(project, "pnpm@10.34.8");
+            // bun.lock as `bun install` writes it for a developer (no other package manager's lockfile).
+            case "vite-bun" -> bunLockfile(project);
+            case "next-export" -> {
+                // Next.js's static export guide: `output: 'export'` in next.config. The template's cacheComponents and
+                // partialPrefetching stop an export ("PPR cannot be enabled in export mode"): removed, as that error makes a user do.
+                replace(project.resolve("next.config.ts"), "/* config options here */", "output: \"export\",");
+                replace(project.resolve("next.config.ts"), "cacheComponents: true,", "");
+                replace(project.resolve("next.config.ts"), "partialPrefetching: true,", "");
+                // The template's next/font/google fetches from fonts.googleapis.com at build time, which builders here
+                // (and many in mainland China) cannot reach: the layout without it, as a user there would write it.
+                write(project.resolve("app/layout.tsx"), """
+                        import type { Metadata } from "next";
+                        import "./globals.css";
+
+                        export const metadata: Metadata = { title: "Create Next App" };
+
+                        export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+                          return (<html lang="en"><body>{children}</body></html>);
+                        }
+                        """);
+            }
+            case "sveltekit-static" -> {
+                // SvelteKit's adapter-static guide: swap the adapter, prerender every page.
+                replace(project.resolve("vite.config.ts"), "@sveltejs/adapter-auto", "@sveltejs/adapter-static");
+                replace(project.resolve("package.json"), "\"@sveltejs/adapter-auto\": \"^7.0.1\"", "\"@sveltejs/adapter-static\": \"^3.0.10\"");
+                write(project.resolve("src/routes/+layout.ts"), "export const prerender = true;\n");
+            }
+            case "astro" -> {
+                // create-astro fetches and asks: its minimal result, as files (as `vitepress init`'s below).
+                write(project.resolve("package.json"), """
+                        {"name": "astro", "type": "module", "version": "0.0.1",
+                         "scripts": {"dev": "astro dev", "build": "astro build", "preview": "astro preview", "astro": "astro"},
+                         "dependencies": {"astro": "5.9.4"}}
+                        """);
+                write(project.resolve("astro.config.mjs"), "// @ts-check\nimport { defineConfig } from 'astro/config';\n\nexport default defineConfig({});\n");
+                write(project.resolve("src/pages/index.astro"), """
+                        ---
+                        ---
+                        <html lang="en"><head><meta charset="utf-8" /><title>Astro</title></head>
+                        <body><h1>Astro</h1><a href="/about/">About</a></body></html>
+                        """);
+                write(project.resolve("src/pages/about.astro"), "<html><body><h1>About</h1><script>console.log('about');</script></body></html>\n");
+            }
+            case "vitepress" -> {
+                write(project.resolve("package.json"), """
+                        {"name": "vitepress-docs", "private": true, "type": "module",
+                         "scripts": {"docs:dev": "vitepress dev docs", "docs:build": "vitepress build docs", "docs:preview": "vitepress preview docs"},
+                         "devDependencies": {"vitepress": "1.6.4"}}
+                        """);
+                write(project.resolve("docs/.vitepress/config.mts"),
+                        "import { defineConfig } from 'vitepress'\n\nexport default defineConfig({ title: 'My Docs' })\n");
+                write(project.resolve("docs/index.md"), "---\nlayout: home\nhero:\n  name: My Docs\n---\n");
+                write(project.resolve("docs/guide.md"), "# Guide\n\nWritten in Markdown.\n");
+            }
+            default -> { }
+        }
+    }
+
+    private static void bunLockfile(Path project) throws Exception {
+        Process p = new ProcessBuilder("bun", "install", "--lockfile-only").directory(project.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.exists(project.resolve("bun.lock"))) {
+            throw new IllegalStateException("bun install --lockfile-only failed (is bun on PATH? ./miaobu puts it in .tools/bin):\n" + out);
+        }
     }
 
     private static Process npx(Path dir, String... args) throws IOException {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildSandboxesTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
-    private static final int FIRST_UID = 2_000_100_000;
+    // A range of its own per test JVM: two runs of this class at once (two checkouts on one machine) would
+    // otherwise hold each other's uids, and a uid someone holds is, rightly, never cleaned up.
+    private static final int FIRST_UID = 2_000_100_000 + (int) (ProcessHandle.current().pid() % 10_000) * 10;
 
     @TempDir Path tmp;
     private Path data;

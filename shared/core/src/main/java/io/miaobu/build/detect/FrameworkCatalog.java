@@ -25,8 +25,8 @@ public record FrameworkCatalog(List<Framework> frameworks) {
     /** Every one of {@code every} and, when given, at least one of {@code some}. */
     public record Detectors(List<Matcher> every, List<Matcher> some) {}
 
-    /** A command used when its condition holds. */
-    public record Conditional(Matcher when, String command) {}
+    /** A command used when its condition (and its {@code and} condition, when given) holds. */
+    public record Conditional(Matcher when, Matcher and, String command) {}
 
     /** A framework publishable as a static site only under some conditions. */
     public record StaticRule(Detectors when, Detectors unless, List<String> config, String reason) {
@@ -35,8 +35,11 @@ public record FrameworkCatalog(List<Framework> frameworks) {
         }
     }
 
-    /** A place the output directory may be set: a config file, the build script, or a named strategy. */
-    public record OutputSource(String file, Boolean script, String pattern, String template, String strategy) {}
+    /**
+     * A place the output directory may be set: a config file, the build script, or a named strategy. {@code key}: the
+     * JavaScript config's setting, evaluated statically when {@code pattern} finds no literal ({@link ConfigExpressions}).
+     */
+    public record OutputSource(String file, Boolean script, String pattern, String template, String strategy, String key) {}
 
     /** One catalog entry; see frameworks.json for what each field means ({@code prerendered}: a page per route, so unknown paths get a 404). */
     public record Framework(String id, String name, int rank, List<String> tools, Detectors detectors,
@@ -94,6 +97,9 @@ public record FrameworkCatalog(List<Framework> frameworks) {
             for (OutputSource o : f.outputFrom()) {
                 if (o.pattern() != null) {
                     Pattern.compile(o.pattern());
+                } else if (o.strategy() == null && (o.file() == null || o.template() == null)) {
+                    throw new IllegalArgumentException("framework '" + f.id() + "' has an outputFrom entry with neither a pattern, "
+                            + "a strategy, nor a file and template");
                 }
             }
             if (f.staticRule() != null && (f.staticRule().reason() == null || f.staticRule().reason().isBlank())) {

@@ -70,8 +70,11 @@ public final class FrameworkDetector {
         }
 
         String output;
+        String outputWarning = null;
         if (framework != null) {
-            output = OutputDirectories.resolve(framework, tree, scriptBody(pkg, script));
+            OutputDirectories.Output resolved = OutputDirectories.resolve(framework, tree, scriptBody(pkg, script));
+            output = resolved.directory();
+            outputWarning = resolved.warning();
         } else {
             output = build == null ? "." : null;
         }
@@ -82,7 +85,10 @@ public final class FrameworkDetector {
             supported = false;
             reason = framework.staticRule().reason().replace("{config}", configFile(tree, framework.staticRule().config()));
         } else {
-            reason = explain(framework, pm, ws, script, build);
+            reason = explain(framework, pm, ws, script, build, output);
+        }
+        if (outputWarning != null) {
+            reason += "; warning: " + outputWarning;
         }
 
         List<String> homeCaches = new ArrayList<>();
@@ -183,7 +189,7 @@ public final class FrameworkDetector {
 
     private static String first(SourceTree tree, List<Conditional> options) {
         for (Conditional c : options) {
-            if (c.when() == null || matches(tree, Set.of(), c.when())) {
+            if ((c.when() == null || matches(tree, Set.of(), c.when())) && (c.and() == null || matches(tree, Set.of(), c.and()))) {
                 return c.command();
             }
         }
@@ -262,10 +268,13 @@ public final class FrameworkDetector {
         return null;
     }
 
-    private static String explain(Framework framework, PackageManager pm, Workspace ws, String script, String build) {
+    private static String explain(Framework framework, PackageManager pm, Workspace ws, String script, String build, String output) {
         StringBuilder s = new StringBuilder();
         s.append(framework == null ? (build == null ? "no framework and no build script: the files are published as they are"
                 : "no known framework: running the project's `" + script + "` script") : "detected " + framework.name());
+        if (framework != null && build == null) {
+            s.append(": ").append(".".equals(output) ? "the files" : "the files in `" + output + "/`").append(" are published as they are, with no build");
+        }
         if (pm != null && build != null) {
             s.append("; ").append(pm.displayName()).append(" (").append(ws.evidence()).append(")");
             if (!ws.directory().equals(ws.rootDirectory())) {

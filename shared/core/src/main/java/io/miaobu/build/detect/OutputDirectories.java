@@ -5,7 +5,9 @@ import io.miaobu.build.detect.FrameworkCatalog.Framework;
 import io.miaobu.build.detect.FrameworkCatalog.OutputSource;
 import io.miaobu.http.Json;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -24,29 +26,78 @@ final class OutputDirectories {
 
     private OutputDirectories() {}
 
-    static String resolve(Framework framework, SourceTree tree, String buildScript) {
+    /** The output directory, and a warning when a config's value could not be read as written and one was assumed. */
+    record Output(String directory, String warning) {}
+
+    static Output resolve(Framework framework, SourceTree tree, String buildScript) {
+        List<String> unreadable = new ArrayList<>();
         for (OutputSource source : framework.outputFrom()) {
+            // The setting evaluated as an expression first: a pattern would take `'dist-' + mode` for `dist-`.
+            int unreadableBefore = unreadable.size();
+            if (source.key() != null) {
+                Optional<Output> evaluated = fromExpression(source, tree, unreadable);
+                if (evaluated.isPresent()) {
+                    return evaluated.get();
+                }
+            }
             Optional<String> found = source.strategy() != null
                     ? strategy(source.strategy(), tree, buildScript)
                     : fromPattern(source, tree, buildScript);
-            if (found.isPresent() && !found.get().isBlank()) {
-                return TreePaths.normalize(found.get()).isEmpty() ? "." : TreePaths.normalize(found.get());
+            if (found.isPresent() && !found.get().isBlank() && unreadable.size() == unreadableBefore) {
+                return new Output(folder(found.get()), null);
             }
         }
-        return framework.outputDirectory();
+        return new Output(framework.outputDirectory(), unreadable.isEmpty() ? null
+                : unreadable.get(0) + ", which cannot be evaluated without running the config: assumed the default `"
+                + framework.outputDirectory() + "`; set outputDirectory if the build writes elsewhere");
+    }
+
+    private static String folder(String path) {
+        return TreePaths.normalize(path).isEmpty() ? "." : TreePaths.normalize(path);
+    }
+
+    /**
+     * The config's {@code key} when it is an expression rather than a literal: its value when it can be evaluated
+     * statically (with a warning when an environment variable was taken as unset), else nothing, noting it in {@code unreadable}.
+     */
+    private static Optional<Output> fromExpression(OutputSource source, SourceTree tree, List<String> unreadable) {
+        Pattern setting = Pattern.compile("(?<![\\w$.])" + Pattern.quote(source.key()) + "\\s*:\\s*");
+        String template = source.template() == null ? "{1}" : source.template();
+        for (String path : TreePaths.expand(source.file())) {
+            Optional<String> text = tree.read(path).map(OutputDirectories::stripLineComments);
+            if (text.isEmpty()) {
+                continue;
+            }
+            Matcher m = setting.matcher(text.get());
+            if (!m.find()) {
+                continue;
+            }
+            ConfigExpressions.Result r = ConfigExpressions.evaluate(text.get(), m.end());
+            String where = "`" + source.key() + "` in " + path + " is `" + r.source() + "`";
+            if (!r.known()) {
+                unreadable.add(where);
+                return Optional.empty();
+            }
+            String dir = folder(template.replace("{1}", r.value()));
+            return Optional.of(new Output(dir, r.assumed().isEmpty() ? null
+                    : where + ": assumed `" + dir + "`, as if " + String.join(" and ", r.assumed()) + " were not set"));
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> fromPattern(OutputSource source, SourceTree tree, String buildScript) {
-        Pattern pattern = Pattern.compile(source.pattern());
         String template = source.template() == null ? "{1}" : source.template();
         if (Boolean.TRUE.equals(source.script())) {
-            Matcher m = pattern.matcher(buildScript);
+            Matcher m = Pattern.compile(source.pattern()).matcher(buildScript);
             return m.find() ? Optional.of(template.replace("{1}", m.group(1))) : Optional.empty();
+        }
+        if (source.pattern() == null) {
+            return TreePaths.expand(source.file()).stream().anyMatch(tree::exists) ? Optional.of(template) : Optional.empty();
         }
         for (String path : TreePaths.expand(source.file())) {
             Optional<String> text = tree.read(path);
             if (text.isPresent()) {
-                Matcher m = pattern.matcher(stripLineComments(text.get()));
+                Matcher m = Pattern.compile(source.pattern()).matcher(stripLineComments(text.get()));
                 if (m.find()) {
                     return Optional.of(template.replace("{1}", m.group(1)));
                 }

@@ -18,8 +18,10 @@ public enum PackageManager {
     // Without a lockfile, yarn 2+ in CI (CI=true) refuses to write one ("YN0028"): --no-immutable lets it.
     YARN_BERRY("yarn", List.of("yarn.lock"), "yarn install --immutable", "yarn install --no-immutable", "yarn run ",
             "yarn ", List.of(".yarn/berry/cache", ".cache/node/corepack"), List.of("YARN_NPM_REGISTRY_SERVER")),
+    // Bun's download cache is not kept: it links its entries by absolute paths into the build's HOME, which the next
+    // build's restore refuses as links to outside the build. node_modules is kept, and bun finds it in place.
     BUN("bun", List.of("bun.lock", "bun.lockb"), "bun install --frozen-lockfile", "bun install", "bun run ",
-            "bunx ", List.of(".bun/install/cache"), List.of("BUN_CONFIG_REGISTRY", "NPM_CONFIG_REGISTRY"));
+            "bunx ", List.of(), List.of("BUN_CONFIG_REGISTRY", "NPM_CONFIG_REGISTRY"));
 
     private final String command;
     private final List<String> lockfiles;
