@@ -75,7 +75,7 @@ public final class Validation {
     /** A path on this machine is checked now: a project whose first build could only fail is never created. */
     private static String existingLocalRepository(String gitUrl) {
         LocalRepositories.problem(gitUrl).ifPresent(problem -> {
-            throw HttpError.badRequest("invalid_git_url", problem);
+            throw HttpError.invalid("invalid_git_url", "gitUrl", problem);
         });
         return gitUrl;
     }
