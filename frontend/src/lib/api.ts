@@ -1,17 +1,21 @@
 // The one way the dashboard talks to the API: bearer token, JSON, and every failure as an
 // ApiError carrying the server's own message, so screens can show it where it happened.
+import type { ErrorBody } from './types'
 
 const TOKEN_KEY = 'miaobu.token'
 
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
+  /** The request fields at fault, each with what to fix (`{"name": "..."}`, `{"[2].key": "..."}`); empty otherwise. */
+  readonly fields: Record<string, string>
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.fields = fields
   }
 }
 
@@ -75,11 +79,13 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
 async function toError(response: Response, options: RequestOptions): Promise<ApiError> {
   let code = `http_${response.status}`
   let message = `Miaobu answered ${response.status} ${response.statusText}`.trim() + '.'
+  let fields: Record<string, string> = {}
   try {
-    const body = await response.json()
+    const body = (await response.json()) as Partial<ErrorBody> | null
     if (body?.error?.message) {
       code = body.error.code ?? code
       message = body.error.message
+      fields = body.error.fields ?? {}
     }
   } catch {
     // not JSON: keep the status line
@@ -88,5 +94,5 @@ async function toError(response: Response, options: RequestOptions): Promise<Api
     tokens.clear()
     unauthorized(message)
   }
-  return new ApiError(response.status, code, message)
+  return new ApiError(response.status, code, message, fields)
 }

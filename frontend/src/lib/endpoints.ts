@@ -2,7 +2,7 @@
 import { api, ApiError } from './api'
 import type {
   AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, Domain, EnvVar, EnvVarInput, GitHubRepositoryPage,
-  LogLine, NewProject, Project, ProjectChanges, Session, User,
+  ImportCheck, LogPage, NewProject, Project, ProjectChanges, ProjectListItem, Session, User,
 } from './types'
 
 const V1 = '/api/v1'
@@ -37,7 +37,7 @@ export async function authProviders(signal?: AbortSignal): Promise<AuthProviders
 
 export const githubSignInUrl = '/oauth/github/start'
 
-export const listProjects = (signal?: AbortSignal) => api<Project[]>('GET', `${V1}/projects`, undefined, { signal })
+export const listProjects = (signal?: AbortSignal) => api<ProjectListItem[]>('GET', `${V1}/projects`, undefined, { signal })
 export const getProject = (id: string, signal?: AbortSignal) =>
   api<Project>('GET', `${V1}/projects/${enc(id)}`, undefined, { signal })
 export const createProject = (project: NewProject) => api<Project>('POST', `${V1}/projects`, project)
@@ -67,7 +67,7 @@ export const getDeployment = (id: string, signal?: AbortSignal) =>
 export const promoteDeployment = (id: string) => api<Deployment>('POST', `${V1}/deployments/${enc(id)}/promote`)
 export const cancelDeployment = (id: string) => api<Deployment>('POST', `${V1}/deployments/${enc(id)}/cancel`)
 export const logPage = (id: string, after: number, signal?: AbortSignal) =>
-  api<{ lines: LogLine[]; done: boolean }>('GET', `${V1}/deployments/${enc(id)}/logs?after=${after}`, undefined, { signal })
+  api<LogPage>('GET', `${V1}/deployments/${enc(id)}/logs?after=${after}`, undefined, { signal })
 export const logStreamPath = (id: string) => `${V1}/deployments/${enc(id)}/logs/stream`
 
 /**
@@ -86,19 +86,12 @@ export async function detect(
   }
 }
 
-/** The import screen's check before a project exists: per-field problems and the address it would get. */
-export interface ImportCheck {
-  slug: string | null
-  url: string | null
-  /** Another project has this name's address: this one gets a suffix (`-2`). */
-  nameTaken?: boolean
-  errors: Record<string, string>
-}
-
 /**
  * What would go wrong importing this repository (unreachable, no such branch or folder, bad
  * variable names), per field; `null` when this server has no check (the create call then decides).
  */
+export type { ImportCheck }
+
 export async function checkImport(
   input: NewProject & { envKeys?: string[] },
   signal?: AbortSignal,

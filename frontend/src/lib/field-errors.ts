@@ -17,9 +17,17 @@ const SETTING_WORDS: [RegExp, string][] = [
   [/\bgitUrl\b/g, 'the Git URL'],
 ]
 
-/** The form field an API error is about, or undefined when it is about no one field. */
+const FORM_FIELDS = new Set(Object.values(FIELD_OF_CODE))
+
+/**
+ * The form field an API error is about, or undefined when it is about no one field: the one field the
+ * API names in `error.fields` when the forms have it (a reserved name), else the field its code is about.
+ */
 export function fieldOf(error: unknown): string | undefined {
-  return error instanceof ApiError ? FIELD_OF_CODE[error.code] : undefined
+  if (!(error instanceof ApiError)) return undefined
+  const named = Object.keys(error.fields)
+  if (named.length === 1 && FORM_FIELDS.has(named[0])) return named[0]
+  return FIELD_OF_CODE[error.code]
 }
 
 /** Whether a message names a build setting (then the settings page is where to fix it). */

@@ -21,8 +21,8 @@ export function json(status: number, body: unknown): Response {
   })
 }
 
-export function apiError(status: number, code: string, message: string): Response {
-  return json(status, { error: { code, message } })
+export function apiError(status: number, code: string, message: string, fields?: Record<string, string>): Response {
+  return json(status, { error: fields ? { code, message, fields } : { code, message } })
 }
 
 export interface FakeApi {

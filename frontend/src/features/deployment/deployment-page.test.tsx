@@ -5,7 +5,7 @@ import { fakeApi } from '../../test/fake-api'
 import { deployment, project } from '../../test/fixtures'
 import { renderApp } from '../../test/render'
 
-const line = (n: number, text: string, stream = 'stdout'): LogLine => ({ n, ts: `2026-01-01T10:00:0${n}.000Z`, stream, text })
+const line = (n: number, text: string, stream: LogLine['stream'] = 'stdout'): LogLine => ({ n, ts: `2026-01-01T10:00:0${n}.000Z`, stream, text })
 const event = (l: LogLine) => `id: ${l.n}\nevent: line\ndata: ${JSON.stringify(l)}\n\n`
 
 /** A log stream the test writes to, chunk by chunk, like the server's SSE endpoint. */

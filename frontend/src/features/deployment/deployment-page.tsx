@@ -93,9 +93,10 @@ function DeploymentFacts({ deployment: d, project }: { deployment: Deployment; p
         <h3 className="text-zinc-500">Addresses</h3>
         <ul className="mt-1 space-y-1">
           {d.live && project && <li><ExternalLink href={project.url}>{hostOf(project.url)}</ExternalLink></li>}
-          <li>{d.status === 'READY'
+          {/* A failed or canceled deployment has no files, so no address of its own (url is null). */}
+          {d.url && <li>{d.status === 'READY'
             ? <ExternalLink href={d.url}>{hostOf(d.url)}</ExternalLink>
-            : <span className="break-all text-zinc-400">{hostOf(d.url)}</span>}</li>
+            : <span className="break-all text-zinc-400">{hostOf(d.url)}</span>}</li>}
         </ul>
       </div>
       <div>

@@ -1,14 +1,13 @@
 import type { Detection } from '../../lib/types'
 
-export function frameworkName(framework: Detection['framework']): string | null {
-  if (!framework) return null
-  if (typeof framework === 'string') return framework
-  return framework.name ?? framework.id ?? null
+/** The framework as people call it (Next.js), else its id (nextjs); null when none was found. */
+export function frameworkName(detection: Detection): string | null {
+  return detection.frameworkName ?? detection.framework ?? null
 }
 
 /** What the server found in the repository, before anything runs. */
 export function DetectionSummary({ detection }: { detection: Detection }) {
-  const framework = frameworkName(detection.framework)
+  const framework = frameworkName(detection)
   const unsupported = detection.supported === false
   return (
     <div className={`rounded-md border px-3 py-2 text-sm ${unsupported ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-zinc-200 bg-zinc-50'}`}

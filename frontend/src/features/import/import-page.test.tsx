@@ -18,7 +18,7 @@ describe('ImportPage', () => {
 
   it('shows what detection found, as the defaults the user may override', async () => {
     const api = fakeApi().on('POST /api/v1/detect', () => ({
-      framework: { id: 'vite', name: 'Vite' }, packageManager: 'pnpm', installCommand: 'pnpm install',
+      framework: 'vite', frameworkName: 'Vite', packageManager: 'pnpm', installCommand: 'pnpm install',
       buildCommand: 'pnpm run build', outputDirectory: 'dist', supported: true, reason: null,
     }))
     const { user } = renderApp(api, '/new')

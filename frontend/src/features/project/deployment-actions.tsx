@@ -64,7 +64,7 @@ export function DeploymentActions({ project, deployment, live, onChanged, size =
       {open === 'redeploy' && (
         <ConfirmDialog title="Redeploy?" confirmLabel="Redeploy" onClose={() => setOpen(null)}
           onConfirm={async () => {
-            const next = await createDeployment(project.id, { branch: deployment.branch, commit: deployment.commit ?? undefined })
+            const next = await createDeployment(project.id, { branch: deployment.branch ?? undefined, commit: deployment.commit ?? undefined })
             navigate(`/deployments/${next.id}`)
           }}>
           <p>Builds <strong>{label}</strong> again with the project's current settings.

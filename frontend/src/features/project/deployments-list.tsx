@@ -29,7 +29,7 @@ export function DeploymentsList({ project, deployments, onChanged }:
   if (deployments.length === 0) {
     return <p className="px-4 py-8 text-center text-sm text-zinc-500">No deployments yet. Deploy the production branch to start.</p>
   }
-  const branches = [...new Set(deployments.map((d) => d.branch).filter(Boolean))].sort()
+  const branches = [...new Set(deployments.flatMap((d) => (d.branch ? [d.branch] : [])))].sort()
   const needle = query.trim().toLowerCase()
   const statusTest = STATUS_FILTERS.find((f) => f.value === status)!.test
   const matching = deployments.filter((d) => (!branch || d.branch === branch) && statusTest(d)
@@ -73,11 +73,11 @@ export function DeploymentsList({ project, deployments, onChanged }:
                 <span className="font-mono text-xs" title={commitTitle(d)}>{shortSha(d.commit)}</span>
                 {(d.trigger || d.author) && <><span aria-hidden>·</span><DeploymentOrigin deployment={d} /></>}
               </p>
-              {d.status === 'READY' && (
+              {d.status === 'READY' && address(d) && (
                 <p className="flex min-w-0 flex-wrap items-center gap-x-2 text-xs">
-                  <a href={d.branchUrl ?? d.url} target="_blank" rel="noreferrer" className="truncate text-blue-700 hover:underline"
-                    aria-label={`Visit ${hostOf(d.branchUrl ?? d.url)}`}>{hostOf(d.branchUrl ?? d.url)}</a>
-                  <CopyButton text={d.branchUrl ?? d.url} what="address" />
+                  <a href={address(d)} target="_blank" rel="noreferrer" className="truncate text-blue-700 hover:underline"
+                    aria-label={`Visit ${hostOf(address(d))}`}>{hostOf(address(d))}</a>
+                  <CopyButton text={address(d)} what="address" />
                 </p>
               )}
             </div>
@@ -114,4 +114,9 @@ export function TargetLabel({ deployment }: { deployment: Deployment }) {
       {deployment.live && <span className="rounded bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-800">Live</span>}
     </>
   )
+}
+
+/** Where a ready deployment is visited: a preview's branch address, else its own ("" when it has none). */
+function address(d: Deployment): string {
+  return d.branchUrl ?? d.url ?? ''
 }

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { apiError, fakeApi } from '../../test/fake-api'
-import { deployment, project } from '../../test/fixtures'
+import { deployment, projectListItem } from '../../test/fixtures'
 import { renderApp } from '../../test/render'
 
 describe('ProjectsPage', () => {
@@ -15,9 +15,9 @@ describe('ProjectsPage', () => {
   it('shows each project with its live address and how its last deployment went', async () => {
     const api = fakeApi()
       .on('GET /api/v1/projects', () => [
-        project({ id: 'p1', name: 'Docs', url: 'http://docs.localhost:8080', liveDeploymentId: 'd1',
+        projectListItem({ id: 'p1', name: 'Docs', url: 'http://docs.localhost:8080', liveDeploymentId: 'd1',
           latestDeployment: deployment({ status: 'FAILED', commitMessage: 'Break the build' }) }),
-        project({ id: 'p2', name: 'Shop', url: 'http://shop.localhost:8080', latestDeployment: null }),
+        projectListItem({ id: 'p2', name: 'Shop', url: 'http://shop.localhost:8080', latestDeployment: null }),
       ])
     renderApp(api, '/')
     const cards = await screen.findAllByRole('listitem')

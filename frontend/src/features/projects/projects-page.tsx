@@ -7,10 +7,10 @@ import { hostOf } from '../../lib/format'
 import { TimeAgo } from '../../components/time-ago'
 import { useState } from 'react'
 import { useResource } from '../../lib/use-resource'
-import { type Deployment, type Project } from '../../lib/types'
+import { type Deployment, type ProjectListItem } from '../../lib/types'
 
 export interface ProjectSummary {
-  project: Project
+  project: ProjectListItem
   /** The newest deployment, or null for a project never deployed. */
   latest: Deployment | null
   /** The deployment visitors see: after a rollback an older one than `latest`. */

@@ -6,7 +6,7 @@ import { project } from '../../test/fixtures'
 import { renderApp } from '../../test/render'
 
 const hook = (overrides: Partial<DeployHook> = {}): DeployHook => ({
-  id: 'h1', projectId: 'p1', name: 'CMS', branch: null, createdAt: '2026-11-20T10:00:00Z', ...overrides,
+  id: 'h1', projectId: 'p1', name: 'CMS', branch: 'main', createdAt: '2026-11-20T10:00:00Z', ...overrides,
 })
 
 function settingsWith(hooks: DeployHook[]) {

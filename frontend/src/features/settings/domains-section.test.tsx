@@ -10,8 +10,8 @@ const pending = (overrides: Partial<Domain> = {}): Domain => ({
   id: 'dom_1', projectId: 'p1', hostname: 'www.example.com', status: 'PENDING_DNS',
   message: 'The CNAME record for www.example.com is missing: add it at your DNS provider.', apex: false,
   dnsRecords: [
-    { type: 'CNAME', name: 'www.example.com', value: 'edge.miaobu.example', purpose: 'routing', status: 'MISSING', found: null },
-    { type: 'TXT', name: '_miaobu.www.example.com', value: 'miaobu-verify=abc123', purpose: 'ownership', status: 'WRONG', found: 'miaobu-verify=old' },
+    { type: 'CNAME', name: 'www.example.com', host: 'www', value: 'edge.miaobu.example', purpose: 'routing', status: 'MISSING', found: null },
+    { type: 'TXT', name: '_miaobu.www.example.com', host: '_miaobu.www', value: 'miaobu-verify=abc123', purpose: 'ownership', status: 'WRONG', found: 'miaobu-verify=old' },
   ],
   certificate: null, icpRequired: false, wildcard: false, url: 'https://www.example.com',
   lastCheckedAt: '2026-11-20T10:00:00Z', nextCheckAt: '2026-11-20T10:01:00Z', createdAt: '2026-11-20T09:00:00Z',

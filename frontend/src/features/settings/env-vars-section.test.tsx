@@ -58,9 +58,11 @@ describe('EnvVarsSection', () => {
     expect(within(section).queryByRole('listitem', { name: 'TOKEN (All)' })).toBeNull()
   })
 
-  it('shows the API\'s refusal inside the section and keeps the edits', async () => {
-    const api = settingsWith([])
-      .on('PUT /api/v1/projects/p1/env', () => apiError(400, 'invalid_env', 'Fix these environment variables: `PATH` is set by Miaobu for every build; choose another name.'))
+  it('shows the API\'s refusal inside the section and beside the variable it names, and keeps the edits', async () => {
+    const api = settingsWith([{ key: 'API_URL', target: 'all', updatedAt: '2026-01-01T00:00:00Z' }])
+      .on('PUT /api/v1/projects/p1/env', () => apiError(400, 'invalid_env',
+        'Fix these environment variables: `PATH` is set by Miaobu for every build; choose another name.',
+        { '[1].key': '`PATH` is set by Miaobu for every build; choose another name' }))
     const { user } = renderApp(api, '/projects/p1/settings')
     const section = await screen.findByRole('region', { name: 'Environment variables' })
     const add = await within(section).findByRole('form', { name: 'Add environment variable' })
@@ -69,7 +71,11 @@ describe('EnvVarsSection', () => {
     await user.click(within(add).getByRole('button', { name: 'Add' }))
     await user.click(within(section).getByRole('button', { name: 'Save variables' }))
     expect(await within(section).findByRole('alert')).toHaveTextContent('`PATH` is set by Miaobu for every build')
-    expect(within(section).getByRole('listitem', { name: 'PATH (All)' })).toBeInTheDocument()
+    // error.fields names the entry sent second: its row says what is wrong with it, the others nothing.
+    const path = within(section).getByRole('listitem', { name: 'PATH (All)' })
+    expect(path).toHaveAccessibleDescription('`PATH` is set by Miaobu for every build; choose another name.')
+    expect(within(path).getByLabelText('New value for PATH')).toHaveAttribute('aria-invalid', 'true')
+    expect(within(section).getByRole('listitem', { name: 'API_URL (All)' })).not.toHaveAccessibleDescription()
   })
 
   it('refuses a name no build could use under the Key field, before anything is sent', async () => {

@@ -84,7 +84,7 @@ export function EnvVarsSection({ project }: { project: Project }) {
               : (
                 <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200">
                   {rows.map((row, i) => (
-                    <EnvRow key={rowId(row)} row={row}
+                    <EnvRow key={rowId(row)} row={row} problem={problemOf(error, i)}
                       onChange={(value) => edit(rows.map((r, j) => (j === i ? { ...r, value } : r)))}
                       onRemove={() => edit(rows.filter((_, j) => j !== i))} />
                   ))}
@@ -104,11 +104,21 @@ export function EnvVarsSection({ project }: { project: Project }) {
   )
 }
 
-function EnvRow({ row, onChange, onRemove }: { row: Row; onChange(value: string | null): void; onRemove(): void }) {
+/** What the API said is wrong with the variable sent at `index` (its `error.fields` `[index].key`, `.value`, ...). */
+function problemOf(error: ApiError | null, index: number): string | undefined {
+  if (!error) return undefined
+  const problems = Object.entries(error.fields).filter(([field]) => field === `[${index}]` || field.startsWith(`[${index}].`))
+  return problems.length ? problems.map(([, message]) => message).join('; ') + '.' : undefined
+}
+
+function EnvRow({ row, problem, onChange, onRemove }:
+  { row: Row; problem?: string; onChange(value: string | null): void; onRemove(): void }) {
   const inputId = useId()
+  const problemId = useId()
   const editing = row.value !== null
   return (
-    <li aria-label={`${row.key} (${TARGET_LABELS[row.target]})`} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
+    <li aria-label={`${row.key} (${TARGET_LABELS[row.target]})`} aria-describedby={problem ? problemId : undefined}
+      className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
       <code className="min-w-0 font-mono font-medium break-all">{row.key}</code>
       <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600">{TARGET_LABELS[row.target]}</span>
       <div className="ml-auto flex flex-wrap items-center gap-2">
@@ -117,7 +127,8 @@ function EnvRow({ row, onChange, onRemove }: { row: Row; onChange(value: string 
             <>
               <label htmlFor={inputId} className="sr-only">New value for {row.key}</label>
               <input id={inputId} type="password" value={row.value ?? ''} onChange={(e) => onChange(e.target.value)}
-                autoComplete="off" spellCheck={false} placeholder="value"
+                autoComplete="off" spellCheck={false} placeholder="value" aria-invalid={problem ? true : undefined}
+                aria-describedby={problem ? problemId : undefined}
                 className="h-8 rounded-md border border-zinc-300 px-2 font-mono text-sm" />
               {row.stored && <Button size="sm" variant="ghost" onClick={() => onChange(null)}>Keep stored value</Button>}
             </>
@@ -130,6 +141,7 @@ function EnvRow({ row, onChange, onRemove }: { row: Row; onChange(value: string 
           )}
         <Button size="sm" variant="ghost" onClick={onRemove}>Remove</Button>
       </div>
+      {problem && <p id={problemId} className="w-full text-xs text-red-700">{problem}</p>}
     </li>
   )
 }

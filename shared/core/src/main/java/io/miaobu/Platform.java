@@ -35,6 +35,7 @@ import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.github.GitHub;
 import io.miaobu.github.GitHubIntegration;
+import io.miaobu.http.ApiDocument;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
@@ -104,6 +105,7 @@ public final class Platform {
     public Router router() {
         Router router = new Router();
         router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
+        router.get(ApiDocument.PATH, req -> ApiDocument.response());
         AuthRoutes.register(router, auth, github.accounts()::login);
         ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts),
                 DeploymentRoutes.liveViews(database.deployments(), hosts));

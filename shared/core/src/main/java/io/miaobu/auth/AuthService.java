@@ -6,7 +6,9 @@ import io.miaobu.http.Request;
 import io.miaobu.store.DuplicateKeyException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Registration, sign-in and the identity behind a request's bearer token. */
@@ -49,7 +51,14 @@ public final class AuthService {
     /** @param client the caller's address ({@link Request#clientAddress()}), for the per-address limit */
     public Session login(String email, String password, String client) {
         if (email == null || password == null) {
-            throw HttpError.badRequest("invalid_request", "Send both email and password.");
+            Map<String, String> missing = new LinkedHashMap<>();
+            if (email == null) {
+                missing.put("email", "Email is required.");
+            }
+            if (password == null) {
+                missing.put("password", "Password is required.");
+            }
+            throw HttpError.invalid("invalid_request", "Send both email and password.", missing);
         }
         String normalized = email.trim().toLowerCase(Locale.ROOT);
         limits.attempt(normalized, client);
@@ -91,21 +100,21 @@ public final class AuthService {
 
     private static String normalizeEmail(String email) {
         if (email == null || email.isBlank()) {
-            throw HttpError.badRequest("invalid_email", "Email is required.");
+            throw HttpError.invalid("invalid_email", "email", "Email is required.");
         }
         String trimmed = email.trim().toLowerCase(Locale.ROOT);
         if (trimmed.length() > 254 || !EMAIL.matcher(trimmed).matches()) {
-            throw HttpError.badRequest("invalid_email", "\"" + email.trim() + "\" is not a valid email address.");
+            throw HttpError.invalid("invalid_email", "email", "\"" + email.trim() + "\" is not a valid email address.");
         }
         return trimmed;
     }
 
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
-            throw HttpError.badRequest("weak_password", "Password must be at least " + MIN_PASSWORD + " characters long.");
+            throw HttpError.invalid("weak_password", "password", "Password must be at least " + MIN_PASSWORD + " characters long.");
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw HttpError.badRequest("invalid_password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes long.");
+            throw HttpError.invalid("invalid_password", "password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes long.");
         }
     }
 }

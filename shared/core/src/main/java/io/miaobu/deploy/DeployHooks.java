@@ -43,7 +43,7 @@ public final class DeployHooks {
     public Created create(User user, String projectId, String name, String branch) {
         Project project = projectService.owned(user, projectId);
         if (name == null || name.isBlank() || name.trim().length() > 100) {
-            throw HttpError.badRequest("invalid_name", "A deploy hook needs a name of 1 to 100 characters, e.g. \"CMS\".");
+            throw HttpError.invalid("invalid_name", "name", "A deploy hook needs a name of 1 to 100 characters, e.g. \"CMS\".");
         }
         String validBranch = Validation.branch("branch", branch == null ? project.productionBranch() : branch.trim());
         String token = Ids.token(TOKEN_CHARS);

@@ -43,7 +43,7 @@ public final class DomainService {
         Project project = projects.owned(user, projectId);
         Hostnames.Checked checked = Hostnames.check(hostname, baseDomain, settings.alidns());
         if (checked.apex() && settings.apexAddresses().isEmpty()) {
-            throw HttpError.badRequest("invalid_hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
+            throw HttpError.invalid("invalid_hostname", "hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
                     + " addresses for apex domains (MIAOBU_APEX_ADDRESSES); add a subdomain such as www." + checked.hostname() + ".");
         }
         // Adding claims nothing: only a claim whose DNS proved the name (the TXT token) keeps others out, so

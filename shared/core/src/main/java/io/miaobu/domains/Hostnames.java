@@ -112,6 +112,6 @@ public final class Hostnames {
     }
 
     private static HttpError invalid(String message) {
-        return HttpError.badRequest("invalid_hostname", message);
+        return HttpError.invalid("invalid_hostname", "hostname", message);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -77,6 +78,12 @@ public final class EnvVarService {
             existing.put(v.key() + "\u0000" + v.target(), v);
         }
         List<String> problems = new ArrayList<>();
+        // Each problem also under the entry's field it is about (`[2].key`), for forms that show it beside that input.
+        Map<String, String> fields = new LinkedHashMap<>();
+        BiConsumer<String, String> problem = (field, text) -> {
+            problems.add(text);
+            fields.put(field, text);
+        };
         if (inputs.length > MAX_VARIABLES) {
             problems.add("at most " + MAX_VARIABLES + " variables per project");
         }
@@ -85,44 +92,47 @@ public final class EnvVarService {
         Instant now = clock.instant();
         for (int i = 0; i < inputs.length; i++) {
             Input in = inputs[i];
-            String where = "[" + i + "]";
-            String keyProblem = in == null ? "variable " + where + " is empty" : keyProblem(in.key()).orElse(null);
+            String entry = "[" + i + "]";
+            if (in == null) {
+                problem.accept(entry, "variable " + entry + " is empty");
+                continue;
+            }
+            String keyProblem = keyProblem(in.key()).orElse(null);
             if (keyProblem != null) {
-                problems.add(keyProblem);
+                problem.accept(entry + ".key", keyProblem);
                 continue;
             }
             String key = in.key();
-            where = "`" + key + "`";
+            String where = "`" + key + "`";
             EnvTarget target;
             try {
                 target = EnvTarget.parse(in.target());
             } catch (IllegalArgumentException e) {
-                problems.add(where + ".target must be production, preview or all");
+                problem.accept(entry + ".target", where + ".target must be production, preview or all");
                 continue;
             }
             if (!seen.add(key + "\u0000" + target)) {
-                problems.add(where + " appears twice for target " + target.wire());
+                problem.accept(entry + ".key", where + " appears twice for target " + target.wire());
                 continue;
             }
-            String ciphertext;
             if (in.value() == null) {
                 EnvVar kept = existing.get(key + "\u0000" + target);
                 if (kept == null) {
-                    problems.add(where + " is new: give it a value");
+                    problem.accept(entry + ".value", where + " is new: give it a value");
                     continue;
                 }
                 next.add(kept);
                 continue;
             }
             if (in.value().length() > MAX_VALUE_CHARS || in.value().indexOf('\0') >= 0) {
-                problems.add(where + ".value must be at most " + MAX_VALUE_CHARS + " characters, without NUL");
+                problem.accept(entry + ".value", where + ".value must be at most " + MAX_VALUE_CHARS + " characters, without NUL");
                 continue;
             }
-            ciphertext = secrets.encrypt(in.value(), context(projectId, key, target));
+            String ciphertext = secrets.encrypt(in.value(), context(projectId, key, target));
             next.add(new EnvVar(key, target, ciphertext, now));
         }
         if (!problems.isEmpty()) {
-            throw HttpError.badRequest("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".");
+            throw HttpError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
         }
         store.replaceAll(projectId, next);
         return store.list(projectId).stream().map(EnvVarService::view).toList();

@@ -105,7 +105,7 @@ public final class GitHubProjects implements RepositoryConnector {
     private GitHub.Repository repository(User owner, String fullName) {
         String name = fullName.trim();
         if (!FULL_NAME.matcher(name).matches()) {
-            throw HttpError.badRequest("invalid_github_repository",
+            throw HttpError.invalid("invalid_github_repository", "githubRepository",
                     "githubRepository must be \"owner/name\", like octocat/hello-world; got \"" + fullName + "\".");
         }
         String token = accounts.requireToken(owner);

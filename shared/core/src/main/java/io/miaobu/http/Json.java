@@ -76,7 +76,7 @@ public final class Json {
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw HttpError.badRequest("unknown_field",
+            throw HttpError.invalid("unknown_field", e.getPropertyName(),
                     "Unknown field `" + e.getPropertyName() + "`. Known fields: " + known + ".");
         } catch (JsonParseException e) {
             throw HttpError.badRequest("invalid_json", "The request body is not valid JSON: "
@@ -87,7 +87,7 @@ public final class Json {
             if (field.isEmpty()) {
                 throw HttpError.badRequest("invalid_json", "The request body must be a JSON object.");
             }
-            throw HttpError.badRequest("invalid_field",
+            throw HttpError.invalid("invalid_field", field,
                     "Field `" + field + "` must be " + describe(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
             throw HttpError.badRequest("invalid_json", "The request body could not be read: " + e.getOriginalMessage());

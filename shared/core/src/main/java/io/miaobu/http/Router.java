@@ -2,6 +2,7 @@ package io.miaobu.http;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class Router implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-    private record Route(String method, String[] segments, Handler handler) {}
+    private record Route(String method, String[] segments, Handler handler) {
+        String pattern() {
+            return "/" + String.join("/", segments);
+        }
+    }
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -43,6 +48,11 @@ public final class Router implements Handler {
     public Router add(String method, String pattern, Handler handler) {
         routes.add(new Route(method, split(pattern), handler));
         return this;
+    }
+
+    /** What this router serves, as "METHOD /pattern" in registration order (the API document is checked against it). */
+    public List<String> routes() {
+        return routes.stream().map(r -> r.method + " " + r.pattern()).toList();
     }
 
     @Override
@@ -79,7 +89,18 @@ public final class Router implements Handler {
     }
 
     public static Response error(int status, String code, String message) {
-        return Response.json(status, Map.of("error", Map.of("code", code, "message", message)));
+        return error(status, code, message, Map.of());
+    }
+
+    /** The one error shape: {@code {"error": {"code", "message", "fields"?}}}, {@code fields} only when some field is at fault. */
+    public static Response error(int status, String code, String message, Map<String, String> fields) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        if (!fields.isEmpty()) {
+            error.put("fields", fields);
+        }
+        return Response.json(status, Map.of("error", error));
     }
 
     private static Map<String, String> match(String[] pattern, String[] path) {

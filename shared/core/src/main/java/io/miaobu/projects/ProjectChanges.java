@@ -45,7 +45,7 @@ public record ProjectChanges(
             }
         }
         if (!unknown.isEmpty()) {
-            throw HttpError.badRequest("unknown_field", "Unknown field `" + unknown.get(0) + "`. Known fields: "
+            throw HttpError.invalid("unknown_field", unknown.get(0), "Unknown field `" + unknown.get(0) + "`. Known fields: "
                     + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
         }
         return new ProjectChanges(
@@ -65,7 +65,7 @@ public record ProjectChanges(
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            throw HttpError.badRequest("invalid_field", "Field `" + field + "` must be a string.");
+            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be a string.");
         }
         return Optional.of(value.asText());
     }
@@ -79,7 +79,7 @@ public record ProjectChanges(
             return new Setting(true, null);
         }
         if (!value.isTextual()) {
-            throw HttpError.badRequest("invalid_field", "Field `" + field + "` must be a string or null.");
+            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be a string or null.");
         }
         return new Setting(true, value.asText());
     }
@@ -90,7 +90,7 @@ public record ProjectChanges(
             return Optional.empty();
         }
         if (!value.isBoolean()) {
-            throw HttpError.badRequest("invalid_field", "Field `" + field + "` must be true or false.");
+            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be true or false.");
         }
         return Optional.of(value.asBoolean());
     }

@@ -66,7 +66,7 @@ public final class ProjectService {
         Instant now = clock.instant();
         String slug = Slugs.fromName(name);
         if (Slugs.isReserved(slug)) {
-            throw HttpError.badRequest("reserved_name", "The name \"" + name + "\" would give the address " + slug
+            throw HttpError.invalid("reserved_name", "name", "The name \"" + name + "\" would give the address " + slug
                     + ", which is reserved for the platform's own use; choose another name (for example \"" + slug
                     + "-site\").");
         }

@@ -18,11 +18,11 @@ public final class Validation {
 
     public static String name(String name) {
         if (name == null || name.isBlank()) {
-            throw HttpError.badRequest("invalid_name", "Project name is required.");
+            throw HttpError.invalid("invalid_name", "name", "Project name is required.");
         }
         String trimmed = name.trim();
         if (trimmed.length() > 100) {
-            throw HttpError.badRequest("invalid_name", "Project name must be at most 100 characters.");
+            throw HttpError.invalid("invalid_name", "name", "Project name must be at most 100 characters.");
         }
         return trimmed;
     }
@@ -34,7 +34,7 @@ public final class Validation {
      */
     public static String gitUrl(String url, boolean allowLocal) {
         if (url == null || url.isBlank()) {
-            throw HttpError.badRequest("invalid_git_url", "gitUrl is required: the URL of the Git repository to build.");
+            throw HttpError.invalid("invalid_git_url", "gitUrl", "gitUrl is required: the URL of the Git repository to build.");
         }
         String trimmed = url.trim();
         if (SCP_LIKE.matcher(trimmed).matches()) {
@@ -42,7 +42,7 @@ public final class Validation {
         }
         if (trimmed.startsWith("/")) {
             if (!allowLocal) {
-                throw HttpError.badRequest("invalid_git_url", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
+                throw HttpError.invalid("invalid_git_url", "gitUrl", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
             }
             return existingLocalRepository(Path.of(trimmed).normalize().toString());
         }
@@ -50,23 +50,23 @@ public final class Validation {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw HttpError.badRequest("invalid_git_url", "\"" + trimmed + "\" is not a valid Git URL; use e.g. https://github.com/owner/repo.git.");
+            throw HttpError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" is not a valid Git URL; use e.g. https://github.com/owner/repo.git.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
             case "https", "http", "ssh", "git" -> {
                 if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-                    throw HttpError.badRequest("invalid_git_url", "\"" + trimmed + "\" names no repository; use e.g. https://github.com/owner/repo.git.");
+                    throw HttpError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" names no repository; use e.g. https://github.com/owner/repo.git.");
                 }
                 return trimmed;
             }
             case "file" -> {
                 if (!allowLocal) {
-                    throw HttpError.badRequest("invalid_git_url", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
+                    throw HttpError.invalid("invalid_git_url", "gitUrl", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
                 }
                 return existingLocalRepository(trimmed);
             }
-            default -> throw HttpError.badRequest("invalid_git_url",
+            default -> throw HttpError.invalid("invalid_git_url", "gitUrl",
                     "\"" + trimmed + "\" is not a Git URL Miaobu can clone; use https://, ssh:// or git@host:owner/repo.git"
                             + (allowLocal ? ", a file:// URL or an absolute path." : "."));
         }
@@ -75,7 +75,7 @@ public final class Validation {
     /** A path on this machine is checked now: a project whose first build could only fail is never created. */
     private static String existingLocalRepository(String gitUrl) {
         LocalRepositories.problem(gitUrl).ifPresent(problem -> {
-            throw HttpError.badRequest("invalid_git_url", problem);
+            throw HttpError.invalid("invalid_git_url", "gitUrl", problem);
         });
         return gitUrl;
     }
@@ -85,7 +85,7 @@ public final class Validation {
         if (branch == null || !BRANCH.matcher(branch).matches() || branch.contains("..") || branch.contains("//")
                 || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".") || branch.endsWith(".lock")
                 || branch.startsWith("-") || branch.startsWith(".") || branch.contains("/.")) {
-            throw HttpError.badRequest("invalid_branch", field + " \"" + branch + "\" is not a valid Git branch name.");
+            throw HttpError.invalid("invalid_branch", field, field + " \"" + branch + "\" is not a valid Git branch name.");
         }
         return branch;
     }
@@ -95,7 +95,7 @@ public final class Validation {
             return null;
         }
         if (!COMMIT.matcher(commit).matches()) {
-            throw HttpError.badRequest("invalid_commit", "commit must be a hexadecimal commit SHA (7 to 40 characters), got \"" + commit + "\".");
+            throw HttpError.invalid("invalid_commit", "commit", "commit must be a hexadecimal commit SHA (7 to 40 characters), got \"" + commit + "\".");
         }
         return commit.toLowerCase(Locale.ROOT);
     }
@@ -107,7 +107,7 @@ public final class Validation {
         }
         String cleaned = dir.trim().replace('\\', '/');
         if (cleaned.startsWith("/")) {
-            throw HttpError.badRequest("invalid_" + snake(field),
+            throw HttpError.invalid("invalid_" + snake(field), field,
                     field + " must be a path inside the repository, like `dist` or `apps/web`; got \"" + dir + "\".");
         }
         while (cleaned.startsWith("./")) {
@@ -119,7 +119,7 @@ public final class Validation {
         }
         if (cleaned.startsWith("/") || cleaned.contains("\0")
                 || Pattern.compile("(^|/)\\.\\.(/|$)").matcher(cleaned).find()) {
-            throw HttpError.badRequest("invalid_" + snake(field),
+            throw HttpError.invalid("invalid_" + snake(field), field,
                     field + " must be a path inside the repository, like `dist` or `apps/web`; got \"" + dir + "\".");
         }
         return cleaned;
@@ -131,7 +131,7 @@ public final class Validation {
             return null;
         }
         if (command.length() > 1000) {
-            throw HttpError.badRequest("invalid_" + snake(field), field + " must be at most 1000 characters.");
+            throw HttpError.invalid("invalid_" + snake(field), field, field + " must be at most 1000 characters.");
         }
         return command.trim();
     }

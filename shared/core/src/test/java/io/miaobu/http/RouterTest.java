@@ -60,6 +60,24 @@ class RouterTest {
     }
 
     @Test
+    void a_validation_error_names_each_field_at_fault_beside_its_code_and_message() throws IOException {
+        Router router = new Router().post("/api/v1/things", req -> {
+            throw HttpError.invalid("invalid_env", "Fix these: a; b.", Map.of("[0].key", "a", "[2].value", "b"));
+        });
+        JsonNode error = json(call(router, "POST", "/api/v1/things")).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("invalid_env");
+        assertThat(error.get("message").asText()).isEqualTo("Fix these: a; b.");
+        assertThat(error.get("fields").get("[0].key").asText()).isEqualTo("a");
+        assertThat(error.get("fields").get("[2].value").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void the_routes_are_listed_as_method_and_pattern_in_registration_order() {
+        assertThat(sample().routes()).startsWith("GET /api/v1/projects/{id}", "GET /api/v1/projects/{id}/deployments/{deploymentId}",
+                "DELETE /api/v1/projects/{id}");
+    }
+
+    @Test
     void an_empty_path_parameter_does_not_match() {
         assertThat(call(sample(), "GET", "/api/v1/projects//deployments/d1").status()).isEqualTo(404);
     }

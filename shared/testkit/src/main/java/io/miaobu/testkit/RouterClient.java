@@ -17,14 +17,25 @@ import java.util.Map;
  */
 public final class RouterClient {
     private final Handler router;
+    private final boolean checked;
     public String token;
 
     public RouterClient(Handler router) {
+        this(router, false);
+    }
+
+    private RouterClient(Handler router, boolean checked) {
         this.router = router;
+        this.checked = checked;
+    }
+
+    /** A client that also fails the test when an answer is not what the API document ({@link ApiContract}) promises. */
+    public static RouterClient checked(Handler router) {
+        return new RouterClient(router, true);
     }
 
     public RouterClient as(String bearer) {
-        RouterClient other = new RouterClient(router);
+        RouterClient other = new RouterClient(router, checked);
         other.token = bearer;
         return other;
     }
@@ -68,7 +79,13 @@ public final class RouterClient {
         }
         try {
             Response r = router.handle(new SimpleRequest(method, target, all, body));
-            return new Reply(r.status(), r.headers(), r.body() == null ? new byte[0] : r.body());
+            byte[] answer = r.body() == null ? new byte[0] : r.body();
+            if (checked) {
+                ApiContract.assertConforms(method, target, r.status(), r.headers().get("content-type"), answer);
+            }
+            return new Reply(r.status(), r.headers(), answer);
+        } catch (AssertionError e) {
+            throw e;
         } catch (Exception e) {
             throw new AssertionError(method + " " + target + " threw", e);
         }

@@ -87,7 +87,7 @@ class AbuseLimitsTest {
         Platform platform = new Platform(MiaobuConfig.fromEnv(env), SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)),
                 db, db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
                 new RecordingCachePurger(), clock);
-        return new RouterClient(platform.router());
+        return RouterClient.checked(platform.router());
     }
 
     @AfterEach

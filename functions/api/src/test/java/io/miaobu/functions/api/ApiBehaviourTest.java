@@ -18,6 +18,7 @@ import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.ApiContract;
 import io.miaobu.testkit.TestPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,13 @@ class ApiBehaviourTest {
         String errorMessage() {
             return json.path("error").path("message").asText(null);
         }
+
+        /** The error's per-field messages ({@code error.fields}), empty when it names no field. */
+        Map<String, String> errorFields() {
+            Map<String, String> fields = new LinkedHashMap<>();
+            json.path("error").path("fields").fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+            return fields;
+        }
     }
 
     private Reply call(String method, String target, String token, String body) {
@@ -96,6 +104,9 @@ class ApiBehaviourTest {
         }
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         Response r = router.handle(new SimpleRequest(method, target, headers, bytes));
+        // Every answer in these tests is also a check of the API document (GET /api/v1/openapi.json).
+        ApiContract.assertConforms(method, target, r.status(), r.headers().get("content-type"),
+                r.body() == null ? new byte[0] : r.body());
         JsonNode json = null;
         if (r.body() != null && r.body().length > 0) {
             try {
@@ -208,7 +219,16 @@ class ApiBehaviourTest {
                 Reply r = register(email, "correct horse battery");
                 assertThat(r.status()).as(email).isEqualTo(400);
                 assertThat(r.errorCode()).as(email).isEqualTo("invalid_email");
+                assertThat(r.errorFields()).as(email).containsOnlyKeys("email");
             }
+        }
+
+        @Test
+        void a_login_without_a_password_names_the_missing_field() {
+            Reply r = call("POST", "/api/v1/auth/login", null, "{\"email\":\"ada@example.com\"}");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_request");
+            assertThat(r.errorFields()).containsOnlyKeys("password");
         }
 
         @Test
@@ -218,6 +238,7 @@ class ApiBehaviourTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("weak_password");
             assertThat(r.errorMessage()).contains("8 characters");
+            assertThat(r.errorFields()).containsEntry("password", r.errorMessage());
             assertThat(call("POST", "/api/v1/auth/login", null,
                     json(Map.of("email", "ada@example.com", "password", "1234567"))).status())
                     .as("no account was created").isEqualTo(401);
@@ -318,7 +339,10 @@ class ApiBehaviourTest {
 
         @Test
         void projects_require_a_signed_in_user() {
-            assertThat(call("GET", "/api/v1/projects", null, null).status()).isEqualTo(401);
+            Reply anonymous = call("GET", "/api/v1/projects", null, null);
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.errorFields()).as("an error about no request field has no fields").isEmpty();
+            assertThat(anonymous.json().path("error").has("fields")).isFalse();
             assertThat(call("POST", "/api/v1/projects", null, json(Map.of("name", "x", "gitUrl", GIT_URL))).status())
                     .isEqualTo(401);
         }
@@ -329,6 +353,7 @@ class ApiBehaviourTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_name");
             assertThat(r.errorMessage()).containsIgnoringCase("name");
+            assertThat(r.errorFields()).containsExactly(Map.entry("name", r.errorMessage()));
             assertThat(projectCount(ada)).isZero();
         }
 
@@ -349,6 +374,7 @@ class ApiBehaviourTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_git_url");
             assertThat(r.errorMessage()).contains("gitUrl");
+            assertThat(r.errorFields()).containsOnlyKeys("gitUrl");
             assertThat(projectCount(ada)).isZero();
         }
 
@@ -359,6 +385,7 @@ class ApiBehaviourTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_field");
             assertThat(r.errorMessage()).contains("autoPublish");
+            assertThat(r.errorFields()).containsOnlyKeys("autoPublish");
             assertThat(projectCount(ada)).isZero();
         }
 
@@ -369,6 +396,7 @@ class ApiBehaviourTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("unknown_field");
             assertThat(r.errorMessage()).contains("buildComand").contains("buildCommand");
+            assertThat(r.errorFields()).containsOnlyKeys("buildComand");
             assertThat(projectCount(ada)).isZero();
         }
 
@@ -522,9 +550,12 @@ class ApiBehaviourTest {
 
             assertThat(unknown.status()).isEqualTo(400);
             assertThat(unknown.errorCode()).isEqualTo("unknown_field");
+            assertThat(unknown.errorFields()).containsOnlyKeys("slug");
             assertThat(badDir.status()).isEqualTo(400);
             assertThat(badDir.errorCode()).isEqualTo("invalid_output_directory");
+            assertThat(badDir.errorFields()).containsOnlyKeys("outputDirectory");
             assertThat(emptyName.status()).isEqualTo(400);
+            assertThat(emptyName.errorFields()).containsOnlyKeys("name");
             assertThat(call("GET", "/api/v1/projects/" + id, ada, null).json().get("slug").asText()).isEqualTo("site");
         }
 
@@ -1148,6 +1179,10 @@ class ApiBehaviourTest {
             assertThat(r.errorCode()).isEqualTo("invalid_env");
             assertThat(r.errorMessage()).contains("`1BAD` cannot be a variable name", "`PATH` is set by Miaobu", "`MIAOBU_GIT_BRANCH` is set by Miaobu",
                     "`OK`.target must be production, preview or all");
+            // The same problems under the entry and field each is about, for a form to show beside its input.
+            assertThat(r.errorFields()).containsOnlyKeys("[0].key", "[1].key", "[2].key", "[3].target");
+            assertThat(r.errorFields().get("[1].key")).contains("`PATH` is set by Miaobu");
+            assertThat(r.errorFields().get("[3].target")).isEqualTo("`OK`.target must be production, preview or all");
             assertThat(call("GET", "/api/v1/projects/" + projectId + "/env", ada, null).json()).isEmpty();
         }
 

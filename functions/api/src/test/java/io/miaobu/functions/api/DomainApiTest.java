@@ -65,7 +65,7 @@ class DomainApiTest {
                 db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
                 new RecordingCachePurger(), Clock.systemUTC());
         platform.withDomains(ports != null ? ports : FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
-        RouterClient client = new RouterClient(platform.router());
+        RouterClient client = RouterClient.checked(platform.router());
         JsonNode session = client.ok("POST", "/api/v1/auth/register", "{\"email\":\"icp@example.com\",\"password\":\"correct horse\"}");
         client.token = session.get("token").asText();
         return client;

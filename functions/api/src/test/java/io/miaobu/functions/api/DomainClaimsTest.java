@@ -60,7 +60,7 @@ class DomainClaimsTest {
         DnsLookup dns = (name, type) -> zone.getOrDefault(type + " " + name, List.of());
         platform.withDomains(new DomainPorts(dns, new DirectoryCertificateStore(tmp.resolve("certificates")), edgeHostnames,
                 CertificateIssuer.NOT_CONFIGURED, () -> {}));
-        anonymous = new RouterClient(platform.router());
+        anonymous = RouterClient.checked(platform.router());
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.ApiContract;
 import io.miaobu.testkit.RouterClient;
 import io.miaobu.testkit.TestPostgres;
 import io.miaobu.http.server.JdkHttpServer;
@@ -31,6 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +60,8 @@ class HostileInputTest {
             "GET /api/v1/deployments/{deployment}/logs/stream", "POST /api/v1/deployments/{deployment}/promote",
             "POST /api/v1/deployments/{deployment}/cancel", "POST /api/v1/deployments/{deployment}/files",
             "PUT /api/v1/deployments/{deployment}/files/{sha256}", "POST /api/v1/deployments/{deployment}/complete",
-            "GET /api/v1/github/repositories", "POST /api/v1/github/link", "POST /hooks/deploy/{token}", "POST /webhooks/github");
+            "GET /api/v1/github/repositories", "POST /api/v1/github/link", "POST /hooks/deploy/{token}", "POST /webhooks/github",
+            "GET /api/v1/openapi.json", "GET /oauth/github/start", "GET /oauth/github/callback");
 
     private static final List<String> IDS = List.of("%00", "x%00y", "%ff%fe", "%C3%BC", "%F0%9F%98%80", "..", "%2e%2e",
             "9".repeat(40), "-1", "0", "%27%20OR%20%271%27%3D%271", "%27%3B--", "a".repeat(5000), "%0d%0aX-Injected:%201",
@@ -86,7 +91,7 @@ class HostileInputTest {
         platform.withDomains(new DomainPorts((name, type) -> List.of(), new DirectoryCertificateStore(tmp.resolve("certificates")),
                 EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         var router = platform.router();
-        api = new RouterClient(router);
+        api = RouterClient.checked(router);
         server = JdkHttpServer.start("127.0.0.1", 0, 32L << 20, router);
         api.token = api.ok("POST", "/api/v1/auth/register", "{\"email\":\"fuzz@example.com\",\"password\":\"correct horse\"}")
                 .get("token").asText();
@@ -153,6 +158,20 @@ class HostileInputTest {
             }
             return new RouterClient.Reply(status, Map.of(), payload);
         }
+    }
+
+    @Test
+    void the_routes_attacked_are_every_route_the_api_document_lists() {
+        Set<String> documented = ApiContract.operations().stream().map(HostileInputTest::shape)
+                .collect(Collectors.toCollection(TreeSet::new));
+        // Served by the builder function (and local mode), which holds Git; not by the router under test here.
+        documented.removeAll(Set.of("POST /api/v1/detect", "POST /api/v1/import/check"));
+        assertThat(ROUTES.stream().map(HostileInputTest::shape).toList()).containsExactlyInAnyOrderElementsOf(documented);
+    }
+
+    /** A route with its parameters unnamed: the document says {id} where this test says {project}. */
+    private static String shape(String route) {
+        return route.replaceAll("\\{[^}]+\\}", "{}");
     }
 
     @Test

@@ -44,7 +44,7 @@ class GitHubSignInTest {
                 .addUser(new FakeGitHub.User(4242, "hubot", "Hubot", null, null, false));
         databaseUrl = TestPostgres.migratedDatabase();
         runtime = runtime(github.env());
-        client = new RouterClient(runtime.platform().router());
+        client = RouterClient.checked(runtime.platform().router());
     }
 
     @AfterEach
@@ -222,7 +222,7 @@ class GitHubSignInTest {
     void without_an_oauth_app_github_sign_in_is_hidden_not_broken() throws Exception {
         runtime.close();
         runtime = runtime(Map.of());
-        RouterClient plain = new RouterClient(runtime.platform().router());
+        RouterClient plain = RouterClient.checked(runtime.platform().router());
 
         JsonNode providers = plain.ok("GET", "/api/v1/auth/providers", null);
         assertThat(providers.path("github").path("enabled").asBoolean()).isFalse();

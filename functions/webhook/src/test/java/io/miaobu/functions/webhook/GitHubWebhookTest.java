@@ -62,7 +62,7 @@ class GitHubWebhookTest {
         env.put("MIAOBU_BASE_DOMAIN", "miaobu.app");
         env.put("MIAOBU_GITHUB_WEBHOOK_SECRET", SECRET);
         runtime = FunctionRuntime.fromEnvironment(env);
-        anonymous = new RouterClient(runtime.platform().router());
+        anonymous = RouterClient.checked(runtime.platform().router());
         mona = anonymous.as(GitHubSignInFlow.signIn(anonymous, github, "mona").token());
     }
 
