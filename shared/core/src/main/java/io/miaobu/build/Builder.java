@@ -218,7 +218,7 @@ public final class Builder {
             FrameworkCatalog.Framework framework = plan.detection().framework();
             if (config.spa() == null && framework != null && !FrameworkDetector.singlePage(framework, new DirectorySourceTree(root))) {
                 config = new RouteConfig(false, config.cleanUrls(), config.trailingSlash(), config.notFound(), config.redirects(), config.headers());
-                log.system("Unknown paths get a 404, not the home page: " + framework.name() + " writes a page per route "
+                log.system("Unknown paths get a 404, not the home page: a " + framework.name() + " site has a page per route "
                         + "(\"spa\": true in miaobu.json serves index.html for them instead).");
             }
             files = BuildRules.siteFiles(files);

@@ -260,6 +260,11 @@ class LocalDeployFlowTest {
         assertThat(user.site("docs-folder.localhost", "/").body()).contains("the library's docs");
         assertThat(user.site("docs-folder.localhost", "/guide/").body()).contains("the guide");
         assertThat(user.site("docs-folder.localhost", "/src/lib.c").status()).isEqualTo(404);
+        // A page per file, as on Vercel and GitHub Pages: an unknown page is a 404, not the home page.
+        ApiClient.Answer unknown = user.site("docs-folder.localhost", "/guide/no-such-page");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).doesNotContain("the library's docs");
+        assertThat(user.logText(id)).contains("Unknown paths get a 404");
     }
 
     @Test
