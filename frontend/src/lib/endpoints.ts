@@ -1,4 +1,4 @@
-// One function per API route the dashboard uses (README "The API (v1)").
+// One function per API route the dashboard uses (docs/api.md).
 import { api, ApiError } from './api'
 import type {
   AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, Domain, EnvVar, EnvVarInput, GitHubRepositoryPage,

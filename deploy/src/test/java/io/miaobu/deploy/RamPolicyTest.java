@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's RAM policies (JSON blocks in "From an empty account to a working platform") grant every
+ * The operator guide's RAM policies (docs/operators.md, JSON blocks in "From an empty account to a working platform") grant every
  * action the code needs: the functions' role every action of every adapter (each adapter's RAM_ACTIONS,
  * which its own tests hold to what it sends), the operator's key what {@code edge publish} calls, and
  * the deploying user what Serverless Devs does on its behalf.
@@ -46,7 +46,7 @@ class RamPolicyTest {
 
     @BeforeAll
     static void load() throws IOException {
-        readme = Files.readString(ServerlessYaml.repositoryRoot().resolve("README.md"));
+        readme = Files.readString(ServerlessYaml.repositoryRoot().resolve("docs/operators.md"));
     }
 
     static List<RamActions> functionAdapters() {

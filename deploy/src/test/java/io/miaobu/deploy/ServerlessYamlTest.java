@@ -205,7 +205,7 @@ class ServerlessYamlTest {
                 .contains("docker build --platform linux/amd64 -f build-image/Dockerfile").contains("docker push");
         // FC runs x86_64 images: every docker build the operator is shown targets linux/amd64, so an ARM
         // machine does not build an image FC cannot start.
-        for (String file : List.of("serverless.yaml", "build-image/Dockerfile", "README.md")) {
+        for (String file : List.of("serverless.yaml", "build-image/Dockerfile", "README.md", "docs/builds.md", "docs/operators.md", "docs/development.md")) {
             Files.readString(root.resolve(file)).lines().filter(l -> l.contains("docker build"))
                     .forEach(l -> assertThat(l).as(file).contains("docker build --platform linux/amd64 "));
         }
@@ -237,7 +237,7 @@ class ServerlessYamlTest {
 
     @Test
     void every_function_gets_the_settings_it_requires_and_each_is_documented() throws IOException {
-        String readme = Files.readString(root.resolve("README.md"));
+        String readme = Files.readString(root.resolve("docs/configuration.md"));
         for (String function : FUNCTIONS) {
             JsonNode env = yaml.props(function).path("environmentVariables");
             assertThat(env.has("MIAOBU_DATABASE_URL") && env.has("MIAOBU_SECRET_KEY")).as(function).isTrue();
@@ -249,7 +249,7 @@ class ServerlessYamlTest {
                     undocumented.add(name);
                 }
             });
-            assertThat(undocumented).as("MIAOBU_* settings of %s missing from README's configuration tables", function).isEmpty();
+            assertThat(undocumented).as("MIAOBU_* settings of %s missing from docs/configuration.md's tables", function).isEmpty();
         }
     }
 

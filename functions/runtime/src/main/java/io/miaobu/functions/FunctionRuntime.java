@@ -103,7 +103,7 @@ public final class FunctionRuntime implements AutoCloseable {
                 "MIAOBU_DATABASE_URL is not set; functions need the PostgreSQL server (e.g. postgres://user:pass@host:5432/miaobu)"));
         SecretKeys keys = SecretKeys.required(config.secretKey());
         // No connection and no Flyway at start: the pool opens on the first query that needs it and checks
-        // the schema version then (operators migrate with `./miaobu migrate`; README "Upgrading").
+        // the schema version then (operators migrate with `./miaobu migrate`; docs/operators.md "Upgrading").
         PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
         EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);

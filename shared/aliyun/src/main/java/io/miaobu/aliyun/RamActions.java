@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * service's RAM code, a colon, a name), and an operation may need several (OSS CopyObject reads its
  * source and writes its target) or share one with others (every step of a multipart upload is
  * {@code oss:PutObject}). Each adapter declares its own next to its code; tests hold the adapter to it
- * (every operation it sends against its fake is listed) and the README's policies to all of them.
+ * (every operation it sends against its fake is listed) and the operator guide's policies (docs/operators.md) to all of them.
  */
 public record RamActions(String adapter, Map<String, Set<String>> byOperation) {
     public RamActions {

@@ -5,7 +5,7 @@ import io.miaobu.limits.Throttle;
 import java.time.Duration;
 
 /**
- * Password guessing and mass registration, bounded (README "Limits"): sign-in attempts per account, failed
+ * Password guessing and mass registration, bounded (docs/api.md "Limits"): sign-in attempts per account, failed
  * sign-ins per client address, and accounts created per client address. Past a limit the answer is 429 with
  * Retry-After, before the password is even hashed.
  */

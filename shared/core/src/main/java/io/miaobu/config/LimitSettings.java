@@ -3,7 +3,7 @@ package io.miaobu.config;
 import java.time.Duration;
 
 /**
- * How much work one client, or everybody at once, may make the platform do (README "Limits").
+ * How much work one client, or everybody at once, may make the platform do (docs/api.md "Limits").
  *
  * @param requestTimeout a request's line, headers and body must all arrive within this, else the connection is
  *                       closed: a client sending one byte a minute cannot hold a thread

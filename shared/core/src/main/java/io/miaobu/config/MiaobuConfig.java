@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Every setting Miaobu reads, from {@code MIAOBU_*} environment variables, in this one place.
- * The README lists each variable; keep the two in step.
+ * docs/configuration.md lists each variable; keep the two in step.
  */
 public record MiaobuConfig(
         int port,

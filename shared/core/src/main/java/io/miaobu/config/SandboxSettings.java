@@ -1,7 +1,7 @@
 package io.miaobu.config;
 
 /**
- * How builds are contained (DESIGN §6, README "The sandbox").
+ * How builds are contained (DESIGN §6, docs/builds.md "The sandbox").
  *
  * @param mode "auto" (namespaces when bubblewrap works here, else uid), "namespaces" (refuse to start
  *             without them) or "uid" (never use namespaces)

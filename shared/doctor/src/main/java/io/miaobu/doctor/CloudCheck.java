@@ -42,7 +42,7 @@ public final class CloudCheck {
         String secret = Optional.ofNullable(env.get("MIAOBU_ALIYUN_ACCESS_KEY_SECRET")).map(String::trim).orElse("");
         if (id.isEmpty() || secret.isEmpty()) {
             throw new ConfigException("set MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET to the operator's access key "
-                    + "(read-only rights suffice: README \"Running Miaobu on Aliyun\", step 10); only ./miaobu commands read it, never the functions");
+                    + "(read-only rights suffice: docs/operators.md, step 10); only ./miaobu commands read it, never the functions");
         }
         return new AliyunCredentials(id, secret, Optional.empty());
     }

@@ -20,12 +20,12 @@ import java.util.function.Supplier;
 
 /**
  * Reads an Aliyun account with read-only APIs and says, one line per check, whether it is the platform
- * the functions' settings describe (README "Running Miaobu on Aliyun"): the bucket, the build queue,
+ * the functions' settings describe (docs/operators.md): the bucket, the build queue,
  * the edge, CAS, the functions and the app's custom domain.
  */
 public final class CloudDoctor {
     /**
-     * What the operator's key must allow for the doctor, by operation (README step 10's policy grants
+     * What the operator's key must allow for the doctor, by operation (docs/operators.md step 10's policy grants
      * them): each operation's action is its service's RAM code and its name.
      */
     public static final RamActions RAM_ACTIONS = combined("cloud check",

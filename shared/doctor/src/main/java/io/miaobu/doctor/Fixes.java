@@ -34,7 +34,7 @@ final class Fixes {
                 return "check MIAOBU_ALIYUN_ACCESS_KEY_ID and MIAOBU_ALIYUN_ACCESS_KEY_SECRET (an active AccessKey pair of the account)";
             }
             if (code.contains("Forbidden") || code.contains("NoPermission") || code.contains("AccessDenied") || a.status() == 403) {
-                return "allow " + ramAction + " to the operator's key (README \"RAM role and policy\")";
+                return "allow " + ramAction + " to the operator's key (docs/operators.md \"RAM role and policy\")";
             }
         }
         return otherwise;

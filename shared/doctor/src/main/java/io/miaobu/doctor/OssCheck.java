@@ -168,7 +168,7 @@ final class OssCheck {
                 return "check MIAOBU_ALIYUN_ACCESS_KEY_ID/SECRET and MIAOBU_ALIYUN_REGION (requests are signed with V4 for the region)";
             }
             if (code.equals("AccessDenied")) {
-                return "allow " + ramAction + " on the bucket to the operator's key (README \"RAM role and policy\")";
+                return "allow " + ramAction + " on the bucket to the operator's key (docs/operators.md \"RAM role and policy\")";
             }
         }
         return Fixes.forApiError(e, ramAction, otherwise);

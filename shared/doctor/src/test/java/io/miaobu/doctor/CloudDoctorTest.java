@@ -254,8 +254,8 @@ class CloudDoctorTest {
     }
 
     @Test
-    void theReadmeGrantsTheOperatorsKeyEveryActionTheDoctorCalls() throws IOException {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("miaobu.repo.root", "../.."), "README.md"));
+    void theOperatorGuideGrantsTheOperatorsKeyEveryActionTheDoctorCalls() throws IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("miaobu.repo.root", "../.."), "docs/operators.md"));
         String step = readme.substring(readme.indexOf("**Check the account**"));
         String policy = step.substring(step.indexOf("```json"), step.indexOf("```", step.indexOf("```json") + 7));
         assertThat(ramActionsIn(policy)).containsAll(CloudDoctor.RAM_ACTIONS.actions());

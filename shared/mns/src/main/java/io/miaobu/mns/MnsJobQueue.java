@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In production the builder is triggered by EventBridge, which receives and deletes messages for
  * it; {@link #receive} and {@link #delete} serve a builder that polls instead. The queue's own
- * VisibilityTimeout must be longer than a build may run (README: the queue is created with it);
+ * VisibilityTimeout must be longer than a build may run (docs/operators.md: the queue is created with it);
  * {@link #receive} additionally sets the visibility asked for on each message it takes.
  *
  * <p>Credentials come from the supplier for every request (STS credentials rotate). A message that

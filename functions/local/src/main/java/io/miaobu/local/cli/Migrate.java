@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * {@code ./miaobu migrate}: applies the schema migrations to the database in MIAOBU_DATABASE_URL. The
  * functions never migrate (it would cost every cold start), they only check the version; an operator
- * runs this before deploying functions that ship a new migration (README "Upgrading"). Migrations only
+ * runs this before deploying functions that ship a new migration (docs/operators.md "Upgrading"). Migrations only
  * add, so the functions still running keep working against the migrated schema.
  */
 public final class Migrate {

@@ -20,7 +20,7 @@ final class LandingPage {
                 <code>http://{project}.%s:%d</code>.</p>
                 <pre>curl -s localhost:%d/api/v1/auth/register -d '{"email":"you@example.com","password":"at-least-8"}'</pre>
                 <p>Then create a project from any Git URL or local repository path and deploy it
-                (see the README, “Local development”).</p>
+                (see docs/development.md).</p>
                 </body></html>
                 """.formatted(config.baseDomain(), config.port(), config.port());
     }

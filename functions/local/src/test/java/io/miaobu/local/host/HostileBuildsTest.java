@@ -276,7 +276,7 @@ class HostileBuildsTest {
     @Test
     void a_fork_bomb_stops_at_the_process_limit_and_the_host_keeps_building() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
-                "a per-build process limit needs a uid per build, which only a root Miaobu can give (README \"The sandbox\")");
+                "a per-build process limit needs a uid per build, which only a root Miaobu can give (docs/builds.md \"The sandbox\")");
         Deployed bomb = attack(user, tmp, "hostile-fork", Map.of("count", 300), null, "fork.js");
         Deployed after = attack(user, tmp, "after-fork", Map.of("holdMillis", 0), null, "victim.js");
 

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The build sandbox (DESIGN §6, README "The sandbox"). Threat model: the build is hostile. Each build
+ * The build sandbox (DESIGN §6, docs/builds.md "The sandbox"). Threat model: the build is hostile. Each build
  * gets, when Miaobu runs as root, a uid of its own from MIAOBU_BUILD_UIDS that no other build holds
  * while it runs, and with bubblewrap ({@link Mode#NAMESPACES}) its own user, PID, IPC and UTS
  * namespaces: it sees only its own processes, the system read-only, a private /tmp, and none of the
