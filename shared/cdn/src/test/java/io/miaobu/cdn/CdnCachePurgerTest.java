@@ -33,7 +33,7 @@ class CdnCachePurgerTest {
         assertThat(cdn.refreshes()).hasSize(2);
         assertThat(cdn.refreshes().get(0).type()).isEqualTo("Directory");
         assertThat(cdn.refreshes().get(0).paths()).hasSize(100).first().isEqualTo("https://d0--shop.miaobu.app/");
-        assertThat(cdn.calls("RefreshObjectCaches")).allSatisfy(c -> assertThat(c.signatureVersion()).isEqualTo("HMAC-SHA1"));
+        assertThat(cdn.calls("RefreshObjectCaches")).allSatisfy(c -> assertThat(c.signatureVersion()).isEqualTo("ACS3-HMAC-SHA256"));
     }
 
     @Test
@@ -50,9 +50,7 @@ class CdnCachePurgerTest {
         assertThatThrownBy(() -> new CdnCachePurger(cdn.endpoint(), () -> new AliyunCredentials("STS.cdn", "bad", Optional.of("cdn-token")))
                 .purgeHosts(List.of("a.example.com")))
                 .isInstanceOf(AliyunApiException.class)
-                // The SDK compares the server's string to sign (in SignatureDoesNotMatch) with its own:
-                // equal strings mean the fake computed the signature as Aliyun does, and the secret is wrong.
-                .hasMessageContaining("SDK.InvalidAccessKeySecret");
+                .hasMessageContaining("SignatureDoesNotMatch");
         cdn.failNext("RefreshObjectCaches", 5, 400, "Throttling.User", "Request was denied due to user flow control.");
         assertThatThrownBy(() -> new CdnCachePurger(cdn.endpoint(), () -> STS).purgeHosts(List.of("a.example.com")))
                 .hasMessageContaining("Throttling.User").hasMessageContaining("quota");
