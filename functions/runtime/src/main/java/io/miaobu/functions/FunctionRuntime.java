@@ -1,15 +1,10 @@
 package io.miaobu.functions;
 
 import io.miaobu.Platform;
-import io.miaobu.aliyun.AliyunCredentials;
-import io.miaobu.cas.CasCertificateStore;
-import io.miaobu.cdn.CdnCachePurger;
-import io.miaobu.config.AliyunSettings;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.JobQueue;
-import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.CertificateStore;
@@ -27,8 +22,6 @@ import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
-import io.miaobu.mns.MnsJobQueue;
-import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.postgres.PostgresDatabase;
 import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
@@ -36,7 +29,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +48,15 @@ public final class FunctionRuntime implements AutoCloseable {
     private final Platform platform;
     private final MiaobuConfig config;
     private final InvocationCredentials credentials;
+    private final FunctionAdapters adapters;
     /** Built once per instance: each holds an HTTP client, which start-up need not make twice. */
     private final EsaAdapters edge;
     private final DnsLookup dns;
     private JdkHttpServer server;
 
     private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials,
-                            EsaAdapters edge, DnsLookup dns) {
+                            FunctionAdapters adapters, EsaAdapters edge, DnsLookup dns) {
+        this.adapters = adapters;
         this.edge = edge;
         this.dns = dns;
         this.config = config;
@@ -71,33 +65,13 @@ public final class FunctionRuntime implements AutoCloseable {
         this.credentials = credentials;
     }
 
-    /** OSS when a bucket is configured (MIAOBU_OSS_BUCKET), else the directory under the data dir. */
-    static ArtifactStore artifactStore(MiaobuConfig config, Supplier<AliyunCredentials> credentials) throws IOException {
-        AliyunSettings aliyun = config.aliyun();
-        if (aliyun.ossBucket().isPresent()) {
-            LOG.info("artifacts in OSS bucket {} at {}", aliyun.ossBucket().get(), aliyun.ossEndpointOrDefault().orElseThrow());
-            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(),
-                    aliyun.ossBucket().get(), credentials);
-        }
-        return new DiskArtifactStore(config.dataDir().resolve("artifacts"));
-    }
-
-    /** MNS when a queue is configured (MIAOBU_MNS_QUEUE), else the PostgreSQL table. */
-    static JobQueue jobQueue(AliyunSettings aliyun, PostgresDatabase database, Supplier<AliyunCredentials> credentials) {
-        if (aliyun.mnsQueue().isPresent()) {
-            LOG.info("build jobs on MNS queue {} at {}", aliyun.mnsQueue().get(), aliyun.mnsEndpointOrDefault().orElseThrow());
-            return new MnsJobQueue(aliyun.mnsEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(),
-                    aliyun.mnsQueue().get(), credentials);
-        }
-        return database.jobQueue();
-    }
-
     /** The STS credentials of the latest invocation, which the Aliyun adapters sign with. */
     public InvocationCredentials credentials() {
         return credentials;
     }
 
-    public static FunctionRuntime fromEnvironment(Map<String, String> env) throws IOException {
+    /** The platform of one function, with the vendor adapters it carries ({@code adapters}) chosen by {@code env}. */
+    public static FunctionRuntime fromEnvironment(Map<String, String> env, FunctionAdapters adapters) throws IOException {
         MiaobuConfig config = MiaobuConfig.fromEnv(env);
         String url = config.databaseUrl().orElseThrow(() -> new ConfigException(
                 "MIAOBU_DATABASE_URL is not set; functions need the PostgreSQL server (e.g. postgres://user:pass@host:5432/miaobu)"));
@@ -107,13 +81,37 @@ public final class FunctionRuntime implements AutoCloseable {
         PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
         EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);
-        Platform platform = new Platform(config, keys, database, jobQueue(config.aliyun(), database, credentials),
-                artifactStore(config, credentials),
-                routeTable(config, edge), cachePurger(config, edge, credentials),
+        Platform platform = new Platform(config, keys, database, jobQueue(config, adapters, database, credentials),
+                artifactStore(config, adapters, credentials),
+                routeTable(config, edge), cachePurger(config, adapters, edge, credentials),
                 new RestGitHub(config.github()), Clock.systemUTC());
-        DnsLookup dns = DnsJavaLookup.create(config.domains().dnsResolver());
-        platform.withDomains(domainPorts(config, CertificateIssuer.NOT_CONFIGURED, edge, credentials, dns));
-        return new FunctionRuntime(config, database, platform, credentials, edge, dns);
+        DnsLookup dns = adapters.domains.map(d -> d.dns().apply(config.domains().dnsResolver()))
+                .orElseGet(() -> FunctionAdapters.notCarried(DnsLookup.class, adapters.function, "look up DNS records"));
+        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns);
+        if (adapters.domains.isPresent()) {
+            platform.withDomains(runtime.domainPorts(CertificateIssuer.NOT_CONFIGURED));
+        }
+        return runtime;
+    }
+
+    /** The vendor queue when configured (MIAOBU_MNS_QUEUE), else the PostgreSQL table. */
+    private static JobQueue jobQueue(MiaobuConfig config, FunctionAdapters adapters, PostgresDatabase database,
+                                     InvocationCredentials credentials) throws IOException {
+        if (adapters.queue.isEmpty()) {
+            return FunctionAdapters.notCarried(JobQueue.class, adapters.function, "enqueue builds");
+        }
+        Optional<JobQueue> vendor = adapters.queue.get().from(config.aliyun(), credentials);
+        return vendor.isPresent() ? vendor.get() : database.jobQueue();
+    }
+
+    /** The vendor store when configured (MIAOBU_OSS_BUCKET), else the directory under the data dir. */
+    private static ArtifactStore artifactStore(MiaobuConfig config, FunctionAdapters adapters, InvocationCredentials credentials)
+            throws IOException {
+        if (adapters.artifacts.isEmpty()) {
+            return FunctionAdapters.notCarried(ArtifactStore.class, adapters.function, "store site files");
+        }
+        Optional<ArtifactStore> vendor = adapters.artifacts.get().from(config.aliyun(), credentials);
+        return vendor.isPresent() ? vendor.get() : new DiskArtifactStore(config.dataDir().resolve("artifacts"));
     }
 
     /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */
@@ -123,34 +121,26 @@ public final class FunctionRuntime implements AutoCloseable {
     }
 
     /** ESA purge with a site, CDN refresh with MIAOBU_CDN_PURGE=on (both when both), else nothing to purge. */
-    static CachePurger cachePurger(MiaobuConfig config, EsaAdapters edge, Supplier<AliyunCredentials> credentials) {
-        return edge.cachePurger(CdnCachePurger.from(config.esa(), credentials)).orElseGet(RecordingCachePurger::new);
+    private static CachePurger cachePurger(MiaobuConfig config, FunctionAdapters adapters, EsaAdapters edge,
+                                           InvocationCredentials credentials) throws IOException {
+        if (adapters.cdn.isEmpty()) {
+            return FunctionAdapters.notCarried(CachePurger.class, adapters.function, "publish sites");
+        }
+        return edge.cachePurger(adapters.cdn.get().from(config.esa(), credentials)).orElseGet(RecordingCachePurger::new);
     }
 
     /**
-     * Custom domains' adapters: DNS through MIAOBU_DNS_RESOLVER; certificates in CAS bound to the ESA
-     * custom hostname when an ESA site is configured, else PEM files under the data directory. Only the
-     * scheduler issues ({@code issuer}); the others leave verified domains to its next tick.
+     * This instance's domain adapters with {@code issuer} (the scheduler's ACME issuer; the others leave
+     * verified domains to its next tick): DNS through MIAOBU_DNS_RESOLVER; certificates in CAS bound to the
+     * ESA custom hostname when an ESA site is configured, else PEM files under the data directory.
      */
-    private static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer, EsaAdapters edge,
-                                           Supplier<AliyunCredentials> credentials, DnsLookup dns) throws IOException {
-        Optional<CertificateStore> cas = CasCertificateStore.from(config.esa(), credentials, edge.certificateBinding());
-        CertificateStore certificates = cas.isPresent() ? cas.get()
-                : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
-        return new DomainPorts(dns, certificates,
-                edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});
-    }
-
-    /** Local adapters only: what tests and local tools use. */
-    public static DomainPorts domainPorts(MiaobuConfig config, CertificateIssuer issuer) throws IOException {
-        InvocationCredentials none = new InvocationCredentials();
-        return domainPorts(config, issuer, EsaAdapters.from(config.esa(), none), none,
-                DnsJavaLookup.create(config.domains().dnsResolver()));
-    }
-
-    /** This instance's domain adapters with {@code issuer} (the scheduler's ACME issuer). */
     public DomainPorts domainPorts(CertificateIssuer issuer) throws IOException {
-        return domainPorts(config, issuer, edge, credentials, dns);
+        FunctionAdapters.Domains carried = adapters.domains.orElseThrow(() -> new IllegalStateException(
+                "the " + adapters.function + " function does not serve custom domains (FunctionAdapters.domains)"));
+        Optional<CertificateStore> vendor = carried.certificates().from(config.esa(), credentials, edge.certificateBinding());
+        CertificateStore certificates = vendor.isPresent() ? vendor.get()
+                : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
+        return new DomainPorts(dns, certificates, edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});
     }
 
     /** DNS through MIAOBU_DNS_RESOLVER, the one resolver this instance's domain checks and ACME DNS-01 waits ask. */
@@ -200,14 +190,15 @@ public final class FunctionRuntime implements AutoCloseable {
     }
 
     /** Runs a function's main: any start-up failure is printed plainly and exits non-zero, so FC reports it. */
-    public static void main(String name, Function<Platform, Handler> handler) {
-        mainWithRuntime(name, runtime -> handler.apply(runtime.platform()));
+    public static void main(FunctionAdapters adapters, Function<Platform, Handler> handler) {
+        mainWithRuntime(adapters, runtime -> handler.apply(runtime.platform()));
     }
 
-    /** As {@link #main(String, Function)}, for a function that also needs the runtime's settings or credentials. */
-    public static void mainWithRuntime(String name, Function<FunctionRuntime, Handler> handler) {
+    /** As {@link #main(FunctionAdapters, Function)}, for a function that also needs the runtime's settings or credentials. */
+    public static void mainWithRuntime(FunctionAdapters adapters, Function<FunctionRuntime, Handler> handler) {
+        String name = adapters.function;
         try {
-            FunctionRuntime created = fromEnvironment(System.getenv());
+            FunctionRuntime created = fromEnvironment(System.getenv(), adapters);
             FunctionRuntime runtime = created.serve(p -> handler.apply(created), System.getenv());
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
         } catch (ConfigException e) {

@@ -60,7 +60,8 @@ public final class ProjectService {
         NewProject request = connector.prepare(owner, asked);
         String name = Validation.name(request.name());
         // Without a Git repository a project takes folder deployments only (`./miaobu deploy DIR`).
-        String gitUrl = request.gitUrl() == null ? null : Validation.gitUrl(request.gitUrl(), allowLocalRepositories);
+        String gitUrl = request.gitUrl() == null ? null
+                : Validation.existingLocalRepository(Validation.gitUrl(request.gitUrl(), allowLocalRepositories));
         String branch = Validation.branch("productionBranch",
                 request.productionBranch() == null ? "main" : request.productionBranch().trim());
         Instant now = clock.instant();
@@ -111,7 +112,7 @@ public final class ProjectService {
         Project updated = new Project(p.id(), p.ownerId(),
                 changes.name().map(Validation::name).orElse(p.name()),
                 p.slug(),
-                changes.gitUrl().map(u -> Validation.gitUrl(u, allowLocalRepositories)).orElse(p.gitUrl()),
+                changes.gitUrl().map(u -> Validation.existingLocalRepository(Validation.gitUrl(u, allowLocalRepositories))).orElse(p.gitUrl()),
                 p.githubRepository(),
                 changes.productionBranch().map(b -> Validation.branch("productionBranch", b)).orElse(p.productionBranch()),
                 changes.rootDirectory().isSet() ? Validation.relativeDirectory("rootDirectory", changes.rootDirectory().value()) : p.rootDirectory(),

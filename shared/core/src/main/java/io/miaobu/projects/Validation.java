@@ -44,7 +44,7 @@ public final class Validation {
             if (!allowLocal) {
                 throw HttpError.invalid("invalid_git_url", "gitUrl", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
             }
-            return existingLocalRepository(Path.of(trimmed).normalize().toString());
+            return Path.of(trimmed).normalize().toString();
         }
         URI uri;
         try {
@@ -64,7 +64,7 @@ public final class Validation {
                 if (!allowLocal) {
                     throw HttpError.invalid("invalid_git_url", "gitUrl", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
                 }
-                return existingLocalRepository(trimmed);
+                return trimmed;
             }
             default -> throw HttpError.invalid("invalid_git_url", "gitUrl",
                     "\"" + trimmed + "\" is not a Git URL Miaobu can clone; use https://, ssh:// or git@host:owner/repo.git"
@@ -72,11 +72,16 @@ public final class Validation {
         }
     }
 
-    /** A path on this machine is checked now: a project whose first build could only fail is never created. */
-    private static String existingLocalRepository(String gitUrl) {
-        LocalRepositories.problem(gitUrl).ifPresent(problem -> {
-            throw HttpError.invalid("invalid_git_url", "gitUrl", problem);
-        });
+    /**
+     * A repository on this machine (local mode) must be there when a project names it: a project whose first
+     * build could only fail is never created. URLs of other machines are left to the clone.
+     */
+    public static String existingLocalRepository(String gitUrl) {
+        if (gitUrl != null) {
+            LocalRepositories.problem(gitUrl).ifPresent(problem -> {
+                throw HttpError.invalid("invalid_git_url", "gitUrl", problem);
+            });
+        }
         return gitUrl;
     }
 

@@ -57,10 +57,12 @@ class ValidationTest {
 
     @Test
     void a_local_path_with_no_repository_is_refused_saying_what_is_there() throws Exception {
-        assertThat(refused(() -> Validation.gitUrl(tmp.resolve("nowhere").toString(), true)).getMessage())
+        assertThat(refused(() -> Validation.existingLocalRepository(tmp.resolve("nowhere").toString())).getMessage())
                 .contains("Nothing exists at " + tmp.resolve("nowhere"));
         Path folder = Files.createDirectories(tmp.resolve("folder"));
-        assertThat(refused(() -> Validation.gitUrl(folder.toUri().toString(), true)).getMessage()).contains("not a Git repository");
+        assertThat(refused(() -> Validation.existingLocalRepository(folder.toUri().toString())).getMessage()).contains("not a Git repository");
+        assertThat(Validation.existingLocalRepository(repository("site").toString())).isEqualTo(repository("site").toString());
+        assertThat(Validation.existingLocalRepository("https://github.com/octo/site.git")).isEqualTo("https://github.com/octo/site.git");
     }
 
     /** A folder holding a Git work tree, as `git init` leaves it. */

@@ -14,6 +14,7 @@ import com.aliyuncs.auth.BasicCredentials;
 import com.aliyuncs.auth.BasicSessionCredentials;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.RamActions;
+import io.miaobu.config.AliyunSettings;
 import io.miaobu.deploy.BuildJob;
 import io.miaobu.deploy.JobQueue;
 import java.time.Duration;
@@ -54,6 +55,14 @@ public final class MnsJobQueue implements JobQueue, AutoCloseable {
     /**
      * @param accountEndpoint {@code https://{accountId}.mns.{region}.aliyuncs.com}
      */
+    /** The MNS queue when MIAOBU_MNS_QUEUE is set; empty otherwise (the PostgreSQL table serves then). */
+    public static Optional<JobQueue> from(AliyunSettings aliyun, Supplier<AliyunCredentials> credentials) {
+        return aliyun.mnsQueue().map(queue -> {
+            LOG.info("build jobs on MNS queue {} at {}", queue, aliyun.mnsEndpointOrDefault().orElseThrow());
+            return new MnsJobQueue(aliyun.mnsEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(), queue, credentials);
+        });
+    }
+
     public MnsJobQueue(String accountEndpoint, String region, String queueName, Supplier<AliyunCredentials> credentials) {
         this.name = Objects.requireNonNull(queueName, "queueName");
         ClientConfiguration config = new ClientConfiguration();

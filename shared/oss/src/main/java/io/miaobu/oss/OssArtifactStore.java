@@ -24,6 +24,7 @@ import com.aliyun.oss.model.UploadPartRequest;
 import com.aliyun.oss.model.AbortMultipartUploadRequest;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.RamActions;
+import io.miaobu.config.AliyunSettings;
 import io.miaobu.store.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ArtifactStore on one OSS bucket (DESIGN §3). Keys are the object names as they are
@@ -50,6 +53,7 @@ import java.util.function.Supplier;
  * through this process (CopyObject); prefix deletes use DeleteObjects, 1000 keys a call.
  */
 public final class OssArtifactStore implements ArtifactStore {
+    private static final Logger LOG = LoggerFactory.getLogger(OssArtifactStore.class);
     /**
      * What the functions' role must allow on the bucket: each OSS operation this store sends and the RAM
      * action(s) it needs (multipart steps are oss:PutObject; a copy reads the source and writes the target).
@@ -87,6 +91,15 @@ public final class OssArtifactStore implements ArtifactStore {
     private volatile OSS client;
     private final String bucket;
     private final Multipart multipart;
+
+    /** The OSS store when MIAOBU_OSS_BUCKET is set; empty otherwise (the directory under the data dir serves then). */
+    public static Optional<ArtifactStore> from(AliyunSettings aliyun, Supplier<AliyunCredentials> credentials) {
+        return aliyun.ossBucket().map(bucket -> {
+            LOG.info("artifacts in OSS bucket {} at {}", bucket, aliyun.ossEndpointOrDefault().orElseThrow());
+            return new OssArtifactStore(aliyun.ossEndpointOrDefault().orElseThrow(), aliyun.region().orElseThrow(), bucket,
+                    credentials);
+        });
+    }
 
     public OssArtifactStore(String endpoint, String region, String bucket, Supplier<AliyunCredentials> credentials) {
         this(endpoint, region, bucket, credentials, Multipart.DEFAULT);

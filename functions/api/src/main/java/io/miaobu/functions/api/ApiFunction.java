@@ -1,6 +1,12 @@
 package io.miaobu.functions.api;
 
+import io.miaobu.cas.CasCertificateStore;
+import io.miaobu.cdn.CdnCachePurger;
+import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.functions.FunctionAdapters;
 import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.mns.MnsJobQueue;
+import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.http.server.DashboardAssets;
 
 /**
@@ -12,9 +18,19 @@ public final class ApiFunction {
     private static final String NO_DASHBOARD = "<!doctype html><title>Miaobu</title><p>This api function was packaged without "
             + "the dashboard: run <code>./miaobu fc package</code>, which builds frontend/dist first, and deploy again.</p>";
 
+    /**
+     * Every dashboard route: enqueues builds (create, redeploy), stores folder uploads and deletes sites,
+     * publishes (promote, rollback) and serves custom domains. Detection needs JGit: the builder serves it.
+     */
+    public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("api")
+            .jobQueue(MnsJobQueue::from)
+            .artifactStore(OssArtifactStore::from)
+            .cachePurger(CdnCachePurger::from)
+            .domains(DnsJavaLookup::create, CasCertificateStore::from);
+
     private ApiFunction() {}
 
     public static void main(String[] args) {
-        FunctionRuntime.main("api", platform -> new DashboardAssets(platform.router(), NO_DASHBOARD));
+        FunctionRuntime.main(ADAPTERS, platform -> new DashboardAssets(platform.router(), NO_DASHBOARD));
     }
 }

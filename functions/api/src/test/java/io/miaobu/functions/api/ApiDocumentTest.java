@@ -8,9 +8,12 @@ import io.miaobu.Platform;
 import io.miaobu.build.SourceFetcher;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
+import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.domains.CertificateIssuer;
-import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.domains.DomainPorts;
+import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.http.Router;
+import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
@@ -54,7 +57,8 @@ class ApiDocumentTest {
                 db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
                 new RecordingCachePurger(), Clock.systemUTC());
         // Everything any function serves: the api function's routes with domains, and the builder's detection.
-        platform.withDomains(FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
+        platform.withDomains(new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         SourceFetcher noClones = (url, credentials, branch, commit, into, output) -> {
             throw new AssertionError("nothing here clones");
         };

@@ -10,7 +10,7 @@ import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.DnsLookup;
 import io.miaobu.domains.DomainPorts;
 import io.miaobu.domains.EdgeHostnames;
-import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.dns.DnsJavaLookup;
 import io.miaobu.local.DirectoryCertificateStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,8 @@ class DomainApiTest {
         platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
                 db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
                 new RecordingCachePurger(), Clock.systemUTC());
-        platform.withDomains(ports != null ? ports : FunctionRuntime.domainPorts(config, CertificateIssuer.NOT_CONFIGURED));
+        platform.withDomains(ports != null ? ports : new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         RouterClient client = RouterClient.checked(platform.router());
         JsonNode session = client.ok("POST", "/api/v1/auth/register", "{\"email\":\"icp@example.com\",\"password\":\"correct horse\"}");
         client.token = session.get("token").asText();

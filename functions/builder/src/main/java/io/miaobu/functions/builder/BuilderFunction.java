@@ -6,7 +6,10 @@ import io.miaobu.build.git.JGitSourceFetcher;
 import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.cdn.CdnCachePurger;
+import io.miaobu.functions.FunctionAdapters;
 import io.miaobu.functions.FunctionRuntime;
+import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Response;
@@ -25,10 +28,15 @@ import org.slf4j.LoggerFactory;
 public final class BuilderFunction {
     private static final Logger LOG = LoggerFactory.getLogger(BuilderFunction.class);
 
+    /** A build stores its files and build cache and publishes them; its jobs arrive by EventBridge, not from the queue. */
+    public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("builder")
+            .artifactStore(OssArtifactStore::from)
+            .cachePurger(CdnCachePurger::from);
+
     private BuilderFunction() {}
 
     public static void main(String[] args) {
-        FunctionRuntime.main("builder", BuilderFunction::handler);
+        FunctionRuntime.main(ADAPTERS, BuilderFunction::handler);
     }
 
     public static Handler handler(Platform platform) {

@@ -11,6 +11,7 @@ import io.miaobu.edge.RouteKeys;
 import io.miaobu.testkit.FunctionProcess;
 import io.miaobu.testkit.GitRepos;
 import io.miaobu.testkit.TestPostgres;
+import io.miaobu.testkit.aliyun.FakeCdn;
 import io.miaobu.testkit.aliyun.FakeEventBridge;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import io.miaobu.testkit.aliyun.FakeMns;
@@ -74,11 +75,15 @@ class AliyunDeployFlowIT {
     private static final String KV_NAMESPACE = "miaobu_routes";
     private static final String SITE_HOST = "aliyun-flow.localhost";
     private static FakeEsa esa;
+    private static FakeCdn cdn;
 
-    /** Route entries go to the fake ESA's edge KV, and promotes purge its cache, both signed with the FC role's STS. */
+    /**
+     * Route entries go to the fake ESA's edge KV, and promotes purge its cache and CDN's (MIAOBU_CDN_PURGE=on),
+     * all signed with the FC role's STS.
+     */
     static Map<String, String> edgeEnvironment() {
         return Map.of("MIAOBU_ESA_KV_NAMESPACE", KV_NAMESPACE, "MIAOBU_ESA_SITE_ID", esa.siteId(),
-                "MIAOBU_ESA_ENDPOINT", esa.endpoint());
+                "MIAOBU_ESA_ENDPOINT", esa.endpoint(), "MIAOBU_CDN_PURGE", "on", "MIAOBU_CDN_ENDPOINT", cdn.endpoint());
     }
 
     private static String liveDeploymentAtTheEdge() throws IOException {
@@ -92,6 +97,7 @@ class AliyunDeployFlowIT {
         oss = FakeOss.start(BUCKET, FC_ROLE);
         mns = FakeMns.start(FC_ROLE).createQueue(QUEUE, Duration.ofMinutes(30));
         esa = new FakeEsa(FC_ROLE, "7096621098").createNamespace(KV_NAMESPACE);
+        cdn = new FakeCdn(FC_ROLE);
         repo = GitRepos.create(work.resolve("site"))
                 .write("package.json", "{\"name\":\"aliyun-site\",\"scripts\":{\"build\":\"node build.js\"}}\n")
                 .write("build.js", String.join("\n",
@@ -158,6 +164,9 @@ class AliyunDeployFlowIT {
         if (esa != null) {
             esa.close();
         }
+        if (cdn != null) {
+            cdn.close();
+        }
     }
 
     @Test
@@ -194,6 +203,7 @@ class AliyunDeployFlowIT {
         // Beside it, the deployment's file list the edge routine decides from (it never probes the bucket).
         assertThat(esa.kvValue(KV_NAMESPACE, FileManifest.key(id)).orElseThrow()).contains("\"index.html\"", "\"assets/app.js\"");
         assertThat(esa.purges()).anySatisfy(p -> assertThat(p.items()).contains(SITE_HOST));
+        assertThat(cdn.refreshes()).as("the builder refreshes CDN too").anySatisfy(r -> assertThat(r.paths()).contains("https://" + SITE_HOST + "/"));
         firstDeployment = id;
     }
 
@@ -232,6 +242,7 @@ class AliyunDeployFlowIT {
         String current = liveDeploymentAtTheEdge();
         assertThat(current).isNotEqualTo(firstDeployment);
         int purgesBefore = esa.purges().size();
+        int refreshesBefore = cdn.refreshes().size();
 
         HttpResponse<String> promoted = api.send("POST", "/api/v1/deployments/" + firstDeployment + "/promote", auth());
         assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
@@ -239,6 +250,7 @@ class AliyunDeployFlowIT {
         assertThat(liveDeploymentAtTheEdge()).isEqualTo(firstDeployment);
         assertThat(esa.purges()).hasSizeGreaterThan(purgesBefore);
         assertThat(esa.purges().get(esa.purges().size() - 1).items()).contains(SITE_HOST);
+        assertThat(cdn.refreshes()).as("the api refreshes CDN too").hasSizeGreaterThan(refreshesBefore);
     }
 
     @Test

@@ -33,7 +33,9 @@ import java.util.jar.Manifest;
  * </ul>
  * The api function runs with plain {@code java -jar}, with serverless.yaml's JVM flags, and with those
  * plus an AppCDS archive recorded for it; also timed: the first answer that needs the database (a
- * sign-up, against an embedded PostgreSQL). Medians of the rounds, then every function jar's size.
+ * sign-up, against an embedded PostgreSQL); the oauth and webhook jars with the FC flags, beside the api's, show
+ * what a jar's size costs at start. Medians of the rounds, then every function jar's size (each carries only the
+ * SDKs its routes use: FunctionAdapters).
  */
 public final class ColdStartBench {
     private static final List<String> FUNCTIONS = List.of("api", "oauth", "webhook", "builder", "scheduler");
@@ -43,7 +45,7 @@ public final class ColdStartBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path root = Path.of("").toAbsolutePath();
-        Path apiJar = root.resolve("functions/api/target/miaobu-api.jar");
+        Path apiJar = jar(root, "api");
         if (!Files.isRegularFile(apiJar)) {
             throw new IllegalStateException(apiJar + " is missing; run `mvn -DskipTests package` first");
         }
@@ -73,6 +75,12 @@ public final class ColdStartBench {
                 add(times, "api, FC flags", health(java, fcFlags, apiJar, env, log));
                 add(times, "api, FC flags + AppCDS", health(java, cdsFlags, apiJar, env, log));
                 add(times, "api, FC flags + AppCDS, first database answer", signUp(java, cdsFlags, apiJar, env, log));
+                for (String function : List.of("oauth", "webhook")) { // the other HTTP functions, to set beside their jar sizes
+                    Path jar = jar(root, function);
+                    if (Files.isRegularFile(jar)) {
+                        add(times, function + ", FC flags", health(java, fcFlags, jar, env, log));
+                    }
+                }
             }
 
             System.out.printf("Cold start, process start to first 2xx (median of %d; %s, %d CPUs)%n", rounds,
@@ -92,7 +100,7 @@ public final class ColdStartBench {
 
             System.out.println("\nFunction jars");
             for (String function : FUNCTIONS) {
-                Path jar = root.resolve("functions/" + function + "/target/miaobu-" + function + ".jar");
+                Path jar = jar(root, function);
                 if (Files.isRegularFile(jar)) {
                     try (JarFile j = new JarFile(jar.toFile())) {
                         long classes = j.stream().filter(e -> e.getName().endsWith(".class")).count();
@@ -104,6 +112,10 @@ public final class ColdStartBench {
         } finally {
             FileTrees.delete(work);
         }
+    }
+
+    private static Path jar(Path root, String function) {
+        return root.resolve("functions/" + function + "/target/miaobu-" + function + ".jar");
     }
 
     private static double health(String java, List<String> flags, Path jar, Map<String, String> env, Path log) throws Exception {

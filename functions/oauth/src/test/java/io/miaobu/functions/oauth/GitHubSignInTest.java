@@ -59,7 +59,7 @@ class GitHubSignInTest {
         env.put("MIAOBU_SECRET_KEY", FunctionProcess.randomSecretKey());
         env.put("MIAOBU_DATA_DIR", tmp.toString());
         env.put("MIAOBU_PUBLIC_URL", PUBLIC_URL);
-        return FunctionRuntime.fromEnvironment(env);
+        return FunctionRuntime.fromEnvironment(env, OAuthFunction.ADAPTERS);
     }
 
     @Test

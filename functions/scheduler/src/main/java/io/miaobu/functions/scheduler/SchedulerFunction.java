@@ -5,6 +5,10 @@ import io.miaobu.acme.AcmeCertificateIssuer;
 import io.miaobu.alidns.AlidnsDnsChallenges;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.domains.DomainJobs;
+import io.miaobu.cas.CasCertificateStore;
+import io.miaobu.cdn.CdnCachePurger;
+import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.functions.FunctionAdapters;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
@@ -19,10 +23,15 @@ import java.util.Map;
 public final class SchedulerFunction {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchedulerFunction.class);
 
+    /** The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts. */
+    public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("scheduler")
+            .cachePurger(CdnCachePurger::from)
+            .domains(DnsJavaLookup::create, CasCertificateStore::from);
+
     private SchedulerFunction() {}
 
     public static void main(String[] args) {
-        FunctionRuntime.mainWithRuntime("scheduler", SchedulerFunction::handler);
+        FunctionRuntime.mainWithRuntime(ADAPTERS, SchedulerFunction::handler);
     }
 
     public static Handler handler(FunctionRuntime runtime) {

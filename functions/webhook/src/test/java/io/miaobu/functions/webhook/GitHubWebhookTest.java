@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Importing GitHub repositories, webhook intake and deploy hooks, through the webhook function's
  * router as FunctionRuntime wires it, with real PostgreSQL and a local server speaking GitHub's API.
- * Deliveries are GitHub's payload shapes, signed with the operator's secret.
+ * Deliveries are GitHub's payload shapes, signed with the operator's secret. Importing and deleting
+ * projects are the api function's routes: here they run beside the webhook's, so this runtime also has
+ * the (local) artifact store that deleting a project empties.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GitHubWebhookTest {
@@ -61,7 +64,8 @@ class GitHubWebhookTest {
         env.put("MIAOBU_PUBLIC_URL", PUBLIC_URL);
         env.put("MIAOBU_BASE_DOMAIN", "miaobu.app");
         env.put("MIAOBU_GITHUB_WEBHOOK_SECRET", SECRET);
-        runtime = FunctionRuntime.fromEnvironment(env);
+        runtime = FunctionRuntime.fromEnvironment(env,
+                WebhookFunction.ADAPTERS.artifactStore((aliyun, credentials) -> Optional.empty()));
         anonymous = RouterClient.checked(runtime.platform().router());
         mona = anonymous.as(GitHubSignInFlow.signIn(anonymous, github, "mona").token());
     }
