@@ -1,0 +1,89 @@
+package io.miaobu.testkit.memory;
+
+import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.deploy.JobQueue;
+import io.miaobu.edge.RouteTable;
+import io.miaobu.projects.ProjectStore;
+import io.miaobu.store.ArtifactStore;
+import io.miaobu.testkit.ArtifactStoreContract;
+import io.miaobu.testkit.DeploymentStoreContract;
+import io.miaobu.testkit.JobQueueContract;
+import io.miaobu.testkit.ProjectStoreContract;
+import io.miaobu.testkit.RouteTableContract;
+import io.miaobu.testkit.StoreFixtures;
+import java.time.Clock;
+import org.junit.jupiter.api.Nested;
+
+/** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, disk and the route files. */
+class InMemoryStoresContractTest {
+    @Nested
+    class Projects extends ProjectStoreContract {
+        final InMemoryProjectStore store = new InMemoryProjectStore();
+
+        @Override
+        protected ProjectStore projects() {
+            return store;
+        }
+
+        @Override
+        protected String newOwnerId() {
+            return StoreFixtures.id("usr");
+        }
+
+        @Override
+        protected String newDeploymentOf(String projectId) {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class Deployments extends DeploymentStoreContract {
+        final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+
+        @Override
+        protected DeploymentStore deployments() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    /** On the real clock: the contract waits out a visibility timeout as it does for MNS. */
+    @Nested
+    class Jobs extends JobQueueContract {
+        final InMemoryJobQueue queue = new InMemoryJobQueue(Clock.systemUTC());
+
+        @Override
+        protected JobQueue queue() {
+            return queue;
+        }
+
+        @Override
+        protected String newDeploymentId() {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class Artifacts extends ArtifactStoreContract {
+        final InMemoryArtifactStore store = new InMemoryArtifactStore();
+
+        @Override
+        protected ArtifactStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Routes extends RouteTableContract {
+        final InMemoryRouteTable table = new InMemoryRouteTable();
+
+        @Override
+        protected RouteTable table() {
+            return table;
+        }
+    }
+}
