@@ -3,10 +3,12 @@ package io.miaobu.testkit.memory;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.edge.RouteTable;
+import io.miaobu.envvars.EnvVarStore;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
 import io.miaobu.testkit.DeploymentStoreContract;
+import io.miaobu.testkit.EnvVarStoreContract;
 import io.miaobu.testkit.JobQueueContract;
 import io.miaobu.testkit.ProjectStoreContract;
 import io.miaobu.testkit.RouteTableContract;
@@ -42,6 +44,21 @@ class InMemoryStoresContractTest {
 
         @Override
         protected DeploymentStore deployments() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    @Nested
+    class EnvVars extends EnvVarStoreContract {
+        final InMemoryEnvVarStore store = new InMemoryEnvVarStore();
+
+        @Override
+        protected EnvVarStore envVars() {
             return store;
         }
 
