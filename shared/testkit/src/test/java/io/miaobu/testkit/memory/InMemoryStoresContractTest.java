@@ -13,7 +13,8 @@ import io.miaobu.testkit.JobQueueContract;
 import io.miaobu.testkit.ProjectStoreContract;
 import io.miaobu.testkit.RouteTableContract;
 import io.miaobu.testkit.StoreFixtures;
-import java.time.Clock;
+import io.miaobu.testkit.TestClock;
+import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 
 /** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, disk and the route files. */
@@ -68,10 +69,16 @@ class InMemoryStoresContractTest {
         }
     }
 
-    /** On the real clock: the contract waits out a visibility timeout as it does for MNS. */
+    /** Visibility timeouts pass on a TestClock: the contract's waits take no time. */
     @Nested
     class Jobs extends JobQueueContract {
-        final InMemoryJobQueue queue = new InMemoryJobQueue(Clock.systemUTC());
+        final TestClock clock = TestClock.startingNow();
+        final InMemoryJobQueue queue = new InMemoryJobQueue(clock);
+
+        @Override
+        protected void letTimePass(Duration duration) {
+            clock.advance(duration);
+        }
 
         @Override
         protected JobQueue queue() {
