@@ -1,9 +1,11 @@
 package io.miaobu.testkit.memory;
 
+import io.miaobu.auth.UserStore;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.envvars.EnvVarStore;
+import io.miaobu.limits.RateLimitStore;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
@@ -11,9 +13,11 @@ import io.miaobu.testkit.DeploymentStoreContract;
 import io.miaobu.testkit.EnvVarStoreContract;
 import io.miaobu.testkit.JobQueueContract;
 import io.miaobu.testkit.ProjectStoreContract;
+import io.miaobu.testkit.RateLimitStoreContract;
 import io.miaobu.testkit.RouteTableContract;
 import io.miaobu.testkit.StoreFixtures;
 import io.miaobu.testkit.TestClock;
+import io.miaobu.testkit.UserStoreContract;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 
@@ -97,6 +101,26 @@ class InMemoryStoresContractTest {
 
         @Override
         protected ArtifactStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
+        final InMemoryUserStore store = new InMemoryUserStore();
+
+        @Override
+        protected UserStore users() {
+            return store;
+        }
+    }
+
+    @Nested
+    class RateLimits extends RateLimitStoreContract {
+        final InMemoryRateLimitStore store = new InMemoryRateLimitStore();
+
+        @Override
+        protected RateLimitStore rateLimits() {
             return store;
         }
     }
