@@ -10,47 +10,36 @@ import io.miaobu.deploy.Initiator;
 import io.miaobu.edge.RouteConfig;
 import io.miaobu.store.DuplicateKeyException;
 import io.miaobu.testkit.DeploymentStoreContract;
-import io.miaobu.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The DeploymentStore contract on PostgreSQL, plus what the table adds (foreign keys, jsonb). */
 class PostgresDeploymentStoreTest extends DeploymentStoreContract {
-    static PostgresDatabase db;
-
-    @BeforeAll
-    static void open() {
-        db = PostgresDatabase.connect(TestPostgres.freshDatabase(), null, null);
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshDatabase database = new FreshDatabase();
 
     @Override
     protected DeploymentStore deployments() {
-        return db.deployments();
+        return database.get().deployments();
     }
 
     @Override
     protected String newProjectId() {
-        return Fixtures.project(db, Fixtures.user(db).id()).id();
+        return Fixtures.project(database.get(), Fixtures.user(database.get()).id()).id();
     }
 
     @Test
     void who_started_a_deployment_reads_back_after_that_user_is_deleted() {
-        User starter = Fixtures.user(db);
+        User starter = Fixtures.user(database.get());
         Deployment queued = Fixtures.deployment(newProjectId(), Fixtures.now());
         Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
                 null, null, null, null, null, null, queued.createdAt(), null, null, null, Deployment.BY_REDEPLOY,
                 Initiator.user(starter.id(), "alice", "https://avatars.githubusercontent.com/u/7?v=4"));
-        db.deployments().insert(d);
+        database.get().deployments().insert(d);
 
-        db.jdbi().useHandle(h -> h.execute("DELETE FROM users WHERE id = ?", starter.id()));
+        database.get().jdbi().useHandle(h -> h.execute("DELETE FROM users WHERE id = ?", starter.id()));
 
-        assertThat(db.deployments().findById(d.id())).contains(d);
+        assertThat(database.get().deployments().findById(d.id())).contains(d);
     }
 
     @Test
@@ -59,16 +48,16 @@ class PostgresDeploymentStoreTest extends DeploymentStoreContract {
         Deployment d = new Deployment(queued.id(), queued.projectId(), queued.status(), queued.target(), queued.branch(),
                 null, null, null, null, null, null, queued.createdAt(), null, null, null, Deployment.BY_HOOK,
                 Initiator.hook("CMS publish"));
-        db.deployments().insert(d);
+        database.get().deployments().insert(d);
 
-        assertThat(db.deployments().findById(d.id()).orElseThrow().initiator().hookName()).isEqualTo("CMS publish");
+        assertThat(database.get().deployments().findById(d.id()).orElseThrow().initiator().hookName()).isEqualTo("CMS publish");
     }
 
     @Test
     void the_default_route_config_is_stored_as_a_json_object() {
-        Deployment d = Fixtures.deployment(db, newProjectId());
-        db.deployments().recordRouteConfig(d.id(), RouteConfig.DEFAULTS);
-        String type = db.jdbi().withHandle(h -> h.createQuery(
+        Deployment d = Fixtures.deployment(database.get(), newProjectId());
+        database.get().deployments().recordRouteConfig(d.id(), RouteConfig.DEFAULTS);
+        String type = database.get().jdbi().withHandle(h -> h.createQuery(
                 "SELECT jsonb_typeof(route_config) FROM deployments WHERE id = :id").bind("id", d.id())
                 .mapTo(String.class).one());
         assertThat(type).isEqualTo("object");
@@ -77,6 +66,6 @@ class PostgresDeploymentStoreTest extends DeploymentStoreContract {
     @Test
     void a_deployment_for_a_missing_project_is_refused() {
         Deployment orphan = Fixtures.deployment("prj_missing", Fixtures.now());
-        assertThatThrownBy(() -> db.deployments().insert(orphan)).isNotInstanceOf(DuplicateKeyException.class);
+        assertThatThrownBy(() -> database.get().deployments().insert(orphan)).isNotInstanceOf(DuplicateKeyException.class);
     }
 }

@@ -2,31 +2,20 @@ package io.miaobu.postgres;
 
 import io.miaobu.envvars.EnvVarStore;
 import io.miaobu.testkit.EnvVarStoreContract;
-import io.miaobu.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The EnvVarStore contract on PostgreSQL. */
 class PostgresEnvVarStoreTest extends EnvVarStoreContract {
-    static PostgresDatabase db;
-
-    @BeforeAll
-    static void open() {
-        db = PostgresDatabase.connect(TestPostgres.freshDatabase(), null, null);
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshDatabase database = new FreshDatabase();
 
     @Override
     protected EnvVarStore envVars() {
-        return db.envVars();
+        return database.get().envVars();
     }
 
     @Override
     protected String newProjectId() {
-        return Fixtures.project(db, Fixtures.user(db).id()).id();
+        return Fixtures.project(database.get(), Fixtures.user(database.get()).id()).id();
     }
 }
