@@ -2,22 +2,20 @@ package io.miaobu.postgres;
 
 import io.miaobu.auth.User;
 import io.miaobu.deploy.Deployment;
-import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.projects.Project;
+import io.miaobu.testkit.StoreFixtures;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
-/** Test data. Times are truncated to microseconds, PostgreSQL's timestamptz precision. */
+/** Test data stored in PostgreSQL (see {@link StoreFixtures} for the rows themselves). */
 final class Fixtures {
     private Fixtures() {}
 
     static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return StoreFixtures.now();
     }
 
     static String id(String prefix) {
-        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return StoreFixtures.id(prefix);
     }
 
     static User user(PostgresDatabase db) {
@@ -28,9 +26,7 @@ final class Fixtures {
     }
 
     static Project project(String ownerId, Instant createdAt) {
-        String id = id("prj");
-        return new Project(id, ownerId, "Site " + id, "site-" + id.substring(4), "https://github.com/acme/" + id + ".git",
-                "acme/" + id, "main", null, null, "npm run build", "dist", true, null, createdAt, createdAt);
+        return StoreFixtures.project(ownerId, createdAt);
     }
 
     static Project project(PostgresDatabase db, String ownerId) {
@@ -40,8 +36,7 @@ final class Fixtures {
     }
 
     static Deployment deployment(String projectId, Instant createdAt) {
-        return new Deployment(id("dpl"), projectId, DeploymentStatus.QUEUED, Deployment.PRODUCTION, "main",
-                null, null, null, null, null, null, createdAt, null, null, null, Deployment.BY_MANUAL);
+        return StoreFixtures.deployment(projectId, createdAt);
     }
 
     static Deployment deployment(PostgresDatabase db, String projectId) {

@@ -64,7 +64,7 @@ public abstract class JobQueueContract {
         assertThat(second.deliveries()).isEqualTo(2);
 
         queue().delete(second);
-        Thread.sleep(1500);
+        letTimePass(Duration.ofMillis(1500));
         assertThat(queue().receive(Duration.ofSeconds(1))).isEmpty();
     }
 
@@ -72,7 +72,7 @@ public abstract class JobQueueContract {
     void a_job_received_with_a_long_visibility_timeout_stays_hidden() throws Exception {
         queue().send(new BuildJob(newDeploymentId()));
         queue().receive(Duration.ofMinutes(30)).orElseThrow();
-        Thread.sleep(1500);
+        letTimePass(Duration.ofMillis(1500));
         assertThat(queue().receive(Duration.ofSeconds(1))).isEmpty();
     }
 
@@ -118,11 +118,19 @@ public abstract class JobQueueContract {
         assertThat(all).allMatch(j -> j.deliveries() == 1);
     }
 
+    /**
+     * Lets {@code duration} pass on the queue's clock: a real wait for a queue on the real clock, a
+     * step of its TestClock for a queue that takes one.
+     */
+    protected void letTimePass(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
     protected ReceivedJob awaitJob(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         Optional<ReceivedJob> job = Optional.empty();
         while (job.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+            letTimePass(Duration.ofMillis(200));
             job = queue().receive(Duration.ofMinutes(5));
         }
         return job.orElseThrow(() -> new AssertionError("no job became visible within " + within));

@@ -1,0 +1,137 @@
+package io.miaobu.testkit.memory;
+
+import io.miaobu.auth.UserStore;
+import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.deploy.JobQueue;
+import io.miaobu.edge.RouteTable;
+import io.miaobu.envvars.EnvVarStore;
+import io.miaobu.limits.RateLimitStore;
+import io.miaobu.projects.ProjectStore;
+import io.miaobu.store.ArtifactStore;
+import io.miaobu.testkit.ArtifactStoreContract;
+import io.miaobu.testkit.DeploymentStoreContract;
+import io.miaobu.testkit.EnvVarStoreContract;
+import io.miaobu.testkit.JobQueueContract;
+import io.miaobu.testkit.ProjectStoreContract;
+import io.miaobu.testkit.RateLimitStoreContract;
+import io.miaobu.testkit.RouteTableContract;
+import io.miaobu.testkit.StoreFixtures;
+import io.miaobu.testkit.TestClock;
+import io.miaobu.testkit.UserStoreContract;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+
+/** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, disk and the route files. */
+class InMemoryStoresContractTest {
+    @Nested
+    class Projects extends ProjectStoreContract {
+        final InMemoryProjectStore store = new InMemoryProjectStore();
+
+        @Override
+        protected ProjectStore projects() {
+            return store;
+        }
+
+        @Override
+        protected String newOwnerId() {
+            return StoreFixtures.id("usr");
+        }
+
+        @Override
+        protected String newDeploymentOf(String projectId) {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class Deployments extends DeploymentStoreContract {
+        final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+
+        @Override
+        protected DeploymentStore deployments() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    @Nested
+    class EnvVars extends EnvVarStoreContract {
+        final InMemoryEnvVarStore store = new InMemoryEnvVarStore();
+
+        @Override
+        protected EnvVarStore envVars() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    /** Visibility timeouts pass on a TestClock: the contract's waits take no time. */
+    @Nested
+    class Jobs extends JobQueueContract {
+        final TestClock clock = TestClock.startingNow();
+        final InMemoryJobQueue queue = new InMemoryJobQueue(clock);
+
+        @Override
+        protected void letTimePass(Duration duration) {
+            clock.advance(duration);
+        }
+
+        @Override
+        protected JobQueue queue() {
+            return queue;
+        }
+
+        @Override
+        protected String newDeploymentId() {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class Artifacts extends ArtifactStoreContract {
+        final InMemoryArtifactStore store = new InMemoryArtifactStore();
+
+        @Override
+        protected ArtifactStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
+        final InMemoryUserStore store = new InMemoryUserStore();
+
+        @Override
+        protected UserStore users() {
+            return store;
+        }
+    }
+
+    @Nested
+    class RateLimits extends RateLimitStoreContract {
+        final InMemoryRateLimitStore store = new InMemoryRateLimitStore();
+
+        @Override
+        protected RateLimitStore rateLimits() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Routes extends RouteTableContract {
+        final InMemoryRouteTable table = new InMemoryRouteTable();
+
+        @Override
+        protected RouteTable table() {
+            return table;
+        }
+    }
+}
