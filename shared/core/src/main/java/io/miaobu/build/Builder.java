@@ -458,7 +458,7 @@ public final class Builder {
         }
         for (String dir : new java.util.LinkedHashSet<>(List.of(installDir, d.rootDirectory()))) {
             try {
-                var scripts = io.miaobu.http.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
+                var scripts = io.miaobu.json.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
                 for (String hook : List.of("preinstall", "install", "postinstall", "prepare")) {
                     if (scripts.has(hook)) {
                         return false;

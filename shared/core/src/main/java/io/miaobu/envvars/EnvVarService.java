@@ -2,7 +2,7 @@ package io.miaobu.envvars;
 
 import io.miaobu.auth.User;
 import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.secrets.Secrets;
 import java.time.Clock;
@@ -72,7 +72,7 @@ public final class EnvVarService {
     /** Replaces the whole set; every problem in the request is reported at once (400). */
     public List<Map<String, Object>> replace(User user, String projectId, byte[] body) {
         projects.owned(user, projectId);
-        Input[] inputs = Json.read(body, Input[].class);
+        Input[] inputs = RequestBody.read(body, Input[].class);
         Map<String, EnvVar> existing = new HashMap<>();
         for (EnvVar v : store.list(projectId)) {
             existing.put(v.key() + "\u0000" + v.target(), v);

@@ -13,7 +13,7 @@ import io.miaobu.deploy.LogLine;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
 import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.http.Request;
 import io.miaobu.http.Response;
 import io.miaobu.projects.Project;

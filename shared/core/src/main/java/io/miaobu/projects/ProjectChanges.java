@@ -3,7 +3,7 @@ package io.miaobu.projects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,7 +33,7 @@ public record ProjectChanges(
     }
 
     public static ProjectChanges parse(byte[] body) {
-        JsonNode node = Json.read(body, JsonNode.class);
+        JsonNode node = RequestBody.read(body, JsonNode.class);
         if (!(node instanceof ObjectNode object)) {
             throw HttpError.badRequest("invalid_json", "The request body must be a JSON object.");
         }

@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+class RequestBodyTest {
     record Settings(String name, Boolean autoPublish, Integer retries) {}
 
     private static HttpError readError(String body) {
         return catchThrowableOfType(HttpError.class,
-                () -> Json.read(body == null ? null : body.getBytes(StandardCharsets.UTF_8), Settings.class));
+                () -> RequestBody.read(body == null ? null : body.getBytes(StandardCharsets.UTF_8), Settings.class));
     }
 
     @Test
     void a_well_formed_body_is_read_into_the_record() {
-        Settings s = Json.read("{\"name\":\"blog\",\"autoPublish\":false,\"retries\":3}".getBytes(StandardCharsets.UTF_8),
+        Settings s = RequestBody.read("{\"name\":\"blog\",\"autoPublish\":false,\"retries\":3}".getBytes(StandardCharsets.UTF_8),
                 Settings.class);
         assertThat(s).isEqualTo(new Settings("blog", false, 3));
     }

@@ -1,62 +1,16 @@
 package io.miaobu.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.stream.Collectors;
 
-/**
- * The one JSON mapper. Reading is strict, because a typo in a field name or a number where text
- * belongs is a mistake the user wants to hear about, not a silently ignored setting.
- */
-public final class Json {
-    public static final ObjectMapper MAPPER = strictMapper();
-
-    private Json() {}
-
-    private static ObjectMapper strictMapper() {
-        ObjectMapper mapper = JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .build();
-        for (CoercionInputShape shape : new CoercionInputShape[] {
-                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
-            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
-        }
-        return mapper;
-    }
-
-    public static byte[] write(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + value.getClass().getName(), e);
-        }
-    }
-
-    public static String writeString(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + value.getClass().getName(), e);
-        }
-    }
+/** Reads a JSON request body with the strict {@link Json} mapper, turning every mistake into a 400 that names it. */
+public final class RequestBody {
+    private RequestBody() {}
 
     /** Reads a request body into {@code type}, or fails with a 400 that says exactly what to fix. */
     public static <T> T read(byte[] body, Class<T> type) {
@@ -68,7 +22,7 @@ public final class Json {
                     + " accepts; remove it.");
         }
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = Json.MAPPER.readValue(body, type);
             if (value == null) {
                 throw HttpError.badRequest("invalid_json", "The request body must be a JSON object, not null.");
             }
