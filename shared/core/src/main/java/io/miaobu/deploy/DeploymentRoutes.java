@@ -2,7 +2,7 @@ package io.miaobu.deploy;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.RequestBody;
 import io.miaobu.http.Request;
 import io.miaobu.http.Response;
@@ -71,7 +71,7 @@ public final class DeploymentRoutes {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw HttpError.badRequest("invalid_cursor", "`after` must be a line number (0 or more), got \"" + value + "\".");
+            throw ApiError.badRequest("invalid_cursor", "`after` must be a line number (0 or more), got \"" + value + "\".");
         }
     }
 

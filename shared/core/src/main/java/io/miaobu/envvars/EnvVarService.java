@@ -1,7 +1,7 @@
 package io.miaobu.envvars;
 
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.RequestBody;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.secrets.Secrets;
@@ -132,7 +132,7 @@ public final class EnvVarService {
             next.add(new EnvVar(key, target, ciphertext, now));
         }
         if (!problems.isEmpty()) {
-            throw HttpError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
+            throw ApiError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
         }
         store.replaceAll(projectId, next);
         return store.list(projectId).stream().map(EnvVarService::view).toList();

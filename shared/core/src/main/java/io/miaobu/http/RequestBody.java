@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.miaobu.errors.ApiError;
 import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.stream.Collectors;
@@ -15,38 +16,38 @@ public final class RequestBody {
     /** Reads a request body into {@code type}, or fails with a 400 that says exactly what to fix. */
     public static <T> T read(byte[] body, Class<T> type) {
         if (body == null || body.length == 0) {
-            throw HttpError.badRequest("invalid_json", "The request body is empty; send a JSON object.");
+            throw ApiError.badRequest("invalid_json", "The request body is empty; send a JSON object.");
         }
         if (escapesNul(body)) {
-            throw HttpError.badRequest("invalid_json", "The request body contains a NUL character (\\u0000), which no field"
+            throw ApiError.badRequest("invalid_json", "The request body contains a NUL character (\\u0000), which no field"
                     + " accepts; remove it.");
         }
         try {
             T value = Json.MAPPER.readValue(body, type);
             if (value == null) {
-                throw HttpError.badRequest("invalid_json", "The request body must be a JSON object, not null.");
+                throw ApiError.badRequest("invalid_json", "The request body must be a JSON object, not null.");
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw HttpError.invalid("unknown_field", e.getPropertyName(),
+            throw ApiError.invalid("unknown_field", e.getPropertyName(),
                     "Unknown field `" + e.getPropertyName() + "`. Known fields: " + known + ".");
         } catch (JsonParseException e) {
-            throw HttpError.badRequest("invalid_json", "The request body is not valid JSON: "
+            throw ApiError.badRequest("invalid_json", "The request body is not valid JSON: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ").");
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field.isEmpty()) {
-                throw HttpError.badRequest("invalid_json", "The request body must be a JSON object.");
+                throw ApiError.badRequest("invalid_json", "The request body must be a JSON object.");
             }
-            throw HttpError.invalid("invalid_field", field,
+            throw ApiError.invalid("invalid_field", field,
                     "Field `" + field + "` must be " + describe(e.getTargetType()) + ".");
         } catch (JsonMappingException e) {
-            throw HttpError.badRequest("invalid_json", "The request body could not be read: " + e.getOriginalMessage());
+            throw ApiError.badRequest("invalid_json", "The request body could not be read: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw HttpError.badRequest("invalid_json", "The request body could not be read.");
+            throw ApiError.badRequest("invalid_json", "The request body could not be read.");
         }
     }
 
