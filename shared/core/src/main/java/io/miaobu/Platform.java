@@ -161,7 +161,7 @@ public final class Platform {
                 new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
                         !config.buildCacheMode().equals("off"),
                         config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
-                envVars::forBuild, clock).withHooks(github.buildHooks());
+                envVars::forBuild, clock).withIntegration(github.buildIntegration());
     }
 
     /**

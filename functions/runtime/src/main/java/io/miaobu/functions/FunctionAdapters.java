@@ -3,7 +3,7 @@ package io.miaobu.functions;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.AliyunSettings;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.DnsLookup;
@@ -35,7 +35,7 @@ public final class FunctionAdapters {
     /** The certificate store when the configuration asks for a vendor one (CAS); empty selects PEM files. */
     @FunctionalInterface
     public interface CertificateChoice {
-        Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding);
+        Optional<CertificateStore> from(EdgeSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding);
     }
 
     /** What the custom-domain routes and jobs need beyond the route table: DNS answers and a certificate store. */
@@ -44,12 +44,12 @@ public final class FunctionAdapters {
     final String function;
     final Optional<Choice<AliyunSettings, JobQueue>> queue;
     final Optional<Choice<AliyunSettings, ArtifactStore>> artifacts;
-    final Optional<Choice<EsaSettings, CachePurger>> cdn;
+    final Optional<Choice<EdgeSettings, CachePurger>> cdn;
     final Optional<Domains> domains;
 
     private FunctionAdapters(String function, Optional<Choice<AliyunSettings, JobQueue>> queue,
                              Optional<Choice<AliyunSettings, ArtifactStore>> artifacts,
-                             Optional<Choice<EsaSettings, CachePurger>> cdn, Optional<Domains> domains) {
+                             Optional<Choice<EdgeSettings, CachePurger>> cdn, Optional<Domains> domains) {
         this.function = function;
         this.queue = queue;
         this.artifacts = artifacts;
@@ -73,7 +73,7 @@ public final class FunctionAdapters {
     }
 
     /** Publishes: purges ESA's cache, and also {@code cdn}'s when it is configured. */
-    public FunctionAdapters cachePurger(Choice<EsaSettings, CachePurger> cdn) {
+    public FunctionAdapters cachePurger(Choice<EdgeSettings, CachePurger> cdn) {
         return new FunctionAdapters(function, queue, artifacts, Optional.of(cdn), domains);
     }
 

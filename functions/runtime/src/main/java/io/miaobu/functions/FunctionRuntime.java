@@ -80,7 +80,7 @@ public final class FunctionRuntime implements AutoCloseable {
         // the schema version then (operators migrate with `./miaobu migrate`; docs/operators.md "Upgrading").
         PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
-        EsaAdapters edge = EsaAdapters.from(config.esa(), credentials);
+        EsaAdapters edge = EsaAdapters.from(config.edge(), credentials);
         Platform platform = new Platform(config, keys, database, jobQueue(config, adapters, database, credentials),
                 artifactStore(config, adapters, credentials),
                 routeTable(config, edge), cachePurger(config, adapters, edge, credentials),
@@ -126,7 +126,7 @@ public final class FunctionRuntime implements AutoCloseable {
         if (adapters.cdn.isEmpty()) {
             return FunctionAdapters.notCarried(CachePurger.class, adapters.function, "publish sites");
         }
-        return edge.cachePurger(adapters.cdn.get().from(config.esa(), credentials)).orElseGet(RecordingCachePurger::new);
+        return edge.cachePurger(adapters.cdn.get().from(config.edge(), credentials)).orElseGet(RecordingCachePurger::new);
     }
 
     /**
@@ -137,7 +137,7 @@ public final class FunctionRuntime implements AutoCloseable {
     public DomainPorts domainPorts(CertificateIssuer issuer) throws IOException {
         FunctionAdapters.Domains carried = adapters.domains.orElseThrow(() -> new IllegalStateException(
                 "the " + adapters.function + " function does not serve custom domains (FunctionAdapters.domains)"));
-        Optional<CertificateStore> vendor = carried.certificates().from(config.esa(), credentials, edge.certificateBinding());
+        Optional<CertificateStore> vendor = carried.certificates().from(config.edge(), credentials, edge.certificateBinding());
         CertificateStore certificates = vendor.isPresent() ? vendor.get()
                 : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
         return new DomainPorts(dns, certificates, edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});

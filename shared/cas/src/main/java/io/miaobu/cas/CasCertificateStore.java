@@ -12,7 +12,7 @@ import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.aliyun.RamActions;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.domains.CertificateStore;
 import java.net.URI;
 import java.time.Clock;
@@ -66,12 +66,12 @@ public final class CasCertificateStore implements CertificateStore {
      * The CAS store when Miaobu issues certificates itself (MIAOBU_CERTIFICATES=acme) for an ESA site;
      * empty with ESA-managed certificates (ESA keeps them) or without a site (the local PEM store then).
      */
-    public static Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding) {
+    public static Optional<CertificateStore> from(EdgeSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding) {
         return from(settings, credentials, binding, Clock.systemUTC());
     }
 
     /** As above, with the clock that stamps certificate names. */
-    public static Optional<CertificateStore> from(EsaSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding,
+    public static Optional<CertificateStore> from(EdgeSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding,
                                                   Clock clock) {
         if (settings.esaManagedCertificates() || settings.siteId().isEmpty()) {
             return Optional.empty();

@@ -9,7 +9,7 @@ import com.aliyun.tea.TeaException;
 import com.aliyun.teaopenapi.models.Config;
 
 import io.miaobu.aliyun.AliyunCredentials;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.CertificateStore.StoredCertificate;
 import io.miaobu.esa.EsaAdapters;
@@ -56,7 +56,7 @@ class CasCertificatesTest {
         Map<String, String> env = new java.util.HashMap<>(Map.of("MIAOBU_ESA_SITE_ID", SITE, "MIAOBU_ESA_ENDPOINT", esa.endpoint(),
                 "MIAOBU_EDGE_TARGET", "edge.miaobu.app", "MIAOBU_CAS_ENDPOINT", cas.endpoint()));
         env.putAll(extra);
-        EsaSettings settings = EsaSettings.fromEnv(n -> Optional.ofNullable(env.get(n)));
+        EdgeSettings settings = EdgeSettings.fromEnv(n -> Optional.ofNullable(env.get(n)));
         return CasCertificateStore.from(settings, () -> STS, EsaAdapters.from(settings, () -> STS).certificateBinding(), clock);
     }
 

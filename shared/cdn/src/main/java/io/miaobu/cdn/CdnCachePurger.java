@@ -13,7 +13,7 @@ import com.aliyuncs.profile.DefaultProfile;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.RamActions;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.edge.CachePurger;
 import java.net.URI;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class CdnCachePurger implements CachePurger {
     }
 
     /** The CDN purger when MIAOBU_CDN_PURGE=on. */
-    public static Optional<CachePurger> from(EsaSettings settings, Supplier<AliyunCredentials> credentials) {
+    public static Optional<CachePurger> from(EdgeSettings settings, Supplier<AliyunCredentials> credentials) {
         return settings.cdnPurge() ? Optional.of(new CdnCachePurger(settings.cdnEndpoint(), credentials)) : Optional.empty();
     }
 

@@ -1,6 +1,6 @@
 package io.miaobu.auth;
 
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
@@ -21,11 +21,11 @@ public final class AuthRoutes {
     /** @param githubLogin the GitHub login linked to a user id, shown as {@code githubLogin} */
     public static void register(Router router, AuthService auth, Function<String, Optional<String>> githubLogin) {
         router.post("/api/v1/auth/register", req -> {
-            Credentials c = Json.read(req.body(), Credentials.class);
+            Credentials c = RequestBody.read(req.body(), Credentials.class);
             return Response.json(201, session(auth.register(c.email(), c.password(), req.clientAddress()), githubLogin));
         });
         router.post("/api/v1/auth/login", req -> {
-            Credentials c = Json.read(req.body(), Credentials.class);
+            Credentials c = RequestBody.read(req.body(), Credentials.class);
             return Response.ok(session(auth.login(c.email(), c.password(), req.clientAddress()), githubLogin));
         });
         router.get("/api/v1/me", req -> {

@@ -1,7 +1,7 @@
 package io.miaobu.auth;
 
 import io.miaobu.Ids;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.Request;
 import io.miaobu.store.DuplicateKeyException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ public final class AuthService {
         try {
             users.insert(user);
         } catch (DuplicateKeyException e) {
-            throw HttpError.conflict("email_taken", "An account with " + normalized + " already exists; sign in instead.");
+            throw ApiError.conflict("email_taken", "An account with " + normalized + " already exists; sign in instead.");
         }
         return new Session(tokens.issue(user), user);
     }
@@ -58,7 +58,7 @@ public final class AuthService {
             if (password == null) {
                 missing.put("password", "Password is required.");
             }
-            throw HttpError.invalid("invalid_request", "Send both email and password.", missing);
+            throw ApiError.invalid("invalid_request", "Send both email and password.", missing);
         }
         String normalized = email.trim().toLowerCase(Locale.ROOT);
         limits.attempt(normalized, client);
@@ -66,16 +66,16 @@ public final class AuthService {
         if (user.isEmpty()) {
             hasher.verifyAgainstNothing(password);
             limits.failed(client);
-            throw HttpError.unauthorized("Email or password is incorrect.");
+            throw ApiError.unauthorized("Email or password is incorrect.");
         }
         if (user.get().passwordHash() == null) {
             hasher.verifyAgainstNothing(password);
             limits.failed(client);
-            throw HttpError.unauthorized("This account signs in with GitHub; use \"Sign in with GitHub\".");
+            throw ApiError.unauthorized("This account signs in with GitHub; use \"Sign in with GitHub\".");
         }
         if (!hasher.verify(password, user.get().passwordHash())) {
             limits.failed(client);
-            throw HttpError.unauthorized("Email or password is incorrect.");
+            throw ApiError.unauthorized("Email or password is incorrect.");
         }
         limits.succeeded(normalized);
         return new Session(tokens.issue(user.get()), user.get());
@@ -89,32 +89,32 @@ public final class AuthService {
     /** The signed-in user of a request, or 401. */
     public User require(Request request) {
         String header = request.header("authorization").orElseThrow(() ->
-                HttpError.unauthorized("Sign in first: send `Authorization: Bearer <token>`."));
+                ApiError.unauthorized("Sign in first: send `Authorization: Bearer <token>`."));
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw HttpError.unauthorized("The Authorization header must be `Bearer <token>`.");
+            throw ApiError.unauthorized("The Authorization header must be `Bearer <token>`.");
         }
         String userId = tokens.verify(header.substring(7).trim());
         return users.findById(userId).orElseThrow(() ->
-                HttpError.unauthorized("The account for this token no longer exists; sign in again."));
+                ApiError.unauthorized("The account for this token no longer exists; sign in again."));
     }
 
     private static String normalizeEmail(String email) {
         if (email == null || email.isBlank()) {
-            throw HttpError.invalid("invalid_email", "email", "Email is required.");
+            throw ApiError.invalid("invalid_email", "email", "Email is required.");
         }
         String trimmed = email.trim().toLowerCase(Locale.ROOT);
         if (trimmed.length() > 254 || !EMAIL.matcher(trimmed).matches()) {
-            throw HttpError.invalid("invalid_email", "email", "\"" + email.trim() + "\" is not a valid email address.");
+            throw ApiError.invalid("invalid_email", "email", "\"" + email.trim() + "\" is not a valid email address.");
         }
         return trimmed;
     }
 
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
-            throw HttpError.invalid("weak_password", "password", "Password must be at least " + MIN_PASSWORD + " characters long.");
+            throw ApiError.invalid("weak_password", "password", "Password must be at least " + MIN_PASSWORD + " characters long.");
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw HttpError.invalid("invalid_password", "password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes long.");
+            throw ApiError.invalid("invalid_password", "password", "Password must be at most " + MAX_PASSWORD_BYTES + " bytes long.");
         }
     }
 }

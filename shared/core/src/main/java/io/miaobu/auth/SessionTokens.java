@@ -5,7 +5,7 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +51,9 @@ public final class SessionTokens {
         try {
             return verifier().verify(token).getSubject();
         } catch (TokenExpiredException e) {
-            throw HttpError.unauthorized("Your session has expired; sign in again.");
+            throw ApiError.unauthorized("Your session has expired; sign in again.");
         } catch (JWTVerificationException e) {
-            throw HttpError.unauthorized("The access token is not valid; sign in again.");
+            throw ApiError.unauthorized("The access token is not valid; sign in again.");
         }
     }
 }

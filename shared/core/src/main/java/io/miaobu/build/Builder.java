@@ -84,7 +84,7 @@ public final class Builder {
     private final Clock clock;
     private final ContentStore content;
     private final Release release;
-    private volatile BuildHooks hooks = BuildHooks.NONE;
+    private volatile BuildIntegration integration = BuildIntegration.NONE;
 
     public Builder(Database database, ArtifactStore artifacts, Publisher publisher, Hosts hosts, SourceFetcher fetcher,
                    CommandRunner runner, Path workRoot, Limits limits, Tools tools, Variables variables, Clock clock)
@@ -112,9 +112,9 @@ public final class Builder {
         return workRoot;
     }
 
-    /** Adds an integration's hooks (set once, before the first build). */
-    public Builder withHooks(BuildHooks buildHooks) {
-        this.hooks = buildHooks;
+    /** Adds an integration (set once, before the first build). */
+    public Builder withIntegration(BuildIntegration integration) {
+        this.integration = integration;
         return this;
     }
 
@@ -136,7 +136,7 @@ public final class Builder {
             } catch (IOException | RuntimeException e) {
                 LOG.error("could not open the sandbox of build {}", deploymentId, e);
                 DeploymentStatus result = fail(deployment, log, "The build could not start (" + e.getMessage() + "); try again.");
-                hooks.finished(deploymentId);
+                integration.finished(deploymentId);
                 return result;
             }
             DeploymentStatus result;
@@ -145,7 +145,7 @@ public final class Builder {
                 result = run(deployment, workspace, sandbox, log);
             }
             log.flush();
-            hooks.finished(deploymentId);
+            integration.finished(deploymentId);
             return result;
         } finally {
             if (!FileTrees.delete(workspace)) {
@@ -167,10 +167,10 @@ public final class Builder {
             log.system("Building " + project.name() + " (" + deployment.target() + ", branch " + deployment.branch() + ")");
             Files.createDirectories(workspace);
             Path repo = workspace.resolve("repo");
-            var source = fetcher.fetch(project.gitUrl(), hooks.credentials(project), deployment.branch(),
+            var source = fetcher.fetch(project.gitUrl(), integration.credentials(project), deployment.branch(),
                     deployment.requestedCommit(), repo, log);
             deployments.recordCommit(deployment.id(), source.commitSha(), source.commitMessage(), source.author());
-            hooks.started(project, deployment.id());
+            integration.started(project, deployment.id());
 
             Path root = RepositoryPaths.rootDirectory(repo, project.rootDirectory());
             BuildPlan plan = BuildPlan.forProject(project, repo);
@@ -458,7 +458,7 @@ public final class Builder {
         }
         for (String dir : new java.util.LinkedHashSet<>(List.of(installDir, d.rootDirectory()))) {
             try {
-                var scripts = io.miaobu.http.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
+                var scripts = io.miaobu.json.Json.MAPPER.readTree(repo.resolve(dir).resolve("package.json").toFile()).path("scripts");
                 for (String hook : List.of("preinstall", "install", "postinstall", "prepare")) {
                     if (scripts.has(hook)) {
                         return false;

@@ -30,7 +30,7 @@ public record MiaobuConfig(
         GitHubSettings github,
         BuildSettings build,
         DomainSettings domains,
-        EsaSettings esa,
+        EdgeSettings edge,
         AliyunSettings aliyun,
         LimitSettings limits) {
 
@@ -107,7 +107,7 @@ public record MiaobuConfig(
                         r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
                         r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
                 DomainSettings.fromEnv(r::optional, baseDomain),
-                EsaSettings.fromEnv(r::optional),
+                EdgeSettings.fromEnv(r::optional),
                 AliyunSettings.fromEnv(r::optional),
                 limits(r));
     }
@@ -150,13 +150,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun, limits);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, esa, aliyun, limits);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

@@ -1,7 +1,7 @@
 package io.miaobu.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.miaobu.deploy;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.limits.Throttle;
@@ -21,7 +21,7 @@ public final class DeployHookRoutes {
                                 int triggersPerMinute) {
         router.post("/api/v1/projects/{id}/hooks", req -> {
             var user = auth.require(req);
-            NewHook body = Json.read(req.body(), NewHook.class);
+            NewHook body = RequestBody.read(req.body(), NewHook.class);
             DeployHooks.Created created = hooks.create(user, req.pathParam("id"), body.name(), body.branch());
             Map<String, Object> view = view(created.hook());
             view.put("url", created.url()); // shown this once: only its hash is stored

@@ -3,7 +3,7 @@ package io.miaobu.deploy;
 import io.miaobu.Sha256;
 import io.miaobu.Ids;
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.projects.ProjectStore;
@@ -43,7 +43,7 @@ public final class DeployHooks {
     public Created create(User user, String projectId, String name, String branch) {
         Project project = projectService.owned(user, projectId);
         if (name == null || name.isBlank() || name.trim().length() > 100) {
-            throw HttpError.invalid("invalid_name", "name", "A deploy hook needs a name of 1 to 100 characters, e.g. \"CMS\".");
+            throw ApiError.invalid("invalid_name", "name", "A deploy hook needs a name of 1 to 100 characters, e.g. \"CMS\".");
         }
         String validBranch = Validation.branch("branch", branch == null ? project.productionBranch() : branch.trim());
         String token = Ids.token(TOKEN_CHARS);
@@ -59,15 +59,15 @@ public final class DeployHooks {
 
     public void delete(User user, String projectId, String hookId) {
         if (!hooks.delete(projectService.owned(user, projectId).id(), hookId)) {
-            throw HttpError.notFound("Deploy hook " + hookId);
+            throw ApiError.notFound("Deploy hook " + hookId);
         }
     }
 
     /** Builds the hook's branch head; an unknown token is a 404 that reveals nothing. */
     public Triggered trigger(String token) {
         DeployHook hook = hooks.findByTokenHash(hash(token))
-                .orElseThrow(() -> HttpError.notFound("Deploy hook"));
-        Project project = projects.findById(hook.projectId()).orElseThrow(() -> HttpError.notFound("Deploy hook"));
+                .orElseThrow(() -> ApiError.notFound("Deploy hook"));
+        Project project = projects.findById(hook.projectId()).orElseThrow(() -> ApiError.notFound("Deploy hook"));
         return new Triggered(project, deployments.enqueueNewest(project, hook.branch(), null, null, Deployment.BY_HOOK,
                 Initiator.hook(hook.name())));
     }

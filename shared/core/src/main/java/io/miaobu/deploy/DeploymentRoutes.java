@@ -2,8 +2,8 @@ package io.miaobu.deploy;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.errors.ApiError;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Request;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
@@ -24,7 +24,7 @@ public final class DeploymentRoutes {
         router.post("/api/v1/projects/{id}/deployments", req -> {
             var user = auth.require(req);
             var body = req.body().length == 0 ? new DeploymentService.NewDeployment(null, null)
-                    : Json.read(req.body(), DeploymentService.NewDeployment.class);
+                    : RequestBody.read(req.body(), DeploymentService.NewDeployment.class);
             var created = deployments.create(user, req.pathParam("id"), body);
             return Response.json(201, view(created.project(), created.deployment(), hosts));
         });
@@ -71,7 +71,7 @@ public final class DeploymentRoutes {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw HttpError.badRequest("invalid_cursor", "`after` must be a line number (0 or more), got \"" + value + "\".");
+            throw ApiError.badRequest("invalid_cursor", "`after` must be a line number (0 or more), got \"" + value + "\".");
         }
     }
 

@@ -2,7 +2,7 @@ package io.miaobu.deploy;
 
 import io.miaobu.Ids;
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.projects.ProjectStore;
@@ -62,7 +62,7 @@ public final class DeploymentService {
     public Deployment enqueue(Project project, String branch, String commit, CommitAuthor author, String trigger,
                               Initiator initiator) {
         if (project.gitUrl() == null) {
-            throw HttpError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
+            throw ApiError.conflict("no_repository", "Project " + project.name() + " has no Git repository to build; "
                     + "deploy a folder with `./miaobu deploy DIR --project " + project.name() + "`, or set its gitUrl.");
         }
         String validBranch = Validation.branch("branch", branch.trim());
@@ -114,10 +114,10 @@ public final class DeploymentService {
     /** A deployment of one of the caller's projects, with that project. */
     public Owned owned(User user, String deploymentId) {
         Deployment deployment = deployments.findById(deploymentId)
-                .orElseThrow(() -> HttpError.notFound("Deployment " + deploymentId));
+                .orElseThrow(() -> ApiError.notFound("Deployment " + deploymentId));
         Project project = projects.findById(deployment.projectId())
                 .filter(p -> p.ownerId().equals(user.id()))
-                .orElseThrow(() -> HttpError.notFound("Deployment " + deploymentId));
+                .orElseThrow(() -> ApiError.notFound("Deployment " + deploymentId));
         return new Owned(project, deployment);
     }
 
@@ -127,7 +127,7 @@ public final class DeploymentService {
     public Owned promote(User user, String deploymentId) {
         Owned owned = owned(user, deploymentId);
         if (owned.deployment().status() != DeploymentStatus.READY) {
-            throw HttpError.conflict("not_ready", "Only READY deployments can go live; this one is "
+            throw ApiError.conflict("not_ready", "Only READY deployments can go live; this one is "
                     + owned.deployment().status() + ".");
         }
         Project project = owned.project();
@@ -159,7 +159,7 @@ public final class DeploymentService {
                 "Canceled by user.", owned.deployment().stats(), clock.instant());
         if (!canceled) {
             Deployment now = deployments.findById(deploymentId).orElse(owned.deployment());
-            throw HttpError.conflict("already_finished", "This deployment already finished as " + now.status()
+            throw ApiError.conflict("already_finished", "This deployment already finished as " + now.status()
                     + "; only queued or building deployments can be canceled.");
         }
         return new Owned(owned.project(), deployments.findById(deploymentId).orElseThrow());

@@ -2,7 +2,7 @@ package io.miaobu.deploy;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
@@ -25,7 +25,7 @@ public final class FolderDeploymentRoutes {
     public static void register(Router router, AuthService auth, FolderDeployments folders, Hosts hosts) {
         router.post("/api/v1/projects/{id}/deployments/folder", req -> {
             var started = folders.start(auth.require(req), req.pathParam("id"),
-                    Json.read(req.body(), FolderDeployments.NewFolderDeployment.class));
+                    RequestBody.read(req.body(), FolderDeployments.NewFolderDeployment.class));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("deployment", DeploymentRoutes.view(started.project(), started.deployment(), hosts));
             body.put("missing", started.missing());

@@ -7,7 +7,7 @@ import io.miaobu.deploy.DeploymentFileStore.FileEntry;
 import io.miaobu.edge.rules.RuleWarning;
 import io.miaobu.edge.rules.RulesCompiler;
 import io.miaobu.edge.rules.RulesSource;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.store.ArtifactStore;
@@ -92,20 +92,20 @@ public final class FolderDeployments {
         for (FileEntry e : entries) {
             Long seen = sizes.putIfAbsent(e.sha256(), e.size());
             if (seen != null && seen != e.size()) {
-                throw HttpError.badRequest("invalid_manifest", "`" + e.path() + "` has the SHA-256 of another file but a different size; "
+                throw ApiError.badRequest("invalid_manifest", "`" + e.path() + "` has the SHA-256 of another file but a different size; "
                         + "hash the files again.");
             }
             bytes += e.size();
         }
         if (bytes > maxBytes) {
-            throw new HttpError(413, "too_large", "The folder holds " + bytes / (1024 * 1024) + " MiB; the limit is "
+            throw new ApiError(413, "too_large", "The folder holds " + bytes / (1024 * 1024) + " MiB; the limit is "
                     + maxBytes / (1024 * 1024) + " MiB. Deploy fewer or smaller files.");
         }
         List<String> missing;
         try {
             missing = new ArrayList<>(content.missing(project.id(), sizes));
         } catch (ContentStore.Mismatch e) {
-            throw HttpError.badRequest(e.code(), e.getMessage());
+            throw ApiError.badRequest(e.code(), e.getMessage());
         }
         Collections.sort(missing);
         long uploadBytes = missing.stream().mapToLong(sizes::get).sum();
@@ -133,14 +133,14 @@ public final class FolderDeployments {
         for (Upload upload : uploads) {
             String digest = upload.sha256().toLowerCase(Locale.ROOT);
             if (!SHA256.matcher(digest).matches()) {
-                throw HttpError.badRequest("invalid_digest", "`" + upload.sha256() + "` is not a SHA-256 (64 hexadecimal characters).");
+                throw ApiError.badRequest("invalid_digest", "`" + upload.sha256() + "` is not a SHA-256 (64 hexadecimal characters).");
             }
             byDigest.put(digest, upload.content());
         }
         Map<String, Long> listed = files.listedSizes(deploymentId, byDigest.keySet());
         for (String digest : byDigest.keySet()) {
             if (!listed.containsKey(digest)) {
-                throw HttpError.badRequest("unknown_digest", "No file of this deployment has the SHA-256 " + digest
+                throw ApiError.badRequest("unknown_digest", "No file of this deployment has the SHA-256 " + digest
                         + "; upload only the content the deployment asked for.");
             }
         }
@@ -150,10 +150,10 @@ public final class FolderDeployments {
                 content.storeUpload(projectId, e.getKey(), listed.get(e.getKey()), e.getValue());
             }
         } catch (ContentStore.Mismatch e) {
-            throw HttpError.badRequest(e.code(), e.getMessage());
+            throw ApiError.badRequest(e.code(), e.getMessage());
         } catch (IOException e) {
             LOG.error("storing an upload for deployment {} failed", deploymentId, e);
-            throw new HttpError(503, "storage_unavailable", "The files could not be stored; upload them again.");
+            throw new ApiError(503, "storage_unavailable", "The files could not be stored; upload them again.");
         }
     }
 
@@ -168,7 +168,7 @@ public final class FolderDeployments {
         Deployment deployment = owned.deployment();
         List<FileEntry> entries = files.files(deploymentId);
         if (entries.isEmpty()) {
-            throw HttpError.conflict("not_a_folder_deployment", "This deployment is being built from Git; only folder deployments are completed.");
+            throw ApiError.conflict("not_a_folder_deployment", "This deployment is being built from Git; only folder deployments are completed.");
         }
         if (deployment.status() == DeploymentStatus.READY) {
             return completed(project, deployment, List.of());
@@ -179,15 +179,15 @@ public final class FolderDeployments {
         Set<String> notStored = new HashSet<>(content.missing(project.id(), sizes));
         List<FileEntry> notUploaded = entries.stream().filter(e -> notStored.contains(e.sha256())).toList();
         if (!notUploaded.isEmpty()) {
-            throw HttpError.conflict("files_missing", notUploaded.size() + " file(s) have not been uploaded yet, e.g. `"
+            throw ApiError.conflict("files_missing", notUploaded.size() + " file(s) have not been uploaded yet, e.g. `"
                     + notUploaded.get(0).path() + "`; upload them, then complete the deployment again.");
         }
         if (!deployments.claimRelease(deploymentId, clock.instant())) {
-            Deployment now = deployments.findById(deploymentId).orElseThrow(() -> HttpError.notFound("Deployment not found."));
+            Deployment now = deployments.findById(deploymentId).orElseThrow(() -> ApiError.notFound("Deployment not found."));
             if (now.status() == DeploymentStatus.READY) {
                 return completed(project, now, List.of());
             }
-            throw HttpError.conflict("already_completing", now.status() == DeploymentStatus.UPLOADING
+            throw ApiError.conflict("already_completing", now.status() == DeploymentStatus.UPLOADING
                     ? "This deployment is already being completed by another request; wait for it to be READY."
                     : "This deployment is " + now.status() + "; start a new one.");
         }
@@ -207,12 +207,12 @@ public final class FolderDeployments {
                 log.line("stderr", "Error: the files could not be stored; deploy again.");
                 deployments.finish(deploymentId, EnumSet.of(DeploymentStatus.UPLOADING), DeploymentStatus.FAILED,
                         "The files could not be stored; deploy again.", stats, clock.instant());
-                throw new HttpError(503, "storage_unavailable", "The files could not be stored; deploy again.");
+                throw new ApiError(503, "storage_unavailable", "The files could not be stored; deploy again.");
             }
             if (released != DeploymentStatus.READY) {
-                throw HttpError.conflict("not_uploading", "This deployment was canceled or deleted while it was completing.");
+                throw ApiError.conflict("not_uploading", "This deployment was canceled or deleted while it was completing.");
             }
-            Deployment ready = deployments.findById(deploymentId).orElseThrow(() -> HttpError.notFound("Deployment not found."));
+            Deployment ready = deployments.findById(deploymentId).orElseThrow(() -> ApiError.notFound("Deployment not found."));
             return completed(project, ready, rules.warnings());
         }
     }
@@ -227,7 +227,7 @@ public final class FolderDeployments {
 
     private static DeploymentService.Owned uploading(DeploymentService.Owned owned) {
         if (owned.deployment().status() != DeploymentStatus.UPLOADING) {
-            throw HttpError.conflict("not_uploading", "This deployment is " + owned.deployment().status()
+            throw ApiError.conflict("not_uploading", "This deployment is " + owned.deployment().status()
                     + ", not a folder deployment waiting for its files; start a new one.");
         }
         return owned;
@@ -251,32 +251,32 @@ public final class FolderDeployments {
 
     private List<FileEntry> validate(NewFolderDeployment request) {
         if (request.files() == null || request.files().isEmpty()) {
-            throw HttpError.badRequest("invalid_manifest", "`files` must list the folder's files; the folder is empty.");
+            throw ApiError.badRequest("invalid_manifest", "`files` must list the folder's files; the folder is empty.");
         }
         if (request.files().size() > maxFiles) {
-            throw new HttpError(413, "too_many_files", "The folder has " + request.files().size() + " files; the limit is "
+            throw new ApiError(413, "too_many_files", "The folder has " + request.files().size() + " files; the limit is "
                     + maxFiles + ". Deploy fewer files.");
         }
         Set<String> paths = new HashSet<>();
         List<FileEntry> entries = new ArrayList<>(request.files().size());
         for (ManifestFile f : request.files()) {
             if (f == null) {
-                throw HttpError.badRequest("invalid_manifest", "`files` must hold objects {path, sha256, size}.");
+                throw ApiError.badRequest("invalid_manifest", "`files` must hold objects {path, sha256, size}.");
             }
             String path = checkPath(f.path());
             String digest = f.sha256() == null ? "" : f.sha256().toLowerCase(Locale.ROOT);
             if (!SHA256.matcher(digest).matches()) {
-                throw HttpError.badRequest("invalid_manifest", "`" + path + "`: sha256 must be 64 hexadecimal characters.");
+                throw ApiError.badRequest("invalid_manifest", "`" + path + "`: sha256 must be 64 hexadecimal characters.");
             }
             if (f.size() == null || f.size() < 0) {
-                throw HttpError.badRequest("invalid_manifest", "`" + path + "`: size must be the file's length in bytes.");
+                throw ApiError.badRequest("invalid_manifest", "`" + path + "`: size must be the file's length in bytes.");
             }
             if (f.size() > MAX_FILE_BYTES) {
-                throw new HttpError(413, "file_too_large", "`" + path + "` is larger than " + MAX_FILE_BYTES / (1024 * 1024)
+                throw new ApiError(413, "file_too_large", "`" + path + "` is larger than " + MAX_FILE_BYTES / (1024 * 1024)
                         + " MiB, the most one file can be.");
             }
             if (!paths.add(path)) {
-                throw HttpError.badRequest("invalid_manifest", "`" + path + "` is listed twice.");
+                throw ApiError.badRequest("invalid_manifest", "`" + path + "` is listed twice.");
             }
             entries.add(new FileEntry(path, digest, f.size()));
         }
@@ -284,7 +284,7 @@ public final class FolderDeployments {
             for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
                 String folder = path.substring(0, slash);
                 if (paths.contains(folder)) {
-                    throw HttpError.badRequest("invalid_manifest", "`" + folder + "` is listed as a file, but `" + path
+                    throw ApiError.badRequest("invalid_manifest", "`" + folder + "` is listed as a file, but `" + path
                             + "` puts it in a folder of that name; one path cannot be both. Rename one of them.");
                 }
             }
@@ -307,7 +307,7 @@ public final class FolderDeployments {
             }
         }
         if (bad) {
-            throw HttpError.badRequest("invalid_path", "`" + shown + "` is not a file path inside the folder; paths are relative, "
+            throw ApiError.badRequest("invalid_path", "`" + shown + "` is not a file path inside the folder; paths are relative, "
                     + "separated by `/`, without `.` or `..` segments.");
         }
         return path;

@@ -1,6 +1,6 @@
 package io.miaobu.deploy;
 
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

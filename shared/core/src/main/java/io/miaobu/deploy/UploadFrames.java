@@ -1,6 +1,6 @@
 package io.miaobu.deploy;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +37,7 @@ public final class UploadFrames {
             }
             // Compared by subtraction: `newline + 1 + length` overflows for a length near 2^63 and passed (a 500).
             if (newline < 0 || length < 0 || length > body.length - (newline + 1)) {
-                throw HttpError.badRequest("invalid_upload", "File " + (uploads.size() + 1) + " of the upload is not framed as "
+                throw ApiError.badRequest("invalid_upload", "File " + (uploads.size() + 1) + " of the upload is not framed as "
                         + "`<sha256> <length>` and a newline followed by that many bytes.");
             }
             int start = newline + 1;
@@ -45,7 +45,7 @@ public final class UploadFrames {
             at = start + (int) length;
         }
         if (uploads.isEmpty()) {
-            throw HttpError.badRequest("invalid_upload", "The upload holds no files.");
+            throw ApiError.badRequest("invalid_upload", "The upload holds no files.");
         }
         return uploads;
     }

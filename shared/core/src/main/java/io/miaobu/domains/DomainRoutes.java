@@ -1,7 +1,7 @@
 package io.miaobu.domains;
 
 import io.miaobu.auth.AuthService;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ public final class DomainRoutes {
     public static void register(Router router, AuthService auth, DomainService domains, String baseDomain) {
         router.post("/api/v1/projects/{id}/domains", req -> {
             var user = auth.require(req);
-            NewDomain body = Json.read(req.body(), NewDomain.class);
+            NewDomain body = RequestBody.read(req.body(), NewDomain.class);
             String hostname = body == null ? null : body.hostname();
             return Response.json(201, view(domains.add(user, req.pathParam("id"), hostname, baseDomain), domains));
         });

@@ -4,7 +4,7 @@ import io.miaobu.Ids;
 import io.miaobu.auth.User;
 import io.miaobu.config.DomainSettings;
 import io.miaobu.deploy.Publisher;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.store.DuplicateKeyException;
@@ -43,13 +43,13 @@ public final class DomainService {
         Project project = projects.owned(user, projectId);
         Hostnames.Checked checked = Hostnames.check(hostname, baseDomain, settings.alidns());
         if (checked.apex() && settings.apexAddresses().isEmpty()) {
-            throw HttpError.invalid("invalid_hostname", "hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
+            throw ApiError.invalid("invalid_hostname", "hostname", checked.hostname() + " is an apex domain, and this Miaobu has no"
                     + " addresses for apex domains (MIAOBU_APEX_ADDRESSES); add a subdomain such as www." + checked.hostname() + ".");
         }
         // Adding claims nothing: only a claim whose DNS proved the name (the TXT token) keeps others out, so
         // nobody can hold a name by adding it first.
         if (store.findByHostname(checked.hostname()).filter(owner -> !owner.projectId().equals(project.id())).isPresent()) {
-            throw HttpError.conflict("domain_taken", checked.hostname() + " is already verified by another project: its DNS"
+            throw ApiError.conflict("domain_taken", checked.hostname() + " is already verified by another project: its DNS"
                     + " records prove it. If the name is yours, point its records at your project and contact the"
                     + " platform's operator.");
         }
@@ -61,7 +61,7 @@ public final class DomainService {
         try {
             store.insert(domain);
         } catch (DuplicateKeyException e) {
-            throw HttpError.conflict("domain_taken", checked.hostname() + " is already added to this project.");
+            throw ApiError.conflict("domain_taken", checked.hostname() + " is already added to this project.");
         }
         return domain;
     }
@@ -72,11 +72,11 @@ public final class DomainService {
 
     /** The caller's domain; someone else's is indistinguishable from a missing one (404). */
     public Domain owned(User user, String domainId) {
-        Domain d = store.findById(domainId).orElseThrow(() -> HttpError.notFound("Domain " + domainId));
+        Domain d = store.findById(domainId).orElseThrow(() -> ApiError.notFound("Domain " + domainId));
         try {
             projects.owned(user, d.projectId());
-        } catch (HttpError e) {
-            throw HttpError.notFound("Domain " + domainId);
+        } catch (ApiError e) {
+            throw ApiError.notFound("Domain " + domainId);
         }
         return d;
     }

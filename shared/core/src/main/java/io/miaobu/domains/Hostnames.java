@@ -2,7 +2,7 @@ package io.miaobu.domains;
 
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -111,7 +111,7 @@ public final class Hostnames {
         return recordName.endsWith("." + zone) ? recordName.substring(0, recordName.length() - zone.length() - 1) : recordName;
     }
 
-    private static HttpError invalid(String message) {
-        return HttpError.invalid("invalid_hostname", "hostname", message);
+    private static ApiError invalid(String message) {
+        return ApiError.invalid("invalid_hostname", "hostname", message);
     }
 }

@@ -1,6 +1,6 @@
 package io.miaobu.edge;
 
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;

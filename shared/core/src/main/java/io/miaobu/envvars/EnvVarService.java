@@ -1,8 +1,8 @@
 package io.miaobu.envvars;
 
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.errors.ApiError;
+import io.miaobu.http.RequestBody;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.secrets.Secrets;
 import java.time.Clock;
@@ -72,7 +72,7 @@ public final class EnvVarService {
     /** Replaces the whole set; every problem in the request is reported at once (400). */
     public List<Map<String, Object>> replace(User user, String projectId, byte[] body) {
         projects.owned(user, projectId);
-        Input[] inputs = Json.read(body, Input[].class);
+        Input[] inputs = RequestBody.read(body, Input[].class);
         Map<String, EnvVar> existing = new HashMap<>();
         for (EnvVar v : store.list(projectId)) {
             existing.put(v.key() + "\u0000" + v.target(), v);
@@ -132,7 +132,7 @@ public final class EnvVarService {
             next.add(new EnvVar(key, target, ciphertext, now));
         }
         if (!problems.isEmpty()) {
-            throw HttpError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
+            throw ApiError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
         }
         store.replaceAll(projectId, next);
         return store.list(projectId).stream().map(EnvVarService::view).toList();

@@ -1,6 +1,6 @@
 package io.miaobu.github;
 
-import io.miaobu.build.BuildHooks;
+import io.miaobu.build.BuildIntegration;
 import io.miaobu.build.SourceFetcher;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStore;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * named {@code miaobu/{slug}}: pending while it builds, success with the deployment's URL,
  * failure or error with a link to its log.
  */
-public final class CommitStatuses implements BuildHooks {
+public final class CommitStatuses implements BuildIntegration {
     private static final Logger LOG = LoggerFactory.getLogger(CommitStatuses.class);
     /** GitHub accepts any user name with an OAuth token as the password; this one documents what it is. */
     static final String TOKEN_USER = "x-access-token";

@@ -3,7 +3,7 @@ package io.miaobu.github;
 import io.miaobu.auth.User;
 import io.miaobu.deploy.Initiator;
 import io.miaobu.secrets.Secrets;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -62,7 +62,7 @@ public final class GitHubAccounts {
 
     /** The user's token, or a 409 that says to connect GitHub first. */
     public String requireToken(User user) {
-        return tokenOf(user.id()).orElseThrow(() -> HttpError.conflict("github_not_connected",
+        return tokenOf(user.id()).orElseThrow(() -> ApiError.conflict("github_not_connected",
                 "Connect your GitHub account first: sign in with GitHub (or link it from your settings)."));
     }
 }

@@ -1,7 +1,7 @@
 package io.miaobu.github;
 
 import io.miaobu.auth.AuthService;
-import io.miaobu.build.BuildHooks;
+import io.miaobu.build.BuildIntegration;
 import io.miaobu.config.GitHubSettings;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.secrets.Secrets;
@@ -16,7 +16,7 @@ import java.util.HexFormat;
 
 /**
  * The GitHub integration's pieces, wired once per instance: sign-in, repository import (a
- * project's connector), webhook intake, and the builder's hooks (token, commit statuses).
+ * project's connector), webhook intake, and the build integration (token, commit statuses).
  */
 public final class GitHubIntegration {
     private final GitHubSettings settings;
@@ -56,7 +56,7 @@ public final class GitHubIntegration {
         return projects;
     }
 
-    public BuildHooks buildHooks() {
+    public BuildIntegration buildIntegration() {
         return new CommitStatuses(github, accounts, database.github(), database.projects(), database.deployments(),
                 hosts, publicUrl, settings.webUrl());
     }

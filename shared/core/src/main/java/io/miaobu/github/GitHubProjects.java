@@ -1,7 +1,7 @@
 package io.miaobu.github;
 
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectService.NewProject;
 import io.miaobu.projects.RepositoryConnector;
@@ -71,7 +71,7 @@ public final class GitHubProjects implements RepositoryConnector {
                             new GitHub.NewHook(webhookUrl, webhookSecret, EVENTS)).id());
         } catch (GitHubException e) {
             if (e.status() == 404 || e.status() == 403) {
-                throw HttpError.unprocessable("github_hook_denied", "Miaobu could not add its webhook to "
+                throw ApiError.unprocessable("github_hook_denied", "Miaobu could not add its webhook to "
                         + repo.fullName() + ": that needs admin access to the repository. Ask an admin of "
                         + repo.fullName() + " to import it, or to give you admin access.");
             }
@@ -105,7 +105,7 @@ public final class GitHubProjects implements RepositoryConnector {
     private GitHub.Repository repository(User owner, String fullName) {
         String name = fullName.trim();
         if (!FULL_NAME.matcher(name).matches()) {
-            throw HttpError.invalid("invalid_github_repository", "githubRepository",
+            throw ApiError.invalid("invalid_github_repository", "githubRepository",
                     "githubRepository must be \"owner/name\", like octocat/hello-world; got \"" + fullName + "\".");
         }
         String token = accounts.requireToken(owner);
@@ -113,7 +113,7 @@ public final class GitHubProjects implements RepositoryConnector {
             return github.repository(token, name);
         } catch (GitHubException e) {
             if (e.status() == 404) {
-                throw new HttpError(404, "github_repository_not_found", "GitHub repository " + name
+                throw new ApiError(404, "github_repository_not_found", "GitHub repository " + name
                         + " was not found, or your GitHub account cannot see it.");
             }
             throw GitHubErrors.toHttp(e, "reading " + name);

@@ -2,7 +2,7 @@ package io.miaobu.github;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.User;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
@@ -64,6 +64,6 @@ final class GitHubRoutes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw HttpError.badRequest("invalid_page", "`page` must be a number from 1 to 1000, got \"" + value + "\".");
+        throw ApiError.badRequest("invalid_page", "`page` must be a number from 1 to 1000, got \"" + value + "\".");
     }
 }

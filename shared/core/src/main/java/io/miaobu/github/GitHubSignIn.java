@@ -4,7 +4,7 @@ import io.miaobu.Ids;
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.User;
 import io.miaobu.auth.UserStore;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.Request;
 import io.miaobu.http.Response;
 import io.miaobu.store.DuplicateKeyException;
@@ -85,7 +85,7 @@ public final class GitHubSignIn {
     Response callback(Request request) {
         requireEnabled();
         OAuthState.State state = states.verify(request.queryParam("state").orElse(null), cookieNonce(request))
-                .orElseThrow(() -> HttpError.badRequest("invalid_oauth_state",
+                .orElseThrow(() -> ApiError.badRequest("invalid_oauth_state",
                         "This sign-in did not start in this browser or took longer than 10 minutes; "
                                 + "start again with \"Sign in with GitHub\"."));
         Optional<String> denied = request.queryParam("error");
@@ -94,7 +94,7 @@ public final class GitHubSignIn {
                     + "&message=" + encode("GitHub sign-in was canceled."));
         }
         String code = request.queryParam("code").orElseThrow(() ->
-                HttpError.badRequest("missing_code", "GitHub sent no code; start again with \"Sign in with GitHub\"."));
+                ApiError.badRequest("missing_code", "GitHub sent no code; start again with \"Sign in with GitHub\"."));
         try {
             GitHub.AccessToken token = github.exchangeCode(code, publicUrl + CALLBACK_PATH);
             GitHub.Account account = github.user(token.token());
@@ -102,7 +102,7 @@ public final class GitHubSignIn {
                     ? link(state.linkUserId().get(), account, token)
                     : signIn(account, token);
             return toDashboard("token=" + auth.sessionFor(user).token());
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             return toDashboard("error=" + e.code() + "&message=" + encode(e.getMessage()));
         } catch (GitHubException e) {
             LOG.warn("GitHub sign-in failed: GitHub answered {}: {}", e.status(), e.getMessage());
@@ -112,10 +112,10 @@ public final class GitHubSignIn {
 
     private User link(String userId, GitHub.Account account, GitHub.AccessToken token) {
         User user = users.findById(userId).orElseThrow(() ->
-                HttpError.unauthorized("The account to link no longer exists; sign in again."));
+                ApiError.unauthorized("The account to link no longer exists; sign in again."));
         Optional<GitHubAccount> owner = store.accountByGitHubId(account.id());
         if (owner.isPresent() && !owner.get().userId().equals(userId)) {
-            throw HttpError.conflict("github_account_in_use", "GitHub account " + account.login()
+            throw ApiError.conflict("github_account_in_use", "GitHub account " + account.login()
                     + " is already linked to another Miaobu account; sign in with GitHub to use that one.");
         }
         accounts.save(userId, account, token);
@@ -133,7 +133,7 @@ public final class GitHubSignIn {
         // match is no proof that the GitHub user owns that Miaobu account.
         String email = emailOf(account, token);
         if (users.findByEmail(email).isPresent()) {
-            throw HttpError.conflict("email_taken", "An account with " + email + " already exists: sign in with "
+            throw ApiError.conflict("email_taken", "An account with " + email + " already exists: sign in with "
                     + "your password, then connect GitHub from your settings.");
         }
         User user = new User(Ids.user(), email, null, clock.instant());
@@ -141,7 +141,7 @@ public final class GitHubSignIn {
             users.insert(user);
             accounts.save(user.id(), account, token);
         } catch (DuplicateKeyException e) {
-            throw HttpError.conflict("email_taken", "An account with " + email + " already exists; sign in instead.");
+            throw ApiError.conflict("email_taken", "An account with " + email + " already exists; sign in instead.");
         }
         return user;
     }
@@ -190,7 +190,7 @@ public final class GitHubSignIn {
 
     private void requireEnabled() {
         if (!enabled) {
-            throw new HttpError(404, "github_not_configured", "GitHub sign-in is not set up on this Miaobu "
+            throw new ApiError(404, "github_not_configured", "GitHub sign-in is not set up on this Miaobu "
                     + "(the operator sets MIAOBU_GITHUB_CLIENT_ID and MIAOBU_GITHUB_CLIENT_SECRET).");
         }
     }

@@ -12,8 +12,8 @@ import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.LogLine;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.errors.ApiError;
+import io.miaobu.json.Json;
 import io.miaobu.http.Request;
 import io.miaobu.http.Response;
 import io.miaobu.projects.Project;
@@ -83,21 +83,21 @@ public final class WebhookIntake {
     public Response receive(Request request) {
         byte[] body = request.body();
         if (body.length > MAX_BODY) {
-            throw new HttpError(413, "payload_too_large", "Webhook payloads are limited to 25 MiB, as on GitHub.");
+            throw new ApiError(413, "payload_too_large", "Webhook payloads are limited to 25 MiB, as on GitHub.");
         }
         if (!signature.verify(body, request.header("x-hub-signature-256").orElse(null))) {
-            throw new HttpError(401, "invalid_signature", "X-Hub-Signature-256 is missing or does not match the body; "
+            throw new ApiError(401, "invalid_signature", "X-Hub-Signature-256 is missing or does not match the body; "
                     + "the webhook's secret must be MIAOBU_GITHUB_WEBHOOK_SECRET.");
         }
         String contentType = request.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (!contentType.startsWith("application/json")) {
-            throw new HttpError(415, "unsupported_content_type",
+            throw new ApiError(415, "unsupported_content_type",
                     "Set the webhook's content type to application/json (got \"" + contentType + "\").");
         }
         String event = request.header("x-github-event").orElseThrow(() ->
-                HttpError.badRequest("missing_event", "X-GitHub-Event is missing."));
+                ApiError.badRequest("missing_event", "X-GitHub-Event is missing."));
         String delivery = request.header("x-github-delivery").orElseThrow(() ->
-                HttpError.badRequest("missing_delivery", "X-GitHub-Delivery is missing."));
+                ApiError.badRequest("missing_delivery", "X-GitHub-Delivery is missing."));
         JsonNode payload = parse(body);
         Instant now = clock.instant();
         if (!store.recordDelivery(delivery, event, now)) {
@@ -146,7 +146,7 @@ public final class WebhookIntake {
         }
         String sha = payload.path("after").asText("");
         if (!SHA.matcher(sha).matches()) {
-            throw HttpError.badRequest("invalid_payload", "The push payload's `after` is not a commit SHA.");
+            throw ApiError.badRequest("invalid_payload", "The push payload's `after` is not a commit SHA.");
         }
         List<Map<String, Object>> results = new ArrayList<>();
         for (Project project : targets) {
@@ -175,7 +175,7 @@ public final class WebhookIntake {
         String branch = head.path("ref").asText("");
         String sha = head.path("sha").asText("");
         if (branch.isEmpty() || !SHA.matcher(sha).matches()) {
-            throw HttpError.badRequest("invalid_payload", "The pull request's head has no branch or commit.");
+            throw ApiError.badRequest("invalid_payload", "The pull request's head has no branch or commit.");
         }
         List<Map<String, Object>> results = new ArrayList<>();
         for (Project project : targets) {
@@ -209,7 +209,7 @@ public final class WebhookIntake {
     private Map<String, Object> enqueue(Project project, String branch, String sha, CommitAuthor author) {
         try {
             return result(project, deploymentService.enqueueNewest(project, branch, sha, author, Deployment.BY_PUSH, null), null);
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             Map<String, Object> skipped = new LinkedHashMap<>();
             skipped.put("projectId", project.id());
             skipped.put("ignored", e.getMessage());
@@ -303,11 +303,11 @@ public final class WebhookIntake {
         try {
             JsonNode node = Json.MAPPER.readTree(body);
             if (node == null || !node.isObject()) {
-                throw HttpError.badRequest("invalid_payload", "The webhook payload is not a JSON object.");
+                throw ApiError.badRequest("invalid_payload", "The webhook payload is not a JSON object.");
             }
             return node;
         } catch (IOException e) {
-            throw HttpError.badRequest("invalid_payload", "The webhook payload is not valid JSON.");
+            throw ApiError.badRequest("invalid_payload", "The webhook payload is not valid JSON.");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.miaobu.http;
 
+import io.miaobu.errors.ApiError;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,11 +19,11 @@ final class Paths {
         try {
             path = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest("invalid_path", "The request path is not valid percent-encoding.");
+            throw ApiError.badRequest("invalid_path", "The request path is not valid percent-encoding.");
         }
         // No id, name or file has one, and PostgreSQL cannot even compare text with one (it was a 500).
         if (path.indexOf('\0') >= 0) {
-            throw HttpError.badRequest("invalid_path", "The request path contains a NUL character (%00); remove it.");
+            throw ApiError.badRequest("invalid_path", "The request path contains a NUL character (%00); remove it.");
         }
         return path;
     }
@@ -42,11 +43,11 @@ final class Paths {
                 String key = URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8);
                 String value = eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "";
                 if (key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-                    throw HttpError.badRequest("invalid_query", "The query string contains a NUL character (%00); remove it.");
+                    throw ApiError.badRequest("invalid_query", "The query string contains a NUL character (%00); remove it.");
                 }
                 query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
             } catch (IllegalArgumentException e) {
-                throw HttpError.badRequest("invalid_query", "The query string is not valid percent-encoding.");
+                throw ApiError.badRequest("invalid_query", "The query string is not valid percent-encoding.");
             }
         }
         return query;

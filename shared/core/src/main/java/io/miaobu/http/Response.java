@@ -1,5 +1,6 @@
 package io.miaobu.http;
 
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.miaobu.http;
 
+import io.miaobu.errors.ApiError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,8 +60,8 @@ public final class Router implements Handler {
     public Response handle(Request request) {
         try {
             return dispatch(request);
-        } catch (HttpError e) {
-            return e.response();
+        } catch (ApiError e) {
+            return response(e);
         } catch (Exception e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             return error(500, "internal_error", "Something went wrong on our side; the error was logged.");
@@ -85,7 +86,7 @@ public final class Router implements Handler {
             return error(405, "method_not_allowed", request.method() + " is not allowed here; use "
                     + String.join(" or ", allowed) + ".").header("allow", String.join(", ", allowed));
         }
-        throw HttpError.notFound("No API route " + request.method() + " " + request.path() + ";");
+        throw ApiError.notFound("No API route " + request.method() + " " + request.path() + ";");
     }
 
     public static Response error(int status, String code, String message) {
@@ -128,5 +129,11 @@ public final class Router implements Handler {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
         return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+
+    /** An error as the answer every route gives: {@code {"error": {"code", "message", "fields"?}}}, with Retry-After when known. */
+    public static Response response(ApiError e) {
+        Response response = error(e.status(), e.code(), e.getMessage(), e.fields());
+        return e.retryAfterSeconds() > 0 ? response.header("retry-after", Long.toString(e.retryAfterSeconds())) : response;
     }
 }

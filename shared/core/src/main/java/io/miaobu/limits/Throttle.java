@@ -1,6 +1,6 @@
 package io.miaobu.limits;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +42,9 @@ public final class Throttle {
         store.reset(key);
     }
 
-    private static HttpError refused(RateLimitStore.Count count, Instant now, String what) {
+    private static ApiError refused(RateLimitStore.Count count, Instant now, String what) {
         long seconds = Math.max(1, Duration.between(now, count.windowEnds()).toSeconds() + 1);
-        return HttpError.tooManyRequests("rate_limited", what + " Try again in " + human(seconds) + ".", seconds);
+        return ApiError.tooManyRequests("rate_limited", what + " Try again in " + human(seconds) + ".", seconds);
     }
 
     private static String human(long seconds) {

@@ -2,8 +2,8 @@ package io.miaobu.projects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.miaobu.http.HttpError;
-import io.miaobu.http.Json;
+import io.miaobu.errors.ApiError;
+import io.miaobu.http.RequestBody;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,9 +33,9 @@ public record ProjectChanges(
     }
 
     public static ProjectChanges parse(byte[] body) {
-        JsonNode node = Json.read(body, JsonNode.class);
+        JsonNode node = RequestBody.read(body, JsonNode.class);
         if (!(node instanceof ObjectNode object)) {
-            throw HttpError.badRequest("invalid_json", "The request body must be a JSON object.");
+            throw ApiError.badRequest("invalid_json", "The request body must be a JSON object.");
         }
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
@@ -45,7 +45,7 @@ public record ProjectChanges(
             }
         }
         if (!unknown.isEmpty()) {
-            throw HttpError.invalid("unknown_field", unknown.get(0), "Unknown field `" + unknown.get(0) + "`. Known fields: "
+            throw ApiError.invalid("unknown_field", unknown.get(0), "Unknown field `" + unknown.get(0) + "`. Known fields: "
                     + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
         }
         return new ProjectChanges(
@@ -65,7 +65,7 @@ public record ProjectChanges(
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be a string.");
+            throw ApiError.invalid("invalid_field", field, "Field `" + field + "` must be a string.");
         }
         return Optional.of(value.asText());
     }
@@ -79,7 +79,7 @@ public record ProjectChanges(
             return new Setting(true, null);
         }
         if (!value.isTextual()) {
-            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be a string or null.");
+            throw ApiError.invalid("invalid_field", field, "Field `" + field + "` must be a string or null.");
         }
         return new Setting(true, value.asText());
     }
@@ -90,7 +90,7 @@ public record ProjectChanges(
             return Optional.empty();
         }
         if (!value.isBoolean()) {
-            throw HttpError.invalid("invalid_field", field, "Field `" + field + "` must be true or false.");
+            throw ApiError.invalid("invalid_field", field, "Field `" + field + "` must be true or false.");
         }
         return Optional.of(value.asBoolean());
     }

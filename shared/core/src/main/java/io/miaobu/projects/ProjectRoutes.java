@@ -2,7 +2,7 @@ package io.miaobu.projects;
 
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ public final class ProjectRoutes {
                                 Function<List<Project>, Map<String, Map<String, Object>>> latestDeployments,
                                 Function<List<Project>, Map<String, Map<String, Object>>> liveDeployments) {
         router.post("/api/v1/projects", req -> {
-            var body = Json.read(req.body(), ProjectService.NewProject.class);
+            var body = RequestBody.read(req.body(), ProjectService.NewProject.class);
             return Response.json(201, view(projects.create(auth.require(req), body), hosts));
         });
         router.get("/api/v1/projects", req -> {

@@ -6,7 +6,7 @@ import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.Publisher;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.DuplicateKeyException;
 import java.io.IOException;
@@ -67,7 +67,7 @@ public final class ProjectService {
         Instant now = clock.instant();
         String slug = Slugs.fromName(name);
         if (Slugs.isReserved(slug)) {
-            throw HttpError.invalid("reserved_name", "name", "The name \"" + name + "\" would give the address " + slug
+            throw ApiError.invalid("reserved_name", "name", "The name \"" + name + "\" would give the address " + slug
                     + ", which is reserved for the platform's own use; choose another name (for example \"" + slug
                     + "-site\").");
         }
@@ -93,14 +93,14 @@ public final class ProjectService {
             }
             return project;
         }
-        throw HttpError.conflict("slug_taken", "Too many projects are named like \"" + name + "\"; choose another name.");
+        throw ApiError.conflict("slug_taken", "Too many projects are named like \"" + name + "\"; choose another name.");
     }
 
     /** The caller's project; someone else's is indistinguishable from a missing one (404). */
     public Project owned(User user, String projectId) {
         return projects.findById(projectId)
                 .filter(p -> p.ownerId().equals(user.id()))
-                .orElseThrow(() -> HttpError.notFound("Project " + projectId));
+                .orElseThrow(() -> ApiError.notFound("Project " + projectId));
     }
 
     public List<Project> list(User user) {

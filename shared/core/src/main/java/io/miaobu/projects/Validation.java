@@ -1,7 +1,7 @@
 package io.miaobu.projects;
 
 import io.miaobu.build.detect.LocalRepositories;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -18,11 +18,11 @@ public final class Validation {
 
     public static String name(String name) {
         if (name == null || name.isBlank()) {
-            throw HttpError.invalid("invalid_name", "name", "Project name is required.");
+            throw ApiError.invalid("invalid_name", "name", "Project name is required.");
         }
         String trimmed = name.trim();
         if (trimmed.length() > 100) {
-            throw HttpError.invalid("invalid_name", "name", "Project name must be at most 100 characters.");
+            throw ApiError.invalid("invalid_name", "name", "Project name must be at most 100 characters.");
         }
         return trimmed;
     }
@@ -34,7 +34,7 @@ public final class Validation {
      */
     public static String gitUrl(String url, boolean allowLocal) {
         if (url == null || url.isBlank()) {
-            throw HttpError.invalid("invalid_git_url", "gitUrl", "gitUrl is required: the URL of the Git repository to build.");
+            throw ApiError.invalid("invalid_git_url", "gitUrl", "gitUrl is required: the URL of the Git repository to build.");
         }
         String trimmed = url.trim();
         if (SCP_LIKE.matcher(trimmed).matches()) {
@@ -42,7 +42,7 @@ public final class Validation {
         }
         if (trimmed.startsWith("/")) {
             if (!allowLocal) {
-                throw HttpError.invalid("invalid_git_url", "gitUrl", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
+                throw ApiError.invalid("invalid_git_url", "gitUrl", "Local repository paths are only allowed in local mode; use an https:// Git URL.");
             }
             return Path.of(trimmed).normalize().toString();
         }
@@ -50,23 +50,23 @@ public final class Validation {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw HttpError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" is not a valid Git URL; use e.g. https://github.com/owner/repo.git.");
+            throw ApiError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" is not a valid Git URL; use e.g. https://github.com/owner/repo.git.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
             case "https", "http", "ssh", "git" -> {
                 if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-                    throw HttpError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" names no repository; use e.g. https://github.com/owner/repo.git.");
+                    throw ApiError.invalid("invalid_git_url", "gitUrl", "\"" + trimmed + "\" names no repository; use e.g. https://github.com/owner/repo.git.");
                 }
                 return trimmed;
             }
             case "file" -> {
                 if (!allowLocal) {
-                    throw HttpError.invalid("invalid_git_url", "gitUrl", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
+                    throw ApiError.invalid("invalid_git_url", "gitUrl", "file:// URLs are only allowed in local mode; use an https:// Git URL.");
                 }
                 return trimmed;
             }
-            default -> throw HttpError.invalid("invalid_git_url", "gitUrl",
+            default -> throw ApiError.invalid("invalid_git_url", "gitUrl",
                     "\"" + trimmed + "\" is not a Git URL Miaobu can clone; use https://, ssh:// or git@host:owner/repo.git"
                             + (allowLocal ? ", a file:// URL or an absolute path." : "."));
         }
@@ -79,7 +79,7 @@ public final class Validation {
     public static String existingLocalRepository(String gitUrl) {
         if (gitUrl != null) {
             LocalRepositories.problem(gitUrl).ifPresent(problem -> {
-                throw HttpError.invalid("invalid_git_url", "gitUrl", problem);
+                throw ApiError.invalid("invalid_git_url", "gitUrl", problem);
             });
         }
         return gitUrl;
@@ -90,7 +90,7 @@ public final class Validation {
         if (branch == null || !BRANCH.matcher(branch).matches() || branch.contains("..") || branch.contains("//")
                 || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".") || branch.endsWith(".lock")
                 || branch.startsWith("-") || branch.startsWith(".") || branch.contains("/.")) {
-            throw HttpError.invalid("invalid_branch", field, field + " \"" + branch + "\" is not a valid Git branch name.");
+            throw ApiError.invalid("invalid_branch", field, field + " \"" + branch + "\" is not a valid Git branch name.");
         }
         return branch;
     }
@@ -100,7 +100,7 @@ public final class Validation {
             return null;
         }
         if (!COMMIT.matcher(commit).matches()) {
-            throw HttpError.invalid("invalid_commit", "commit", "commit must be a hexadecimal commit SHA (7 to 40 characters), got \"" + commit + "\".");
+            throw ApiError.invalid("invalid_commit", "commit", "commit must be a hexadecimal commit SHA (7 to 40 characters), got \"" + commit + "\".");
         }
         return commit.toLowerCase(Locale.ROOT);
     }
@@ -112,7 +112,7 @@ public final class Validation {
         }
         String cleaned = dir.trim().replace('\\', '/');
         if (cleaned.startsWith("/")) {
-            throw HttpError.invalid("invalid_" + snake(field), field,
+            throw ApiError.invalid("invalid_" + snake(field), field,
                     field + " must be a path inside the repository, like `dist` or `apps/web`; got \"" + dir + "\".");
         }
         while (cleaned.startsWith("./")) {
@@ -124,7 +124,7 @@ public final class Validation {
         }
         if (cleaned.startsWith("/") || cleaned.contains("\0")
                 || Pattern.compile("(^|/)\\.\\.(/|$)").matcher(cleaned).find()) {
-            throw HttpError.invalid("invalid_" + snake(field), field,
+            throw ApiError.invalid("invalid_" + snake(field), field,
                     field + " must be a path inside the repository, like `dist` or `apps/web`; got \"" + dir + "\".");
         }
         return cleaned;
@@ -136,7 +136,7 @@ public final class Validation {
             return null;
         }
         if (command.length() > 1000) {
-            throw HttpError.invalid("invalid_" + snake(field), field, field + " must be at most 1000 characters.");
+            throw ApiError.invalid("invalid_" + snake(field), field, field + " must be at most 1000 characters.");
         }
         return command.trim();
     }

@@ -3,7 +3,7 @@ package io.miaobu.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +22,8 @@ class SessionTokensTest {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
-    private static HttpError rejected(SessionTokens tokens, String token) {
-        HttpError e = catchThrowableOfType(HttpError.class, () -> tokens.verify(token));
+    private static ApiError rejected(SessionTokens tokens, String token) {
+        ApiError e = catchThrowableOfType(ApiError.class, () -> tokens.verify(token));
         assertThat(e).as("token should be rejected").isNotNull();
         assertThat(e.status()).isEqualTo(401);
         return e;
@@ -47,7 +47,7 @@ class SessionTokensTest {
         String token = new SessionTokens(KEY, Duration.ofHours(1), at(T0)).issue(ALICE);
         SessionTokens later = new SessionTokens(KEY, Duration.ofHours(1), at(T0.plus(Duration.ofHours(2))));
 
-        HttpError e = rejected(later, token);
+        ApiError e = rejected(later, token);
 
         assertThat(e.code()).isEqualTo("unauthorized");
         assertThat(e.getMessage()).contains("expired").contains("sign in again");
@@ -63,7 +63,7 @@ class SessionTokensTest {
         String forged = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.replace("u_alice", "u_admin").getBytes(StandardCharsets.UTF_8));
 
-        HttpError e = rejected(tokens, parts[0] + "." + forged + "." + parts[2]);
+        ApiError e = rejected(tokens, parts[0] + "." + forged + "." + parts[2]);
 
         assertThat(e.getMessage()).contains("not valid").doesNotContain("expired");
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.errors.ApiError;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ class RouterTest {
                     throw new IllegalStateException("database password is hunter2");
                 })
                 .get("/api/v1/teapot", req -> {
-                    throw new HttpError(418, "teapot", "I am a teapot.");
+                    throw new ApiError(418, "teapot", "I am a teapot.");
                 });
     }
 
@@ -62,7 +64,7 @@ class RouterTest {
     @Test
     void a_validation_error_names_each_field_at_fault_beside_its_code_and_message() throws IOException {
         Router router = new Router().post("/api/v1/things", req -> {
-            throw HttpError.invalid("invalid_env", "Fix these: a; b.", Map.of("[0].key", "a", "[2].value", "b"));
+            throw ApiError.invalid("invalid_env", "Fix these: a; b.", Map.of("[0].key", "a", "[2].value", "b"));
         });
         JsonNode error = json(call(router, "POST", "/api/v1/things")).get("error");
         assertThat(error.get("code").asText()).isEqualTo("invalid_env");
@@ -125,7 +127,7 @@ class RouterTest {
 
     @Test
     void malformed_percent_encoding_in_the_path_is_a_400_invalid_path() {
-        HttpError e = catchThrowableOfType(HttpError.class,
+        ApiError e = catchThrowableOfType(ApiError.class,
                 () -> new SimpleRequest("GET", "/api/v1/projects/%zz", Map.of(), new byte[0]));
         assertThat(e).isNotNull();
         assertThat(e.status()).isEqualTo(400);

@@ -3,7 +3,7 @@ package io.miaobu.projects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ValidationTest {
     @TempDir Path tmp;
 
-    private static HttpError refused(Runnable call) {
-        HttpError e = catchThrowableOfType(HttpError.class, call::run);
+    private static ApiError refused(Runnable call) {
+        ApiError e = catchThrowableOfType(ApiError.class, call::run);
         assertThat(e).as("expected the value to be refused").isNotNull();
         assertThat(e.status()).isEqualTo(400);
         return e;
@@ -41,7 +41,7 @@ class ValidationTest {
     void file_urls_are_accepted_only_when_local_repositories_are_allowed() throws Exception {
         String url = repository("site").toUri().toString();
         assertThat(Validation.gitUrl(url, true)).isEqualTo(url);
-        HttpError e = refused(() -> Validation.gitUrl(url, false));
+        ApiError e = refused(() -> Validation.gitUrl(url, false));
         assertThat(e.code()).isEqualTo("invalid_git_url");
         assertThat(e.getMessage()).contains("local mode");
     }
@@ -50,7 +50,7 @@ class ValidationTest {
     void absolute_paths_are_accepted_and_normalized_only_when_local_repositories_are_allowed() throws Exception {
         Path site = repository("site");
         assertThat(Validation.gitUrl(site + "/../site", true)).isEqualTo(site.toString());
-        HttpError e = refused(() -> Validation.gitUrl(site.toString(), false));
+        ApiError e = refused(() -> Validation.gitUrl(site.toString(), false));
         assertThat(e.code()).isEqualTo("invalid_git_url");
         assertThat(e.getMessage()).contains("https://");
     }
@@ -76,7 +76,7 @@ class ValidationTest {
     @ValueSource(strings = {"not a url", "ftp://example.com/repo.git", "github.com/owner/repo", "relative/path",
             "javascript:alert(1)", "https://github.com", "https://", "C:\\repos\\site"})
     void garbage_git_urls_are_refused_with_a_message_showing_a_valid_example(String url) {
-        HttpError e = refused(() -> Validation.gitUrl(url, true));
+        ApiError e = refused(() -> Validation.gitUrl(url, true));
         assertThat(e.code()).isEqualTo("invalid_git_url");
         assertThat(e.getMessage()).contains("https://");
     }
@@ -108,7 +108,7 @@ class ValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"..", "../secrets", "apps/../../etc", "dist/..", "..\\up"})
     void a_directory_that_climbs_out_with_dot_dot_is_refused(String dir) {
-        HttpError e = refused(() -> Validation.relativeDirectory("outputDirectory", dir));
+        ApiError e = refused(() -> Validation.relativeDirectory("outputDirectory", dir));
         assertThat(e.code()).isEqualTo("invalid_output_directory");
         assertThat(e.getMessage()).contains("outputDirectory").contains(dir);
     }
@@ -116,7 +116,7 @@ class ValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"/etc", "/srv/www/", "//srv/www", "\\windows", "/"})
     void an_absolute_directory_is_refused(String dir) {
-        HttpError e = refused(() -> Validation.relativeDirectory("rootDirectory", dir));
+        ApiError e = refused(() -> Validation.relativeDirectory("rootDirectory", dir));
         assertThat(e.code()).isEqualTo("invalid_root_directory");
         assertThat(e.getMessage()).contains("inside the repository");
     }
@@ -133,7 +133,7 @@ class ValidationTest {
     @ValueSource(strings = {"", "has space", "a..b", "/leading", "trailing/", "-dash", "topic.lock", "semi;colon",
             "tilde~1", "caret^", "colon:x", "star*", ".hidden", "a/.b", "a//b", "ends."})
     void invalid_branch_names_are_refused_naming_the_field(String branch) {
-        HttpError e = refused(() -> Validation.branch("productionBranch", branch));
+        ApiError e = refused(() -> Validation.branch("productionBranch", branch));
         assertThat(e.code()).isEqualTo("invalid_branch");
         assertThat(e.getMessage()).startsWith("productionBranch");
     }
@@ -159,7 +159,7 @@ class ValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc123", "0123456789abcdef0123456789abcdef012345678", "xyz1234", "HEAD", "main", "", "abc 1234"})
     void anything_else_is_not_a_commit(String commit) {
-        HttpError e = refused(() -> Validation.commit(commit));
+        ApiError e = refused(() -> Validation.commit(commit));
         assertThat(e.code()).isEqualTo("invalid_commit");
         assertThat(e.getMessage()).contains("7 to 40");
     }
@@ -177,7 +177,7 @@ class ValidationTest {
     void a_blank_command_means_not_set_and_a_long_one_is_refused() {
         assertThat(Validation.command("buildCommand", "  ")).isNull();
         assertThat(Validation.command("buildCommand", " npm run build ")).isEqualTo("npm run build");
-        HttpError e = refused(() -> Validation.command("buildCommand", "x".repeat(1001)));
+        ApiError e = refused(() -> Validation.command("buildCommand", "x".repeat(1001)));
         assertThat(e.code()).isEqualTo("invalid_build_command");
     }
 }

@@ -59,8 +59,8 @@ public final class CloudDoctor {
         Optional<AcsRoaClient> fc = aliyun.fcEndpointOrDefault().map(e -> new AcsRoaClient("FC", e, FcCheck.VERSION, credentials));
         OptionalLong builderTimeout = fc.map(f -> FcCheck.timeout(f, aliyun.functionPrefix() + "-builder")).orElse(OptionalLong.empty());
         results.addAll(MnsCheck.run(aliyun, config.buildTimeout(), builderTimeout, creds));
-        results.addAll(EsaCheck.run(config.esa(), EsaApi.of(config.esa().endpoint(), credentials)));
-        results.add(CasCheck.run(new AcsRpcClient("CAS", config.esa().casEndpoint(), CasCheck.VERSION, credentials,
+        results.addAll(EsaCheck.run(config.edge(), EsaApi.of(config.edge().endpoint(), credentials)));
+        results.add(CasCheck.run(new AcsRpcClient("CAS", config.edge().casEndpoint(), CasCheck.VERSION, credentials,
                 Clock.systemUTC(), 1, Duration.ZERO)));
         if (fc.isEmpty()) {
             results.add(CheckResult.fail("fc", "neither MIAOBU_FC_ENDPOINT nor MIAOBU_ALIYUN_ACCOUNT_ID and MIAOBU_ALIYUN_REGION are set",

@@ -2,7 +2,7 @@ package io.miaobu.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.aliyun.AliyunApiException;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.config.ConfigException;
 import io.miaobu.esa.EsaApi;
 import io.miaobu.esa.EsaEdgeHostnames;
@@ -19,7 +19,7 @@ import java.util.Map;
 final class EsaCheck {
     private EsaCheck() {}
 
-    static List<CheckResult> run(EsaSettings settings, EsaApi esa) {
+    static List<CheckResult> run(EdgeSettings settings, EsaApi esa) {
         List<CheckResult> results = new ArrayList<>();
         if (settings.siteId().isEmpty()) {
             results.add(CheckResult.fail("esa site", "MIAOBU_ESA_SITE_ID is not set",

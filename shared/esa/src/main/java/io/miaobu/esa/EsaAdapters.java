@@ -3,7 +3,7 @@ package io.miaobu.esa;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.aliyun.RamActions;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.edge.CachePurger;
@@ -21,10 +21,10 @@ import java.util.function.Supplier;
  * live in their own modules, because their Aliyun SDKs weigh 10-13 MB each and only some functions need them.
  */
 public final class EsaAdapters {
-    private final EsaSettings settings;
+    private final EdgeSettings settings;
     private final EsaApi api;
 
-    private EsaAdapters(EsaSettings settings, Supplier<AliyunCredentials> credentials) {
+    private EsaAdapters(EdgeSettings settings, Supplier<AliyunCredentials> credentials) {
         this.settings = settings;
         this.api = EsaApi.of(settings.endpoint(), credentials);
     }
@@ -34,7 +34,7 @@ public final class EsaAdapters {
         return List.of(EsaRouteTable.RAM_ACTIONS, EsaAcmeChallenges.RAM_ACTIONS, EsaCachePurger.RAM_ACTIONS, EsaEdgeHostnames.RAM_ACTIONS);
     }
 
-    public static EsaAdapters from(EsaSettings settings, Supplier<AliyunCredentials> credentials) {
+    public static EsaAdapters from(EdgeSettings settings, Supplier<AliyunCredentials> credentials) {
         return new EsaAdapters(settings, credentials);
     }
 

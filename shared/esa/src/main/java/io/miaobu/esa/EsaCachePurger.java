@@ -2,7 +2,7 @@ package io.miaobu.esa;
 
 import io.miaobu.aliyun.RamActions;
 import io.miaobu.edge.CachePurger;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

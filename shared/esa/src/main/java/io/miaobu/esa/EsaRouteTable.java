@@ -8,7 +8,7 @@ import io.miaobu.edge.FileManifest;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.edge.RouteTable;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;

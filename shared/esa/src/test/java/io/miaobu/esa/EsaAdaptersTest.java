@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.ConfigException;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.edge.RouteConfig;
@@ -49,7 +49,7 @@ class EsaAdaptersTest {
                 "MIAOBU_ESA_ENDPOINT", esa.endpoint(),
                 "MIAOBU_EDGE_TARGET", "edge.miaobu.app"));
         env.putAll(extra);
-        return EsaAdapters.from(EsaSettings.fromEnv(name -> Optional.ofNullable(env.get(name))), credentials);
+        return EsaAdapters.from(EdgeSettings.fromEnv(name -> Optional.ofNullable(env.get(name))), credentials);
     }
 
     RouteTable routes() {
@@ -260,7 +260,7 @@ class EsaAdaptersTest {
 
     @Test
     void no_settings_means_the_local_adapters_stay() {
-        EsaAdapters none = EsaAdapters.from(EsaSettings.fromEnv(name -> Optional.empty()), () -> STS);
+        EsaAdapters none = EsaAdapters.from(EdgeSettings.fromEnv(name -> Optional.empty()), () -> STS);
         assertThat(none.routeTable()).isEmpty();
         assertThat(none.cachePurger()).isEmpty();
         assertThat(none.edgeHostnames()).isEmpty();

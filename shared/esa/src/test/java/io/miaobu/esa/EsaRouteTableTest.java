@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunCredentials;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.edge.FileManifest;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.testkit.RouteTableContract;
@@ -27,7 +27,7 @@ class EsaRouteTableTest extends RouteTableContract {
     static final String NAMESPACE = "miaobu_routes";
 
     final FakeEsa esa = new FakeEsa(STS, "42").createNamespace(NAMESPACE);
-    final RouteTable routes = EsaAdapters.from(EsaSettings.fromEnv(name -> Optional.ofNullable(Map.of(
+    final RouteTable routes = EsaAdapters.from(EdgeSettings.fromEnv(name -> Optional.ofNullable(Map.of(
             "MIAOBU_ESA_KV_NAMESPACE", NAMESPACE, "MIAOBU_ESA_ENDPOINT", esa.endpoint()).get(name))), () -> STS).routeTable().orElseThrow();
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.miaobu.local;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.edge.RouteTable;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.miaobu.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,7 +64,7 @@ final class LazyPool implements DataSource, AutoCloseable {
                     pool = new HikariDataSource(c);
                 } catch (RuntimeException e) {
                     // Hikari's message names host and database but never the password.
-                    throw new HttpError(503, "database_unavailable", "Cannot reach the database (MIAOBU_DATABASE_URL): "
+                    throw new ApiError(503, "database_unavailable", "Cannot reach the database (MIAOBU_DATABASE_URL): "
                             + rootMessage(e));
                 }
             }

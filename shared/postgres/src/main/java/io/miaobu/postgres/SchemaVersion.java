@@ -1,6 +1,6 @@
 package io.miaobu.postgres;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
@@ -88,7 +88,7 @@ public final class SchemaVersion {
     public static void check(Connection connection, int expected) throws SQLException {
         int installed = installed(connection);
         if (installed < expected) {
-            throw new HttpError(503, "schema_outdated", installed == 0
+            throw new ApiError(503, "schema_outdated", installed == 0
                     ? "The database has no Miaobu schema yet (this code needs version " + expected + "). "
                     + "An operator must run `./miaobu migrate` with MIAOBU_DATABASE_URL set to this database."
                     : "The database schema is at version " + installed + " but this code needs version " + expected

@@ -3,7 +3,7 @@ package io.miaobu.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class SchemaVersionTest {
     void a_function_database_on_an_unmigrated_schema_refuses_queries_and_names_the_command_to_run() {
         try (PostgresDatabase db = PostgresDatabase.open(TestPostgres.freshDatabase())) {
             assertThatThrownBy(() -> db.users().findByEmail("dev@example.com"))
-                    .isInstanceOfSatisfying(HttpError.class, e -> {
+                    .isInstanceOfSatisfying(ApiError.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.code()).isEqualTo("schema_outdated");
                         assertThat(e.getMessage()).contains("./miaobu migrate");

@@ -2,7 +2,7 @@ package io.miaobu.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.http.Handler;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.SimpleRequest;
 import java.io.IOException;

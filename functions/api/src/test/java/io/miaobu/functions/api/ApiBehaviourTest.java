@@ -10,7 +10,7 @@ import io.miaobu.deploy.JobQueue.ReceivedJob;
 import io.miaobu.edge.RouteConfig;
 import io.miaobu.github.GitHubAccount;
 import io.miaobu.edge.RouteEntry;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.http.SimpleRequest;

@@ -2,7 +2,7 @@ package io.miaobu.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
-import io.miaobu.http.Json;
+import io.miaobu.http.RequestBody;
 import io.miaobu.local.host.LocalHost;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -183,7 +183,7 @@ public final class LoadBench {
                 stats.get("POST /api/v1/projects/{id}/deployments").time(() -> {
                     HttpResponse<String> r = send("POST", p + "/deployments", site.token(), "{}", null);
                     if (r.statusCode() == 201) {
-                        deployments.add(Json.read(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class).get("id").asText());
+                        deployments.add(RequestBody.read(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class).get("id").asText());
                     }
                     return r.statusCode();
                 }, 201);
@@ -353,6 +353,6 @@ public final class LoadBench {
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
         }
-        return Json.read(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
+        return RequestBody.read(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
     }
 }

@@ -2,7 +2,7 @@ package io.miaobu.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.local.cli.MiaobuCli;
 import io.miaobu.local.host.LocalHost;
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package io.miaobu.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.miaobu.local.cli;
 import io.miaobu.build.detect.Detection;
 import io.miaobu.build.detect.DirectorySourceTree;
 import io.miaobu.build.detect.FrameworkDetector;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

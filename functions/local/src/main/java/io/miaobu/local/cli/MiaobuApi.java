@@ -1,7 +1,7 @@
 package io.miaobu.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

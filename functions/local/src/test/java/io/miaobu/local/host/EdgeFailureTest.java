@@ -12,7 +12,7 @@ import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteTable;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.http.SimpleRequest;

@@ -1,7 +1,7 @@
 package io.miaobu.local.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.testkit.GitRepos;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.build.FileTrees;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.local.host.HostileBuilds.Deployed;
 import io.miaobu.testkit.GitRepos;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import io.miaobu.testkit.GitRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;

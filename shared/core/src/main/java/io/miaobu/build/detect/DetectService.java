@@ -4,7 +4,7 @@ import io.miaobu.build.BuildCanceled;
 import io.miaobu.build.BuildFailure;
 import io.miaobu.build.FileTrees;
 import io.miaobu.build.SourceFetcher;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class DetectService {
         String root = Validation.relativeDirectory("rootDirectory", request.rootDirectory());
         var local = LocalRepositories.problem(gitUrl);
         if (local.isPresent()) {
-            throw HttpError.unprocessable("repository_unreadable", local.get());
+            throw ApiError.unprocessable("repository_unreadable", local.get());
         }
         Files.createDirectories(scratch);
         Path dir = Files.createTempDirectory(scratch, "detect-");
@@ -42,14 +42,14 @@ public final class DetectService {
             fetcher.fetch(gitUrl, ref, null, dir.resolve("repo"), (stream, text) -> { });
             Path repo = dir.resolve("repo");
             if (root != null && !Files.isDirectory(repo.resolve(root).normalize())) {
-                throw HttpError.unprocessable("root_directory_missing",
+                throw ApiError.unprocessable("root_directory_missing",
                         "Root directory `" + root + "` does not exist in the repository; set rootDirectory to the folder that holds your site.");
             }
             return FrameworkDetector.standard().detect(new DirectorySourceTree(repo), root);
         } catch (BuildFailure e) {
-            throw HttpError.unprocessable("repository_unreadable", e.getMessage());
+            throw ApiError.unprocessable("repository_unreadable", e.getMessage());
         } catch (BuildCanceled e) {
-            throw new HttpError(503, "canceled", "Detection was interrupted; try again.");
+            throw new ApiError(503, "canceled", "Detection was interrupted; try again.");
         } finally {
             FileTrees.delete(dir);
         }

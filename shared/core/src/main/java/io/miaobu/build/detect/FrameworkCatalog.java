@@ -1,7 +1,7 @@
 package io.miaobu.build.detect;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

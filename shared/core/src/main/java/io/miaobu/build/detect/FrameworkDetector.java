@@ -5,7 +5,7 @@ import io.miaobu.build.detect.FrameworkCatalog.Conditional;
 import io.miaobu.build.detect.FrameworkCatalog.Detectors;
 import io.miaobu.build.detect.FrameworkCatalog.Framework;
 import io.miaobu.build.detect.FrameworkCatalog.Matcher;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.miaobu.build.detect;
 
 import io.miaobu.edge.Hosts;
 import io.miaobu.envvars.EnvVarService;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.projects.Slugs;
@@ -69,7 +69,7 @@ public final class ImportCheck {
         if (request.productionBranch() != null) {
             try {
                 branch = Validation.branch("productionBranch", request.productionBranch().trim());
-            } catch (HttpError e) {
+            } catch (ApiError e) {
                 errors.put("productionBranch", "`" + request.productionBranch() + "` is not a valid Git branch name.");
             }
         }
@@ -88,7 +88,7 @@ public final class ImportCheck {
         String gitUrl;
         try {
             gitUrl = Validation.gitUrl(url, allowLocalRepositories);
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             errors.put("gitUrl", url.isBlank()
                     ? "Enter the repository's Git URL" + (allowLocalRepositories ? ", or the path of a repository on this machine." : ".")
                     : e.getMessage());
@@ -96,7 +96,7 @@ public final class ImportCheck {
         }
         try {
             detect.detect(new DetectService.Request(gitUrl, branch, root));
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             if (e.code().equals("root_directory_missing")) {
                 errors.put("rootDirectory", "The repository has no folder `" + root + "`.");
             } else if (branch != null && reachableWithoutBranch(gitUrl)) {
@@ -112,7 +112,7 @@ public final class ImportCheck {
         try {
             detect.detect(new DetectService.Request(gitUrl, null, null));
             return true;
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             return false;
         }
     }
@@ -131,7 +131,7 @@ public final class ImportCheck {
     private static String directory(String field, String value, Map<String, String> errors) {
         try {
             return Validation.relativeDirectory(field, value);
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             errors.put(field, "Use a folder inside the repository, like `dist` or `apps/web`.");
             return null;
         }
@@ -140,7 +140,7 @@ public final class ImportCheck {
     private static void command(String field, String value, Map<String, String> errors) {
         try {
             Validation.command(field, value);
-        } catch (HttpError e) {
+        } catch (ApiError e) {
             errors.put(field, "Use at most 1000 characters.");
         }
     }

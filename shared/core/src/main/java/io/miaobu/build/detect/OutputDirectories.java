@@ -3,7 +3,7 @@ package io.miaobu.build.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.build.detect.FrameworkCatalog.Framework;
 import io.miaobu.build.detect.FrameworkCatalog.OutputSource;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -3,7 +3,7 @@ package io.miaobu.build.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -48,7 +48,7 @@ class RulesCompilerTest {
                               "headers": [{"key": "X-Robots-Tag", "value": "noindex"}]}]}
                 """;
         RouteConfig config = RulesCompiler.compile(files(Map.of("vercel.json", vercel))).config();
-        RouteConfig read = io.miaobu.http.Json.MAPPER.readValue(io.miaobu.http.Json.MAPPER.writeValueAsString(config), RouteConfig.class);
+        RouteConfig read = io.miaobu.json.Json.MAPPER.readValue(io.miaobu.json.Json.MAPPER.writeValueAsString(config), RouteConfig.class);
         assertThat(read).isEqualTo(config);
         assertThat(read.redirects().get(0).has()).containsExactly(new Condition("cookie", "locale", "(?<lang>fr)"));
         assertThat(read.redirects().get(0).missing()).containsExactly(new Condition("header", "x-bot", null));

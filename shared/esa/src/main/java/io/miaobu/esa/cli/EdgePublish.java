@@ -2,7 +2,7 @@ package io.miaobu.esa.cli;
 
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.ConfigException;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.esa.EdgeBundle;
 import io.miaobu.esa.EsaApi;
 import io.miaobu.esa.RoutinePublisher;
@@ -54,7 +54,7 @@ public final class EdgePublish {
                         + "; usage: ./miaobu edge publish [--staging-only] [--origin URL] [--edge-dir DIR] [--out FILE]");
             }
         }
-        EsaSettings settings = EsaSettings.fromEnv(name -> Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(String::trim));
+        EdgeSettings settings = EdgeSettings.fromEnv(name -> Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(String::trim));
         String namespace = settings.kvNamespace().orElseThrow(() -> new ConfigException(
                 "MIAOBU_ESA_KV_NAMESPACE is not set: the routine reads routes from this edge KV namespace (the one the functions write)"));
         String originUrl = origin.orElseGet(() -> ossOrigin(env)).replaceAll("/+$", "");

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.ConfigException;
-import io.miaobu.config.EsaSettings;
+import io.miaobu.config.EdgeSettings;
 import io.miaobu.edge.RouteConfig;
 import io.miaobu.edge.RouteEntry;
 import io.miaobu.esa.EdgeBundle;
@@ -95,7 +95,7 @@ class EdgePublishTest {
         assertThat(code).contains("namespace: '" + NAMESPACE + "'").contains(originUrl()).doesNotContain("__MIAOBU_");
         assertThat(code.lines().filter(l -> l.startsWith("import ") || l.startsWith("export "))).containsExactly("export default {");
 
-        var routes = EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
+        var routes = EsaAdapters.from(EdgeSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
         routes.putManifest("d1", List.of("index.html", "about.html"));
         routes.put("shop.miaobu.app", new RouteEntry("d1", "sites/p1/d1/", RouteConfig.DEFAULTS, Instant.now()));
 
@@ -144,7 +144,7 @@ class EdgePublishTest {
         Map<String, String> env = env();
         env.put("MIAOBU_EDGE_OSS_ACCESS_KEY_SECRET", "not-the-secret");
         assertThat(EdgePublish.run(new String[] {"--edge-dir", edgeSrc().toString(), "--origin", originUrl()}, env)).isZero();
-        var routes = EsaAdapters.from(EsaSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
+        var routes = EsaAdapters.from(EdgeSettings.fromEnv(n -> Optional.ofNullable(env().get(n))), () -> FUNCTION).routeTable().orElseThrow();
         routes.putManifest("d1", List.of("index.html", "about.html"));
         routes.put("shop.miaobu.app", new RouteEntry("d1", "sites/p1/d1/", RouteConfig.DEFAULTS, Instant.now()));
         JsonNode results = runRoutine(esa.publishedCode("miaobu-edge", "production").orElseThrow(), List.of("http://shop.miaobu.app/about"));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.GitHubSettings;
 import io.miaobu.github.GitHub;
 import io.miaobu.github.GitHubException;
-import io.miaobu.http.Json;
+import io.miaobu.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

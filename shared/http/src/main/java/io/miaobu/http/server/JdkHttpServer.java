@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.miaobu.config.LimitSettings;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Request;
-import io.miaobu.http.HttpError;
+import io.miaobu.errors.ApiError;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.http.SimpleRequest;
@@ -151,7 +151,7 @@ public final class JdkHttpServer implements AutoCloseable {
             if (OVERFLOWING.get()) {
                 // Not even the body is read: answering is all this thread may spend on a request.
                 exchange.getResponseHeaders().set("connection", "close");
-                write(exchange, busy().response());
+                write(exchange, Router.response(busy()));
                 return;
             }
             try {
@@ -181,8 +181,8 @@ public final class JdkHttpServer implements AutoCloseable {
                     // thread, not a slot, so a hundred open log streams never starve API requests.
                     active.release();
                 }
-            } catch (HttpError e) {
-                response = e.response();
+            } catch (ApiError e) {
+                response = Router.response(e);
             } catch (Exception e) {
                 LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 response = Router.error(500, "internal_error", "Something went wrong on our side; the error was logged.");
@@ -196,12 +196,12 @@ public final class JdkHttpServer implements AutoCloseable {
     /** A hostname is at most 253 characters; a longer Host only names files and keys that cannot exist. */
     private static void checkHost(String host) {
         if (host != null && host.length() > MAX_HOST_LENGTH) {
-            throw HttpError.badRequest("invalid_host", "The Host header is longer than any hostname (253 characters and a port).");
+            throw ApiError.badRequest("invalid_host", "The Host header is longer than any hostname (253 characters and a port).");
         }
     }
 
-    private static HttpError busy() {
-        return HttpError.busy("The server is busy; try again in a moment.", 1);
+    private static ApiError busy() {
+        return ApiError.busy("The server is busy; try again in a moment.", 1);
     }
 
     private static byte[] readBody(HttpExchange exchange, long max) throws IOException {
@@ -212,7 +212,7 @@ public final class JdkHttpServer implements AutoCloseable {
                     throw tooLarge(max);
                 }
             } catch (NumberFormatException e) {
-                throw HttpError.badRequest("invalid_content_length", "Content-Length is not a number.");
+                throw ApiError.badRequest("invalid_content_length", "Content-Length is not a number.");
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
@@ -231,8 +231,8 @@ public final class JdkHttpServer implements AutoCloseable {
         }
     }
 
-    private static HttpError tooLarge(long max) {
-        return new HttpError(413, "body_too_large", "The request body is larger than " + (max >> 20) + " MiB.");
+    private static ApiError tooLarge(long max) {
+        return new ApiError(413, "body_too_large", "The request body is larger than " + (max >> 20) + " MiB.");
     }
 
     private static void write(HttpExchange exchange, Response response) throws IOException {

@@ -7,8 +7,8 @@ import io.miaobu.projects.Project;
  * and hearing when a build starts and ends (GitHub commit statuses). Implementations must not
  * throw: a failing integration never fails a build.
  */
-public interface BuildHooks {
-    BuildHooks NONE = new BuildHooks() {};
+public interface BuildIntegration {
+    BuildIntegration NONE = new BuildIntegration() {};
 
     /** Credentials for the project's repository, or null to clone anonymously. */
     default SourceFetcher.Credentials credentials(Project project) {

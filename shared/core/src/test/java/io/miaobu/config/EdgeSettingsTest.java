@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EsaSettingsTest {
+class EdgeSettingsTest {
     @Test
     void without_esa_settings_the_local_edge_adapters_stay() {
-        EsaSettings esa = MiaobuConfig.fromEnv(Map.of()).esa();
+        EdgeSettings esa = MiaobuConfig.fromEnv(Map.of()).edge();
         assertThat(esa.edgeKv()).isFalse();
         assertThat(esa.site()).isFalse();
         assertThat(esa.esaManagedCertificates()).isFalse();
@@ -21,13 +21,13 @@ class EsaSettingsTest {
 
     @Test
     void production_settings_are_read_and_normalised() {
-        EsaSettings esa = MiaobuConfig.fromEnv(Map.of(
+        EdgeSettings esa = MiaobuConfig.fromEnv(Map.of(
                 "MIAOBU_ESA_KV_NAMESPACE", "miaobu_routes",
                 "MIAOBU_ESA_SITE_ID", "709662109",
                 "MIAOBU_EDGE_TARGET", "Edge.Miaobu.app.",
                 "MIAOBU_CERTIFICATES", "ESA-Managed",
                 "MIAOBU_CDN_PURGE", "on",
-                "MIAOBU_CAS_ENDPOINT", "cas.ap-southeast-1.aliyuncs.com")).esa();
+                "MIAOBU_CAS_ENDPOINT", "cas.ap-southeast-1.aliyuncs.com")).edge();
         assertThat(esa.edgeKv()).isTrue();
         assertThat(esa.siteId()).contains("709662109");
         assertThat(esa.edgeTarget()).contains("edge.miaobu.app");

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * @param cdnEndpoint  MIAOBU_CDN_ENDPOINT, CDN's API host
  * @param casEndpoint  MIAOBU_CAS_ENDPOINT, CAS's API host
  */
-public record EsaSettings(
+public record EdgeSettings(
         Optional<String> kvNamespace,
         Optional<String> siteId,
         String endpoint,
@@ -36,7 +36,7 @@ public record EsaSettings(
     public static final String DEFAULT_CDN_ENDPOINT = "cdn.aliyuncs.com";
     public static final String DEFAULT_CAS_ENDPOINT = "cas.aliyuncs.com";
 
-    public static EsaSettings fromEnv(Function<String, Optional<String>> env) {
+    public static EdgeSettings fromEnv(Function<String, Optional<String>> env) {
         Optional<String> namespace = env.apply("MIAOBU_ESA_KV_NAMESPACE");
         namespace.ifPresent(ns -> {
             // CreateKvNamespace accepts letters, digits, '-' and '_'.
@@ -58,7 +58,7 @@ public record EsaSettings(
         if (!cdn.equals("on") && !cdn.equals("off")) {
             throw new ConfigException("MIAOBU_CDN_PURGE must be on or off, got \"" + cdn + "\"");
         }
-        return new EsaSettings(namespace, siteId,
+        return new EdgeSettings(namespace, siteId,
                 env.apply("MIAOBU_ESA_ENDPOINT").orElse(DEFAULT_ENDPOINT),
                 env.apply("MIAOBU_ESA_ROUTINE").orElse(DEFAULT_ROUTINE),
                 env.apply("MIAOBU_EDGE_TARGET").map(t -> t.toLowerCase(Locale.ROOT).replaceAll("\\.$", "")),
