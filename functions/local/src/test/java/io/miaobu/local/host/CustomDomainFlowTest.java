@@ -153,8 +153,12 @@ class CustomDomainFlowTest {
         // Renewal near expiry: the scheduler finds it due, gets a new certificate and serves it.
         BigIntegerHolder before = new BigIntegerHolder(answer.certificate().getSerialNumber());
         makeRenewalDue(id);
-        host.platform().domainJobs().run(); // returns after any tick already running (the background one may renew it)
+        // run() returns after a tick already running, which may have read the due list before the renewal was due.
         HttpsProbe.Answer renewed = https("www.shop-example.com");
+        for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline
+                && renewed.certificate().getSerialNumber().equals(before.serial()); renewed = https("www.shop-example.com")) {
+            host.platform().domainJobs().run();
+        }
         assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before.serial());
         assertThat(renewed.response()).contains("<h1>shop v1</h1>");
         JsonNode afterRenewal = user.ok("GET", "/api/v1/domains/" + id, null);
@@ -163,16 +167,22 @@ class CustomDomainFlowTest {
 
         // A renewal that fails keeps the working certificate and says when it tries again.
         pebble.setA(EDGE, "127.0.0.2"); // the CA can no longer reach the edge (nothing of Miaobu's answers there)
-        makeRenewalDue(id);
-        host.platform().domainJobs().run();
-        JsonNode kept = user.ok("GET", "/api/v1/domains/" + id, null);
-        assertThat(kept.get("status").asText()).isEqualTo("ACTIVE");
-        assertThat(kept.get("message").asText()).contains("Renewing the certificate failed (attempt 1")
-                .contains("stays in use");
-        assertThat(Instant.parse(kept.get("nextCheckAt").asText())).isAfter(Instant.now().plusSeconds(30 * 60));
-        assertThat(https("www.shop-example.com").certificate().getSerialNumber())
-                .isEqualTo(renewed.certificate().getSerialNumber());
-        pebble.clearA(EDGE);
+        try {
+            makeRenewalDue(id);
+            JsonNode kept = user.ok("GET", "/api/v1/domains/" + id, null);
+            for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline
+                    && kept.get("message").isNull(); kept = user.ok("GET", "/api/v1/domains/" + id, null)) {
+                host.platform().domainJobs().run();
+            }
+            assertThat(kept.get("status").asText()).isEqualTo("ACTIVE");
+            assertThat(kept.get("message").asText()).contains("Renewing the certificate failed (attempt 1")
+                    .contains("stays in use");
+            assertThat(Instant.parse(kept.get("nextCheckAt").asText())).isAfter(Instant.now().plusSeconds(30 * 60));
+            assertThat(https("www.shop-example.com").certificate().getSerialNumber())
+                    .isEqualTo(renewed.certificate().getSerialNumber());
+        } finally {
+            pebble.clearA(EDGE); // never left for the next test
+        }
 
         user.ok("DELETE", "/api/v1/domains/" + id, null);
         assertThat(user.call("GET", "/api/v1/domains/" + id, null).status()).isEqualTo(404);
