@@ -10,15 +10,13 @@ import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
 import io.miaobu.testkit.RouterClient;
+import io.miaobu.testkit.TestClock;
 import io.miaobu.testkit.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -39,39 +37,12 @@ class AbuseLimitsTest {
     Path tmp;
 
     PostgresDatabase db;
-    final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T12:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-12-02T12:00:00Z"));
     final byte[] key = new byte[32];
 
     /** Two instances of the platform, as two function instances would be, on one database. */
     RouterClient first;
     RouterClient second;
-
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeEach
     void start() throws java.io.IOException {
