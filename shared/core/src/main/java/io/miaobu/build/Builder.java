@@ -11,6 +11,7 @@ import io.miaobu.build.detect.DirectorySourceTree;
 import io.miaobu.build.detect.FrameworkCatalog;
 import io.miaobu.build.detect.FrameworkDetector;
 import io.miaobu.build.detect.MonorepoApps;
+import io.miaobu.build.detect.PackageManager;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteConfig;
@@ -31,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -303,7 +306,7 @@ public final class Builder {
      */
     private void install(BuildSandbox sandbox, BuildPlan plan, Project project, Path dir, Map<String, String> env, BuildOutput log,
                          BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
-        String frozen = io.miaobu.build.detect.PackageManager.NPM.installCommand(true);
+        String frozen = PackageManager.NPM.installCommand(true);
         if (project.installCommand() != null || !frozen.equals(plan.installCommand())) {
             runStep(sandbox, "Install", plan.installCommand(), dir, env, log, canceled);
             return;
@@ -316,7 +319,7 @@ public final class Builder {
             log.line(stream, text);
             String line = text.replaceAll("\u001B\\[[0-9;]*m", "");
             outOfSync[0] |= line.contains("can only install packages when your package.json and package-lock.json");
-            java.util.regex.Matcher m = NPM_MISMATCH.matcher(line);
+            Matcher m = NPM_MISMATCH.matcher(line);
             if (m.find() && mismatch.size() < 3) {
                 mismatch.add(m.group(1).strip());
             }
@@ -332,10 +335,10 @@ public final class Builder {
         }
         log.line("stderr", "Warning: package-lock.json does not match package.json" + (mismatch.isEmpty() ? "" : " (" + String.join("; ", mismatch) + ")")
                 + ", so `npm ci` refused it. Running `npm install` instead; commit the package-lock.json it writes to make installs repeatable.");
-        runStep(sandbox, "Install", io.miaobu.build.detect.PackageManager.NPM.installCommand(false), dir, env, log, canceled);
+        runStep(sandbox, "Install", PackageManager.NPM.installCommand(false), dir, env, log, canceled);
     }
 
-    private static final java.util.regex.Pattern NPM_MISMATCH = java.util.regex.Pattern.compile("npm (?:error|ERR!) ((?:Missing|Invalid): .*)");
+    private static final Pattern NPM_MISMATCH = Pattern.compile("npm (?:error|ERR!) ((?:Missing|Invalid): .*)");
 
     private void runStep(BuildSandbox sandbox, String name, String command, Path root, Map<String, String> env, BuildOutput log,
                          BooleanSupplier canceled) throws BuildFailure, BuildCanceled {
@@ -346,18 +349,13 @@ public final class Builder {
         long start = System.nanoTime();
         int exit = sandbox.run(command, root, env, limits.timeout(), log, canceled);
         String tool = command.strip().split("\\s+")[0];
-        if (exit == 127 && tool.matches("[A-Za-z0-9._-]+") && !onPath(tool, env.getOrDefault("PATH", ""))) {
+        if (exit == 127 && tool.matches("[A-Za-z0-9._-]+") && SearchPath.executables(env.getOrDefault("PATH", ""), tool).findAny().isEmpty()) {
             throw new BuildFailure("`" + tool + "` is not installed where builds run (exit code 127). " + installHint(tool));
         }
         if (exit != 0) {
             throw new BuildFailure("`" + command + "` exited with code " + exit + "; see the log above for the cause.");
         }
         log.system(String.format("%s finished in %.1fs", name, (System.nanoTime() - start) / 1e9));
-    }
-
-    private static boolean onPath(String tool, String path) {
-        return java.util.Arrays.stream(path.split(":")).filter(e -> !e.isEmpty())
-                .anyMatch(e -> Files.isExecutable(Path.of(e, tool)));
     }
 
     private static String installHint(String tool) {
@@ -452,7 +450,7 @@ public final class Builder {
     private static boolean skipsCleanInstall(BuildPlan plan, Project project, Path repo) {
         Detection d = plan.detection();
         String installDir = d.installDirectory();
-        if (project.installCommand() != null || d.packageManager() != io.miaobu.build.detect.PackageManager.NPM
+        if (project.installCommand() != null || d.packageManager() != PackageManager.NPM
                 || d.lockfiles().isEmpty() || !d.projectCaches().contains(installDir.isEmpty() ? "node_modules" : installDir + "/node_modules")) {
             return false;
         }

@@ -23,20 +23,14 @@ final class Corepack {
 
     /** Corepack's own folder ({@code .../node_modules/corepack/dist}) from the first {@code corepack} on {@code path}. */
     static Optional<Path> distribution(String path) {
-        for (String entry : path.split(":")) {
-            if (entry.isEmpty()) {
-                continue;
-            }
-            Path launcher = Path.of(entry, "corepack");
-            if (Files.isExecutable(launcher)) {
-                try {
-                    Path dist = launcher.toRealPath().getParent();
-                    if (Files.isRegularFile(dist.resolve("yarn.js")) && Files.isRegularFile(dist.resolve("pnpm.js"))) {
-                        return Optional.of(dist);
-                    }
-                } catch (IOException e) {
-                    // a broken link: look further
+        for (Path launcher : (Iterable<Path>) SearchPath.executables(path, "corepack")::iterator) {
+            try {
+                Path dist = launcher.toRealPath().getParent();
+                if (Files.isRegularFile(dist.resolve("yarn.js")) && Files.isRegularFile(dist.resolve("pnpm.js"))) {
+                    return Optional.of(dist);
                 }
+            } catch (IOException e) {
+                // a broken link: look further
             }
         }
         return Optional.empty();
