@@ -1,0 +1,38 @@
+package io.miaobu.functions;
+
+import io.miaobu.deploy.Deployment;
+import io.miaobu.projects.Project;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where a deployment's functions run: Function Compute in the cloud, worker processes of the local host in
+ * local mode. A deployment's functions are a version that never changes: {@link #deploy} is called once,
+ * before the deployment is READY, and what it returns is what the deployment's hosts proxy to for as long
+ * as the deployment exists.
+ */
+public interface FunctionHost {
+    /**
+     * Makes the bundle runnable with {@code env} (the project's variables for the deployment's target, the
+     * platform's never) and returns, per runtime of the manifest, the backend the edge proxies that
+     * runtime's requests to. Users never see these values.
+     */
+    Map<String, String> deploy(Project project, Deployment deployment, Path bundleDir, FunctionManifest manifest,
+                               Map<String, String> env) throws IOException;
+
+    /** Frees everything {@link #deploy} made for the deployment; does nothing when it made nothing. Never throws. */
+    void delete(Deployment deployment);
+
+    /** An installation that runs no functions: a deployment with functions fails with this message. */
+    FunctionHost NONE = new FunctionHost() {
+        @Override
+        public Map<String, String> deploy(Project project, Deployment deployment, Path bundleDir,
+                                          FunctionManifest manifest, Map<String, String> env) {
+            throw new UnsupportedOperationException("this installation runs no functions");
+        }
+
+        @Override
+        public void delete(Deployment deployment) {}
+    };
+}
