@@ -19,6 +19,8 @@ const MAX_BODY_BYTES = 4.5 * 1024 * 1024;
 
 // Before any user code loads: the token is gone from the environment the functions see.
 const tokenMatches = takeEdgeToken();
+// Stack traces in the function log point at the user's own files and lines (the bundler writes source maps).
+process.setSourceMapsEnabled(true);
 const bundleDir = resolve(process.argv[2] ?? '.');
 const manifest = JSON.parse(readFileSync(join(bundleDir, 'functions.json'), 'utf8'));
 const functions = new Map((manifest.functions ?? []).filter((f) => f.runtime === 'node').map((f) => [f.name, f]));

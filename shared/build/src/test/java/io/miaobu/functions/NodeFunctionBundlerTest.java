@@ -52,6 +52,7 @@ class NodeFunctionBundlerTest {
     private BuildSandbox sandbox;
     private Process runtime;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> runtimeOutput = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void workspace() throws Exception {
@@ -183,6 +184,33 @@ class NodeFunctionBundlerTest {
     }
 
     @Test
+    void module_exports_in_a_type_module_package_fails_the_build_instead_of_crashing_later() throws Exception {
+        write("package.json", "{\"type\":\"module\"}");
+        write("api/legacy.js", "module.exports = (req, res) => res.json({ ok: true });\n");
+        assertThatThrownBy(this::bundleProject).isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("api/legacy.js:1: The CommonJS \"module\" variable is treated as a global variable in an ECMAScript module");
+        assertThat(log).anyMatch(line -> line.contains(".cjs"));
+    }
+
+    @Test
+    void a_crash_is_logged_with_the_line_of_the_users_own_source_file() throws Exception {
+        write("api/boom.ts", """
+                type Order = { id: string };
+
+                export default async (request: Request): Promise<Response> => {
+                  const order: Order | undefined = undefined;
+                  return Response.json({ id: order!.id });
+                };
+                """);
+        bundleProject().write(bundle);
+        int port = startRuntime();
+        HttpResponse<String> crashed = get(port, "api/boom", "/api/boom", "{}");
+        assertThat(crashed.statusCode()).isEqualTo(502);
+        assertThat(crashed.body()).contains("This function crashed").doesNotContain("boom.ts");
+        assertThat(waitForOutput("boom.ts:")).containsPattern("TypeError: Cannot read properties of undefined[\\s\\S]*api/boom\\.ts:5:");
+    }
+
+    @Test
     void a_project_without_functions_bundles_nothing() throws Exception {
         write("index.html", "<h1>static</h1>");
         write("src/api/client.js", "export const x = 1;\n");
@@ -200,7 +228,7 @@ class NodeFunctionBundlerTest {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             Matcher m = listening.matcher(line);
             if (m.matches()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { })); // keep reading its log
+                Thread drain = new Thread(() -> out.lines().forEach(runtimeOutput::add)); // keep reading its log
                 drain.setDaemon(true);
                 drain.start();
                 return Integer.parseInt(m.group(1));
@@ -210,11 +238,25 @@ class NodeFunctionBundlerTest {
     }
 
     private static String call(int port, String function, String path, String params) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpResponse<String> response = get(port, function, path, params);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static HttpResponse<String> get(int port, String function, String path, String params) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("x-miaobu-function", function).header("x-miaobu-params", params)
                 .header("x-forwarded-host", "shop.example.com").header("x-forwarded-proto", "https").build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return response.body();
+    }
+
+    /** The runtime's output so far, once it has a line containing {@code text} (or after 5 seconds). */
+    private String waitForOutput(String text) throws InterruptedException {
+        for (int i = 0; i < 250 && runtimeOutput.stream().noneMatch(line -> line.contains(text)); i++) {
+            Thread.sleep(20);
+        }
+        synchronized (runtimeOutput) {
+            return String.join("\n", runtimeOutput);
+        }
     }
 }

@@ -48,7 +48,9 @@ public final class NodeFunctionBundler implements FunctionBundler {
         }
         command.addAll(List.of("--bundle", "--platform=node", "--format=esm", "--target=node18", "--outdir=" + out,
                 "--out-extension:.js=.mjs", "--sourcemap", "--sources-content=false", "--banner:js=" + BANNER,
-                "--log-level=warning", "--color=false", "--log-limit=20"));
+                "--log-level=warning", "--color=false", "--log-limit=20",
+                // module.exports in a "type": "module" package is undefined at run time: a build error, not a crash later.
+                "--log-override:commonjs-variable-in-esm=error"));
         request.log().system("Bundling " + sources.size() + (sources.size() == 1 ? " Node.js function" : " Node.js functions")
                 + " with esbuild");
         List<String> output = new ArrayList<>();
