@@ -35,6 +35,11 @@ describe('Web-standard handlers', () => {
           return new Response(body, { headers: { 'content-type': 'text/plain', 'set-cookie': 'a=1' } });
         };`,
       },
+      'api/destructured': { code: `export default async (request, { params }) => new Response('item ' + params.id);` },
+      'api/edge-config': {
+        code: `export const config = { runtime: 'edge' };
+               export default async function handler(request, event) { return new Response(new URL(request.url).pathname); }`,
+      },
       'api/cookies': {
         code: `export default () => { const h = new Headers(); h.append('set-cookie', 'a=1; Path=/'); h.append('set-cookie', 'b=2; Path=/');
                return new Response('two cookies', { headers: h }); };`,
@@ -77,6 +82,17 @@ describe('Web-standard handlers', () => {
     const head = await rt.call('/api/items/42', { fn: 'api/items/[id]', params: { id: '42' }, method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), '');
+  });
+
+  test('OPTIONS without an export of its own lists the methods the module answers', async () => {
+    const res = await rt.call('/api/items/42', { fn: 'api/items/[id]', params: { id: '42' }, method: 'OPTIONS' });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('allow'), 'GET, POST, HEAD, OPTIONS');
+  });
+
+  test('two parameters are a Web handler when the second is destructured, or the module says runtime edge', async () => {
+    assert.equal(await (await rt.call('/api/destructured', { fn: 'api/destructured', params: { id: '7' } })).text(), 'item 7');
+    assert.equal(await (await rt.call('/api/edge-config', { fn: 'api/edge-config' })).text(), '/api/edge-config');
   });
 
   test('a Netlify function with (req, context) is called the Web way', async () => {
