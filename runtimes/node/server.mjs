@@ -14,6 +14,9 @@ import { isResponse, methodHandler, sendResponse, webContext, webRequest } from 
 import { shapeOf } from './lib/shapes.mjs';
 import { BadRequestBody, addResponseHelpers, nodeRequest } from './lib/node-handler.mjs';
 
+/** Headers of the connection to the runtime, not of the request: a Request has its whole body already. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer']);
+
 /** Vercel's limit for a function's request body. */
 const MAX_BODY_BYTES = 4.5 * 1024 * 1024;
 
@@ -99,10 +102,11 @@ async function handle(incoming, res) {
     return answer(res, 400, `x-miaobu-params must be a JSON object of strings and string arrays (${error.message}).\n`);
   }
   const proto = incoming.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  const host = incoming.headers['x-forwarded-host'] ?? incoming.headers.host ?? 'localhost';
+  // The first host when proxies have added theirs ("site.example.com, proxy.internal").
+  const host = (incoming.headers['x-forwarded-host'] ?? incoming.headers.host ?? 'localhost').split(',')[0].trim();
   let url;
   try {
-    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host) || !incoming.url.startsWith('/')) {
+    if (!/^[a-z0-9._-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host) || !incoming.url.startsWith('/')) {
       throw new Error(`not a host name: ${JSON.stringify(host).slice(0, 80)}`);
     }
     url = new URL(incoming.url, `${proto}://${host}`);
@@ -159,8 +163,9 @@ async function handle(incoming, res) {
       return crash(res, fn, new Error(`${fn.source ?? fn.name} exports no handler`),
         'its module exports no handler (export a default function, or GET, POST… functions)');
     }
-    const request = webRequest(url.href, method, Object.entries(headers).flatMap(([name, value]) =>
-      (Array.isArray(value) ? value : [value]).map((v) => [name, v])), body);
+    const request = webRequest(url.href, method, Object.entries(headers)
+      .filter(([name]) => !HOP_BY_HOP.has(name))
+      .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => [name, v])), body);
     const response = await handler.call(shape.target, request, webContext(params));
     if (!isResponse(response)) {
       const got = response === null ? 'null' : typeof response === 'object' ? `an object (${response.constructor?.name ?? 'Object'})` : typeof response;
