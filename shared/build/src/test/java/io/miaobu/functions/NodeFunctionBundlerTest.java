@@ -110,16 +110,19 @@ class NodeFunctionBundlerTest {
                 """);
         write("node_modules/shout/package.json", "{\"name\":\"shout\",\"version\":\"1.0.0\"}");
         write("node_modules/shout/index.js", "module.exports = (s) => s.toUpperCase();\n");
-        write("package.json", "{\"name\":\"site\",\"private\":true,\"dependencies\":{\"greeter\":\"1.2.3\"}}");
+        // And a real one from npm: semver, as npm itself ships it (CommonJS, many files).
+        FileTrees.copy(installedSemver(), root.resolve("node_modules/semver"));
+        write("package.json", "{\"name\":\"site\",\"private\":true,\"dependencies\":{\"greeter\":\"1.2.3\",\"semver\":\"7\"}}");
         write("api/hello.ts", """
                 import { greet } from 'greeter';
+                import semver from 'semver';
                 import { suffix } from './_util';
 
                 interface Context { params: Record<string, string> }
 
                 export default async (request: Request, context: Context): Promise<Response> => {
                   const name: string = new URL(request.url).searchParams.get('name') ?? 'world';
-                  return Response.json({ message: greet(name) + suffix, url: request.url });
+                  return Response.json({ message: greet(name) + suffix, url: request.url, newer: semver.gt('1.10.0', '1.9.0') });
                 };
                 """);
         write("api/_util.js", "export const suffix = '!';\n");
@@ -153,7 +156,7 @@ class NodeFunctionBundlerTest {
         assertThat(FileTrees.delete(root.resolve("node_modules"))).isTrue();
         int port = startRuntime();
         assertThat(call(port, "api/hello", "/api/hello?name=ada", "{}"))
-                .isEqualTo("{\"message\":\"HELLO ADA #fdee43!\",\"url\":\"https://shop.example.com/api/hello?name=ada\"}");
+                .isEqualTo("{\"message\":\"HELLO ADA #fdee43!\",\"url\":\"https://shop.example.com/api/hello?name=ada\",\"newer\":true}");
         assertThat(call(port, "api/users/[id]", "/api/users/42", "{\"id\":\"42\"}"))
                 .isEqualTo("{\"id\":\"42\",\"greeting\":\"HELLO 42 #73475c\",\"method\":\"GET\"}");
         assertThat(call(port, "api/[...slug]", "/api/a/b", "{\"slug\":[\"a\",\"b\"]}")).isEqualTo("{\"slug\":[\"a\",\"b\"]}");
@@ -216,6 +219,19 @@ class NodeFunctionBundlerTest {
         write("src/api/client.js", "export const x = 1;\n");
         assertThat(bundleProject()).isEqualTo(FunctionManifest.EMPTY);
         assertThat(bundle.resolve("node")).doesNotExist();
+    }
+
+    /** The semver package npm carries (npm is a prerequisite of ./miaobu): in npm's own node_modules, or Debian's. */
+    private static Path installedSemver() throws Exception {
+        Process which = new ProcessBuilder("sh", "-c", "readlink -f \"$(command -v npm)\"").start();
+        String cli = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        List<Path> candidates = new ArrayList<>();
+        if (!cli.isEmpty()) {
+            candidates.add(Path.of(cli).getParent().getParent().resolve("node_modules/semver")); // <npm>/bin/npm-cli.js
+        }
+        candidates.add(Path.of("/usr/share/nodejs/semver"));
+        return candidates.stream().filter(p -> Files.isRegularFile(p.resolve("package.json"))).findFirst()
+                .orElseThrow(() -> new AssertionError("npm's semver package not found in " + candidates));
     }
 
     private int startRuntime() throws Exception {
