@@ -25,9 +25,19 @@ const tokenMatches = takeEdgeToken();
 // Stack traces in the function log point at the user's own files and lines (the bundler writes source maps).
 process.setSourceMapsEnabled(true);
 const bundleDir = resolve(process.argv[2] ?? '.');
-const manifest = JSON.parse(readFileSync(join(bundleDir, 'functions.json'), 'utf8'));
+const manifest = readManifest(join(bundleDir, 'functions.json'));
 const functions = new Map((manifest.functions ?? []).filter((f) => f.runtime === 'node').map((f) => [f.name, f]));
 const modules = new Map();
+
+function readManifest(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.error(`miaobu-runtime: cannot read the bundle's manifest ${file}: ${error.message}`);
+    console.error('usage: node runtimes/node/server.mjs <bundleDir>');
+    process.exit(2);
+  }
+}
 
 function load(fn) {
   let module = modules.get(fn.name);
