@@ -98,7 +98,8 @@ class Loader:
         module_name, _, attrs = app["entry"].partition(":")
         target = importlib.import_module(module_name)
         for attr in (attrs or "app").split("."):
-            target = getattr(target, attr)
+            # `create_app()`: an app factory, called once (as gunicorn's `module:create_app()`)
+            target = getattr(target, attr[:-2])() if attr.endswith("()") else getattr(target, attr)
         return self._wrap(target, app.get("protocol"))
 
     def _wrap(self, app, protocol):
