@@ -710,8 +710,12 @@ def main(argv):
     return 0
 
 
+def stop(signum, frame):
+    raise KeyboardInterrupt()  # out of serve_forever, through the app's lifespan shutdown
+
+
 if __name__ == "__main__":
     import signal
 
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, stop)
     sys.exit(main(sys.argv))

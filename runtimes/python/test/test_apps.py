@@ -215,6 +215,46 @@ class AppWithoutLifespan(unittest.TestCase):
         rt.wait_for("miaobu-request GET /anything 200 ")
         rt.wait_for(" app\n")
 
+    def test_a_flask_app_factory_is_called_once(self):
+        source = """
+            from flask import Flask
+            calls = []
+
+            def create_app():
+                calls.append(1)
+                app = Flask(__name__)
+                app.add_url_rule("/", "home", lambda: f"made {len(calls)} time(s)")
+                return app
+        """
+        rt = Runtime(write_bundle({"app/__init__.py": source},
+                                  app={"runtime": "python", "entry": "app:create_app()", "protocol": "wsgi"}))
+        self.addCleanup(rt.close)
+        self.assertEqual(b"made 1 time(s)", rt.request("GET", "/")[2])
+        self.assertEqual(b"made 1 time(s)", rt.request("GET", "/")[2])
+
+    def test_stopping_the_runtime_runs_the_apps_lifespan_shutdown(self):
+        source = """
+            import sys
+            async def app(scope, receive, send):
+                if scope["type"] == "lifespan":
+                    while True:
+                        message = await receive()
+                        if message["type"] == "lifespan.startup":
+                            await send({"type": "lifespan.startup.complete"})
+                        else:
+                            print("shutting down cleanly", flush=True)
+                            await send({"type": "lifespan.shutdown.complete"})
+                            return
+                await send({"type": "http.response.start", "status": 204, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+        """
+        rt = Runtime(write_bundle({"main.py": source}, app={"runtime": "python", "entry": "main:app", "protocol": "asgi"}))
+        self.addCleanup(rt.close)
+        self.assertEqual(204, rt.request("GET", "/")[0])
+        rt.process.terminate()
+        rt.process.wait(timeout=10)
+        rt.wait_for("shutting down cleanly")
+
     def test_an_app_whose_import_fails_answers_502_on_every_path(self):
         rt = Runtime(write_bundle({"main.py": "raise ImportError('missing dependency')\n"},
                                   app={"runtime": "python", "entry": "main:app", "protocol": "asgi"}))

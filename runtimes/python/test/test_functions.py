@@ -1,7 +1,8 @@
 """Python functions (api/*.py) served by the real runtime over HTTP."""
 
+import http.client
 import json
-import os
+import socket
 import unittest
 
 from runtime import Runtime, write_bundle
@@ -178,6 +179,24 @@ class PythonFunctions(unittest.TestCase):
         status, _, body = rt.request("POST", "/api/echo", function="api/echo", body=b"x" * 4_718_592)
         self.assertEqual(200, status)
         self.assertEqual(4_718_592, len(json.loads(body)["body"]))
+
+    def test_a_client_that_expects_100_continue_is_told_413_before_sending_a_large_body(self):
+        rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")])
+        with socket.create_connection(("127.0.0.1", rt.port), timeout=10) as s:
+            s.sendall(b"POST /api/echo HTTP/1.1\r\nHost: x\r\nx-miaobu-function: api/echo\r\n"
+                      b"Content-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
+            answer = s.recv(65536)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413 "), answer[:80])
+
+    def test_a_chunked_request_body_reaches_the_function_whole(self):
+        rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")])
+        conn = http.client.HTTPConnection("127.0.0.1", rt.port, timeout=10)
+        conn.request("POST", "/api/echo", body=iter([b"abc", b"def"]), encode_chunked=True,
+                     headers={"x-miaobu-function": "api/echo", "Transfer-Encoding": "chunked"})
+        response = conn.getresponse()
+        self.assertEqual(200, response.status)
+        self.assertEqual("abcdef", json.loads(response.read())["body"])
+        conn.close()
 
     def test_an_unknown_function_name_is_404(self):
         rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")])
