@@ -679,14 +679,43 @@ class State:
     pass
 
 
+TOKEN_FD_OPTION = "--edge-token-fd"
+
+
+def hide_token(argv):
+    """Runs this program again without MIAOBU_EDGE_TOKEN in its environment, handing the token over through a
+    pipe: removing it from os.environ alone would leave it in /proc/self/environ, where the user's code could
+    read it. Returns only when there is no token to hide."""
+    token = os.environ.get("MIAOBU_EDGE_TOKEN")
+    if token is None:
+        return
+    read_end, write_end = os.pipe()
+    os.write(write_end, token.encode("utf-8"))  # far below a pipe's buffer
+    os.close(write_end)
+    os.set_inheritable(read_end, True)
+    env = {k: v for k, v in os.environ.items() if k != "MIAOBU_EDGE_TOKEN"}
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), argv[1], TOKEN_FD_OPTION, str(read_end)], env)
+
+
+def read_token(argv):
+    if len(argv) == 4 and argv[2] == TOKEN_FD_OPTION:
+        fd = int(argv[3])
+        with os.fdopen(fd, "rb") as pipe:
+            return pipe.read().decode("utf-8") or None
+    return None
+
+
 def main(argv):
-    if len(argv) != 2:
+    if len(argv) not in (2, 4):
         print("usage: server.py <bundleDir>", file=sys.stderr)
         return 2
     bundle_dir = os.path.abspath(argv[1])
     state = State()
-    # Out of the environment before any user code loads: the token is the edge's, never the deployment's.
-    state.token = os.environ.pop("MIAOBU_EDGE_TOKEN", None) or None
+    # The token is the edge's, never the deployment's: out of the environment before any user code loads.
+    state.token = read_token(argv)
+    if state.token is None and os.environ.get("MIAOBU_EDGE_TOKEN"):
+        hide_token(argv)
     on_fc = "FC_CUSTOM_LISTEN_PORT" in os.environ or "FC_FUNCTION_NAME" in os.environ
     port = int(os.environ.get("FC_CUSTOM_LISTEN_PORT") or os.environ.get("PORT") or 9000)
     host = os.environ.get("HOST") or ("0.0.0.0" if on_fc else "127.0.0.1")

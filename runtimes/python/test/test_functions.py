@@ -164,6 +164,21 @@ class PythonFunctions(unittest.TestCase):
                                      headers={"x-miaobu-edge-token": "s3cret-token"})
         self.assertEqual((200, b"None hi"), (status, body))
 
+    def test_the_token_cannot_be_read_from_the_processs_environment_block_either(self):
+        source = """
+            def app(environ, start_response):
+                start_response("200 OK", [])
+                with open("/proc/self/environ", "rb") as f:
+                    block = f.read()
+                with open("/proc/self/cmdline", "rb") as f:
+                    block += f.read()
+                return [b"leaked" if b"s3cret-token" in block else b"hidden"]
+        """
+        rt = self.start({"api/peek.py": source}, [("api/peek", "/api/peek", "api/peek.py")],
+                        env={"MIAOBU_EDGE_TOKEN": "s3cret-token"})
+        status, _, body = rt.request("GET", "/api/peek", function="api/peek", headers={"x-miaobu-edge-token": "s3cret-token"})
+        self.assertEqual((200, b"hidden"), (status, body))
+
     def test_the_token_is_not_passed_on_to_the_function(self):
         rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")],
                         env={"MIAOBU_EDGE_TOKEN": "tok"})
