@@ -122,12 +122,15 @@ public final class FrameworkDetector {
                 app == null ? null : app.app());
     }
 
-    /** The highest-ranked matching entry; a framework without a build never hides the project's own build script. */
+    /**
+     * The highest-ranked matching entry; a framework without a build never hides the project's own build script,
+     * except a web app's (a Flask app whose package.json builds its CSS is still a Flask app, built by that script).
+     */
     private Framework choose(SourceTree tree, Set<String> deps, JsonNode pkg) {
         boolean ownBuild = script(pkg, List.of("build")) != null;
         Framework best = null;
         for (Framework f : catalog.frameworks()) {
-            if (f.build() == null && ownBuild) {
+            if (f.build() == null && ownBuild && f.app() == null) {
                 continue;
             }
             if (f.excludedPackages().stream().anyMatch(deps::contains)) {
