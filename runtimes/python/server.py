@@ -124,7 +124,7 @@ class Request:
         self.version = version
         self.body = body
         self.client = client
-        forwarded_host = headers.get("x-forwarded-host")
+        forwarded_host = (headers.get("x-forwarded-host") or "").split(",")[0].strip()
         proto = (headers.get("x-forwarded-proto") or "http").split(",")[0].strip().lower()
         self.scheme = proto if proto in ("http", "https") else "http"
         self.headers = [(k, v) for k, v in headers.items() if k.lower() not in PLATFORM_HEADERS]
@@ -560,7 +560,11 @@ def make_handler(state):
                     return self.page(403, simple_page("403 Forbidden", "This runtime answers its edge only."))
             if name is None and state.manifest.app is None or name is not None and name not in state.manifest.functions:
                 return self.page(404, simple_page("404 Not Found", "No such function in this deployment."))
-            body = self.read_body()
+            try:
+                body = self.read_body()
+            except ValueError:
+                self.close_connection = True
+                return self.page(400, simple_page("400 Bad Request", "The request's body is not framed as HTTP/1.1 says."))
             if body is None:
                 return self.page(413, simple_page("413 Payload Too Large",
                                                   "Request bodies to functions are limited to 4.5 MB."))
@@ -613,10 +617,9 @@ def make_handler(state):
                         return None
                     chunks.append(self.rfile.read(size))
                     self.rfile.readline(3)
-            try:
-                length = int(self.headers.get("content-length") or 0)
-            except ValueError:
-                length = 0
+            length = int(self.headers.get("content-length") or 0)
+            if length < 0:
+                raise ValueError("negative Content-Length")
             if length > MAX_BODY:
                 self.discard(length)
                 return None

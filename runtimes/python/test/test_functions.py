@@ -213,6 +213,15 @@ class PythonFunctions(unittest.TestCase):
         self.assertEqual("abcdef", json.loads(response.read())["body"])
         conn.close()
 
+    def test_a_malformed_body_length_is_400_and_never_reaches_the_function(self):
+        rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")])
+        for framing in (b"Content-Length: -5\r\n\r\n", b"Content-Length: ten\r\n\r\n",
+                        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"):
+            with self.subTest(framing=framing), socket.create_connection(("127.0.0.1", rt.port), timeout=10) as s:
+                s.sendall(b"POST /api/echo HTTP/1.1\r\nHost: x\r\nx-miaobu-function: api/echo\r\n" + framing)
+                self.assertTrue(s.recv(65536).startswith(b"HTTP/1.1 400 "))
+        self.assertFalse(any("miaobu-request POST /api/echo 200" in line for line in rt.stdout))
+
     def test_an_unknown_function_name_is_404(self):
         rt = self.start({"api/echo.py": WSGI_ECHO}, [("api/echo", "/api/echo", "api/echo.py")])
         self.assertEqual(404, rt.request("GET", "/api/other", function="api/other")[0])
