@@ -81,7 +81,7 @@ final class ConfigFile {
                 default -> {
                     if (ours) {
                         warn(value.line(), "unknown key `" + field.getKey() + "` is ignored; " + MIAOBU
-                                + " takes redirects, rewrites, headers, cleanUrls, trailingSlash, spa, notFound and startCommand.");
+                                + " takes redirects, rewrites, headers, cleanUrls, trailingSlash, spa and notFound.");
                     }
                 }
             }
