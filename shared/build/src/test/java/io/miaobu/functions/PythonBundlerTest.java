@@ -174,6 +174,55 @@ class PythonBundlerTest {
     }
 
     @Test
+    void the_runtime_serves_a_bundle_from_inside_the_sandbox_behind_the_edge_token_as_the_local_host_runs_it() throws Exception {
+        Path repo = project(Map.of("requirements.txt", "flask\n", "app.py", """
+                from flask import Flask
+                import os
+                app = Flask(__name__)
+
+                @app.route("/")
+                def home():
+                    return "token visible: " + str("MIAOBU_EDGE_TOKEN" in os.environ)
+                """));
+        bundle(repo);
+        Path workspace = repo.getParent();
+        Path server = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(server.resolve("runtimes/python/server.py"))) {
+            server = server.getParent();
+        }
+        Path runtime = Files.createDirectories(workspace.resolve("runtime"));
+        Files.copy(server.resolve("runtimes/python/server.py"), runtime.resolve("server.py"));
+        java.util.concurrent.CompletableFuture<Integer> listening = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (BuildSandbox sandbox = sandboxes.open(workspace)) {
+            sandbox.prepare(workspace);
+            Thread worker = new Thread(() -> {
+                try {
+                    sandbox.run("exec python3 runtime/server.py bundle", workspace, Map.of("PATH", "/usr/bin:/bin", "PORT", "0",
+                            "HOST", "127.0.0.1", "HOME", workspace.resolve("home").toString(), "MIAOBU_EDGE_TOKEN", "local-token"),
+                            Duration.ofMinutes(2), (stream, text) -> {
+                                if (text.startsWith("miaobu-runtime listening on ")) {
+                                    listening.complete(Integer.parseInt(text.substring(text.lastIndexOf(' ') + 1)));
+                                }
+                            }, stop::get);
+                } catch (Exception e) {
+                    listening.completeExceptionally(e);
+                }
+            });
+            worker.start();
+            int port = listening.get(30, TimeUnit.SECONDS);
+            assertThat(get(port, "/", null).statusCode()).isEqualTo(403);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .header("x-miaobu-edge-token", "local-token").header("x-forwarded-host", "site.example.com").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("token visible: False");
+            stop.set(true);
+            worker.join(10_000);
+        }
+    }
+
+    @Test
     void a_flask_app_renders_its_templates_from_the_bundle() throws Exception {
         Path repo = project(Map.of(
                 "requirements.txt", "Flask>=2.0\n",
