@@ -100,13 +100,19 @@ class PythonBundlerTest {
         }
     }
 
+    /** runtimes/python/server.py of this checkout. */
+    private static Path runtimeServer() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(dir.resolve("runtimes/python/server.py"))) {
+            dir = dir.getParent();
+        }
+        return dir.resolve("runtimes/python/server.py");
+    }
+
     /** runtimes/python/server.py on the bundle; returns its port. */
     private int serve(Path bundle) throws Exception {
-        Path server = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(server.resolve("runtimes/python/server.py"))) {
-            server = server.getParent();
-        }
-        ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), server.resolve("runtimes/python/server.py").toString(), bundle.toString())
+        Path server = runtimeServer();
+        ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), server.toString(), bundle.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "PORT", "0", "LANG", "C.UTF-8"));
@@ -186,12 +192,9 @@ class PythonBundlerTest {
                 """));
         bundle(repo);
         Path workspace = repo.getParent();
-        Path server = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(server.resolve("runtimes/python/server.py"))) {
-            server = server.getParent();
-        }
+        Path server = runtimeServer();
         Path runtime = Files.createDirectories(workspace.resolve("runtime"));
-        Files.copy(server.resolve("runtimes/python/server.py"), runtime.resolve("server.py"));
+        Files.copy(server, runtime.resolve("server.py"));
         java.util.concurrent.CompletableFuture<Integer> listening = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         try (BuildSandbox sandbox = sandboxes.open(workspace)) {
