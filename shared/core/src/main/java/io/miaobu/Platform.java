@@ -160,7 +160,8 @@ public final class Platform {
                         config.maxLogBytes(), config.maxBuildCacheBytes()),
                 new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
                         !config.buildCacheMode().equals("off"),
-                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
+                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory),
+                        config.pipIndexUrl().orElse(null)),
                 envVars::forBuild, clock).withIntegration(github.buildIntegration());
     }
 
