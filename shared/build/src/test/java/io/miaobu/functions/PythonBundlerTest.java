@@ -337,7 +337,7 @@ class PythonBundlerTest {
     void two_files_for_one_route_fail_the_build_naming_both() throws Exception {
         Path repo = project(Map.of("api/hello.py", "", "api/hello/index.py", ""));
         assertThatThrownBy(() -> bundle(repo)).isInstanceOf(BuildFailure.class)
-                .hasMessage("`api/hello.py` and `api/hello/index.py` both answer /api/hello; remove or rename one of them.");
+                .hasMessage("Two functions answer /api/hello: api/hello.py and api/hello/index.py. Remove or rename one of them.");
     }
 
     @Test

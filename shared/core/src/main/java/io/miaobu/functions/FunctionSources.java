@@ -127,6 +127,12 @@ public final class FunctionSources {
         return name.startsWith("_") || name.startsWith(".") || name.equals("node_modules");
     }
 
+    /** Type declarations and tests sit beside functions without being ones (Python's test_x.py and x_test.py too). */
+    private static boolean test(String name) {
+        return name.endsWith(".d.ts") || name.matches(".*\\.(test|spec)\\.[^.]+$") || name.equals("__init__.py")
+                || name.endsWith(".py") && (name.startsWith("test_") || name.endsWith("_test.py"));
+    }
+
     private static List<String> files(Path root, String folder, Set<String> extensions) throws IOException {
         Path dir = root.resolve(folder);
         if (!Files.isDirectory(dir) || !RepositoryPaths.insideRealPath(root, dir)) {
@@ -142,8 +148,7 @@ public final class FunctionSources {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
-                boolean source = extensions.stream().anyMatch(name::endsWith) && !helper(name) && !name.endsWith(".d.ts")
-                        && !name.matches(".*\\.(test|spec)\\.[^.]+$");
+                boolean source = extensions.stream().anyMatch(name::endsWith) && !helper(name) && !test(name);
                 // A link is followed only where it stays inside the project (the build reads nothing else).
                 if (source && (attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file)
                         && RepositoryPaths.insideRealPath(root, file))) {

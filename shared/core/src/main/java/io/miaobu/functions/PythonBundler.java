@@ -76,44 +76,13 @@ public final class PythonBundler implements FunctionBundler {
         return new FunctionManifest(1, functions, manifestApp);
     }
 
-    /** {@code api/**}{@code /*.py}, each a function at its route; two files for one route fail the build. */
+    /** {@code api/**}{@code /*.py}, each a function at its route (Vercel's rules, as for Node.js). */
     static List<FunctionManifest.Function> functions(Path root) throws IOException, BuildFailure {
-        Path api = root.resolve("api");
-        if (!Files.isDirectory(api, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
-        }
-        Map<String, FunctionManifest.Function> byRoute = new LinkedHashMap<>();
-        List<Path> files = new ArrayList<>();
-        Files.walkFileTree(api, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return dir.equals(api) || !FunctionRoutes.ignored(dir.getFileName().toString())
-                        ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String name = file.getFileName().toString();
-                if (attrs.isRegularFile() && name.endsWith(".py") && !FunctionRoutes.ignored(name)
-                        && !name.startsWith("test_") && !name.endsWith("_test.py")) {
-                    files.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        files.sort(null);
-        for (Path file : files) {
-            String source = root.relativize(file).toString().replace('\\', '/');
-            String name = source.substring(0, source.length() - ".py".length());
-            FunctionManifest.Function function = new FunctionManifest.Function(name, FunctionRoutes.route(name), source,
-                    FunctionManifest.PYTHON, FunctionManifest.PYTHON + "/app/" + source);
-            FunctionManifest.Function other = byRoute.putIfAbsent(function.route(), function);
-            if (other != null) {
-                throw new BuildFailure("`" + other.source() + "` and `" + source + "` both answer " + function.route()
-                        + "; remove or rename one of them.");
-            }
-        }
-        return List.copyOf(byRoute.values());
+        return FunctionSources.find(root, Set.of(".py")).stream()
+                .filter(s -> s.source().startsWith(FunctionSources.API + "/"))
+                .map(s -> new FunctionManifest.Function(s.name(), s.route(), s.source(), FunctionManifest.PYTHON,
+                        FunctionManifest.PYTHON + "/app/" + s.source()))
+                .toList();
     }
 
     private static PythonApps.PythonApp app(Request request) {
