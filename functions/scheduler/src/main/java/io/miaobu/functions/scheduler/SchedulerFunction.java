@@ -8,7 +8,9 @@ import io.miaobu.domains.DomainJobs;
 import io.miaobu.cas.CasCertificateStore;
 import io.miaobu.cdn.CdnCachePurger;
 import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.fc.FcFunctionHost;
 import io.miaobu.functions.FunctionAdapters;
+import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
@@ -26,7 +28,9 @@ public final class SchedulerFunction {
     /** The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts. */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("scheduler")
             .cachePurger(CdnCachePurger::from)
-            .domains(DnsJavaLookup::create, CasCertificateStore::from);
+            .artifactStore(OssArtifactStore::from)
+            .domains(DnsJavaLookup::create, CasCertificateStore::from)
+            .functionHost(FcFunctionHost::from);
 
     private SchedulerFunction() {}
 
