@@ -49,4 +49,14 @@ class AliyunFcSettingsTest {
         assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FC_PYTHON_LAYER", "python310")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_FC_PYTHON_LAYER");
     }
+
+    @Test
+    void deployments_are_kept_forever_unless_the_operator_sets_a_retention() {
+        assertThat(MiaobuConfig.fromEnv(Map.of()).retention().keepsForever()).isTrue();
+        RetentionSettings set = MiaobuConfig.fromEnv(Map.of("MIAOBU_RETENTION_DAYS", "90", "MIAOBU_RETENTION_KEEP", "5")).retention();
+        assertThat(set.days()).isEqualTo(90);
+        assertThat(set.keep()).isEqualTo(5);
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_RETENTION_KEEP", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_RETENTION_KEEP");
+    }
 }

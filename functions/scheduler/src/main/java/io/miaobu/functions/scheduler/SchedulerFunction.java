@@ -16,6 +16,7 @@ import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
+import io.miaobu.ops.Retention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -25,7 +26,10 @@ import java.util.Map;
 public final class SchedulerFunction {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchedulerFunction.class);
 
-    /** The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts. */
+    /**
+     * The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts;
+     * retention deletes old deployments' files (OSS) and functions (FC).
+     */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("scheduler")
             .cachePurger(CdnCachePurger::from)
             .artifactStore(OssArtifactStore::from)
@@ -53,13 +57,15 @@ public final class SchedulerFunction {
             throw new UncheckedIOException(e);
         }
         DomainJobs domains = platform.domainJobs();
+        Retention retention = platform.retention(runtime.functionHost());
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
             try {
                 int reaped = reaper.reap();
                 DomainJobs.Tick done = domains.run();
+                int deleted = retention.run();
                 return FcEvents.succeeded(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaped,
-                        "domains", done));
+                        "domains", done, "deletedDeployments", deleted));
             } catch (RuntimeException e) {
                 // FC's event contract: a failed tick is 404 with x-fc-status, so FC records a function error (a 500 is off-contract).
                 LOG.error("scheduler tick {} failed", tick.triggerName(), e);
