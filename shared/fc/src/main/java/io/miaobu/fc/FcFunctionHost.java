@@ -138,8 +138,8 @@ public final class FcFunctionHost implements FunctionHost {
             String name = functionName(deployment.id(), runtime);
             Map<String, Object> function = function(name, project, deployment, runtime, manifest, environment(runtime, env, token),
                     code(bundleDir, project, deployment, runtime));
-            createOrUpdate(name, function);
-            String version = publishedVersion(name, deployment);
+            JsonNode latest = createOrUpdate(name, function);
+            String version = publishedVersion(name, deployment, latest);
             URI url = URI.create(trigger(name, version));
             // The token rides as the URL's user info: the edge moves it into x-miaobu-edge-token and never fetches with it.
             backends.put(runtime, url.getScheme() + "://edge:" + token + "@" + url.getRawAuthority()
@@ -240,29 +240,37 @@ public final class FcFunctionHost implements FunctionHost {
         return "functions/" + projectId + "/" + deploymentId + "/" + runtime + ".zip";
     }
 
-    /** CreateFunction, or UpdateFunction with the same body when an earlier attempt created it. */
-    private void createOrUpdate(String name, Map<String, Object> function) {
+    /** CreateFunction, or UpdateFunction with the same body when an earlier attempt created it; answers the function as FC now has it. */
+    private JsonNode createOrUpdate(String name, Map<String, Object> function) {
         try {
-            fc.call("POST", "CreateFunction", BASE, Map.of(), function);
+            return fc.call("POST", "CreateFunction", BASE, Map.of(), function);
         } catch (AliyunApiException e) {
             if (e.status() != 409) {
                 throw e;
             }
             Map<String, Object> update = new LinkedHashMap<>(function);
             update.remove("functionName");
-            fc.call("PUT", "UpdateFunction", BASE + "/" + name, Map.of(), update);
+            return fc.call("PUT", "UpdateFunction", BASE + "/" + name, Map.of(), update);
         }
     }
 
     /**
-     * The version the trigger serves: the one an earlier attempt published (the function holds nothing but
-     * this deployment, so it is the same code), else a new one. Publishing freezes the code and
-     * configuration: nobody's later UpdateFunction reaches the deployment's URL.
+     * The version the trigger serves. Publishing freezes the code and configuration: nobody's later
+     * UpdateFunction reaches the deployment's URL. An earlier attempt's version is reused when it holds
+     * exactly what the function now has (same code checksum and variables); otherwise (the deployment's
+     * variables changed between attempts) a new one is published: the deployment is not READY yet, so no
+     * visitor is on the old one.
      */
-    private String publishedVersion(String name, Deployment deployment) {
+    private String publishedVersion(String name, Deployment deployment, JsonNode latest) {
         JsonNode versions = fc.call("GET", "ListFunctionVersions", BASE + "/" + name + "/versions", Map.of("limit", "100"), null);
         for (JsonNode v : versions.path("versions")) {
-            return v.path("versionId").asText();
+            String id = v.path("versionId").asText();
+            JsonNode published = fc.call("GET", "GetFunction", BASE + "/" + name, Map.of("qualifier", id), null);
+            if (published.path("codeChecksum").equals(latest.path("codeChecksum"))
+                    && published.path("environmentVariables").equals(latest.path("environmentVariables"))) {
+                return id;
+            }
+            break; // only the newest can match: FC numbers versions upwards
         }
         JsonNode published = fc.call("POST", "PublishFunctionVersion", BASE + "/" + name + "/versions", Map.of(),
                 Map.of("description", "deployment " + deployment.id()));

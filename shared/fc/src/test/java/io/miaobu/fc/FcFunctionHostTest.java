@@ -23,6 +23,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -65,7 +67,8 @@ class FcFunctionHostTest {
         Files.createDirectories(runtimes.resolve("python"));
         Files.writeString(runtimes.resolve("node/server.mjs"), "// the node runtime\n");
         Files.writeString(runtimes.resolve("python/server.py"), "# the python runtime\n");
-        return new FcFunctionHost(new AcsRoaClient("FC", fc.endpoint(), FakeFc.VERSION, () -> BUILDER),
+        // Retries as in production, without the production backoff's waits.
+        return new FcFunctionHost(new AcsRoaClient("FC", fc.endpoint(), FakeFc.VERSION, () -> BUILDER, Clock.systemUTC(), 3, Duration.ofMillis(1)),
                 Optional.of(new FcFunctionHost.CodeBucket("miaobu-sites", bucket)), new EdgeTokens(KEYS),
                 new FcFunctionHost.Options("miaobu", timeout, memory, Map.of("node", NODE_LAYER, "python", PYTHON_LAYER), runtimes));
     }
@@ -217,6 +220,19 @@ class FcFunctionHostTest {
         assertThat(fc.versions(name)).containsExactly("1");
         assertThat(fc.triggers(name)).hasSize(1);
         assertThat(fc.calls("UpdateFunction")).hasSize(1);
+    }
+
+    @Test
+    void aRetryWithChangedVariablesPublishesANewVersionAndTheUrlServesIt() throws Exception {
+        Deployment d = deployment();
+        Path dir = bundle(nodeOnly());
+        host.deploy(project, d, dir, nodeOnly(), Map.of("A", "first"));
+        String backend = host.deploy(project, d, dir, nodeOnly(), Map.of("A", "second")).get("node");
+
+        assertThat(fc.versions("miaobu-" + d.id() + "-node")).containsExactly("1", "2");
+        JsonNode seen = Json.MAPPER.readTree(viaEdge(backend, "GET", "/api/hello").body());
+        assertThat(seen.path("versionId").asText()).isEqualTo("2");
+        assertThat(seen.path("environmentVariables").path("A").asText()).isEqualTo("second");
     }
 
     @Test

@@ -230,7 +230,7 @@ public final class FakeFc extends FakeAliyunRpc {
             requests.add(call.action() + " " + path);
             Object answer;
             synchronized (this) {
-                answer = answer(action, path, body);
+                answer = answer(action, path, body, form(exchange.getRequestURI().getRawQuery()));
             }
             if (answer == null) {
                 exchange.sendResponseHeaders(204, -1);
@@ -286,7 +286,7 @@ public final class FakeFc extends FakeAliyunRpc {
         return op;
     }
 
-    private Object answer(String action, String path, byte[] body) {
+    private Object answer(String action, String path, byte[] body, Map<String, String> query) {
         if (action.equals("CreateFunction")) {
             return createFunction(json(body));
         }
@@ -313,7 +313,18 @@ public final class FakeFc extends FakeAliyunRpc {
             throw new RpcError(404, "FunctionNotFound", "function '" + name + "' does not exist");
         }
         return switch (action) {
-            case "GetFunction" -> fn.config;
+            case "GetFunction" -> {
+                // GetFunction's qualifier: LATEST (the default), a version, or an alias resolving to one.
+                String qualifier = query.getOrDefault("qualifier", "LATEST");
+                if (qualifier.equals("LATEST")) {
+                    yield fn.config;
+                }
+                Map<String, Object> version = fn.versions.get(fn.aliases.getOrDefault(qualifier, qualifier));
+                if (version == null) {
+                    throw new RpcError(404, "VersionNotFound", "qualifier '" + qualifier + "' of function '" + name + "' does not exist");
+                }
+                yield version;
+            }
             case "UpdateFunction" -> updateFunction(fn, json(body));
             case "DeleteFunction" -> {
                 fn.triggers.values().forEach(Trigger::stop);
