@@ -33,7 +33,8 @@ import java.util.zip.ZipInputStream;
  * ({@code POST /2023-03-30/functions} CreateFunction, {@code GET|PUT|DELETE /2023-03-30/functions/{name}}),
  * versions ({@code POST|GET …/versions} PublishFunctionVersion/ListFunctionVersions, {@code DELETE …/versions/{id}}),
  * aliases ({@code POST|GET …/aliases}, {@code GET|PUT|DELETE …/aliases/{name}}), triggers
- * ({@code POST|GET …/triggers}, {@code DELETE …/triggers/{name}}) and {@code GET /2023-03-30/custom-domains/{domainName}}.
+ * ({@code POST|GET …/triggers}, {@code DELETE …/triggers/{name}}), {@code GET /2023-03-30/custom-domains/{domainName}}
+ * and {@code GET /2023-03-30/layerarn/{arn}} (GetLayerVersionByArn, the ARN percent-encoded).
  * Like the real endpoint it accepts only the V3 signature (ACS3-HMAC-SHA256, checked by {@link FakeAliyunRpc})
  * with {@code x-acs-version: 2023-03-30} and an {@code x-acs-action} that names the operation of the path, and
  * answers errors as {@code {"Code","Message","RequestId"}}.
@@ -54,6 +55,7 @@ public final class FakeFc extends FakeAliyunRpc {
     public static final String VERSION = "2023-03-30";
     private static final Pattern FUNCTION = Pattern.compile("^/2023-03-30/functions/([^/]+)(?:/(versions|aliases|triggers)(?:/([^/]+))?)?$");
     private static final Pattern DOMAIN = Pattern.compile("^/2023-03-30/custom-domains/([A-Za-z0-9.*-]+)$");
+    private static final Pattern LAYER_ARN = Pattern.compile("^/2023-03-30/layerarn/([^/]+)$");
     private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_-]{0,63}$");
     private static final Pattern TRIGGER_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_-]{0,127}$");
     private static final Pattern ENV_KEY = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
@@ -113,6 +115,7 @@ public final class FakeFc extends FakeAliyunRpc {
 
     private final Map<String, Fn> functions = new ConcurrentHashMap<>();
     private final Map<String, List<Route>> domains = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> layers = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
     private volatile int maxVersions = 100;
@@ -151,6 +154,12 @@ public final class FakeFc extends FakeAliyunRpc {
         if (fn != null) {
             fn.triggers.values().forEach(Trigger::stop);
         }
+        return this;
+    }
+
+    /** A layer version that exists ({@code acs:fc:{region}:official:layers/Nodejs20/versions/1}), for these runtimes. */
+    public FakeFc layer(String arn, String... compatibleRuntimes) {
+        layers.put(arn, List.of(compatibleRuntimes));
         return this;
     }
 
@@ -254,6 +263,9 @@ public final class FakeFc extends FakeAliyunRpc {
         if (DOMAIN.matcher(path).matches()) {
             return "GetCustomDomain";
         }
+        if (LAYER_ARN.matcher(path).matches() && method.equals("GET")) {
+            return "GetLayerVersionByArn";
+        }
         Matcher m = FUNCTION.matcher(path);
         if (!m.matches()) {
             throw new RpcError(404, "NotFound", "FakeFc does not serve " + path);
@@ -300,6 +312,16 @@ public final class FakeFc extends FakeAliyunRpc {
             List<Map<String, Object>> out = routes.stream().map(r -> Map.<String, Object>of("path", r.path(),
                     "functionName", r.functionName(), "qualifier", "LATEST")).toList();
             return Map.of("domainName", d.group(1), "protocol", "HTTP,HTTPS", "routeConfig", Map.of("routes", out));
+        }
+        if (action.equals("GetLayerVersionByArn")) {
+            Matcher l = LAYER_ARN.matcher(path);
+            l.matches();
+            String arn = java.net.URLDecoder.decode(l.group(1), StandardCharsets.UTF_8);
+            List<String> runtimes = layers.get(arn);
+            if (runtimes == null) {
+                throw new RpcError(404, "LayerNotFound", "layer version '" + arn + "' does not exist");
+            }
+            return Map.of("layerVersionArn", arn, "compatibleRuntime", runtimes, "acl", "1");
         }
         if (action.equals("ListFunctions")) {
             return Map.of("functions", functions.values().stream().map(f -> f.config).toList(), "nextToken", "");
