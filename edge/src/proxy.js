@@ -42,7 +42,7 @@ function connectionListed(headers) {
 
 /**
  * The sub-request to the function: `METHOD <backend><path+query>` with the client's headers (less the
- * ones above) and body, plus x-miaobu-function/-params, x-forwarded-host/-proto and the edge token.
+ * ones above), plus x-miaobu-function/-params, x-forwarded-host/-proto and the edge token.
  * @param {Request} request  the visitor's request
  * @param {{runtime: string, function: string|null, params: object}} proxy  the engine's decision
  * @param {{base: string, token: string}} backend  parseBackend() of the entry's backend
@@ -63,12 +63,30 @@ export function functionRequest(request, proxy, backend, target, host) {
   if (backend.token) headers.set('x-miaobu-edge-token', backend.token);
   // Some fetch implementations decode a compressed body yet keep its content-encoding: ask for it plain.
   headers.set('accept-encoding', 'identity');
-  const init = { method: request.method, headers, redirect: 'manual' };
-  if (request.method !== 'GET' && request.method !== 'HEAD' && request.body) {
-    init.body = request.body;
-    init.duplex = 'half'; // a streamed body (Fetch standard); ESA and Node both accept it
+  return { url: backend.base + target, init: { method: request.method, headers, redirect: 'manual' } };
+}
+
+/**
+ * The visitor's body, read whole (at most 4.5 MB, the runtimes' limit): a sub-request with a buffered
+ * body needs nothing of the fetch implementation (streamed request bodies are not everywhere), and the
+ * limit holds for chunked uploads that declare no length. Null when too large.
+ */
+async function bufferedBody(request) {
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return undefined;
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk);
   }
-  return { url: backend.base + target, init };
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
 }
 
 /** Whether the visitor's declared body is over the runtimes' limit (413 before anything is sent). */
@@ -141,7 +159,10 @@ export async function proxyToFunction({ request, proxy, entry, target, host, fet
     return functionErrorPage(request, 502, extra);
   }
   if (bodyTooLarge(request)) return functionErrorPage(request, 413, extra);
+  const body = await bufferedBody(request);
+  if (body === null) return functionErrorPage(request, 413, extra);
   const { url, init } = functionRequest(request, proxy, backend, target, host);
+  if (body !== undefined) init.body = body;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let upstream;

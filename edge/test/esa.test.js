@@ -449,6 +449,32 @@ describe('ESA edge routine: functions', () => {
     assert.equal(sub.total, 0);
   });
 
+  test('a chunked upload over 4.5 MB that declares no length is a 413 too, and the function sees nothing of it', async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream({ pull(c) { if (sent++ < 5) c.enqueue(chunk); else c.close(); } });
+    sub.reset();
+    const res = await send(visitor('/api/users/42', { method: 'POST', body: stream, duplex: 'half' }));
+    assert.equal(res.status, 413);
+    assert.equal(sub.total, 0);
+    assert.equal(fn.seen.length, 0);
+  });
+
+  test('a binary body reaches the function byte for byte', async () => {
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
+    const raw = [];
+    const capture = http.createServer(async (req, res) => { for await (const c of req) raw.push(c); res.end('ok'); });
+    await new Promise((r) => capture.listen(0, '127.0.0.1', r));
+    try {
+      const res = await send(visitor('/api/users/42', { method: 'PUT', body: bytes }),
+        { backends: { node: `http://edge:${TOKEN}@127.0.0.1:${capture.address().port}` } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(new Uint8Array(Buffer.concat(raw)), bytes);
+    } finally {
+      capture.close();
+    }
+  });
+
   test('HEAD gets the function\'s status and headers without a body', async () => {
     const res = await send(visitor('/api/users/42', { method: 'HEAD' }));
     assert.equal(res.status, 200);
