@@ -142,6 +142,41 @@ class FcFunctionHostTest {
         }
     }
 
+    /** A stand-in for runtimes/node/server.mjs keeping its contract (§2): FC's port, the edge token checked, then removed. */
+    static final String RUNTIME = """
+            import http from 'node:http';
+            const token = process.env.MIAOBU_EDGE_TOKEN;
+            delete process.env.MIAOBU_EDGE_TOKEN;
+            http.createServer((req, res) => {
+              if (!token || req.headers['x-miaobu-edge-token'] !== token) { res.writeHead(403); res.end('forbidden'); return; }
+              res.writeHead(200, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ url: req.url, fn: req.headers['x-miaobu-function'], key: process.env.API_KEY,
+                tokenInEnv: 'MIAOBU_EDGE_TOKEN' in process.env, cwd: process.cwd() }));
+            }).listen(Number(process.env.FC_CUSTOM_LISTEN_PORT || process.env.PORT), '0.0.0.0',
+              () => console.log('miaobu-runtime listening on ' + (process.env.FC_CUSTOM_LISTEN_PORT || process.env.PORT)));
+            """;
+
+    @Test
+    void theDeployedPackageStartsWithItsBootstrapAndAnswersOnlyTheEdge() throws Exception {
+        Files.writeString(tmp.resolve("runtimes/node/server.mjs"), RUNTIME);
+        fc.runFunctions();
+        Deployment d = deployment();
+        String backend = host.deploy(project, d, bundle(nodeOnly()), nodeOnly(), Map.of("API_KEY", "k-123")).get("node");
+
+        HttpResponse<String> viaEdge = viaEdge(backend, "GET", "/api/hello?x=1");
+        assertThat(viaEdge.statusCode()).isEqualTo(200);
+        JsonNode seen = Json.MAPPER.readTree(viaEdge.body());
+        assertThat(seen.path("url").asText()).isEqualTo("/api/hello?x=1");
+        assertThat(seen.path("fn").asText()).isEqualTo("api/hello");
+        assertThat(seen.path("key").asText()).isEqualTo("k-123");
+        assertThat(seen.path("tokenInEnv").asBoolean()).isFalse();
+
+        URI trigger = URI.create(backend);
+        URI bypass = URI.create(trigger.getScheme() + "://" + trigger.getHost() + ":" + trigger.getPort() + "/api/hello");
+        assertThat(http.send(HttpRequest.newBuilder(bypass).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a request that did not come through the edge").isEqualTo(403);
+    }
+
     @Test
     void theFunctionRunsTheRuntimeServerOnTheCustomRuntimeWithTheLanguageLayerAndNoRole() throws Exception {
         Deployment d = deployment();

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -83,6 +84,7 @@ public final class FakeFc extends FakeAliyunRpc {
         final Map<String, String> aliases = new LinkedHashMap<>();
         final Map<String, Trigger> triggers = new LinkedHashMap<>();
         Map<String, Object> code;
+        final Map<String, Map<String, Object>> versionCode = new ConcurrentHashMap<>();
         int lastVersion;
     }
 
@@ -119,6 +121,12 @@ public final class FakeFc extends FakeAliyunRpc {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
     private volatile int maxVersions = 100;
+    private volatile boolean run;
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    /** One running instance of a function version: its unpacked code and its process, listening on its port. */
+    private record Instance(Path code, Process process, int port) {}
 
     public FakeFc(AliyunCredentials credentials) {
         super(VERSION, credentials);
@@ -171,6 +179,18 @@ public final class FakeFc extends FakeAliyunRpc {
     /** A version quota other than 100 (FC 2.0 documented 100 per service; FC 3.0's per-function figure is not published). */
     public FakeFc maxVersions(int max) {
         this.maxVersions = max;
+        return this;
+    }
+
+    /**
+     * Triggers start the function as FC does instead of echoing: the version's inline code unpacked to a
+     * directory standing for {@code /code} (each {@code /code} in customRuntimeConfig.command is replaced by it),
+     * the command started there with the version's variables and {@code FC_CUSTOM_LISTEN_PORT}, and requests
+     * forwarded to that port. Needs the command's interpreter on this machine's PATH, which is appended to the
+     * function's own.
+     */
+    public FakeFc runFunctions() {
+        this.run = true;
         return this;
     }
 
@@ -350,6 +370,13 @@ public final class FakeFc extends FakeAliyunRpc {
             case "UpdateFunction" -> updateFunction(fn, json(body));
             case "DeleteFunction" -> {
                 fn.triggers.values().forEach(Trigger::stop);
+                instances.entrySet().removeIf(e -> {
+                    boolean ours = e.getKey().startsWith(name + ":");
+                    if (ours) {
+                        e.getValue().process().destroyForcibly();
+                    }
+                    return ours;
+                });
                 functions.remove(name);
                 yield null;
             }
@@ -565,6 +592,9 @@ public final class FakeFc extends FakeAliyunRpc {
         snapshot.put("versionDescription", String.valueOf(in.getOrDefault("description", "")));
         snapshot.put("versionCreatedTime", Instant.now().toString());
         fn.versions.put(id, snapshot);
+        if (fn.code != null) {
+            fn.versionCode.put(id, fn.code);
+        }
         return Map.of("versionId", id, "description", snapshot.get("versionDescription"), "createdTime", snapshot.get("versionCreatedTime"));
     }
 
@@ -638,6 +668,9 @@ public final class FakeFc extends FakeAliyunRpc {
             } else if (!((List<Object>) config.get("methods")).contains(method)) {
                 status = 405;
                 answer.put("ErrorCode", "MethodNotAllowed");
+            } else if (run) {
+                forward(exchange, function, version, serving, method, body);
+                return;
             } else {
                 Map<String, String> headers = new TreeMap<>();
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
@@ -665,6 +698,105 @@ public final class FakeFc extends FakeAliyunRpc {
         }
     }
 
+    private void forward(HttpExchange exchange, String function, String version, Map<String, Object> serving, String method,
+                         byte[] body) throws IOException {
+        String target = exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+        Map<String, String> seen = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        invocations.add(new Invocation(function, version, version, method, target, seen, body));
+        java.net.http.HttpResponse<byte[]> answer;
+        try {
+            Instance instance = instances.computeIfAbsent(function + ":" + version, k -> start(function, version, serving));
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + instance.port() + target))
+                    .method(method, body.length == 0 ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!Set.of("host", "content-length", "connection", "expect", "upgrade").contains(name.toLowerCase(Locale.ROOT))) {
+                    values.forEach(v -> request.header(name, v));
+                }
+            });
+            request.header("x-fc-request-id", UUID.randomUUID().toString());
+            answer = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // FC's answer when the instance cannot serve: 502 with x-fc-error-type.
+            exchange.getResponseHeaders().set("x-fc-error-type", "FunctionNotStarted");
+            byte[] bytes = JSON.writeValueAsBytes(Map.of("ErrorCode", "FunctionNotStarted", "ErrorMessage", String.valueOf(e)));
+            exchange.sendResponseHeaders(502, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            return;
+        }
+        answer.headers().map().forEach((name, values) -> {
+            if (!Set.of("content-length", "transfer-encoding", "connection", ":status").contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+            }
+        });
+        exchange.getResponseHeaders().set("x-fc-request-id", UUID.randomUUID().toString());
+        byte[] bytes = answer.body();
+        exchange.sendResponseHeaders(answer.statusCode(), method.equals("HEAD") || bytes.length == 0 ? -1 : bytes.length);
+        if (!method.equals("HEAD") && bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Instance start(String function, String version, Map<String, Object> serving) {
+        try {
+            Fn fn = functions.get(function);
+            Map<String, Object> code = version.equals("LATEST") ? fn.code : fn.versionCode.get(version);
+            if (code == null || code.get("zipFile") == null) {
+                throw new IllegalStateException("FakeFc runs only functions whose code came inline (code.zipFile)");
+            }
+            Path dir = java.nio.file.Files.createTempDirectory("fakefc-" + function + "-");
+            try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(String.valueOf(code.get("zipFile")))))) {
+                for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    Path file = dir.resolve(e.getName()).normalize();
+                    if (!file.startsWith(dir)) {
+                        throw new IOException("zip entry outside the code directory: " + e.getName());
+                    }
+                    java.nio.file.Files.createDirectories(file.getParent());
+                    java.nio.file.Files.write(file, zip.readAllBytes());
+                }
+            }
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            Map<String, Object> custom = (Map<String, Object>) serving.get("customRuntimeConfig");
+            List<String> command = ((List<Object>) custom.get("command")).stream()
+                    .map(a -> String.valueOf(a).replace("/code", dir.toString())).toList();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().clear();
+            ((Map<String, Object>) serving.getOrDefault("environmentVariables", Map.of()))
+                    .forEach((k, v) -> builder.environment().put(k, String.valueOf(v)));
+            builder.environment().merge("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), (own, host) -> own + ":" + host);
+            builder.environment().put("HOME", dir.toString());
+            builder.environment().put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
+            builder.environment().put("FC_FUNCTION_NAME", function);
+            Process process = builder.start();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the function's command exited with " + process.exitValue());
+                }
+                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                    return new Instance(dir, process, port);
+                } catch (IOException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("the function did not listen on FC_CUSTOM_LISTEN_PORT within 15 s");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Map<String, Object> json(byte[] body) {
         try {
             return body.length == 0 ? new LinkedHashMap<>() : JSON.readValue(body, new TypeReference<>() {});
@@ -675,6 +807,7 @@ public final class FakeFc extends FakeAliyunRpc {
 
     @Override
     public void close() {
+        instances.values().forEach(i -> i.process().destroyForcibly());
         functions.values().forEach(fn -> fn.triggers.values().forEach(Trigger::stop));
         super.close();
     }
