@@ -181,6 +181,12 @@ public final class Platform {
         return new Reaper(database.deployments(), config.buildTimeout(), clock);
     }
 
+    /** Deleting a project also deletes its deployments' functions from {@code functions}. */
+    public Platform deletingFunctionsWithProjects(FunctionHost functions) {
+        projects.onDelete(Retention.deletingFunctions(database.deployments(), functions));
+        return this;
+    }
+
     /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from {@code functions}. */
     public Retention retention(FunctionHost functions) {
         return new Retention(database.projects(), database.deployments(), publisher, artifacts, functions, config.retention(), clock);

@@ -90,8 +90,11 @@ public final class FunctionRuntime implements AutoCloseable {
                 new RestGitHub(config.github()), Clock.systemUTC());
         DnsLookup dns = adapters.domains.map(d -> d.dns().apply(config.domains().dnsResolver()))
                 .orElseGet(() -> FunctionAdapters.notCarried(DnsLookup.class, adapters.function, "look up DNS records"));
-        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns,
-                functionHost(config, adapters, credentials, artifacts));
+        FunctionHost functionHost = functionHost(config, adapters, credentials, artifacts);
+        if (adapters.functions.isPresent()) {
+            platform.deletingFunctionsWithProjects(functionHost); // the api deletes projects
+        }
+        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns, functionHost);
         if (adapters.domains.isPresent()) {
             platform.withDomains(runtime.domainPorts(CertificateIssuer.NOT_CONFIGURED));
         }
