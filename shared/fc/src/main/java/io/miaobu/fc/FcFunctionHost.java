@@ -210,9 +210,10 @@ public final class FcFunctionHost implements FunctionHost {
         if (app != null && app.runtime().equals(runtime) && app.startCommand() != null && !app.startCommand().isBlank()) {
             return "cd /code/python/app && exec " + app.startCommand();
         }
+        // The interpreter on PATH, else wherever an official layer unpacked one under /opt.
         return runtime.equals(FunctionManifest.PYTHON)
-                ? "exec python3 /code/runtimes/python/server.py /code"
-                : "exec node /code/runtimes/node/server.mjs /code";
+                ? "exec \"$(command -v python3 || ls /opt/python3*/bin/python3 | head -n 1)\" /code/runtimes/python/server.py /code"
+                : "exec \"$(command -v node || ls /opt/nodejs*/bin/node | head -n 1)\" /code/runtimes/node/server.mjs /code";
     }
 
     private Map<String, Object> code(Path bundleDir, Project project, Deployment deployment, String runtime) throws IOException {

@@ -191,7 +191,7 @@ class FcFunctionHostTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> custom = (Map<String, Object>) node.get("customRuntimeConfig");
         assertThat(custom.get("port")).isEqualTo(9000);
-        assertThat(String.join(" ", (List<String>) custom.get("command"))).endsWith("exec node /code/runtimes/node/server.mjs /code");
+        assertThat(String.join(" ", (List<String>) custom.get("command"))).contains("command -v node").endsWith("/code/runtimes/node/server.mjs /code");
         assertThat(fc.codeFiles("miaobu-" + d.id() + "-node")).containsOnlyKeys("functions.json", "node/api/hello.mjs", "runtimes/node/server.mjs");
 
         Map<String, Object> python = fc.function("miaobu-" + d.id() + "-python");
@@ -205,7 +205,7 @@ class FcFunctionHostTest {
         FunctionManifest app = new FunctionManifest(1, List.of(),
                 new FunctionManifest.App("python", "main:app", "asgi", "uvicorn main:app --port $PORT", List.of("static/"), "3.11"));
         assertThat(FcFunctionHost.bootstrap("python", app)).isEqualTo("cd /code/python/app && exec uvicorn main:app --port $PORT");
-        assertThat(FcFunctionHost.bootstrap("python", nodeAndPython())).isEqualTo("exec python3 /code/runtimes/python/server.py /code");
+        assertThat(FcFunctionHost.bootstrap("python", nodeAndPython())).contains("command -v python3").endsWith("/code/runtimes/python/server.py /code");
     }
 
     @Test
