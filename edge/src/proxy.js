@@ -115,7 +115,9 @@ export function functionResponse(request, upstream, siteHeaders = {}, extra = {}
     if (name === 'set-cookie') continue; // appended one by one below: a Headers get() would join them
     headers.set(name, value);
   }
-  const cookies = typeof upstream.headers.getSetCookie === 'function' ? upstream.headers.getSetCookie() : [];
+  // getSetCookie() keeps each cookie apart; a runtime without it still gets them, joined as Headers.get() gives them.
+  const joined = upstream.headers.get('set-cookie');
+  const cookies = typeof upstream.headers.getSetCookie === 'function' ? upstream.headers.getSetCookie() : joined ? [joined] : [];
   for (const cookie of cookies) headers.append('set-cookie', cookie);
   if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
   for (const [name, value] of Object.entries(siteHeaders)) {

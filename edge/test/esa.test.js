@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import http from 'node:http';
 import { CompiledCache, route } from '../src/engine.js';
 import routine, { createEdge } from '../src/esa.js';
-import { proxyToFunction } from '../src/proxy.js';
+import { functionResponse, proxyToFunction } from '../src/proxy.js';
 import { edgeKv, manifestValues, privateBucket, subRequests } from './esa-host.js';
 
 const PREFIX = 'sites/p1/d1/';
@@ -385,6 +385,13 @@ describe('ESA edge routine: functions', () => {
     } finally {
       await custom.close();
     }
+  });
+
+  test('cookies pass on a runtime whose Headers lack getSetCookie', () => {
+    const headers = new Headers([['set-cookie', 'a=1; Path=/'], ['content-type', 'text/plain']]);
+    Object.defineProperty(headers, 'getSetCookie', { value: undefined });
+    const res = functionResponse(visitor('/api/users/42'), { status: 200, headers, body: null });
+    assert.equal(res.headers.get('set-cookie'), 'a=1; Path=/');
   });
 
   test('the site\'s header rules apply where the function set none', async () => {
