@@ -209,6 +209,12 @@ class FcFunctionHostTest {
     }
 
     @Test
+    void aDeploymentWithoutFunctionsMakesNothingOnFunctionCompute() throws Exception {
+        assertThat(host.deploy(project, deployment(), bundle(FunctionManifest.EMPTY), FunctionManifest.EMPTY, Map.of("A", "1"))).isEmpty();
+        assertThat(fc.calls()).isEmpty();
+    }
+
+    @Test
     void theFunctionGetsTheDeploymentsVariablesAndItsTokenButNoPlatformCredential() throws Exception {
         Deployment d = deployment();
         host.deploy(project, d, bundle(nodeOnly()), nodeOnly(), Map.of("API_KEY", "user-value", "PORT", "1", "MIAOBU_EDGE_TOKEN", "forged"));
