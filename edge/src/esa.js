@@ -1,6 +1,7 @@
 // The edge in production: an ESA edge routine (`export default { fetch }`). A thin shell around the
 // engine: the route entry for the request's host comes from edge KV (written by the platform's
-// RouteTable), the deployment's files from the private OSS bucket under the entry's prefix.
+// RouteTable), the deployment's files from the private OSS bucket under the entry's prefix, and a
+// function's answers from the deployment's backend on Function Compute (proxy.js).
 //
 // A request costs edge KV reads (the route entry and the deployment's file manifest, kept in
 // memory a while; a big site's manifest is sharded and costs one more) and at most ONE origin
@@ -12,6 +13,7 @@
 import { ACME_KV_PREFIX, CompiledCache, acmeChallengeToken, route, routeKeysFor, validateEntry } from './engine.js';
 import { inEveryShard, manifestKey, manifestShard } from './manifest.js';
 import { ossSigner } from './oss-sign.js';
+import { proxyToFunction } from './proxy.js';
 import { statusPage, unknownHostPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -32,8 +34,11 @@ class EdgeError extends Error {}
  * @param {number} [options.entryTtlMs]  how long a host's route entry is reused before edge KV is read
  *   again; edge KV itself takes seconds to minutes to propagate a promote, so a few seconds add little
  * @param {CompiledCache} [options.compiled]
+ * @param {number} [options.functionTimeoutMs]  how long a function may take before the visitor gets a 504;
+ *   Function Compute ends it at MIAOBU_FUNCTION_TIMEOUT_SECONDS itself, so this only covers a backend that hangs
  */
-export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalThis.fetch, entryTtlMs = 5000, compiled = new CompiledCache(), now = Date.now }) {
+export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalThis.fetch, entryTtlMs = 5000, compiled = new CompiledCache(), now = Date.now,
+  functionTimeoutMs = 60_000 }) {
   const base = String(origin).replace(/\/+$/, '');
   const sign = ossSigner(credential);
   const entries = new Map(); // route key -> { at, value: { entry } | { missing } | { error } }
@@ -167,6 +172,10 @@ export function createEdge({ kv, origin, credential, fetch: fetchImpl = globalTh
     const { entry } = loaded;
     const decision = await decide(entry, request, rawTarget(request.url), host);
     const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
+    if (decision.proxy) {
+      return proxyToFunction({ request, proxy: decision.proxy, entry, target: rawTarget(request.url), host, fetch: fetchImpl,
+        timeoutMs: functionTimeoutMs, siteHeaders: decision.headers, extra: { 'x-miaobu-deployment': entry.deploymentId } });
+    }
     if (decision.location) return new Response(null, { status: decision.status, headers });
     if (!decision.file) return page(request, decision.status, statusPage(decision.status), headers);
 

@@ -5,9 +5,11 @@ const TITLES = {
   400: 'Bad request',
   404: 'Page not found',
   405: 'Method not allowed',
+  413: 'Payload too large',
   414: 'Address too long',
   500: 'Internal error',
   502: 'Bad gateway',
+  504: 'Gateway timeout',
 };
 
 export function statusPage(status, detail = '') {

@@ -2,8 +2,10 @@
 // 4 concurrent sub-requests) and a private bucket that checks OSS signature V4 (esa-host.js).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CompiledCache } from '../src/engine.js';
+import http from 'node:http';
+import { CompiledCache, route } from '../src/engine.js';
 import routine, { createEdge } from '../src/esa.js';
+import { functionResponse, proxyToFunction } from '../src/proxy.js';
 import { edgeKv, manifestValues, privateBucket, subRequests } from './esa-host.js';
 
 const PREFIX = 'sites/p1/d1/';
@@ -279,5 +281,225 @@ describe('ESA edge routine', () => {
 
   test('the default export is a fetch handler, as ESA expects', () => {
     assert.equal(typeof routine.fetch, 'function');
+  });
+});
+
+// A function backend standing in for an FC HTTP trigger: it answers what it received (or what a test
+// asks it to answer), so the tests see exactly what the edge sent.
+async function functionBackend(answer = () => null) {
+  const seen = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const got = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() };
+    seen.push(got);
+    const custom = await answer(got, res);
+    if (custom === 'handled') return;
+    res.writeHead(200, { 'content-type': 'application/json', 'x-fc-request-id': 'req-1', 'x-fc-instance-id': 'i-1' });
+    res.end(JSON.stringify(got));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return { seen, port, backend: `http://edge:${TOKEN}@127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+const TOKEN = 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2';
+const FUNCTIONS = [{ route: '/api/users/[id]', name: 'api/users/[id]', runtime: 'node' }, { route: '/api/echo', name: 'api/echo', runtime: 'python' }];
+
+describe('ESA edge routine: functions', () => {
+  let fn;
+  before(async () => { fn = await functionBackend(); });
+  after(() => fn.close());
+  beforeEach(() => { fn.seen.length = 0; });
+
+  const entry = (backends) => ({ deploymentId: 'd7', prefix: 'sites/p1/d7/', config: { functions: FUNCTIONS }, backends });
+  const USERS = { runtime: 'node', function: 'api/users/[id]', params: { id: '42' } };
+
+  function send(request, { proxy = USERS, backends = { node: fn.backend }, timeoutMs = 5000, fetchImpl = sub.fetch, siteHeaders = {} } = {}) {
+    const url = new URL(request.url);
+    return proxyToFunction({ request, proxy, entry: entry(backends), target: url.pathname + url.search, host: 'my-site.miaobu.app',
+      fetch: fetchImpl, timeoutMs, siteHeaders, extra: { 'x-miaobu-deployment': 'd7' } });
+  }
+
+  function visitor(path, init = {}) {
+    return new Request(`https://my-site.miaobu.app${path}`, init);
+  }
+
+  test('the function gets the method, path, query, body, site host, its name and params, and the deployment token', async () => {
+    const res = await send(visitor('/api/users/42?x=1&x=2', { method: 'PATCH', body: '{"name":"ada"}', headers: { 'content-type': 'application/json', cookie: 'a=1' } }));
+    assert.equal(res.status, 200);
+    const [got] = fn.seen;
+    assert.equal(got.method, 'PATCH');
+    assert.equal(got.url, '/api/users/42?x=1&x=2');
+    assert.equal(got.body, '{"name":"ada"}');
+    assert.equal(got.headers['content-type'], 'application/json');
+    assert.equal(got.headers.cookie, 'a=1');
+    assert.equal(got.headers['x-miaobu-function'], 'api/users/[id]');
+    assert.deepEqual(JSON.parse(got.headers['x-miaobu-params']), { id: '42' });
+    assert.equal(got.headers['x-forwarded-host'], 'my-site.miaobu.app');
+    assert.equal(got.headers['x-forwarded-proto'], 'https');
+    assert.equal(got.headers['x-miaobu-edge-token'], TOKEN);
+    assert.equal(got.headers.authorization, undefined, 'the token never travels as credentials');
+    assert.equal(sub.total, 1);
+  });
+
+  test('a visitor cannot forge the token, the function name, its params or the forwarded host', async () => {
+    await send(visitor('/api/users/42', { headers: { 'x-miaobu-edge-token': 'forged', 'x-miaobu-function': 'api/admin', 'x-miaobu-params': '{"id":"1"}',
+      'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http', 'x-miaobu-anything': 'x' } }));
+    const [got] = fn.seen;
+    assert.equal(got.headers['x-miaobu-edge-token'], TOKEN);
+    assert.equal(got.headers['x-miaobu-function'], 'api/users/[id]');
+    assert.deepEqual(JSON.parse(got.headers['x-miaobu-params']), { id: '42' });
+    assert.equal(got.headers['x-forwarded-host'], 'my-site.miaobu.app');
+    assert.equal(got.headers['x-miaobu-anything'], undefined);
+  });
+
+  test('the app gets no function name; hop-by-hop headers stop at the edge', async () => {
+    await send(visitor('/anything', { headers: { connection: 'keep-alive, x-private', 'x-private': 'secret', 'proxy-authorization': 'Basic x', te: 'trailers' } }),
+      { proxy: { runtime: 'node', function: null, params: {} } });
+    const [got] = fn.seen;
+    assert.equal(got.headers['x-miaobu-function'], undefined);
+    assert.equal(got.headers['x-private'], undefined);
+    assert.equal(got.headers['proxy-authorization'], undefined);
+    assert.equal(got.headers.te, undefined);
+  });
+
+  test('a function that sets no cache-control is no-store; its own caching, cookies and redirects pass unchanged', async () => {
+    const plain = await send(visitor('/api/users/42'));
+    assert.equal(plain.headers.get('cache-control'), 'no-store');
+    assert.equal(plain.headers.get('x-miaobu-deployment'), 'd7');
+    const custom = await functionBackend((got, res) => {
+      res.writeHead(302, [['location', '/login'], ['cache-control', 'public, max-age=60'], ['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2; Path=/'],
+        ['connection', 'close'], ['x-fc-code-checksum', '123']]);
+      res.end();
+      return 'handled';
+    });
+    try {
+      const res = await send(visitor('/api/users/42'), { backends: { node: custom.backend } });
+      assert.equal(res.status, 302, 'the edge does not follow the function\'s redirect');
+      assert.equal(res.headers.get('location'), '/login');
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
+      assert.deepEqual(res.headers.getSetCookie(), ['a=1; Path=/', 'b=2; Path=/']);
+      assert.equal(res.headers.get('connection'), null);
+      assert.equal(res.headers.get('x-fc-code-checksum'), null);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  test('cookies pass on a runtime whose Headers lack getSetCookie', () => {
+    const headers = new Headers([['set-cookie', 'a=1; Path=/'], ['content-type', 'text/plain']]);
+    Object.defineProperty(headers, 'getSetCookie', { value: undefined });
+    const res = functionResponse(visitor('/api/users/42'), { status: 200, headers, body: null });
+    assert.equal(res.headers.get('set-cookie'), 'a=1; Path=/');
+  });
+
+  test('the site\'s header rules apply where the function set none', async () => {
+    const res = await send(visitor('/api/users/42'), { siteHeaders: { 'x-frame-options': 'DENY', 'content-type': 'text/plain', 'cache-control': 'public' } });
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('neither the backend\'s address nor the token ever reach the visitor', async () => {
+    const plain = await functionBackend((got, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-fc-request-id': 'r-1', 'x-fc-instance-id': 'i-1' });
+      res.end('hello');
+      return 'handled';
+    });
+    try {
+      const answers = [await send(visitor('/api/users/42'), { backends: { node: plain.backend } }),
+        await send(visitor('/api/users/42'), { backends: { node: `http://edge:${TOKEN}@127.0.0.1:1` } })];
+      for (const res of answers) {
+        const text = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n') + await res.text();
+        assert.ok(!text.includes(TOKEN), 'token leaked');
+        assert.ok(!text.includes('127.0.0.1'), 'backend address leaked');
+        assert.ok(!text.includes('x-fc-'), 'FC headers leaked');
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('an unreachable function is a 502 page, a slow one a 504, an FC function error the edge\'s own page', async () => {
+    const down = await send(visitor('/api/users/42'), { backends: { node: `http://edge:${TOKEN}@127.0.0.1:1` } });
+    assert.equal(down.status, 502);
+    assert.match(await down.text(), /could not answer/);
+    assert.equal(down.headers.get('cache-control'), 'no-store');
+
+    const slow = await functionBackend(async () => { await new Promise((r) => setTimeout(r, 500)); return null; });
+    const crashed = await functionBackend((got, res) => {
+      res.writeHead(502, { 'x-fc-error-type': 'UnhandledInvocationError', 'content-type': 'application/json' });
+      res.end('{"errorMessage":"at handler (/code/node/api/x.mjs:3)","stackTrace":["secret"]}');
+      return 'handled';
+    });
+    try {
+      const late = await send(visitor('/api/users/42'), { backends: { node: slow.backend }, timeoutMs: 100 });
+      assert.equal(late.status, 504);
+      const failed = await send(visitor('/api/users/42'), { backends: { node: crashed.backend } });
+      assert.equal(failed.status, 502);
+      assert.ok(!(await failed.text()).includes('stackTrace'));
+    } finally {
+      await slow.close();
+      await crashed.close();
+    }
+  });
+
+  test('a deployment without a backend for the runtime is a 502; a declared body over 4.5 MB a 413 without a sub-request', async () => {
+    const none = await send(visitor('/api/echo'), { proxy: { runtime: 'python', function: 'api/echo', params: {} } });
+    assert.equal(none.status, 502);
+    const local = await send(visitor('/api/echo'), { backends: { node: 'local:d7/node' } });
+    assert.equal(local.status, 502);
+    sub.reset();
+    const big = await send(visitor('/api/users/42', { method: 'POST', body: 'x', headers: { 'content-length': String(5 * 1024 * 1024) } }));
+    assert.equal(big.status, 413);
+    assert.equal(sub.total, 0);
+  });
+
+  test('a chunked upload over 4.5 MB that declares no length is a 413 too, and the function sees nothing of it', async () => {
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream({ pull(c) { if (sent++ < 5) c.enqueue(chunk); else c.close(); } });
+    sub.reset();
+    const res = await send(visitor('/api/users/42', { method: 'POST', body: stream, duplex: 'half' }));
+    assert.equal(res.status, 413);
+    assert.equal(sub.total, 0);
+    assert.equal(fn.seen.length, 0);
+  });
+
+  test('a binary body reaches the function byte for byte', async () => {
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
+    const raw = [];
+    const capture = http.createServer(async (req, res) => { for await (const c of req) raw.push(c); res.end('ok'); });
+    await new Promise((r) => capture.listen(0, '127.0.0.1', r));
+    try {
+      const res = await send(visitor('/api/users/42', { method: 'PUT', body: bytes }),
+        { backends: { node: `http://edge:${TOKEN}@127.0.0.1:${capture.address().port}` } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(new Uint8Array(Buffer.concat(raw)), bytes);
+    } finally {
+      capture.close();
+    }
+  });
+
+  test('HEAD gets the function\'s status and headers without a body', async () => {
+    const res = await send(visitor('/api/users/42', { method: 'HEAD' }));
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+    assert.equal(fn.seen[0].method, 'HEAD');
+  });
+
+  // Runs once the engine routes functions (contract §3, 15-local's engine.js): the whole routine, route entry from edge KV.
+  const engineRoutesFunctions = Boolean(route({ deploymentId: 'd', prefix: 'p/', config: { functions: FUNCTIONS } },
+    { method: 'POST', path: '/api/echo', header: () => null, host: 'h' }, () => false).proxy);
+  test('the routine sends a function route to the entry\'s backend for any method, and files still come from storage', { skip: !engineRoutesFunctions && 'the engine does not route functions yet' }, async () => {
+    const values = { ...SITE, 'my-site_miaobu_app': JSON.stringify({ ...entry({ node: fn.backend, python: fn.backend }), prefix: PREFIX, deploymentId: 'd1', config: { ...CONFIG, functions: FUNCTIONS } }) };
+    const { edge } = edgeFor(values);
+    const res = await get(edge, '/api/users/7?q=1', { method: 'DELETE' });
+    assert.equal(res.status, 200);
+    assert.equal(fn.seen[0].url, '/api/users/7?q=1');
+    assert.deepEqual(JSON.parse(fn.seen[0].headers['x-miaobu-params']), { id: '7' });
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal((await get(edge, '/about')).status, 200);
   });
 });

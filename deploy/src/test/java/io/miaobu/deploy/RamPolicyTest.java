@@ -10,6 +10,7 @@ import io.miaobu.cas.CasCertificateStore;
 import io.miaobu.cdn.CdnCachePurger;
 import io.miaobu.esa.EsaAdapters;
 import io.miaobu.esa.RoutinePublisher;
+import io.miaobu.fc.FcFunctionHost;
 import io.miaobu.mns.MnsJobQueue;
 import io.miaobu.oss.OssArtifactStore;
 import java.io.IOException;
@@ -51,7 +52,8 @@ class RamPolicyTest {
 
     static List<RamActions> functionAdapters() {
         List<RamActions> all = new ArrayList<>(List.of(OssArtifactStore.RAM_ACTIONS, MnsJobQueue.RAM_ACTIONS,
-                CasCertificateStore.RAM_ACTIONS, CdnCachePurger.RAM_ACTIONS, AlidnsDnsChallenges.RAM_ACTIONS));
+                CasCertificateStore.RAM_ACTIONS, CdnCachePurger.RAM_ACTIONS, AlidnsDnsChallenges.RAM_ACTIONS,
+                FcFunctionHost.RAM_ACTIONS));
         all.addAll(EsaAdapters.ramActions());
         return all;
     }

@@ -38,7 +38,9 @@ import io.miaobu.github.GitHubIntegration;
 import io.miaobu.http.ApiDocument;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
+import io.miaobu.functions.FunctionHost;
 import io.miaobu.ops.Reaper;
+import io.miaobu.ops.Retention;
 import io.miaobu.projects.ProjectRoutes;
 import io.miaobu.projects.ProjectService;
 import io.miaobu.secrets.AesGcmSecrets;
@@ -178,6 +180,17 @@ public final class Platform {
 
     public Reaper reaper() {
         return new Reaper(database.deployments(), config.buildTimeout(), clock);
+    }
+
+    /** Deleting a project also deletes its deployments' functions from {@code functions}. */
+    public Platform deletingFunctionsWithProjects(FunctionHost functions) {
+        projects.onDelete(Retention.deletingFunctions(database.deployments(), functions));
+        return this;
+    }
+
+    /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from {@code functions}. */
+    public Retention retention(FunctionHost functions) {
+        return new Retention(database.projects(), database.deployments(), publisher, artifacts, functions, config.retention(), clock);
     }
 
     public Hosts hosts() {

@@ -3,6 +3,7 @@ package io.miaobu.functions;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.AliyunSettings;
+import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.EdgeSettings;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.domains.CertificateStore;
@@ -38,6 +39,12 @@ public final class FunctionAdapters {
         Optional<CertificateStore> from(EdgeSettings settings, Supplier<AliyunCredentials> credentials, CertificateBinding binding);
     }
 
+    /** The function host when the configuration asks for a vendor one (FC); {@code bucket} is the platform's OSS store, if any. */
+    @FunctionalInterface
+    public interface FunctionHostChoice {
+        Optional<FunctionHost> from(MiaobuConfig config, Supplier<AliyunCredentials> credentials, Optional<ArtifactStore> bucket);
+    }
+
     /** What the custom-domain routes and jobs need beyond the route table: DNS answers and a certificate store. */
     record Domains(Function<Optional<String>, DnsLookup> dns, CertificateChoice certificates) {}
 
@@ -46,40 +53,48 @@ public final class FunctionAdapters {
     final Optional<Choice<AliyunSettings, ArtifactStore>> artifacts;
     final Optional<Choice<EdgeSettings, CachePurger>> cdn;
     final Optional<Domains> domains;
+    final Optional<FunctionHostChoice> functions;
 
     private FunctionAdapters(String function, Optional<Choice<AliyunSettings, JobQueue>> queue,
                              Optional<Choice<AliyunSettings, ArtifactStore>> artifacts,
-                             Optional<Choice<EdgeSettings, CachePurger>> cdn, Optional<Domains> domains) {
+                             Optional<Choice<EdgeSettings, CachePurger>> cdn, Optional<Domains> domains,
+                             Optional<FunctionHostChoice> functions) {
         this.function = function;
         this.queue = queue;
         this.artifacts = artifacts;
         this.cdn = cdn;
         this.domains = domains;
+        this.functions = functions;
     }
 
     /** A function that carries no vendor SDK: it neither enqueues, stores files, publishes nor serves domains. */
     public static FunctionAdapters none(String function) {
-        return new FunctionAdapters(function, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new FunctionAdapters(function, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** Enqueues builds: on {@code mns} when it is configured, else in the PostgreSQL table. */
     public FunctionAdapters jobQueue(Choice<AliyunSettings, JobQueue> mns) {
-        return new FunctionAdapters(function, Optional.of(mns), artifacts, cdn, domains);
+        return new FunctionAdapters(function, Optional.of(mns), artifacts, cdn, domains, functions);
     }
 
     /** Stores site files: in {@code oss} when it is configured, else under the data directory. */
     public FunctionAdapters artifactStore(Choice<AliyunSettings, ArtifactStore> oss) {
-        return new FunctionAdapters(function, queue, Optional.of(oss), cdn, domains);
+        return new FunctionAdapters(function, queue, Optional.of(oss), cdn, domains, functions);
     }
 
     /** Publishes: purges ESA's cache, and also {@code cdn}'s when it is configured. */
     public FunctionAdapters cachePurger(Choice<EdgeSettings, CachePurger> cdn) {
-        return new FunctionAdapters(function, queue, artifacts, Optional.of(cdn), domains);
+        return new FunctionAdapters(function, queue, artifacts, Optional.of(cdn), domains, functions);
     }
 
     /** Serves custom domains: {@code dns} answers for MIAOBU_DNS_RESOLVER, {@code certificates} when configured, else PEM files. */
     public FunctionAdapters domains(Function<Optional<String>, DnsLookup> dns, CertificateChoice certificates) {
-        return new FunctionAdapters(function, queue, artifacts, cdn, Optional.of(new Domains(dns, certificates)));
+        return new FunctionAdapters(function, queue, artifacts, cdn, Optional.of(new Domains(dns, certificates)), functions);
+    }
+
+    /** Runs (and deletes) deployments' functions: on {@code fc} when it is configured; else no function runs here. */
+    public FunctionAdapters functionHost(FunctionHostChoice fc) {
+        return new FunctionAdapters(function, queue, artifacts, cdn, domains, Optional.of(fc));
     }
 
     /** A port this function does not carry: every call fails, saying so, rather than reaching a wrong adapter. */

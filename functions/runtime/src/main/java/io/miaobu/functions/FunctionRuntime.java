@@ -52,11 +52,13 @@ public final class FunctionRuntime implements AutoCloseable {
     /** Built once per instance: each holds an HTTP client, which start-up need not make twice. */
     private final EsaAdapters edge;
     private final DnsLookup dns;
+    private final FunctionHost functionHost;
     private JdkHttpServer server;
 
     private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials,
-                            FunctionAdapters adapters, EsaAdapters edge, DnsLookup dns) {
+                            FunctionAdapters adapters, EsaAdapters edge, DnsLookup dns, FunctionHost functionHost) {
         this.adapters = adapters;
+        this.functionHost = functionHost;
         this.edge = edge;
         this.dns = dns;
         this.config = config;
@@ -81,13 +83,18 @@ public final class FunctionRuntime implements AutoCloseable {
         PostgresDatabase database = PostgresDatabase.open(url);
         InvocationCredentials credentials = new InvocationCredentials();
         EsaAdapters edge = EsaAdapters.from(config.edge(), credentials);
+        ArtifactStore artifacts = artifactStore(config, adapters, credentials);
         Platform platform = new Platform(config, keys, database, jobQueue(config, adapters, database, credentials),
-                artifactStore(config, adapters, credentials),
+                artifacts,
                 routeTable(config, edge), cachePurger(config, adapters, edge, credentials),
                 new RestGitHub(config.github()), Clock.systemUTC());
         DnsLookup dns = adapters.domains.map(d -> d.dns().apply(config.domains().dnsResolver()))
                 .orElseGet(() -> FunctionAdapters.notCarried(DnsLookup.class, adapters.function, "look up DNS records"));
-        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns);
+        FunctionHost functionHost = functionHost(config, adapters, credentials, artifacts);
+        if (adapters.functions.isPresent()) {
+            platform.deletingFunctionsWithProjects(functionHost); // the api deletes projects
+        }
+        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns, functionHost);
         if (adapters.domains.isPresent()) {
             platform.withDomains(runtime.domainPorts(CertificateIssuer.NOT_CONFIGURED));
         }
@@ -112,6 +119,24 @@ public final class FunctionRuntime implements AutoCloseable {
         }
         Optional<ArtifactStore> vendor = adapters.artifacts.get().from(config.aliyun(), credentials);
         return vendor.isPresent() ? vendor.get() : new DiskArtifactStore(config.dataDir().resolve("artifacts"));
+    }
+
+    /**
+     * FC when its endpoint is configured (packages too big to inline go to the platform's OSS bucket), else
+     * none: a deployment with functions then fails saying this installation runs none.
+     */
+    private static FunctionHost functionHost(MiaobuConfig config, FunctionAdapters adapters, InvocationCredentials credentials,
+                                             ArtifactStore artifacts) throws IOException {
+        if (adapters.functions.isEmpty()) {
+            return FunctionAdapters.notCarried(FunctionHost.class, adapters.function, "run or delete deployments' functions");
+        }
+        Optional<ArtifactStore> bucket = config.aliyun().ossBucket().isPresent() ? Optional.of(artifacts) : Optional.empty();
+        return adapters.functions.get().from(config, credentials, bucket).orElse(FunctionHost.NONE);
+    }
+
+    /** Runs and deletes deployments' functions (FC when configured); the builder deploys them, the api and scheduler delete them. */
+    public FunctionHost functionHost() {
+        return functionHost;
     }
 
     /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */

@@ -103,10 +103,15 @@ public final class AcsRpcClient {
 
     /** Calls {@code action} with its parameters placed as {@code placement} says. */
     public JsonNode call(String action, Map<String, String> params, Placement placement) {
+        return retrying(action, attempts, backoff, () -> once(action, params, placement));
+    }
+
+    /** Runs {@code once} until it succeeds, fails for good, or {@code attempts} retryable failures were spent. */
+    static JsonNode retrying(String action, int attempts, Duration backoff, Supplier<JsonNode> once) {
         AliyunApiException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                return once(action, params, placement);
+                return once.get();
             } catch (AliyunApiException e) {
                 if (!e.retryable() || attempt == attempts) {
                     throw attempt == 1 ? e : new AliyunApiException(action, e.status(), e.code(),

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param functionPrefix MIAOBU_FUNCTION_PREFIX, what serverless.yaml's {@code vars.prefix} names the functions with
  *                       ({@code {prefix}-api}, ...); read by {@code ./miaobu cloud check}
  * @param fcEndpoint MIAOBU_FC_ENDPOINT, FC 3.0's API; by default {@code https://{accountId}.{region}.fc.aliyuncs.com}
+ * @param fc how deployments' functions run there
  */
 public record AliyunSettings(
         Optional<String> region,
@@ -25,7 +26,8 @@ public record AliyunSettings(
         Optional<String> mnsQueue,
         Optional<String> mnsEndpoint,
         String functionPrefix,
-        Optional<String> fcEndpoint) {
+        Optional<String> fcEndpoint,
+        FcSettings fc) {
 
     private static final Pattern REGION = Pattern.compile("^[a-z]{2,}(-[a-z0-9]+)+$");
     private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
@@ -66,7 +68,8 @@ public record AliyunSettings(
             throw new ConfigException("MIAOBU_FUNCTION_PREFIX must start a function name (a letter or _, then letters, digits, _ and -), got \"" + prefix + "\"");
         }
         Optional<String> fcEndpoint = env.apply("MIAOBU_FC_ENDPOINT").map(v -> url("MIAOBU_FC_ENDPOINT", v));
-        return new AliyunSettings(region, account, bucket, ossEndpoint, queue, mnsEndpoint, prefix, fcEndpoint);
+        return new AliyunSettings(region, account, bucket, ossEndpoint, queue, mnsEndpoint, prefix, fcEndpoint,
+                FcSettings.fromEnv(env, region));
     }
 
     /** The endpoint OSS requests go to, when a bucket is configured. */

@@ -32,7 +32,8 @@ public record MiaobuConfig(
         DomainSettings domains,
         EdgeSettings edge,
         AliyunSettings aliyun,
-        LimitSettings limits) {
+        LimitSettings limits,
+        RetentionSettings retention) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -117,7 +118,8 @@ public record MiaobuConfig(
                 DomainSettings.fromEnv(r::optional, baseDomain),
                 EdgeSettings.fromEnv(r::optional),
                 AliyunSettings.fromEnv(r::optional),
-                limits(r));
+                limits(r),
+                new RetentionSettings(r.integer("MIAOBU_RETENTION_DAYS", 0, 0, 36_500), r.integer("MIAOBU_RETENTION_KEEP", 20, 1, 1_000_000)));
     }
 
     private static LimitSettings limits(Reader r) {
@@ -166,13 +168,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

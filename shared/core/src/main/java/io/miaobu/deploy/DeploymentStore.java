@@ -50,4 +50,10 @@ public interface DeploymentStore {
 
     /** Deployments of one commit (requested or checked out), newest first. */
     List<Deployment> listByCommit(String projectId, String commitSha);
+
+    /** Projects with a finished deployment (READY, FAILED or CANCELED) created before {@code before}: where retention looks. */
+    List<String> projectsWithFinishedBefore(Instant before);
+
+    /** Removes the deployment's row, its build log and file list with it; false when it was not there. */
+    boolean delete(String id);
 }

@@ -25,4 +25,38 @@ class AliyunFcSettingsTest {
         assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_PREFIX", "1-bad/name")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_FUNCTION_PREFIX");
     }
+
+    @Test
+    void functions_get_ten_seconds_and_512_mb_and_the_regions_official_layers_unless_told_otherwise() {
+        FcSettings fc = MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai")).aliyun().fc();
+        assertThat(fc.timeoutSeconds()).isEqualTo(10);
+        assertThat(fc.memoryMb()).isEqualTo(512);
+        assertThat(fc.nodeLayer()).contains("acs:fc:cn-shanghai:official:layers/Nodejs20/versions/1");
+        assertThat(fc.pythonLayer()).contains("acs:fc:cn-shanghai:official:layers/Python310/versions/1");
+        FcSettings set = MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_TIMEOUT_SECONDS", "30", "MIAOBU_FUNCTION_MEMORY_MB", "1024",
+                "MIAOBU_FC_NODE_LAYER", "acs:fc:cn-shanghai:1234567:layers/node22/versions/3")).aliyun().fc();
+        assertThat(set.timeoutSeconds()).isEqualTo(30);
+        assertThat(set.memoryMb()).isEqualTo(1024);
+        assertThat(set.nodeLayer()).contains("acs:fc:cn-shanghai:1234567:layers/node22/versions/3");
+    }
+
+    @Test
+    void limits_function_compute_refuses_are_refused_at_start_naming_the_variable() {
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_MEMORY_MB", "500")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_FUNCTION_MEMORY_MB").hasMessageContaining("multiple of 64");
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_TIMEOUT_SECONDS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_FUNCTION_TIMEOUT_SECONDS");
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FC_PYTHON_LAYER", "python310")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_FC_PYTHON_LAYER");
+    }
+
+    @Test
+    void deployments_are_kept_forever_unless_the_operator_sets_a_retention() {
+        assertThat(MiaobuConfig.fromEnv(Map.of()).retention().keepsForever()).isTrue();
+        RetentionSettings set = MiaobuConfig.fromEnv(Map.of("MIAOBU_RETENTION_DAYS", "90", "MIAOBU_RETENTION_KEEP", "5")).retention();
+        assertThat(set.days()).isEqualTo(90);
+        assertThat(set.keep()).isEqualTo(5);
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_RETENTION_KEEP", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MIAOBU_RETENTION_KEEP");
+    }
 }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ public final class CloudDoctor {
             RamActions.rpc("MNS", "mns", "GetQueueAttributes"),
             RamActions.rpc("ESA", "esa", "GetSite", "GetKvNamespace", "GetRoutine", "ListRecords"),
             RamActions.rpc("CAS", "yundun-cert", "ListUserCertificateOrder"),
-            RamActions.rpc("FC", "fc", "GetFunction", "ListTriggers", "GetCustomDomain"));
+            RamActions.rpc("FC", "fc", "GetFunction", "ListTriggers", "GetCustomDomain", "GetLayerVersionByArn"));
 
     private static RamActions combined(String adapter, RamActions... parts) {
         Map<String, Set<String>> all = new java.util.LinkedHashMap<>();
@@ -66,7 +67,10 @@ public final class CloudDoctor {
             results.add(CheckResult.fail("fc", "neither MIAOBU_FC_ENDPOINT nor MIAOBU_ALIYUN_ACCOUNT_ID and MIAOBU_ALIYUN_REGION are set",
                     "set MIAOBU_ALIYUN_ACCOUNT_ID (the account's numeric id) and MIAOBU_ALIYUN_REGION, as the functions get them"));
         } else {
-            results.addAll(FcCheck.run(fc.get(), aliyun.functionPrefix(), config.publicUrl(), config.buildTimeout()));
+            Map<String, String> layers = new LinkedHashMap<>();
+            aliyun.fc().nodeLayer().ifPresent(l -> layers.put("MIAOBU_FC_NODE_LAYER", l));
+            aliyun.fc().pythonLayer().ifPresent(l -> layers.put("MIAOBU_FC_PYTHON_LAYER", l));
+            results.addAll(FcCheck.run(fc.get(), aliyun.functionPrefix(), config.publicUrl(), config.buildTimeout(), layers));
         }
         return results;
     }

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * The functions `s deploy` creates from serverless.yaml (FC 3.0 API, 2023-03-30): each of api, oauth,
  * webhook, builder and scheduler exists and is active (GetFunction) with the triggers it needs
  * (ListTriggers), and the app's custom domain routes the dashboard ({@code /}), {@code /api/*},
- * {@code /oauth/*}, {@code /webhooks/*} and {@code /hooks/*} to them (GetCustomDomain).
+ * {@code /oauth/*}, {@code /webhooks/*} and {@code /hooks/*} to them (GetCustomDomain); and the layers
+ * deployments' functions are created with exist in the region (GetLayerVersionByArn).
  */
 final class FcCheck {
     static final String VERSION = "2023-03-30";
@@ -46,7 +47,11 @@ final class FcCheck {
 
     private FcCheck() {}
 
-    static List<CheckResult> run(AcsRoaClient fc, String prefix, Optional<String> publicUrl, Duration buildTimeout) {
+    /**
+     * @param layers the variable that names each layer deployments' functions use, and its ARN
+     */
+    static List<CheckResult> run(AcsRoaClient fc, String prefix, Optional<String> publicUrl, Duration buildTimeout,
+                                 Map<String, String> layers) {
         List<CheckResult> results = new ArrayList<>();
         FUNCTIONS.forEach((suffix, triggerTypes) -> {
             String name = prefix + "-" + suffix;
@@ -65,6 +70,16 @@ final class FcCheck {
                     ? "create it: `s deploy -t serverless.yaml` deploys the domain component (vars.appDomain, CNAME to FC first)"
                     : Fixes.forApiError(e, "fc:GetCustomDomain", "check MIAOBU_FC_ENDPOINT")));
         }
+        layers.forEach((variable, arn) -> {
+            String name = "fc layer " + arn.substring(arn.indexOf("layers/") + "layers/".length());
+            results.add(CheckResult.attempt(name, () -> {
+                JsonNode layer = fc.get("GetLayerVersionByArn", "/" + VERSION + "/layerarn/" + java.net.URLEncoder.encode(arn,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                return CheckResult.ok(name, arn + " (" + layer.path("compatibleRuntime").toString() + ")");
+            }, e -> notFound(e)
+                    ? "no such layer version in this region: set " + variable + " to one the FC console lists (Layers → Official layers)"
+                    : Fixes.forApiError(e, "fc:GetLayerVersionByArn", "check MIAOBU_FC_ENDPOINT")));
+        });
         return results;
     }
 

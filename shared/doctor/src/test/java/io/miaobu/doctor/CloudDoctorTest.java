@@ -51,6 +51,8 @@ class CloudDoctorTest {
                 .function("miaobu-webhook", 30, "http:http")
                 .function("miaobu-builder", 3600, "build-queue:eventbridge", "http:http")
                 .function("miaobu-scheduler", 600, "every-5-minutes:timer")
+                .layer("acs:fc:cn-hangzhou:official:layers/Nodejs20/versions/1", "custom.debian10")
+                .layer("acs:fc:cn-hangzhou:official:layers/Python310/versions/1", "custom.debian10")
                 .customDomain(DOMAIN, List.of(new Route("/api/v1/detect", "miaobu-builder"), new Route("/api/*", "miaobu-api"),
                         new Route("/oauth/*", "miaobu-oauth"), new Route("/webhooks/*", "miaobu-webhook"),
                         new Route("/hooks/*", "miaobu-webhook"), new Route("/*", "miaobu-api")));
@@ -101,7 +103,7 @@ class CloudDoctorTest {
         assertThat(results.values()).allSatisfy(r -> assertThat(r.ok()).as(r.render()).isTrue());
         assertThat(results.keySet()).containsExactly("oss bucket", "oss bucket policy", "oss lifecycle", "mns queue", "esa site", "esa kv namespace",
                 "esa routine", "esa edge target", "cas", "fc miaobu-api", "fc miaobu-oauth", "fc miaobu-webhook", "fc miaobu-builder",
-                "fc miaobu-scheduler", "fc custom domain");
+                "fc miaobu-scheduler", "fc custom domain", "fc layer Nodejs20/versions/1", "fc layer Python310/versions/1");
         assertThat(results.get("mns queue").detail()).contains("VisibilityTimeout 3900 s > 3600 s (the builder's timeout)");
         assertThat(results.get("fc miaobu-builder").detail()).contains("eventbridge http");
         assertThat(oss.rejected()).isEmpty();
@@ -150,6 +152,18 @@ class CloudDoctorTest {
         assertThat(results.values().stream().filter(r -> !r.ok()).map(CheckResult::name))
                 .containsExactlyInAnyOrder("mns queue", "oss bucket", "esa kv namespace", "fc miaobu-scheduler", "fc custom domain");
         assertThat(CloudCheck.run(new String[0], env)).isEqualTo(1);
+    }
+
+    @Test
+    void aFunctionLayerMissingInTheRegionIsNamedWithTheVariableToSet() {
+        Map<String, String> env = env();
+        env.put("MIAOBU_FC_PYTHON_LAYER", "acs:fc:cn-hangzhou:official:layers/Python399/versions/7");
+
+        Map<String, CheckResult> results = check(env);
+
+        assertThat(results.get("fc layer Python399/versions/7").render()).contains("FAIL", "LayerNotFound",
+                "fix: no such layer version in this region: set MIAOBU_FC_PYTHON_LAYER");
+        assertThat(results.get("fc layer Nodejs20/versions/1").ok()).isTrue();
     }
 
     @Test

@@ -139,4 +139,11 @@ public interface DeploymentDao {
             return Sql.instant(rs.getObject(column, OffsetDateTime.class));
         }
     }
+
+    @SqlQuery("SELECT DISTINCT project_id FROM deployments WHERE status IN ('READY', 'FAILED', 'CANCELED')"
+            + " AND created_at < :before ORDER BY project_id")
+    List<String> projectsWithFinishedBefore(@Bind("before") Instant before);
+
+    @SqlUpdate("DELETE FROM deployments WHERE id = :id")
+    int delete(@Bind("id") String id);
 }

@@ -107,4 +107,14 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     public List<Deployment> listByCommit(String projectId, String commitSha) {
         return dao.listByCommit(projectId, commitSha);
     }
+
+    @Override
+    public List<String> projectsWithFinishedBefore(Instant before) {
+        return dao.projectsWithFinishedBefore(before);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return dao.delete(id) > 0;
+    }
 }

@@ -258,6 +258,31 @@ public abstract class DeploymentStoreContract {
     }
 
     @Test
+    void retention_looks_at_projects_with_a_finished_deployment_older_than_the_cutoff() {
+        Instant now = now();
+        Deployment oldFailed = inserted(StoreFixtures.deployment(projectId, now.minusSeconds(7200)));
+        deployments().transition(oldFailed.id(), Set.of(QUEUED), DeploymentStatus.FAILED, now.minusSeconds(7000));
+        String otherProject = newProjectId();
+        inserted(StoreFixtures.deployment(otherProject, now.minusSeconds(7200))); // old but still queued
+        String recentProject = newProjectId();
+        Deployment recent = inserted(StoreFixtures.deployment(recentProject, now));
+        deployments().transition(recent.id(), Set.of(QUEUED), DeploymentStatus.CANCELED, now);
+
+        assertThat(deployments().projectsWithFinishedBefore(now.minusSeconds(3600)))
+                .contains(projectId).doesNotContain(otherProject, recentProject);
+    }
+
+    @Test
+    void a_deleted_deployment_is_gone_and_deleting_it_again_says_so() {
+        Deployment d = inserted();
+        Deployment other = inserted();
+        assertThat(deployments().delete(d.id())).isTrue();
+        assertThat(deployments().findById(d.id())).isEmpty();
+        assertThat(deployments().listByProject(projectId, 10)).extracting(Deployment::id).containsExactly(other.id());
+        assertThat(deployments().delete(d.id())).isFalse();
+    }
+
+    @Test
     void newest_ready_is_the_branchs_newest_ready_deployment() {
         Instant t = now();
         Deployment older = inserted(StoreFixtures.deployment(projectId, "feature", t));

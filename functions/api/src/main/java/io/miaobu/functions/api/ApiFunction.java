@@ -3,6 +3,7 @@ package io.miaobu.functions.api;
 import io.miaobu.cas.CasCertificateStore;
 import io.miaobu.cdn.CdnCachePurger;
 import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.fc.FcFunctionHost;
 import io.miaobu.functions.FunctionAdapters;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.mns.MnsJobQueue;
@@ -26,7 +27,8 @@ public final class ApiFunction {
             .jobQueue(MnsJobQueue::from)
             .artifactStore(OssArtifactStore::from)
             .cachePurger(CdnCachePurger::from)
-            .domains(DnsJavaLookup::create, CasCertificateStore::from);
+            .domains(DnsJavaLookup::create, CasCertificateStore::from)
+            .functionHost(FcFunctionHost::from);
 
     private ApiFunction() {}
 

@@ -7,6 +7,7 @@ import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.cdn.CdnCachePurger;
+import io.miaobu.fc.FcFunctionHost;
 import io.miaobu.functions.FunctionAdapters;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.oss.OssArtifactStore;
@@ -31,7 +32,8 @@ public final class BuilderFunction {
     /** A build stores its files and build cache and publishes them; its jobs arrive by EventBridge, not from the queue. */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("builder")
             .artifactStore(OssArtifactStore::from)
-            .cachePurger(CdnCachePurger::from);
+            .cachePurger(CdnCachePurger::from)
+            .functionHost(FcFunctionHost::from);
 
     private BuilderFunction() {}
 

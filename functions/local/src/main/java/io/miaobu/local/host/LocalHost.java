@@ -184,14 +184,20 @@ public final class LocalHost implements AutoCloseable {
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), buildCache));
         scheduler.scheduleWithFixedDelay(runDomainJobs, 2, 30, TimeUnit.SECONDS);
         var reaper = platform.reaper();
+        // TODO(issue 15 merge): the local FunctionHost, so retention also stops deleted deployments' workers.
+        var retention = platform.retention(io.miaobu.functions.FunctionHost.NONE);
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 int reaped = reaper.reap();
                 if (reaped > 0) {
                     LOG.info("reaper failed {} stuck deployment(s)", reaped);
                 }
+                int deleted = retention.run();
+                if (deleted > 0) {
+                    LOG.info("retention deleted {} old deployment(s)", deleted);
+                }
             } catch (RuntimeException e) {
-                LOG.error("reaper failed", e);
+                LOG.error("reaper or retention failed", e);
             }
         }, 5, 60, TimeUnit.SECONDS);
         return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge);

@@ -8,12 +8,15 @@ import io.miaobu.domains.DomainJobs;
 import io.miaobu.cas.CasCertificateStore;
 import io.miaobu.cdn.CdnCachePurger;
 import io.miaobu.dns.DnsJavaLookup;
+import io.miaobu.fc.FcFunctionHost;
 import io.miaobu.functions.FunctionAdapters;
+import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.functions.FunctionRuntime;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
+import io.miaobu.ops.Retention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -23,10 +26,15 @@ import java.util.Map;
 public final class SchedulerFunction {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchedulerFunction.class);
 
-    /** The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts. */
+    /**
+     * The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts;
+     * retention deletes old deployments' files (OSS) and functions (FC).
+     */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("scheduler")
             .cachePurger(CdnCachePurger::from)
-            .domains(DnsJavaLookup::create, CasCertificateStore::from);
+            .artifactStore(OssArtifactStore::from)
+            .domains(DnsJavaLookup::create, CasCertificateStore::from)
+            .functionHost(FcFunctionHost::from);
 
     private SchedulerFunction() {}
 
@@ -49,13 +57,15 @@ public final class SchedulerFunction {
             throw new UncheckedIOException(e);
         }
         DomainJobs domains = platform.domainJobs();
+        Retention retention = platform.retention(runtime.functionHost());
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
             try {
                 int reaped = reaper.reap();
                 DomainJobs.Tick done = domains.run();
+                int deleted = retention.run();
                 return FcEvents.succeeded(Map.of("trigger", String.valueOf(tick.triggerName()), "reapedDeployments", reaped,
-                        "domains", done));
+                        "domains", done, "deletedDeployments", deleted));
             } catch (RuntimeException e) {
                 // FC's event contract: a failed tick is 404 with x-fc-status, so FC records a function error (a 500 is off-contract).
                 LOG.error("scheduler tick {} failed", tick.triggerName(), e);

@@ -153,6 +153,18 @@ public abstract class FakeAliyunRpc implements AutoCloseable {
         }
     }
 
+    /**
+     * For a subclass serving REST paths ({@link #authenticateRoa}): answers a failure queued by {@link #failNext}
+     * for this action, and otherwise records the call as {@link #calls()} lists it.
+     */
+    protected final void accepted(Call call) {
+        Failure failure = nextFailure(call.action());
+        if (failure != null) {
+            throw new RpcError(failure.status, failure.code, failure.message);
+        }
+        calls.add(call);
+    }
+
     private Failure nextFailure(String action) {
         for (String key : new String[] {action, "*"}) {
             List<Failure> list = failures.get(key);

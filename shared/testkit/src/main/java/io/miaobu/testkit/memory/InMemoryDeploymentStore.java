@@ -140,4 +140,16 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     private List<Deployment> select(Predicate<Deployment> which, Comparator<Deployment> order) {
         return byId.values().stream().filter(which).sorted(order).toList();
     }
+
+    @Override
+    public synchronized List<String> projectsWithFinishedBefore(Instant before) {
+        return select(d -> d.status().isFinal() && d.createdAt().isBefore(before), OLDEST_FIRST).stream()
+                .map(Deployment::projectId).distinct().sorted().toList();
+    }
+
+    @Override
+    public synchronized boolean delete(String id) {
+        releaseClaimed.remove(id);
+        return byId.remove(id) != null;
+    }
 }

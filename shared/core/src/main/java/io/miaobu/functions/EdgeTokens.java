@@ -1,0 +1,37 @@
+package io.miaobu.functions;
+
+import io.miaobu.config.SecretKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The secret each deployment's functions expect in {@code x-miaobu-edge-token} (runtimes contract §2): the
+ * edge sends it, a runtime refuses a request without it, so a function's backend URL is useless to anyone
+ * who learns it. Derived from the platform's secret and the deployment id, so it is never stored apart from
+ * where the edge reads it, differs per deployment (one leaked token opens one deployment's functions, and
+ * none once it is deleted), and the platform can recompute it at any time.
+ */
+public final class EdgeTokens {
+    /** The variable the runtime reads the expected token from (and removes before user code loads). */
+    public static final String VARIABLE = "MIAOBU_EDGE_TOKEN";
+
+    private final byte[] key;
+
+    public EdgeTokens(SecretKeys keys) {
+        this.key = keys.derive("function-edge-token");
+    }
+
+    /** 64 hex characters. */
+    public String forDeployment(String deploymentId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(deploymentId.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+        }
+    }
+}
