@@ -1,16 +1,26 @@
 package io.miaobu.testkit.memory;
 
 import io.miaobu.auth.UserStore;
+import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.DeployHookStore;
+import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.domains.DomainStore;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.envvars.EnvVarStore;
+import io.miaobu.github.GitHubStore;
 import io.miaobu.limits.RateLimitStore;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
+import io.miaobu.testkit.BuildLogStoreContract;
+import io.miaobu.testkit.DeployHookStoreContract;
+import io.miaobu.testkit.DeploymentFileStoreContract;
 import io.miaobu.testkit.DeploymentStoreContract;
+import io.miaobu.testkit.DomainStoreContract;
 import io.miaobu.testkit.EnvVarStoreContract;
+import io.miaobu.testkit.GitHubStoreContract;
 import io.miaobu.testkit.JobQueueContract;
 import io.miaobu.testkit.ProjectStoreContract;
 import io.miaobu.testkit.RateLimitStoreContract;
@@ -132,6 +142,91 @@ class InMemoryStoresContractTest {
         @Override
         protected RouteTable table() {
             return table;
+        }
+    }
+
+    @Nested
+    class Logs extends BuildLogStoreContract {
+        final InMemoryBuildLogStore store = new InMemoryBuildLogStore();
+
+        @Override
+        protected BuildLogStore logs() {
+            return store;
+        }
+
+        @Override
+        protected String newDeploymentId() {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class DeployHooks extends DeployHookStoreContract {
+        final InMemoryDeployHookStore store = new InMemoryDeployHookStore();
+
+        @Override
+        protected DeployHookStore hooks() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    @Nested
+    class Files extends DeploymentFileStoreContract {
+        final InMemoryDeploymentFileStore store = new InMemoryDeploymentFileStore();
+
+        @Override
+        protected DeploymentFileStore files() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+
+        @Override
+        protected String newDeploymentOf(String projectId) {
+            return StoreFixtures.id("dpl");
+        }
+    }
+
+    @Nested
+    class GitHub extends GitHubStoreContract {
+        final InMemoryGitHubStore store = new InMemoryGitHubStore();
+
+        @Override
+        protected GitHubStore github() {
+            return store;
+        }
+
+        @Override
+        protected String newUserId() {
+            return StoreFixtures.id("usr");
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
+        }
+    }
+
+    @Nested
+    class Domains extends DomainStoreContract {
+        final InMemoryDomainStore store = new InMemoryDomainStore();
+
+        @Override
+        protected DomainStore domains() {
+            return store;
+        }
+
+        @Override
+        protected String newProjectId() {
+            return StoreFixtures.id("prj");
         }
     }
 }
