@@ -5,6 +5,7 @@ import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.DeployHookStore;
 import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.DomainStore;
 import io.miaobu.deploy.JobQueue;
 import io.miaobu.edge.RouteTable;
@@ -15,6 +16,7 @@ import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
 import io.miaobu.testkit.BuildLogStoreContract;
+import io.miaobu.testkit.CertificateStoreContract;
 import io.miaobu.testkit.DeployHookStoreContract;
 import io.miaobu.testkit.DeploymentFileStoreContract;
 import io.miaobu.testkit.DeploymentStoreContract;
@@ -227,6 +229,16 @@ class InMemoryStoresContractTest {
         @Override
         protected String newProjectId() {
             return StoreFixtures.id("prj");
+        }
+    }
+
+    @Nested
+    class Certificates extends CertificateStoreContract {
+        final InMemoryCertificateStore store = new InMemoryCertificateStore();
+
+        @Override
+        protected CertificateStore certificates() {
+            return store;
         }
     }
 }
