@@ -5,6 +5,7 @@ import io.miaobu.deploy.BuildLogStore;
 import io.miaobu.deploy.DeployHookStore;
 import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.DomainStore;
 import io.miaobu.deploy.JobQueue;
@@ -15,6 +16,7 @@ import io.miaobu.limits.RateLimitStore;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
 import io.miaobu.testkit.ArtifactStoreContract;
+import io.miaobu.testkit.AcmeChallengesContract;
 import io.miaobu.testkit.BuildLogStoreContract;
 import io.miaobu.testkit.CertificateStoreContract;
 import io.miaobu.testkit.DeployHookStoreContract;
@@ -31,6 +33,7 @@ import io.miaobu.testkit.StoreFixtures;
 import io.miaobu.testkit.TestClock;
 import io.miaobu.testkit.UserStoreContract;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 
 /** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, disk and the route files. */
@@ -239,6 +242,21 @@ class InMemoryStoresContractTest {
         @Override
         protected CertificateStore certificates() {
             return store;
+        }
+    }
+
+    @Nested
+    class Challenges extends AcmeChallengesContract {
+        final InMemoryAcmeChallenges challenges = new InMemoryAcmeChallenges();
+
+        @Override
+        protected AcmeChallenges challenges() {
+            return challenges;
+        }
+
+        @Override
+        protected Optional<String> served(String token) {
+            return challenges.served(token);
         }
     }
 }
