@@ -99,6 +99,18 @@ class DeployHooksTest {
     }
 
     @Test
+    void a_deleted_hooks_deployments_still_say_which_hook_started_them() {
+        Created created = core.deployHooks.create(alice, site.id(), "CMS", null);
+        Deployment d = core.deployHooks.trigger(token(created)).deployment();
+
+        core.deployHooks.delete(alice, site.id(), created.hook().id());
+
+        Deployment stored = core.deploymentStore.findById(d.id()).orElseThrow();
+        assertThat(stored.trigger()).isEqualTo(Deployment.BY_HOOK);
+        assertThat(stored.initiator()).isEqualTo(Initiator.hook("CMS"));
+    }
+
+    @Test
     void a_hook_needs_a_name_of_1_to_100_characters_and_a_valid_branch() {
         for (String name : new String[] {null, " ", "x".repeat(101)}) {
             ApiError refused = catchThrowableOfType(ApiError.class, () -> core.deployHooks.create(alice, site.id(), name, null));
