@@ -2,12 +2,21 @@ package io.miaobu.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.auth.AuthService.Session;
+import io.miaobu.auth.User;
 import io.miaobu.build.BuildLogWriter;
 import io.miaobu.deploy.Deployment;
+import io.miaobu.deploy.DeploymentRoutes;
+import io.miaobu.deploy.DeploymentService.NewDeployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.LogLine;
 import io.miaobu.deploy.LogStream;
+import io.miaobu.http.Router;
+import io.miaobu.projects.Project;
+import io.miaobu.projects.ProjectService.NewProject;
+import io.miaobu.testkit.RouterClient;
 import io.miaobu.testkit.StoreFixtures;
 import io.miaobu.testkit.memory.InMemoryCore;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +44,7 @@ class LogStreamTest {
 
     final InMemoryCore core = new InMemoryCore();
     final String projectId = StoreFixtures.id("prj");
+    User ada;
 
     private LogStream stream(Clock clock) {
         return new LogStream(core.logs, core.deploymentStore, Duration.ofSeconds(30), Duration.ofMillis(2), clock);
@@ -143,6 +153,61 @@ class LogStreamTest {
     @Test
     void the_log_of_a_deleted_deployment_ends_at_once() throws Exception {
         assertThat(read(core.clock, "dpl_deleted", 0)).endsWith("event: end\ndata: {\"status\":\"CANCELED\"}\n\n");
+    }
+
+    /** The deployment routes on the in-memory core, as a signed-in ada calls them. */
+    private RouterClient deploymentRoutes() {
+        Router router = new Router();
+        DeploymentRoutes.register(router, core.auth, core.deployments, core.logs, stream(core.clock), core.hosts);
+        Session ada = core.auth.register("ada@example.com", "correct horse battery", "192.0.2.1");
+        this.ada = ada.user();
+        return RouterClient.checked(router).as(ada.token());
+    }
+
+    /** A deployment of ada's new site, building. */
+    private String building() {
+        Project site = core.projects.create(ada, new NewProject("Shop", "https://github.com/acme/shop.git",
+                "acme/shop", "main", null, null, null, null, null));
+        String id = core.deployments.create(ada, site.id(), new NewDeployment(null, null)).deployment().id();
+        core.deploymentStore.transition(id, EnumSet.of(DeploymentStatus.QUEUED), DeploymentStatus.BUILDING, core.clock.instant());
+        return id;
+    }
+
+    /**
+     * {@code GET /logs?after=N}, for API users who page instead of streaming: "done" has the stream's
+     * rule, so a client polling until done gets "Promoted to production." too.
+     */
+    @Test
+    void a_page_of_the_log_is_done_only_once_the_writer_has_written_its_last_line() {
+        RouterClient api = deploymentRoutes();
+        String id = building();
+        core.logs.append(id, List.of(new LogLine(1, core.clock.instant(), "system", "Uploading 3 files")));
+        core.deploymentStore.finish(id, EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.READY, null,
+                DeploymentStats.EMPTY, core.clock.instant());
+
+        JsonNode early = api.ok("GET", "/api/v1/deployments/" + id + "/logs?after=0", null);
+        assertThat(early.get("lines")).hasSize(1);
+        assertThat(early.get("done").asBoolean()).as("READY, but the writer is still writing").isFalse();
+
+        core.logs.append(id, List.of(new LogLine(2, core.clock.instant(), "system", "Promoted to production.")));
+        core.logs.end(id, 2, core.clock.instant());
+
+        JsonNode last = api.ok("GET", "/api/v1/deployments/" + id + "/logs?after=1", null);
+        assertThat(last.get("lines").findValuesAsText("text")).containsExactly("Promoted to production.");
+        assertThat(last.get("done").asBoolean()).isTrue();
+        assertThat(api.ok("GET", "/api/v1/deployments/" + id + "/logs?after=2", null).get("done").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_page_of_a_log_whose_writer_died_is_done_once_the_grace_has_passed() {
+        RouterClient api = deploymentRoutes();
+        String id = building();
+        core.deploymentStore.finish(id, EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.FAILED, "Builder lost.",
+                DeploymentStats.EMPTY, core.clock.instant());
+
+        assertThat(api.ok("GET", "/api/v1/deployments/" + id + "/logs", null).get("done").asBoolean()).isFalse();
+        core.clock.advance(LogStream.WRITER_GRACE.plusSeconds(1));
+        assertThat(api.ok("GET", "/api/v1/deployments/" + id + "/logs", null).get("done").asBoolean()).isTrue();
     }
 
     private static List<String> texts(String events) {
