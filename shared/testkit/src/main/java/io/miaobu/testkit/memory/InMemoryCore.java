@@ -5,6 +5,18 @@ import io.miaobu.auth.PasswordHasher;
 import io.miaobu.auth.SessionTokens;
 import io.miaobu.auth.SignInLimits;
 import io.miaobu.auth.User;
+import io.miaobu.auth.UserStore;
+import io.miaobu.deploy.BuildLogStore;
+import io.miaobu.deploy.ContentStore;
+import io.miaobu.deploy.DeployHookStore;
+import io.miaobu.deploy.DeploymentFileStore;
+import io.miaobu.deploy.DeploymentStore;
+import io.miaobu.domains.DomainStore;
+import io.miaobu.envvars.EnvVarStore;
+import io.miaobu.github.GitHubStore;
+import io.miaobu.limits.RateLimitStore;
+import io.miaobu.projects.ProjectStore;
+import io.miaobu.store.Database;
 import io.miaobu.config.LimitSettings;
 import io.miaobu.limits.Throttle;
 import io.miaobu.config.DomainSettings;
@@ -73,6 +85,20 @@ public final class InMemoryCore {
             "https://api.miaobu.test", clock);
 
     public final InMemoryDomainStore domainStore = new InMemoryDomainStore();
+    /** Every store above as the Database port, for services that take the whole of it. */
+    public final Database database = new Database() {
+        @Override public UserStore users() { return userStore; }
+        @Override public ProjectStore projects() { return projectStore; }
+        @Override public DeploymentStore deployments() { return deploymentStore; }
+        @Override public BuildLogStore logs() { return logs; }
+        @Override public GitHubStore github() { return github; }
+        @Override public DeployHookStore deployHooks() { return deployHookStore; }
+        @Override public EnvVarStore envVars() { return envVarStore; }
+        @Override public DeploymentFileStore files() { return files; }
+        @Override public DomainStore domains() { return domainStore; }
+        @Override public RateLimitStore rateLimits() { return rateLimits; }
+    };
+    public final ContentStore content = new ContentStore(artifacts, files, clock);
     public final InMemoryDns dns = new InMemoryDns();
     public final InMemoryCertificateStore certificates = new InMemoryCertificateStore();
     public final RecordingEdgeHostnames edgeHostnames = new RecordingEdgeHostnames();
