@@ -14,6 +14,8 @@ import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.domains.DomainStore;
 import io.miaobu.envvars.EnvVarStore;
 import io.miaobu.github.GitHubStore;
+import io.miaobu.github.WebhookIntake;
+import io.miaobu.github.WebhookSignature;
 import io.miaobu.limits.RateLimitStore;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.Database;
@@ -80,6 +82,10 @@ public final class InMemoryCore {
     public final InMemoryBuildLogStore logs = new InMemoryBuildLogStore();
     public final InMemoryDeploymentFileStore files = new InMemoryDeploymentFileStore();
     public final InMemoryGitHubStore github = new InMemoryGitHubStore();
+    /** GitHub signs deliveries with this secret (MIAOBU_GITHUB_WEBHOOK_SECRET). */
+    public final WebhookSignature webhookSignature = new WebhookSignature("webhook-secret");
+    public final WebhookIntake webhooks = new WebhookIntake(webhookSignature, github, projectStore, deploymentStore,
+            deployments, logs, publisher, hosts, clock);
     public final InMemoryDeployHookStore deployHookStore = new InMemoryDeployHookStore();
     public final DeployHooks deployHooks = new DeployHooks(projects, projectStore, deployHookStore, deployments,
             "https://api.miaobu.test", clock);
