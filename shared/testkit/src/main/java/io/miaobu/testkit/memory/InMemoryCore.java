@@ -83,9 +83,9 @@ public final class InMemoryCore {
     public final InMemoryDeploymentFileStore files = new InMemoryDeploymentFileStore();
     public final InMemoryGitHubStore github = new InMemoryGitHubStore();
     /** GitHub signs deliveries with this secret (MIAOBU_GITHUB_WEBHOOK_SECRET). */
-    public final WebhookSignature webhookSignature = new WebhookSignature("webhook-secret");
-    public final WebhookIntake webhooks = new WebhookIntake(webhookSignature, github, projectStore, deploymentStore,
-            deployments, logs, publisher, hosts, clock);
+    public static final String WEBHOOK_SECRET = "webhook-secret";
+    public final WebhookIntake webhooks = new WebhookIntake(new WebhookSignature(WEBHOOK_SECRET), github, projectStore,
+            deploymentStore, deployments, logs, publisher, hosts, clock);
     public final InMemoryDeployHookStore deployHookStore = new InMemoryDeployHookStore();
     public final DeployHooks deployHooks = new DeployHooks(projects, projectStore, deployHookStore, deployments,
             "https://api.miaobu.test", clock);
