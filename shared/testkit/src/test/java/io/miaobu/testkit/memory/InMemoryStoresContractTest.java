@@ -36,7 +36,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 
-/** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, disk and the route files. */
+/** The in-memory adapters pass the same contracts as PostgreSQL, MNS, ESA, OSS, CAS, disk, the route files and the local edge's directories. */
 class InMemoryStoresContractTest {
     @Nested
     class Projects extends ProjectStoreContract {
