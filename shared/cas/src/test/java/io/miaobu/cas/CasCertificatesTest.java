@@ -13,6 +13,7 @@ import io.miaobu.config.EdgeSettings;
 import io.miaobu.domains.CertificateStore;
 import io.miaobu.domains.CertificateStore.StoredCertificate;
 import io.miaobu.esa.EsaAdapters;
+import io.miaobu.testkit.CertificateStoreContract;
 import io.miaobu.testkit.TestClock;
 import io.miaobu.testkit.aliyun.FakeCas;
 import io.miaobu.testkit.aliyun.FakeEsa;
@@ -31,6 +32,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** CertificateStore on CAS, through Aliyun's own cas20200407 SDK, bound to ESA custom hostnames. */
@@ -58,6 +60,20 @@ class CasCertificatesTest {
         env.putAll(extra);
         EdgeSettings settings = EdgeSettings.fromEnv(n -> Optional.ofNullable(env.get(n)));
         return CasCertificateStore.from(settings, () -> STS, EsaAdapters.from(settings, () -> STS).certificateBinding(), clock);
+    }
+
+    /** The contract every CertificateStore passes, on these fakes. */
+    @Nested
+    class Contract extends CertificateStoreContract {
+        @Override
+        protected CertificateStore certificates() {
+            return store();
+        }
+
+        @Override
+        protected void beforeRenewal() {
+            clock.advance(Duration.ofSeconds(1));
+        }
     }
 
     @Test

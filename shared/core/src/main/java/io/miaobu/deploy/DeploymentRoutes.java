@@ -11,6 +11,8 @@ import io.miaobu.projects.Project;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /** Deployments, their logs (paged and streamed), promote and cancel. */
@@ -39,8 +41,12 @@ public final class DeploymentRoutes {
         router.get("/api/v1/deployments/{id}/logs", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
             long after = cursor(req);
+            // As the stream does: state before lines, and done only once the writer's last line is on this page.
+            OptionalLong lastLine = logs.lastLine(owned.deployment().id());
             var lines = logs.after(owned.deployment().id(), after, LOG_PAGE);
-            boolean done = owned.deployment().status().isFinal() && lines.size() < LOG_PAGE;
+            long cursor = lines.isEmpty() ? after : lines.get(lines.size() - 1).n();
+            boolean done = lines.size() < LOG_PAGE
+                    && logStream.ended(Optional.of(owned.deployment()), lastLine, cursor);
             return Response.ok(Map.of("lines", lines, "done", done));
         });
         router.get("/api/v1/deployments/{id}/logs/stream", req -> {

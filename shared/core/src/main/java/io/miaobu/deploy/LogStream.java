@@ -86,8 +86,11 @@ public final class LogStream {
         }
     }
 
-    /** Final, and every line its writer wrote has been sent (or no writer is coming back to write more). */
-    private boolean ended(Optional<Deployment> found, OptionalLong lastLine, long cursor) {
+    /**
+     * Final, and every line its writer wrote has been sent (or no writer is coming back to write more).
+     * Read {@code found} and {@code lastLine} before the lines up to {@code cursor}, as {@link #stream} does.
+     */
+    boolean ended(Optional<Deployment> found, OptionalLong lastLine, long cursor) {
         if (found.isEmpty()) {
             return true; // deleted with its log
         }

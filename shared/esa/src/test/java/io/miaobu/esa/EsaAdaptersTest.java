@@ -9,6 +9,7 @@ import io.miaobu.aliyun.AliyunApiException;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.EdgeSettings;
+import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.EdgeHostnames;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.edge.RouteConfig;
@@ -16,6 +17,7 @@ import io.miaobu.edge.RouteEntry;
 import io.miaobu.edge.RouteKeys;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.edge.rules.HeaderRule;
+import io.miaobu.testkit.AcmeChallengesContract;
 import io.miaobu.testkit.aliyun.FakeEsa;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class EsaAdaptersTest {
@@ -61,18 +64,18 @@ class EsaAdaptersTest {
                 new RouteConfig(true, null, null, null, List.of(), List.of()), Instant.parse("2026-11-23T10:00:00Z"));
     }
 
-    @Test
-    void an_acme_challenge_answer_is_put_where_the_edge_routine_reads_it_and_removed_after() {
-        var challenges = adapters(Map.of(), () -> STS).acmeChallenges().orElseThrow();
-        String token = "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA";
-        challenges.put(token, token + ".thumbprint");
+    /** The contract every AcmeChallenges passes: answers in the routes' KV namespace, where the edge routine reads them. */
+    @Nested
+    class Challenges extends AcmeChallengesContract {
+        @Override
+        protected AcmeChallenges challenges() {
+            return adapters(Map.of(), () -> STS).acmeChallenges().orElseThrow();
+        }
 
-        assertThat(esa.kvValue(NAMESPACE, "ACME_CHALLENGE_" + token)).contains(token + ".thumbprint");
-
-        challenges.delete(token);
-        challenges.delete(token);
-        assertThat(esa.kvValue(NAMESPACE, "ACME_CHALLENGE_" + token)).isEmpty();
-        assertThatThrownBy(() -> challenges.put("../routes", "x")).isInstanceOf(IllegalArgumentException.class);
+        @Override
+        protected Optional<String> served(String token) {
+            return esa.kvValue(NAMESPACE, AcmeChallenges.KV_PREFIX + token);
+        }
     }
 
     @Test

@@ -35,6 +35,11 @@ final class Fixtures {
         return p;
     }
 
+    /** A new project of a new user, stored: what a store's rows may belong to. */
+    static String projectId(PostgresDatabase db) {
+        return project(db, user(db).id()).id();
+    }
+
     static Deployment deployment(String projectId, Instant createdAt) {
         return StoreFixtures.deployment(projectId, createdAt);
     }

@@ -1,69 +1,49 @@
 package io.miaobu.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.miaobu.deploy.Deployment;
+import io.miaobu.deploy.DeploymentFileStore;
 import io.miaobu.deploy.DeploymentFileStore.Blob;
 import io.miaobu.deploy.DeploymentFileStore.FileEntry;
 import io.miaobu.projects.Project;
-import io.miaobu.testkit.TestPostgres;
+import io.miaobu.testkit.DeploymentFileStoreContract;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-class PostgresDeploymentFileStoreTest {
+/** The DeploymentFileStore contract on PostgreSQL, plus what the tables add (cascades). */
+class PostgresDeploymentFileStoreTest extends DeploymentFileStoreContract {
     private static final String A = "a".repeat(64);
-    private static final String B = "b".repeat(64);
-    private static final String C = "c".repeat(64);
 
-    PostgresDatabase db;
-    Project project;
+    @RegisterExtension
+    static final FreshDatabase database = new FreshDatabase();
 
-    @BeforeEach
-    void open() {
-        db = PostgresDatabase.connect(TestPostgres.freshDatabase());
-        project = Fixtures.project(db, Fixtures.user(db).id());
+    @Override
+    protected DeploymentFileStore files() {
+        return database.get().files();
     }
 
-    @AfterEach
-    void close() {
-        db.close();
+    @Override
+    protected String newProjectId() {
+        return Fixtures.projectId(database.get());
     }
 
-    @Test
-    void stored_content_is_known_to_its_project_only_and_recording_it_twice_is_harmless() {
-        db.files().recordBlobs(project.id(), List.of(new Blob(A, 10), new Blob(B, 20)), Fixtures.now());
-        db.files().recordBlobs(project.id(), List.of(new Blob(A, 10)), Fixtures.now());
-        assertThat(db.files().storedSizes(project.id(), List.of(A, B, C))).containsExactlyInAnyOrderEntriesOf(Map.of(A, 10L, B, 20L));
-        Project other = Fixtures.project(db, Fixtures.user(db).id());
-        assertThat(db.files().storedSizes(other.id(), List.of(A, B, C))).isEmpty();
-        assertThat(db.files().storedSizes(project.id(), List.of())).isEmpty();
-    }
-
-    @Test
-    void a_deployments_files_read_back_by_path_and_answer_which_digests_they_list() {
-        Deployment d = Fixtures.deployment(db, project.id());
-        db.files().recordFiles(d.id(), List.of(new FileEntry("z.html", A, 1), new FileEntry("a/b.css", B, 2), new FileEntry("copy.css", B, 2)));
-        assertThat(db.files().files(d.id())).extracting(FileEntry::path).containsExactly("a/b.css", "copy.css", "z.html");
-        assertThat(db.files().listedSizes(d.id(), List.of(A, B, C))).containsExactlyInAnyOrderEntriesOf(Map.of(A, 1L, B, 2L));
-        assertThat(db.files().files("dpl_other")).isEmpty();
-    }
-
-    @Test
-    void a_digest_that_is_not_sha256_hex_is_refused_by_the_schema() {
-        assertThatThrownBy(() -> db.files().recordBlobs(project.id(), List.of(new Blob("../../etc", 1)), Fixtures.now()))
-                .isInstanceOf(RuntimeException.class);
+    @Override
+    protected String newDeploymentOf(String projectId) {
+        return Fixtures.deployment(database.get(), projectId).id();
     }
 
     @Test
     void deleting_the_project_forgets_its_content_and_deployment_files() {
+        PostgresDatabase db = database.get();
+        Project project = Fixtures.project(db, Fixtures.user(db).id());
         Deployment d = Fixtures.deployment(db, project.id());
         db.files().recordBlobs(project.id(), List.of(new Blob(A, 1)), Fixtures.now());
         db.files().recordFiles(d.id(), List.of(new FileEntry("index.html", A, 1)));
+
         db.projects().delete(project.id());
+
         assertThat(db.files().storedSizes(project.id(), List.of(A))).isEmpty();
         assertThat(db.files().files(d.id())).isEmpty();
     }

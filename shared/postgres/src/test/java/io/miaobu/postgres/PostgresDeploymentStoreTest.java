@@ -25,7 +25,7 @@ class PostgresDeploymentStoreTest extends DeploymentStoreContract {
 
     @Override
     protected String newProjectId() {
-        return Fixtures.project(database.get(), Fixtures.user(database.get()).id()).id();
+        return Fixtures.projectId(database.get());
     }
 
     @Test

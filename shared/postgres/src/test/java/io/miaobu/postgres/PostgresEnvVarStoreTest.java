@@ -16,6 +16,6 @@ class PostgresEnvVarStoreTest extends EnvVarStoreContract {
 
     @Override
     protected String newProjectId() {
-        return Fixtures.project(database.get(), Fixtures.user(database.get()).id()).id();
+        return Fixtures.projectId(database.get());
     }
 }

@@ -24,12 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,7 +184,7 @@ public abstract class DeploymentStoreContract {
     @Test
     void racing_builders_resolve_to_exactly_one_winner() throws Exception {
         Deployment d = inserted();
-        assertThat(race(() -> deployments().transition(d.id(), Set.of(QUEUED), BUILDING, now()))).isOne();
+        assertThat(Races.winners(() -> deployments().transition(d.id(), Set.of(QUEUED), BUILDING, now()))).isOne();
     }
 
     @Test
@@ -199,7 +193,7 @@ public abstract class DeploymentStoreContract {
         assertThat(deployments().claimRelease(d.id(), now())).isFalse();
         deployments().transition(d.id(), Set.of(QUEUED), UPLOADING, now());
 
-        assertThat(race(() -> deployments().claimRelease(d.id(), now()))).isOne();
+        assertThat(Races.winners(() -> deployments().claimRelease(d.id(), now()))).isOne();
         assertThat(deployments().claimRelease(d.id(), now())).isFalse();
         assertThat(deployments().claimRelease("dpl_missing", now())).isFalse();
         assertThat(deployments().findById(d.id()).orElseThrow().status()).isEqualTo(UPLOADING);
@@ -323,30 +317,5 @@ public abstract class DeploymentStoreContract {
         assertThat(deployments().listByCommit(projectId, "c0ffee")).extracting(Deployment::id)
                 .containsExactly(requested.id(), checkedOut.id());
         assertThat(deployments().listByCommit(newProjectId(), "c0ffee")).isEmpty();
-    }
-
-    /** Runs {@code attempt} on 8 threads at once; how many of them won. */
-    private static int race(Supplier<Boolean> attempt) throws Exception {
-        int racers = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(racers);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                Callable<Boolean> racer = () -> {
-                    go.await();
-                    return attempt.get();
-                };
-                results.add(pool.submit(racer));
-            }
-            go.countDown();
-            int winners = 0;
-            for (Future<Boolean> f : results) {
-                winners += f.get() ? 1 : 0;
-            }
-            return winners;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -19,6 +19,11 @@ public final class StoreFixtures {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
+    /** A random SHA-256 in lowercase hex, as the stores keep digests and token hashes. */
+    public static String sha256() {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    }
+
     public static Project project(String ownerId, Instant createdAt) {
         String id = id("prj");
         return new Project(id, ownerId, "Site " + id, "site-" + id.substring(4), "https://github.com/acme/" + id + ".git",

@@ -20,6 +20,7 @@ import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
 import io.miaobu.testkit.RouterClient;
+import io.miaobu.testkit.memory.RecordingEdgeHostnames;
 import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -371,7 +371,7 @@ class CustomDomainFlowTest {
         JsonNode otherProject = other.ok("POST", "/api/v1/projects", "{\"name\":\"Other\"}");
         String otherProjectId = otherProject.get("id").asText();
 
-        // Not verified yet, so not held: whoever proves the name first gets it (DomainClaimsTest).
+        // Not verified yet, so not held: whoever proves the name first gets it (DomainServiceTest).
         ApiClient.Answer second = other.call("POST", "/api/v1/projects/" + otherProjectId + "/domains",
                 "{\"hostname\":\"Claimed.shop-example.com\"}");
         assertThat(second.status()).isEqualTo(201);
