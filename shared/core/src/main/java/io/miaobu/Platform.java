@@ -31,6 +31,8 @@ import io.miaobu.domains.DomainService;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.envvars.EnvVarRoutes;
 import io.miaobu.envvars.EnvVarService;
+import io.miaobu.functions.FunctionCleanup;
+import io.miaobu.functions.FunctionHost;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.github.GitHub;
@@ -69,6 +71,7 @@ public final class Platform {
     private final AesGcmSecrets secrets;
     private DomainService domains;
     private DomainJobs domainJobs;
+    private FunctionHost functionHost = FunctionHost.NONE;
 
     public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
                     RouteTable routes, CachePurger purger, Clock clock) {
@@ -138,6 +141,16 @@ public final class Platform {
         return this;
     }
 
+    /**
+     * Where deployments' functions run (worker processes locally, Function Compute in the cloud); call before
+     * {@link #builder}. Without it a build that finds functions fails, saying this installation runs none.
+     */
+    public Platform withFunctions(FunctionHost host) {
+        this.functionHost = host;
+        FunctionCleanup.onProjectDelete(projects, database.deployments(), host);
+        return this;
+    }
+
     /** The scheduler's domain work (DNS re-checks, issuance, renewal); null until {@link #withDomains}. */
     public DomainJobs domainJobs() {
         return domainJobs;
@@ -161,7 +174,7 @@ public final class Platform {
                 new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
                         !config.buildCacheMode().equals("off"),
                         config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
-                envVars::forBuild, clock).withIntegration(github.buildIntegration());
+                envVars::forBuild, functionHost, clock).withIntegration(github.buildIntegration());
     }
 
     /**

@@ -32,7 +32,8 @@ public record MiaobuConfig(
         DomainSettings domains,
         EdgeSettings edge,
         AliyunSettings aliyun,
-        LimitSettings limits) {
+        LimitSettings limits,
+        FunctionSettings functions) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -109,7 +110,16 @@ public record MiaobuConfig(
                 DomainSettings.fromEnv(r::optional, baseDomain),
                 EdgeSettings.fromEnv(r::optional),
                 AliyunSettings.fromEnv(r::optional),
-                limits(r));
+                limits(r),
+                functions(r));
+    }
+
+    private static FunctionSettings functions(Reader r) {
+        FunctionSettings d = FunctionSettings.DEFAULTS;
+        return new FunctionSettings(
+                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_TIMEOUT_SECONDS", (int) d.timeout().toSeconds(), 1, 900)),
+                r.integer("MIAOBU_FUNCTION_MEMORY_MB", d.memoryMb(), 64, 32_768),
+                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_IDLE_SECONDS", (int) d.idle().toSeconds(), 1, 24 * 3600)));
     }
 
     private static LimitSettings limits(Reader r) {
@@ -150,13 +160,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, functions);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, functions);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

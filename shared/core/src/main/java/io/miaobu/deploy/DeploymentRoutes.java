@@ -129,6 +129,8 @@ public final class DeploymentRoutes {
         view.put("error", d.error());
         view.put("live", d.id().equals(project.liveDeploymentId()));
         view.put("stats", d.stats());
+        // How many functions (a web app counts as one) it runs; where they run is the platform's business.
+        view.put("functions", d.functions() == null ? 0 : d.functions().functions().size() + (d.functions().app() == null ? 0 : 1));
         return view;
     }
 

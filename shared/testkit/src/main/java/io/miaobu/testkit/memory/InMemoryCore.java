@@ -9,7 +9,10 @@ import io.miaobu.config.LimitSettings;
 import io.miaobu.limits.Throttle;
 import io.miaobu.deploy.DeploymentService;
 import io.miaobu.deploy.Initiator;
+import io.miaobu.deploy.ContentStore;
 import io.miaobu.deploy.Publisher;
+import io.miaobu.deploy.Release;
+import io.miaobu.functions.FunctionCleanup;
 import io.miaobu.edge.Hosts;
 import io.miaobu.envvars.EnvVarService;
 import io.miaobu.projects.ProjectService;
@@ -54,9 +57,19 @@ public final class InMemoryCore {
     /** Three sign-in attempts per account in 15 minutes (and 15 per address); two registrations per address an hour. */
     public final LimitSettings limits = new LimitSettings(Duration.ofSeconds(30), 64, 64, 8, Duration.ofSeconds(2),
             3, Duration.ofMinutes(15), 2, 60);
+    /** Runs no function but records every deploy and delete; project deletion deletes through it as in Platform. */
+    public final RecordingFunctionHost functionHost = new RecordingFunctionHost();
+    public final InMemoryDatabase database = new InMemoryDatabase(this);
+    /** The release every build and folder deployment ends with, its functions run by {@link #functionHost}. */
+    public final Release release = new Release(database, artifacts, new ContentStore(artifacts, database.files(), clock),
+            publisher, functionHost, envVars::forBuild, clock);
     public final SessionTokens tokens = new SessionTokens(randomKey(), Duration.ofDays(7), clock);
     public final AuthService auth = new AuthService(userStore, new PasswordHasher(), tokens, clock,
             new SignInLimits(new Throttle(rateLimits, clock), limits));
+
+    {
+        FunctionCleanup.onProjectDelete(projects, deploymentStore, functionHost);
+    }
 
     /** A signed-in user, new each call. */
     public User user() {
