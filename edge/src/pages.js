@@ -8,6 +8,7 @@ const TITLES = {
   414: 'Address too long',
   500: 'Internal error',
   502: 'Bad gateway',
+  504: 'Gateway timeout',
 };
 
 export function statusPage(status, detail = '') {

@@ -72,7 +72,7 @@ public final class DirectoryBuildCache implements BuildCache {
                     Path to = workspace.resolve(p);
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                         makeParents(to, workspace, sandbox);
-                        copyTree(from, to);
+                        FileTrees.copy(from, to, true);
                         handOver(to, workspace, sandbox);
                     }
                 }
@@ -273,23 +273,5 @@ public final class DirectoryBuildCache implements BuildCache {
             }
         });
         return total[0];
-    }
-
-    /** Copies a tree as it is: links stay links, attributes are kept. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), LinkOption.NOFOLLOW_LINKS,
-                        StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -119,7 +119,8 @@ public record MiaobuConfig(
         return new FunctionSettings(
                 Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_TIMEOUT_SECONDS", (int) d.timeout().toSeconds(), 1, 900)),
                 r.integer("MIAOBU_FUNCTION_MEMORY_MB", d.memoryMb(), 64, 32_768),
-                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_IDLE_SECONDS", (int) d.idle().toSeconds(), 1, 24 * 3600)));
+                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_IDLE_SECONDS", (int) d.idle().toSeconds(), 1, 24 * 3600)),
+                r.optional("MIAOBU_FUNCTION_RUNTIMES_DIR").map(v -> Path.of(v).toAbsolutePath().normalize()));
     }
 
     private static LimitSettings limits(Reader r) {
