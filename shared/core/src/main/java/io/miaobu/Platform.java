@@ -15,6 +15,7 @@ import io.miaobu.build.detect.ImportCheck;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeployHookRoutes;
+import io.miaobu.deploy.DeploymentFunctionRoutes;
 import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentRoutes;
 import io.miaobu.deploy.DeploymentService;
@@ -114,6 +115,8 @@ public final class Platform {
                 DeploymentRoutes.liveViews(database.deployments(), hosts));
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30), clock);
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        DeploymentFunctionRoutes.register(router, auth, deployments, database.functionLogs(),
+                LogStream.whileServed(database.functionLogs(), database.deployments(), Duration.ofMinutes(30), clock));
         github.register(router, auth, deployments, publisher);
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
                 deployments, config.publicBaseUrl(), clock), hosts, throttle, config.limits().hookTriggers());

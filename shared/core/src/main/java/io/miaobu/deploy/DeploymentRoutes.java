@@ -45,7 +45,7 @@ public final class DeploymentRoutes {
         });
         router.get("/api/v1/deployments/{id}/logs/stream", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
-            long after = req.header("last-event-id").map(DeploymentRoutes::parseCursor).orElse(cursor(req));
+            long after = cursor(req, true);
             return Response.stream("text/event-stream; charset=utf-8",
                     out -> logStream.stream(owned.deployment().id(), after, out));
         });
@@ -57,6 +57,11 @@ public final class DeploymentRoutes {
             var owned = deployments.cancel(auth.require(req), req.pathParam("id"));
             return Response.ok(view(owned.project(), owned.deployment(), hosts));
         });
+    }
+
+    /** The {@code after} query parameter (or the reconnecting browser's Last-Event-ID, when asked), 0 when absent. */
+    static long cursor(Request req, boolean resuming) {
+        return resuming ? req.header("last-event-id").map(DeploymentRoutes::parseCursor).orElse(cursor(req)) : cursor(req);
     }
 
     private static long cursor(Request req) {

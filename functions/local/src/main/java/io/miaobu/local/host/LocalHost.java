@@ -25,6 +25,7 @@ import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.LocalEdge;
+import io.miaobu.local.functions.FunctionLogWriter;
 import io.miaobu.local.functions.LocalFunctionHost;
 import io.miaobu.secrets.AesGcmSecrets;
 import io.miaobu.local.RecordingCachePurger;
@@ -66,11 +67,14 @@ public final class LocalHost implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LocalEdge edge;
     private final LocalFunctionHost functions;
+    private final FunctionLogWriter functionLog;
 
     private LocalHost(JdkHttpServer server, Platform platform, RecordingCachePurger purger, long startedNanos,
                       EmbeddedDatabase embedded, PostgresDatabase database, RunningBuilds running, BuildWorkers workers,
-                      ScheduledExecutorService scheduler, LocalEdge edge, LocalFunctionHost functions) {
+                      ScheduledExecutorService scheduler, LocalEdge edge, LocalFunctionHost functions,
+                      FunctionLogWriter functionLog) {
         this.functions = functions;
+        this.functionLog = functionLog;
         this.server = server;
         this.platform = platform;
         this.purger = purger;
@@ -174,12 +178,13 @@ public final class LocalHost implements AutoCloseable {
         List<Path> hidden = List.of(config.dataDir(), config.buildDir(), buildCache);
         BuildSandboxes sandboxes = BuildSandboxes.create(config.sandbox(), hidden);
         sandboxes.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build or function can run
+        FunctionLogWriter functionLog = new FunctionLogWriter(database.functionLogs(), Clock.systemUTC());
         // Functions run as builds do, each worker in a sandbox of its own, with the functions' memory limit.
         BuildSandboxes functionSandboxes = BuildSandboxes.create(config.sandbox().withMemoryMb(config.functions().memoryMb()), hidden);
         LocalFunctionHost functions = LocalFunctionHost.start(config.dataDir(), functionSandboxes,
                 functionSandboxes.workspaceRoot(config.buildDir()), new AesGcmSecrets(keys.derive("function-env-aes-256-gcm")),
                 config.functions(), System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"),
-                (deploymentId, stream, text) -> LOG.info("function {} {}: {}", deploymentId, stream, text));
+                functionLog);
         platform.withFunctions(functions);
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort(),
                 Optional.of(new LocalEdge.FunctionGateway(functions.gatewayUrl(), functions.gatewayToken(),
@@ -208,7 +213,8 @@ public final class LocalHost implements AutoCloseable {
                 LOG.error("reaper failed", e);
             }
         }, 5, 60, TimeUnit.SECONDS);
-        return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge, functions);
+        return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge, functions,
+                functionLog);
     }
 
     public int port() {
@@ -242,6 +248,7 @@ public final class LocalHost implements AutoCloseable {
         endRunningBuilds();
         workers.close();
         closeQuietly(functions); // every function worker ends with the host
+        closeQuietly(functionLog);
         closeQuietly(edge);
         closeQuietly(database);
         if (embedded != null) {

@@ -56,6 +56,7 @@ class LocalFunctionsThroughTheEdgeTest {
             Path bundle = Files.createDirectories(tmp.resolve("bundle"));
             manifest.write(bundle);
             Map<String, String> backends = local.functions().deploy(project, deployment, bundle, manifest, Map.of("GREETING", "hi"));
+            local.platform().database().deployments().recordFunctions(deployment.id(), manifest, backends);
             host = local.platform().hosts().production(project.slug());
             new FileRouteTable(tmp.resolve("data/routes")).put(host, new RouteEntry(deployment.id(), deployment.prefix(),
                     FunctionBuild.routes(RouteConfig.DEFAULTS, manifest), Instant.now(), backends));
@@ -83,6 +84,30 @@ class LocalFunctionsThroughTheEdgeTest {
 
             assertThat(send(local, host, "GET", "/api/users/7", null).statusCode()).isEqualTo(200);
             assertThat(workerProcesses(deployment)).isNotEmpty();
+
+            // The owner reads the functions and what they printed; nobody else learns the deployment exists.
+            JsonNode listed = user.ok("GET", "/api/v1/deployments/" + deployment.id() + "/functions", null);
+            assertThat(listed.get("functions")).extracting(f -> f.get("route").asText())
+                    .containsExactly("/api/users/[id]", "/api/hang", "/api/crash");
+            assertThat(listed.get("app").isNull()).isTrue();
+            JsonNode shown = user.ok("GET", "/api/v1/deployments/" + deployment.id(), null);
+            assertThat(shown.get("functions").asInt()).isEqualTo(3);
+            assertThat(shown.toString()).doesNotContain("local:").doesNotContain("backends");
+            List<String> texts = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline && texts.stream().noneMatch(t -> t.startsWith("miaobu-request GET /api/users/7 200"))) {
+                Thread.sleep(100);
+                texts.clear();
+                user.ok("GET", "/api/v1/deployments/" + deployment.id() + "/functions/logs?after=0", null).get("lines")
+                        .forEach(l -> texts.add(l.get("text").asText()));
+            }
+            assertThat(texts).contains("hello from api/users/[id]", "Error: boom")
+                    .anyMatch(t -> t.startsWith("miaobu-request GET /api/users/7 200"))
+                    .anyMatch(t -> t.contains("exited with code 3"));
+            ApiClient stranger = new ApiClient(local.port()).signUp("stranger@example.com");
+            for (String path : List.of("/functions", "/functions/logs", "/functions/logs/stream")) {
+                assertThat(stranger.call("GET", "/api/v1/deployments/" + deployment.id() + path, null).status()).as(path).isEqualTo(404);
+            }
         }
         assertThat(workerProcesses(deployment)).isEmpty();
     }

@@ -21,6 +21,7 @@ import java.lang.reflect.Proxy;
 public final class InMemoryDatabase implements Database {
     private final InMemoryCore core;
     private final InMemoryBuildLogStore logs = new InMemoryBuildLogStore();
+    private final InMemoryFunctionLogStore functionLogs = new InMemoryFunctionLogStore();
 
     InMemoryDatabase(InMemoryCore core) {
         this.core = core;
@@ -74,6 +75,11 @@ public final class InMemoryDatabase implements Database {
     @Override
     public RateLimitStore rateLimits() {
         return core.rateLimits;
+    }
+
+    @Override
+    public InMemoryFunctionLogStore functionLogs() {
+        return functionLogs;
     }
 
     private static <T> T notHeld(Class<T> port) {
