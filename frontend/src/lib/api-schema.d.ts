@@ -2054,6 +2054,20 @@ export interface components {
             rootDirectory?: string | null;
             installDirectory?: string | null;
             nodeVersion?: string | null;
+            /** @description Present when the project is a Python web app (FastAPI, Flask, Django): how it is served (docs/functions.md) */
+            app?: {
+                /** @enum {string} */
+                runtime?: "python";
+                /** @description module:object, e.g. main:app; null when startCommand runs the app */
+                entry?: string | null;
+                /** @enum {string|null} */
+                protocol?: "asgi" | "wsgi" | null;
+                /** @description miaobu.json startCommand, run with PORT set */
+                startCommand?: string | null;
+                /** @description URL prefixes served from the published static files, e.g. static/ */
+                staticDirs?: string[];
+                pythonVersion?: string | null;
+            };
         };
         ImportCheckRequest: {
             name?: string | null;

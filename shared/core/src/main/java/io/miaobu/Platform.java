@@ -176,7 +176,8 @@ public final class Platform {
                         config.maxLogBytes(), config.maxBuildCacheBytes()),
                 new Builder.Tools(toolPath, config.npmRegistry().orElse(null), config.nodeVersionsDir().orElse(null),
                         !config.buildCacheMode().equals("off"),
-                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory)),
+                        config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory),
+                        config.pipIndexUrl().orElse(null)),
                 envVars::forBuild, functionHost, clock).withIntegration(github.buildIntegration());
     }
 

@@ -79,10 +79,10 @@ public final class ArchiveBuildCache implements BuildCache {
             }
             runner.prepare(archive);
             List<String> tail = new ArrayList<>();
-            int exit = runner.run("tar -xzf " + RESTORE_FILE + " -- " + quoted(key.paths()), workspace, env, timeout,
+            int exit = runner.run("tar -xzf " + RESTORE_FILE + " -- " + ShellWords.quote(key.paths()), workspace, env, timeout,
                     (stream, text) -> keepTail(tail, text), canceled);
             if (exit != 0) {
-                runner.run("rm -rf -- " + quoted(key.paths()), workspace, env, timeout, (stream, text) -> { }, canceled);
+                runner.run("rm -rf -- " + ShellWords.quote(key.paths()), workspace, env, timeout, (stream, text) -> { }, canceled);
                 log.system("Build cache could not be restored (" + (tail.isEmpty() ? "tar exited with " + exit : tail.get(tail.size() - 1))
                         + "): installing from scratch.");
                 return false;
@@ -107,7 +107,7 @@ public final class ArchiveBuildCache implements BuildCache {
         try {
             List<String> tail = new ArrayList<>();
             // Every path is archived, empty when the build made none, so a restore can name them all.
-            int exit = runner.run("mkdir -p -- " + quoted(key.paths()) + " && tar -cf - -- " + quoted(key.paths())
+            int exit = runner.run("mkdir -p -- " + ShellWords.quote(key.paths()) + " && tar -cf - -- " + ShellWords.quote(key.paths())
                     + " | gzip -1 > " + SAVE_FILE, workspace, env, timeout, (stream, text) -> keepTail(tail, text), canceled);
             if (exit != 0 || !Files.isRegularFile(archive)) {
                 log.system("Build cache not saved (" + (tail.isEmpty() ? "tar exited with " + exit : tail.get(tail.size() - 1)) + ").");
@@ -176,18 +176,6 @@ public final class ArchiveBuildCache implements BuildCache {
             }
         }
     }
-
-    private static String quoted(List<String> paths) {
-        StringBuilder s = new StringBuilder();
-        for (String p : paths) {
-            if (s.length() > 0) {
-                s.append(' ');
-            }
-            s.append('\'').append(p.replace("'", "'\\''")).append('\'');
-        }
-        return s.toString();
-    }
-
 
     private static void deleteQuietly(Path file) {
         try {

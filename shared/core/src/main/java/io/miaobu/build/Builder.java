@@ -12,6 +12,7 @@ import io.miaobu.build.detect.FrameworkCatalog;
 import io.miaobu.build.detect.FrameworkDetector;
 import io.miaobu.build.detect.MonorepoApps;
 import io.miaobu.build.detect.PackageManager;
+import io.miaobu.build.detect.PythonApps;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteConfig;
@@ -69,8 +70,9 @@ public final class Builder {
      * @param cache whether builds use the build cache at all (MIAOBU_BUILD_CACHE=off turns it off)
      * @param cacheDirectory where the build cache lives on this builder's own disk (local mode), or null to
      *                       keep it as archives in the ArtifactStore
+     * @param pipIndexUrl the operator's Python package index (MIAOBU_PIP_INDEX_URL), or null for pip's default
      */
-    public record Tools(String path, String npmRegistry, Path nodeVersions, boolean cache, Path cacheDirectory) {}
+    public record Tools(String path, String npmRegistry, Path nodeVersions, boolean cache, Path cacheDirectory, String pipIndexUrl) {}
 
     /** A project's environment variables for a build of one target, in plaintext. */
     @FunctionalInterface
@@ -222,8 +224,11 @@ public final class Builder {
             FunctionManifest functions = functionBuild.bundle(new FunctionBundler.Request(repo, root, functionBundle, sandbox,
                     env, userOutput, canceled, limits.timeout()));
 
-            String outputDirectory = plan.resolveOutputDirectory(root);
-            if (repo.relativize(root).toString().isEmpty() && !Files.isDirectory(root.resolve(outputDirectory))) {
+            // A Python web app publishes only its static folders (never its source): the app answers everything else.
+            PythonApps.PythonApp app = project.outputDirectory() == null ? plan.detection().app() : null;
+            String outputDirectory = app != null ? String.join("`, `", app.staticDirs().stream().map(PythonApps.StaticDir::folder).toList())
+                    : plan.resolveOutputDirectory(root);
+            if (app == null && repo.relativize(root).toString().isEmpty() && !Files.isDirectory(root.resolve(outputDirectory))) {
                 List<String> apps = MonorepoApps.find(new DirectorySourceTree(repo));
                 if (!apps.isEmpty()) {
                     throw new BuildFailure("Output directory `" + outputDirectory + "` not found after the build: this repository is a "
@@ -233,7 +238,9 @@ public final class Builder {
             }
             Set<Path> cached = cacheKey == null ? Set.of() : cacheKey.paths().stream()
                     .map(p -> workspace.resolve(p).normalize()).collect(Collectors.toSet());
-            List<OutputFiles.OutputFile> files = OutputFiles.collect(repo, root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
+            List<OutputFiles.OutputFile> files = app != null
+                    ? OutputFiles.collectStaticDirs(repo, root, app.staticDirs(), limits.maxFiles(), limits.maxBytes())
+                    : OutputFiles.collect(repo, root, outputDirectory, limits.maxFiles(), limits.maxBytes(), cached);
             RouteConfig config = BuildRules.compile(files, root, log);
             FrameworkCatalog.Framework framework = plan.detection().framework();
             if (config.spa() == null && framework != null && !FrameworkDetector.singlePage(framework, new DirectorySourceTree(root))) {
@@ -445,6 +452,9 @@ public final class Builder {
             } else {
                 log.system("Installing from the package manager's default registry.");
             }
+        }
+        if (tools.pipIndexUrl() != null) {
+            env.putIfAbsent("PIP_INDEX_URL", tools.pipIndexUrl()); // Python dependencies (PythonBundler): the project's own wins
         }
         if (corepack.isPresent()) {
             env.putIfAbsent("COREPACK_NPM_REGISTRY", env.getOrDefault("npm_config_registry", Corepack.DEFAULT_REGISTRY));

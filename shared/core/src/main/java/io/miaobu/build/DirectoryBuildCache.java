@@ -72,7 +72,7 @@ public final class DirectoryBuildCache implements BuildCache {
                     Path to = workspace.resolve(p);
                     if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) && !Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                         makeParents(to, workspace, sandbox);
-                        FileTrees.copy(from, to, true);
+                        FileTrees.copy(from, to);
                         handOver(to, workspace, sandbox);
                     }
                 }

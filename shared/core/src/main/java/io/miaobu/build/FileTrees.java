@@ -32,6 +32,11 @@ public final class FileTrees {
         return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
+    /** Copies a tree as it is: links stay links, attributes are kept. */
+    public static void copy(Path from, Path to) throws IOException {
+        copy(from, to, true);
+    }
+
     /**
      * Copies the tree at {@code from} to {@code to}, never following a link. {@code keepLinks}: links are copied
      * as links and attributes kept (a cache restored as it was); otherwise only regular files and folders are

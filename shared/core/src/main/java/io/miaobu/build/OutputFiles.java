@@ -1,5 +1,6 @@
 package io.miaobu.build;
 
+import io.miaobu.build.detect.PythonApps;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -41,6 +42,37 @@ public final class OutputFiles {
      */
     public static List<OutputFile> collect(Path repository, Path repoRoot, String outputDirectory, int maxFiles, long maxBytes,
                                            Set<Path> excluded) throws BuildFailure {
+        List<OutputFile> files = walk(repository, repoRoot, outputDirectory, maxFiles, maxBytes, excluded);
+        if (files.isEmpty()) {
+            throw new BuildFailure("Output directory `" + outputDirectory + "` is empty; check that the build writes its files there.");
+        }
+        return files;
+    }
+
+    /**
+     * A web app's static files: each folder's files under its URL prefix ({@code static/css/site.css}), with the
+     * same limits and link rules as an output directory. A folder the build did not write has nothing to serve;
+     * an app may have no static file at all.
+     */
+    public static List<OutputFile> collectStaticDirs(Path repository, Path root, List<PythonApps.StaticDir> dirs, int maxFiles,
+                                                     long maxBytes) throws BuildFailure {
+        List<OutputFile> all = new ArrayList<>();
+        long total = 0;
+        for (PythonApps.StaticDir dir : dirs) {
+            if (!Files.isDirectory(root.resolve(dir.folder()))) {
+                continue;
+            }
+            for (OutputFile f : walk(repository, root, dir.folder(), maxFiles - all.size(), maxBytes - total, Set.of())) {
+                all.add(new OutputFile(dir.urlPrefix() + f.path(), f.source(), f.size()));
+                total += f.size();
+            }
+        }
+        all.sort(Comparator.comparing(OutputFile::path));
+        return all;
+    }
+
+    private static List<OutputFile> walk(Path repository, Path repoRoot, String outputDirectory, int maxFiles, long maxBytes,
+                                         Set<Path> excluded) throws BuildFailure {
         Path dir = repoRoot.resolve(outputDirectory).normalize();
         if (!dir.startsWith(repoRoot.normalize())) {
             throw new BuildFailure("Output directory `" + outputDirectory + "` is outside the repository; set outputDirectory to a folder inside it.");
@@ -124,9 +156,6 @@ public final class OutputFiles {
             throw new BuildFailure(v.getMessage());
         } catch (IOException e) {
             throw new BuildFailure("The output directory could not be read: " + e.getMessage());
-        }
-        if (files.isEmpty()) {
-            throw new BuildFailure("Output directory `" + outputDirectory + "` is empty; check that the build writes its files there.");
         }
         files.sort(Comparator.comparing(OutputFile::path));
         return files;

@@ -44,9 +44,12 @@ public record MiaobuConfig(
      * @param cacheDir where the build cache lives on disk; empty: local mode uses {data}/build-cache,
      *                 functions keep archives in the ArtifactStore
      * @param cacheMode "auto" (as above), "store" (always archives in the ArtifactStore) or "off"
+     * @param pipIndexUrl the package index (PEP 503) Python dependencies are installed from, unless the project sets
+     *                    PIP_INDEX_URL; empty: pip's default
      */
     public record BuildSettings(SandboxSettings sandbox, Optional<String> npmRegistry, Optional<Path> nodeVersionsDir,
-                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir, String cacheMode) {}
+                                long maxLogBytes, long maxCacheBytes, Optional<Path> cacheDir, String cacheMode,
+                                Optional<String> pipIndexUrl) {}
 
     public String buildCacheMode() {
         return build.cacheMode();
@@ -58,6 +61,10 @@ public record MiaobuConfig(
 
     public Optional<String> npmRegistry() {
         return build.npmRegistry();
+    }
+
+    public Optional<String> pipIndexUrl() {
+        return build.pipIndexUrl();
     }
 
     public Optional<Path> nodeVersionsDir() {
@@ -106,7 +113,8 @@ public record MiaobuConfig(
                         (long) r.integer("MIAOBU_MAX_LOG_MB", 10, 1, 1024) * 1024 * 1024,
                         (long) r.integer("MIAOBU_BUILD_CACHE_MB", 1024, 1, 100_000) * 1024 * 1024,
                         r.optional("MIAOBU_BUILD_CACHE_DIR").map(v -> Path.of(v).toAbsolutePath()),
-                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off")),
+                        r.choice("MIAOBU_BUILD_CACHE", "auto", "auto", "store", "off"),
+                        r.optional("MIAOBU_PIP_INDEX_URL").map(MiaobuConfig::pipIndex)),
                 DomainSettings.fromEnv(r::optional, baseDomain),
                 EdgeSettings.fromEnv(r::optional),
                 AliyunSettings.fromEnv(r::optional),
@@ -156,6 +164,14 @@ public record MiaobuConfig(
             throw new ConfigException("MIAOBU_NPM_REGISTRY must be an http(s) URL such as https://registry.npmmirror.com, got \"" + value + "\"");
         }
         return value.endsWith("/") ? value : value + "/";
+    }
+
+    private static String pipIndex(String value) {
+        if (!value.matches("https?://[^\\s'\"]+")) {
+            throw new ConfigException("MIAOBU_PIP_INDEX_URL must be an http(s) URL of a package index such as "
+                    + "https://mirrors.aliyun.com/pypi/simple/, got \"" + value + "\"");
+        }
+        return value;
     }
 
     public MiaobuConfig withPort(int newPort) {

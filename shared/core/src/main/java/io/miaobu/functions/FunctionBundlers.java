@@ -7,6 +7,6 @@ public final class FunctionBundlers {
     private FunctionBundlers() {}
 
     public static List<FunctionBundler> all() {
-        return List.of();
+        return List.of(new NodeFunctionBundler(), new PythonBundler());
     }
 }

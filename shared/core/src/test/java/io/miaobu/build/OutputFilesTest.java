@@ -192,4 +192,39 @@ class OutputFilesTest {
 
         assertThat(paths(files)).containsExactly("index.html");
     }
+
+    @Test
+    void a_web_app_publishes_its_static_folders_under_their_url_prefixes_and_nothing_of_its_source() throws Exception {
+        Path repo = repo();
+        write(repo.resolve("app.py"), "SECRET_KEY = 'x'");
+        write(repo.resolve("static/css/site.css"), "body{}");
+        write(repo.resolve("staticfiles/admin/base.css"), "a{}");
+
+        List<OutputFile> files = OutputFiles.collectStaticDirs(repo, repo, List.of(
+                new io.miaobu.build.detect.PythonApps.StaticDir("static/", "static"),
+                new io.miaobu.build.detect.PythonApps.StaticDir("assets/", "staticfiles"),
+                new io.miaobu.build.detect.PythonApps.StaticDir("media/", "not-built")), MANY, LARGE);
+
+        assertThat(paths(files)).containsExactly("assets/admin/base.css", "static/css/site.css");
+    }
+
+    @Test
+    void a_web_app_without_static_files_publishes_none_rather_than_failing() throws Exception {
+        Path repo = repo();
+        write(repo.resolve("main.py"), "app = None");
+
+        assertThat(OutputFiles.collectStaticDirs(repo, repo, List.of(), MANY, LARGE)).isEmpty();
+    }
+
+    @Test
+    void a_static_folder_linking_outside_the_repository_fails_the_build() throws Exception {
+        Path repo = repo();
+        Files.createSymbolicLink(repo.resolve("static"), tmp);
+
+        BuildFailure e = catchThrowableOfType(BuildFailure.class, () -> OutputFiles.collectStaticDirs(repo, repo,
+                List.of(new io.miaobu.build.detect.PythonApps.StaticDir("static/", "static")), MANY, LARGE));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("outside the repository");
+    }
 }

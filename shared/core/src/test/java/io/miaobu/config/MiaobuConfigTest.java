@@ -90,6 +90,16 @@ class MiaobuConfigTest {
     }
 
     @Test
+    void python_dependencies_come_from_pips_default_index_unless_the_operator_names_one() {
+        assertThat(MiaobuConfig.fromEnv(Map.of()).pipIndexUrl()).isEmpty();
+        assertThat(MiaobuConfig.fromEnv(Map.of("MIAOBU_PIP_INDEX_URL", "https://mirrors.aliyun.com/pypi/simple/")).pipIndexUrl())
+                .contains("https://mirrors.aliyun.com/pypi/simple/");
+        assertThat(catchThrowableOfType(ConfigException.class,
+                () -> MiaobuConfig.fromEnv(Map.of("MIAOBU_PIP_INDEX_URL", "mirrors.aliyun.com/pypi"))))
+                .hasMessageContaining("MIAOBU_PIP_INDEX_URL must be an http(s) URL").hasMessageContaining("mirrors.aliyun.com/pypi");
+    }
+
+    @Test
     void a_malformed_site_port_names_its_own_variable() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> MiaobuConfig.fromEnv(Map.of("MIAOBU_SITE_PORT", "0")));

@@ -89,6 +89,17 @@ class BuildImageTest {
     }
 
     @Test
+    void the_image_bundles_node_functions_with_the_esbuild_version_the_miaobu_script_installs() throws Exception {
+        Matcher image = Pattern.compile("ESBUILD_VERSION=(\\d+\\.\\d+\\.\\d+)").matcher(all("ARG"));
+        Matcher script = Pattern.compile("ESBUILD_VERSION=\"(\\d+\\.\\d+\\.\\d+)\"")
+                .matcher(Files.readString(IMAGE.resolveSibling("miaobu")));
+        assertThat(image.find()).isTrue();
+        assertThat(script.find()).isTrue();
+        assertThat(image.group(1)).isEqualTo(script.group(1));
+        assertThat(runs).contains("\"esbuild@$ESBUILD_VERSION\"");
+    }
+
+    @Test
     void several_node_lts_versions_are_installed_side_by_side_where_the_builder_looks_for_them() {
         Matcher m = Pattern.compile("NODE_VERSIONS=\"([^\"]+)\"").matcher(all("ARG"));
         assertThat(m.find()).isTrue();

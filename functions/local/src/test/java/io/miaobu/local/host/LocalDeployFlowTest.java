@@ -247,6 +247,25 @@ class LocalDeployFlowTest {
     }
 
     @Test
+    void a_python_web_app_publishes_its_static_folder_and_never_its_source_and_one_without_static_files_deploys_too() throws Exception {
+        GitRepos flask = GitRepos.create(tmp.resolve("flask"))
+                .write("requirements.txt", "flask\n")
+                .write("app.py", "from flask import Flask\napp = Flask(__name__)\nSECRET_KEY = 'do-not-publish'\n")
+                .write("static/site.css", "p{color:red}");
+        flask.commit("flask app");
+        String id = deployAndAwait(imported("Flask site", flask), "READY");
+        assertThat(user.site("flask-site.localhost", "/static/site.css").body()).isEqualTo("p{color:red}");
+        assertThat(user.site("flask-site.localhost", "/app.py").body()).doesNotContain("do-not-publish");
+        assertThat(user.ok("GET", "/api/v1/deployments/" + id, null).get("stats").get("files").asInt()).isEqualTo(1);
+
+        GitRepos fastapi = GitRepos.create(tmp.resolve("fastapi"))
+                .write("requirements.txt", "fastapi\n")
+                .write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+        fastapi.commit("fastapi app");
+        deployAndAwait(imported("FastAPI site", fastapi), "READY");
+    }
+
+    @Test
     void a_repository_whose_site_is_its_docs_folder_publishes_that_folder_without_a_build() throws Exception {
         GitRepos repo = GitRepos.create(tmp.resolve("docs-folder"))
                 .write("README.md", "# A library\n")

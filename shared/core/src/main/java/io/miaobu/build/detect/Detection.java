@@ -14,11 +14,13 @@ import java.util.Map;
  * @param homeCaches directories under HOME saved with the build cache
  * @param projectCaches directories relative to the repository saved with the build cache
  * @param projectRegistry the file of the project's own that names a registry, or null
+ * @param app the Python web app the project is, or null for a static site
  */
 public record Detection(String rootDirectory, FrameworkCatalog.Framework framework, PackageManager packageManager,
                         String installDirectory, String installCommand, String buildCommand, String outputDirectory,
                         boolean supported, String reason, String nodeVersion, List<String> lockfiles,
-                        List<String> homeCaches, List<String> projectCaches, String projectRegistry) {
+                        List<String> homeCaches, List<String> projectCaches, String projectRegistry,
+                        PythonApps.PythonApp app) {
 
     /** The JSON shape of {@code ./miaobu detect} and {@code POST /api/v1/detect} (DESIGN §10). */
     public Map<String, Object> view() {
@@ -34,6 +36,16 @@ public record Detection(String rootDirectory, FrameworkCatalog.Framework framewo
         view.put("rootDirectory", rootDirectory.isEmpty() ? null : rootDirectory);
         view.put("installDirectory", installDirectory.equals(rootDirectory) ? null : (installDirectory.isEmpty() ? "." : installDirectory));
         view.put("nodeVersion", nodeVersion);
+        if (app != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("runtime", "python");
+            a.put("entry", app.entry());
+            a.put("protocol", app.protocol());
+            a.put("startCommand", app.startCommand());
+            a.put("staticDirs", app.staticPrefixes());
+            a.put("pythonVersion", app.pythonVersion());
+            view.put("app", a);
+        }
         return view;
     }
 }

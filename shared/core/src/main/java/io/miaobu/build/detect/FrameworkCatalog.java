@@ -41,12 +41,16 @@ public record FrameworkCatalog(List<Framework> frameworks) {
      */
     public record OutputSource(String file, Boolean script, String pattern, String template, String strategy, String key) {}
 
-    /** One catalog entry; see frameworks.json for what each field means ({@code prerendered}: a page per route, so unknown paths get a 404). */
+    /**
+     * One catalog entry; see frameworks.json for what each field means ({@code prerendered}: a page per route, so unknown
+     * paths get a 404; {@code app}: the runtime of a web app, {@code python}, rather than a static site).
+     */
     public record Framework(String id, String name, int rank, List<String> tools, Detectors detectors,
                             List<String> excludedPackages, List<String> scripts, String build,
                             List<Conditional> install, List<Conditional> buildWhen, String outputDirectory,
                             List<OutputSource> outputFrom, @JsonProperty("static") StaticRule staticRule,
-                            List<String> cacheDirectories, String devCommand, Boolean prerendered, Detectors singlePageWhen) {
+                            List<String> cacheDirectories, String devCommand, Boolean prerendered, Detectors singlePageWhen,
+                            String app) {
         public Framework {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");

@@ -46,7 +46,7 @@ public final class FrameworkDetector {
             String message = "package.json is not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
                     + "); fix package.json and push again.";
             return new Detection(rootDir, null, null, rootDir, null, null, null, false, message, null,
-                    List.of(), List.of(), List.of(), null);
+                    List.of(), List.of(), List.of(), null, null);
         }
         Set<String> deps = dependencies(pkg);
         boolean hasPackageJson = pkg != null;
@@ -71,7 +71,11 @@ public final class FrameworkDetector {
 
         String output;
         String outputWarning = null;
-        if (framework != null) {
+        PythonApps.Found app = framework == null || framework.app() == null ? null
+                : PythonApps.find(tree, framework.id(), framework.name());
+        if (app != null) {
+            output = null; // its static folders, under their URL prefixes
+        } else if (framework != null) {
             OutputDirectories.Output resolved = OutputDirectories.resolve(framework, tree, scriptBody(pkg, script));
             output = resolved.directory();
             outputWarning = resolved.warning();
@@ -84,6 +88,9 @@ public final class FrameworkDetector {
         if (framework != null && framework.staticRule() != null && !publishable(tree, deps, framework.staticRule())) {
             supported = false;
             reason = framework.staticRule().reason().replace("{config}", configFile(tree, framework.staticRule().config()));
+        } else if (app != null) {
+            supported = app.app() != null;
+            reason = supported ? "detected " + framework.name() + " app: " + app.app().describe() : app.problem();
         } else {
             reason = explain(framework, pm, ws, script, build, output);
         }
@@ -111,15 +118,19 @@ public final class FrameworkDetector {
         }
         return new Detection(rootDir, framework, pm, installDir, install, build, output, supported, reason,
                 nodeVersion(repo, rootDir, ws.directory(), pkg), ws.lockfiles(), List.copyOf(homeCaches),
-                List.copyOf(new java.util.LinkedHashSet<>(projectCaches)), projectRegistry(repo, rootDir, installDir));
+                List.copyOf(new java.util.LinkedHashSet<>(projectCaches)), projectRegistry(repo, rootDir, installDir),
+                app == null ? null : app.app());
     }
 
-    /** The highest-ranked matching entry; a framework without a build never hides the project's own build script. */
+    /**
+     * The highest-ranked matching entry; a framework without a build never hides the project's own build script,
+     * except a web app's (a Flask app whose package.json builds its CSS is still a Flask app, built by that script).
+     */
     private Framework choose(SourceTree tree, Set<String> deps, JsonNode pkg) {
         boolean ownBuild = script(pkg, List.of("build")) != null;
         Framework best = null;
         for (Framework f : catalog.frameworks()) {
-            if (f.build() == null && ownBuild) {
+            if (f.build() == null && ownBuild && f.app() == null) {
                 continue;
             }
             if (f.excludedPackages().stream().anyMatch(deps::contains)) {

@@ -77,6 +77,7 @@ final class ConfigFile {
                 case "routes" -> warn(value.line(), "`routes` (Vercel's legacy routing) is not supported; "
                         + "use `redirects`, `rewrites` and `headers` instead.");
                 case "$schema" -> { }
+                case "startCommand" -> { } // a Python web app's own server (io.miaobu.build.detect.PythonApps)
                 default -> {
                     if (ours) {
                         warn(value.line(), "unknown key `" + field.getKey() + "` is ignored; " + MIAOBU
