@@ -30,7 +30,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * @param {(relPath: string) => boolean} exists  whether the deployment has a file at relPath
  * @param {object} [compiled]  compile(entry.config), e.g. from a CompiledCache; compiled (and kept
  *   for as long as the config object lives) when not given
- * @returns {{status: number, file: string|null, headers: object, location?: string}}
+ * @returns {{status: number, file: string|null, headers: object, location?: string,
+ *   proxy?: {runtime: string, function: string|null, params: object}}}  proxy: forward the request to
+ *   entry.backends[proxy.runtime] (a function when config.functions has a route for the path, else the
+ *   config.app web app for every path outside its static folders); any method
  */
 /**
  * A route entry as read from edge KV or a route file, checked before anything is served from it: a
@@ -44,18 +47,37 @@ export function validateEntry(entry) {
   if (typeof prefix !== 'string' || !prefix.endsWith('/') || prefix.startsWith('/') || prefix.split('/').some((s) => s === '..' || s === '.')) {
     throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
   }
+  const backends = entry.backends;
+  if (backends !== undefined && backends !== null) {
+    if (typeof backends !== 'object' || Array.isArray(backends)) throw new Error('backends is not an object');
+    for (const [runtime, backend] of Object.entries(backends)) {
+      if (typeof backend !== 'string' || !backend) throw new Error(`invalid backend for ${JSON.stringify(runtime)}`);
+    }
+  }
   return entry;
 }
 
 export function route(entry, request, exists, compiled) {
   const method = String(request.method || 'GET').toUpperCase();
-  if (method !== 'GET' && method !== 'HEAD') {
-    return { status: 405, file: null, headers: { allow: 'GET, HEAD', 'cache-control': REVALIDATE } };
-  }
+  const cfg = compiled || compiledFor(entry);
+  const dynamic = cfg.functions !== null || cfg.app !== null;
+  if (!dynamic && method !== 'GET' && method !== 'HEAD') return methodNotAllowed();
   const parsed = parsePath(request.path);
   if (parsed === TOO_LONG) return { status: 414, file: null, headers: { 'cache-control': REVALIDATE } };
   if (!parsed) return { status: 400, file: null, headers: { 'cache-control': REVALIDATE } };
-  const cfg = compiled || compiledFor(entry);
+  if (dynamic) {
+    // Functions answer before any file or redirect rule (as Vercel's api/ does), for every method.
+    const fn = cfg.functions !== null ? matchFunction(cfg.functions, parsed.segs) : null;
+    if (fn) return proxy(fn.runtime, fn.name, fn.params);
+    if (cfg.app !== null) {
+      const file = parsed.segs.join('/');
+      if ((method === 'GET' || method === 'HEAD') && underStaticDir(parsed.segs, cfg.app.staticDirs) && exists(file)) {
+        return serve(200, file, cfg, cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query, request.header, request.host) : null);
+      }
+      return proxy(cfg.app.runtime, null, {});
+    }
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed();
+  }
   const req = cfg.redirects !== null || cfg.headers !== null ? ruleRequest(parsed.segs, parsed.query, request.header, request.host) : null;
 
   // Redirect rules: the first match wins. A forced rule (`!`, or a miaobu.json/vercel.json redirect)
@@ -98,8 +120,101 @@ export function compile(config) {
     notFound: typeof c.notFound === 'string' && c.notFound ? c.notFound : null,
     cleanUrls: c.cleanUrls !== false, // on unless explicitly off, as on Cloudflare Pages
     trailingSlash: typeof c.trailingSlash === 'boolean' ? c.trailingSlash : null, // null = auto
+    functions: compileFunctions(c.functions),
+    app: compileApp(c.app),
     ...compileRules(c),
   };
+}
+
+function methodNotAllowed() {
+  return { status: 405, file: null, headers: { allow: 'GET, HEAD', 'cache-control': REVALIDATE } };
+}
+
+/**
+ * What the shells forward to the deployment's backend for `runtime` (entry.backends[runtime]): the
+ * function's name (null: the web app) and its dynamic segments. Never cached: a function's answer is its own.
+ */
+function proxy(runtime, name, params) {
+  return { status: 200, file: null, proxy: { runtime, function: name, params }, headers: { 'cache-control': 'no-store' } };
+}
+
+// A route segment: a literal, `[name]`, `[...name]` (the rest, at least one segment) or `[[...name]]` (the rest, maybe none).
+const LITERAL = 0;
+const PARAM = 1;
+const REST = 2;
+const OPTIONAL_REST = 3;
+
+function compileSegment(text) {
+  let m = /^\[\[\.\.\.([^\[\]/]+)\]\]$/.exec(text);
+  if (m) return { kind: OPTIONAL_REST, name: m[1] };
+  m = /^\[\.\.\.([^\[\]/]+)\]$/.exec(text);
+  if (m) return { kind: REST, name: m[1] };
+  m = /^\[([^\[\]/.]+)\]$/.exec(text);
+  if (m) return { kind: PARAM, name: m[1] };
+  return { kind: LITERAL, text };
+}
+
+/**
+ * The config's functions in the order they are tried: per segment, a literal beats `[param]`, which
+ * beats `[...rest]`, so the longer literal prefix wins (`/api/users/me` before `/api/users/[id]` before
+ * `/api/[...slug]`). Malformed entries are skipped: a bad function route must not take the site down.
+ */
+function compileFunctions(functions) {
+  if (!Array.isArray(functions)) return null;
+  const compiled = [];
+  for (const f of functions) {
+    if (!f || typeof f.route !== 'string' || !f.route.startsWith('/') || typeof f.name !== 'string' || typeof f.runtime !== 'string') continue;
+    const segments = f.route.split('/').filter((s) => s !== '').map(compileSegment);
+    if (segments.slice(0, -1).some((s) => s.kind >= REST)) continue; // a rest segment is always the last
+    compiled.push({ segments, name: f.name, runtime: f.runtime });
+  }
+  compiled.sort((a, b) => {
+    const n = Math.min(a.segments.length, b.segments.length);
+    for (let i = 0; i < n; i++) {
+      const d = a.segments[i].kind - b.segments[i].kind;
+      if (d !== 0) return d;
+    }
+    return b.segments.length - a.segments.length;
+  });
+  return compiled.length ? compiled : null;
+}
+
+function compileApp(app) {
+  if (!app || typeof app !== 'object' || typeof app.runtime !== 'string') return null;
+  const dirs = Array.isArray(app.staticDirs) ? app.staticDirs : [];
+  const staticDirs = dirs.filter((d) => typeof d === 'string')
+    .map((d) => d.split('/').filter((s) => s !== '' && s !== '.' && s !== '..'))
+    .filter((segs) => segs.length > 0);
+  return { runtime: app.runtime, staticDirs };
+}
+
+function matchFunction(functions, segs) {
+  for (const f of functions) {
+    const params = matchSegments(f.segments, segs);
+    if (params) return { name: f.name, runtime: f.runtime, params };
+  }
+  return null;
+}
+
+function matchSegments(route, segs) {
+  const params = {};
+  for (let i = 0; i < route.length; i++) {
+    const r = route[i];
+    if (r.kind === REST || r.kind === OPTIONAL_REST) {
+      const rest = segs.slice(i);
+      if (rest.length === 0 && r.kind === REST) return null;
+      if (rest.length > 0) params[r.name] = rest;
+      return params;
+    }
+    if (i >= segs.length) return null;
+    if (r.kind === PARAM) params[r.name] = segs[i];
+    else if (r.text !== segs[i]) return null;
+  }
+  return route.length === segs.length ? params : null;
+}
+
+function underStaticDir(segs, staticDirs) {
+  return staticDirs.some((dir) => segs.length > dir.length && dir.every((s, i) => s === segs[i]));
 }
 
 function compiledFor(entry) {

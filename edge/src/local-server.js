@@ -3,6 +3,11 @@
 // artifacts that the local RouteTable and ArtifactStore adapters write under the data directory.
 //
 //   node edge/src/local-server.js --data DIR --port PORT [--host 127.0.0.1] [--https-port PORT]
+//     [--functions http://127.0.0.1:PORT] [--function-timeout SECONDS]
+//
+// Function requests (the engine's `proxy` answers) go to the route entry's backend for their runtime:
+// `local:{deploymentId}/{runtime}` to the local host's function gateway (--functions, whose token comes in
+// MIAOBU_GATEWAY_TOKEN), an http(s) URL as it is.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -24,7 +29,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 // A DNS name is at most 253 characters; with a port, a Host header is never longer than this.
 const MAX_HOST_LENGTH = 260;
 
-export function createEdgeServer({ dataDir }) {
+// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones only the edge may set.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'proxy-authenticate', 'proxy-authorization']);
+const GATEWAY_ERROR = 'x-miaobu-function-error';
+
+export function createEdgeServer({ dataDir, functions = null, gatewayToken = '', functionTimeoutMs = 10_000 }) {
   const routesDir = path.resolve(dataDir, 'routes');
   const artifactsDir = path.resolve(dataDir, 'artifacts');
   const routeCache = new Map(); // route key -> { sig, value: { entry } | { error } }
@@ -130,6 +140,7 @@ export function createEdgeServer({ dataDir }) {
     const request = { method: req.method, path: req.url, header: (name) => req.headers[name], host };
     const decision = route(entry, request, (rel) => files.find(rel) !== null, compiled.get(entry));
     const headers = { ...decision.headers, 'x-miaobu-deployment': entry.deploymentId };
+    if (decision.proxy) return proxyToFunction(req, res, entry, decision.proxy, host);
 
     if (decision.location) {
       res.writeHead(decision.status, { ...headers, 'content-length': 0 });
@@ -148,6 +159,62 @@ export function createEdgeServer({ dataDir }) {
     pipeline(fs.createReadStream(info.real), res, (err) => {
       if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error(`miaobu-edge: reading ${info.real}: ${err.message}`);
     });
+  }
+
+  // The request goes to the deployment's backend as it came (method, path, query, headers, body streamed),
+  // with what the runtime needs to know; the answer comes back as the function gave it, never cached unless
+  // it says so. The backend's address never reaches the visitor.
+  function proxyToFunction(req, res, entry, proxy, host) {
+    const fail = (status, detail) => {
+      if (res.headersSent) return res.destroy();
+      sendPage(req, res, status, statusPage(status, detail), { 'cache-control': 'no-store', 'x-miaobu-deployment': entry.deploymentId });
+    };
+    const backend = entry.backends && entry.backends[proxy.runtime];
+    let target;
+    if (typeof backend === 'string' && backend.startsWith('local:') && functions) {
+      target = new URL(functions + '/' + backend.slice('local:'.length) + req.url);
+    } else if (typeof backend === 'string' && /^https?:\/\//.test(backend)) {
+      target = new URL(backend.replace(/\/+$/, '') + req.url);
+    } else {
+      req.resume();
+      return fail(502, 'This deployment\u2019s functions are not available here.');
+    }
+    const headers = {};
+    const named = connectionNamed(req.headers);
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (HOP_BY_HOP.has(name) || named.has(name) || name === 'host' || name.startsWith('x-miaobu-') || name.startsWith('x-forwarded-')) continue;
+      headers[name] = value;
+    }
+    if (proxy.function !== null) headers['x-miaobu-function'] = proxy.function;
+    headers['x-miaobu-params'] = JSON.stringify(proxy.params || {});
+    headers['x-forwarded-host'] = host;
+    headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http';
+    if (backend.startsWith('local:')) headers['x-miaobu-gateway-token'] = gatewayToken;
+    const client = target.protocol === 'https:' ? https : http;
+    // A fresh connection to the gateway each time: a worker killed mid-answer never leaves a broken one to reuse.
+    const upstream = client.request(target, { method: req.method, headers, agent: backend.startsWith('local:') ? false : undefined }, (answer) => {
+      const gatewayError = answer.headers[GATEWAY_ERROR];
+      if (gatewayError && backend.startsWith('local:')) {
+        answer.resume();
+        if (answer.statusCode === 504) return fail(504, 'The function did not answer within its time limit.');
+        return fail(502, gatewayError === 'crashed' ? `This function crashed${proxy.function ? ` (${proxy.function})` : ''}. Its log says why.`
+          : 'This deployment\u2019s functions are not available.');
+      }
+      const out = {};
+      const dropped = connectionNamed(answer.headers);
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (!HOP_BY_HOP.has(name) && !dropped.has(name)) out[name] = value;
+      }
+      if (!('cache-control' in out)) out['cache-control'] = 'no-store';
+      out['x-miaobu-deployment'] = entry.deploymentId;
+      res.writeHead(answer.statusCode, out);
+      pipeline(answer, res, () => {});
+    });
+    // The gateway enforces the function's time limit; this only catches a backend that never answers.
+    upstream.setTimeout(functionTimeoutMs + 5_000, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    upstream.on('error', (e) => fail(e.code === 'ETIMEDOUT' ? 504 : 502, e.code === 'ETIMEDOUT'
+      ? 'The function did not answer within its time limit.' : 'The function could not be reached.'));
+    pipeline(req, upstream, () => {});
   }
 
   const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, listener);
@@ -237,6 +304,11 @@ function sendPage(req, res, status, html, headers) {
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+// Headers the Connection header names are hop-by-hop too.
+function connectionNamed(headers) {
+  return new Set(String(headers.connection || '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+}
+
 function firstValue(header) {
   return header ? String(header).split(',')[0].trim() : '';
 }
@@ -248,10 +320,10 @@ function etagMatches(ifNoneMatch, etag) {
 }
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: 0, data: null, 'https-port': null };
+  const opts = { host: '127.0.0.1', port: 0, data: null, 'https-port': null, functions: null, 'function-timeout': '10' };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
-    if (!['data', 'port', 'host', 'https-port'].includes(name) || i + 1 >= argv.length) {
+    if (!['data', 'port', 'host', 'https-port', 'functions', 'function-timeout'].includes(name) || i + 1 >= argv.length) {
       throw new Error(`unknown or incomplete option ${argv[i]}`);
     }
     opts[name] = argv[++i];
@@ -263,7 +335,10 @@ function parseArgs(argv) {
   if (httpsPort !== null && (!Number.isInteger(httpsPort) || httpsPort < 0 || httpsPort > 65535)) {
     throw new Error(`invalid --https-port ${opts['https-port']}`);
   }
-  return { ...opts, port, httpsPort };
+  if (opts.functions !== null && !/^http:\/\/127\.0\.0\.1:\d+$/.test(opts.functions)) throw new Error(`invalid --functions ${opts.functions}`);
+  const functionTimeout = Number(opts['function-timeout']);
+  if (!Number.isInteger(functionTimeout) || functionTimeout < 1) throw new Error(`invalid --function-timeout ${opts['function-timeout']}`);
+  return { ...opts, port, httpsPort, functionTimeoutMs: functionTimeout * 1000 };
 }
 
 function main() {
@@ -274,7 +349,9 @@ function main() {
     console.error(`miaobu-edge: ${e.message}\nusage: node local-server.js --data DIR --port PORT [--host 127.0.0.1] [--https-port PORT]`);
     process.exit(2);
   }
-  const server = createEdgeServer({ dataDir: opts.data });
+  const server = createEdgeServer({ dataDir: opts.data, functions: opts.functions,
+    gatewayToken: process.env.MIAOBU_GATEWAY_TOKEN || '', functionTimeoutMs: opts.functionTimeoutMs });
+  delete process.env.MIAOBU_GATEWAY_TOKEN;
   server.on('error', (e) => {
     console.error(`miaobu-edge: ${e.message}`);
     process.exit(1);

@@ -608,6 +608,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deployments/{id}/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The deployment's serverless functions and web app, as its build found them (empty for a static site) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Its functions with their routes, and its web app or null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeploymentFunctions"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/functions/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** Up to 1,000 lines its functions printed (local mode; on Function Compute the output goes to the project's SLS logstore), after a line number */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only lines after this line number */
+                    after?: components["parameters"]["after"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Lines; `done` once the deployment is no longer served (its functions print nothing more) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LogPage"];
+                    };
+                };
+                400: components["responses"]["Invalid"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/functions/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The function log as server-sent events: `line` events (data: a LogLine, id: its line number) for as long as the deployment is served, `end` when it no longer is */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only lines after this line number */
+                    after?: components["parameters"]["after"];
+                };
+                header?: {
+                    /** @description Resume after this line number (sent by EventSource on reconnect) */
+                    "Last-Event-ID"?: string;
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                400: components["responses"]["Invalid"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deployments/{id}/promote": {
         parameters: {
             query?: never;
@@ -1725,6 +1862,8 @@ export interface components {
             /** @description Whether it is what the production address serves */
             live: boolean;
             stats: components["schemas"]["DeploymentStats"] | null;
+            /** @description How many serverless functions it runs (a web app counts as one); 0 for a static site */
+            functions: number;
         };
         NewDeployment: {
             branch?: string | null;
@@ -1742,6 +1881,34 @@ export interface components {
         LogPage: {
             lines: components["schemas"]["LogLine"][];
             done: boolean;
+        };
+        DeploymentFunction: {
+            /** @description Unique in the deployment: the source path without its extension (`api/users/[id]`) */
+            name: string;
+            /** @description The URL path it answers, with `[param]`, `[...rest]` and `[[...rest]]` segments */
+            route: string;
+            /** @enum {string} */
+            runtime: "node" | "python";
+            /** @description The file it was built from, relative to the project's root directory */
+            source: string;
+        };
+        DeploymentApp: {
+            /** @enum {string} */
+            runtime: "python";
+            /** @description `module:object`, such as `main:app` */
+            entry: string;
+            /** @enum {string} */
+            protocol: "asgi" | "wsgi";
+            /** @description The project's own start command (run with PORT), or null for Miaobu's server */
+            startCommand: string | null;
+            /** @description Path prefixes served as files by the edge, never by the app */
+            staticDirs: string[];
+            pythonVersion: string | null;
+        };
+        DeploymentFunctions: {
+            functions: components["schemas"]["DeploymentFunction"][];
+            /** @description A web app answering every other path, or null */
+            app: components["schemas"]["DeploymentApp"] | null;
         };
         FolderManifest: {
             files: {
@@ -1887,6 +2054,20 @@ export interface components {
             rootDirectory?: string | null;
             installDirectory?: string | null;
             nodeVersion?: string | null;
+            /** @description Present when the project is a Python web app (FastAPI, Flask, Django): how it is served (docs/functions.md) */
+            app?: {
+                /** @enum {string} */
+                runtime?: "python";
+                /** @description module:object, e.g. main:app; null when startCommand runs the app */
+                entry?: string | null;
+                /** @enum {string|null} */
+                protocol?: "asgi" | "wsgi" | null;
+                /** @description miaobu.json startCommand, run with PORT set */
+                startCommand?: string | null;
+                /** @description URL prefixes served from the published static files, e.g. static/ */
+                staticDirs?: string[];
+                pythonVersion?: string | null;
+            };
         };
         ImportCheckRequest: {
             name?: string | null;

@@ -1,7 +1,7 @@
 // One function per API route the dashboard uses (docs/api.md).
 import { api, ApiError } from './api'
 import type {
-  AuthProviders, CreatedDeployHook, DeployHook, Deployment, Detection, Domain, EnvVar, EnvVarInput, GitHubRepositoryPage,
+  AuthProviders, CreatedDeployHook, DeployHook, Deployment, DeploymentFunctions, Detection, Domain, EnvVar, EnvVarInput, GitHubRepositoryPage,
   ImportCheck, LogPage, NewProject, Project, ProjectChanges, ProjectListItem, Session, User,
 } from './types'
 
@@ -69,6 +69,9 @@ export const cancelDeployment = (id: string) => api<Deployment>('POST', `${V1}/d
 export const logPage = (id: string, after: number, signal?: AbortSignal) =>
   api<LogPage>('GET', `${V1}/deployments/${enc(id)}/logs?after=${after}`, undefined, { signal })
 export const logStreamPath = (id: string) => `${V1}/deployments/${enc(id)}/logs/stream`
+export const getDeploymentFunctions = (id: string, signal?: AbortSignal) =>
+  api<DeploymentFunctions>('GET', `${V1}/deployments/${enc(id)}/functions`, undefined, { signal })
+export const functionLogStreamPath = (id: string) => `${V1}/deployments/${enc(id)}/functions/logs/stream`
 
 /**
  * Framework detection for the import screen. `null` when this server has no detection yet

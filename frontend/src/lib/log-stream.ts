@@ -1,4 +1,4 @@
-// Follows a deployment's build log over the SSE endpoint, read with fetch() so the bearer token
+// Follows a deployment's build log (or its function log) over the SSE endpoint, read with fetch() so the bearer token
 // goes in a header (never in a URL). Reconnects with Last-Event-ID until the server sends `end`.
 import { ApiError, request } from './api'
 import { logStreamPath } from './endpoints'
@@ -14,7 +14,8 @@ export interface LogStreamHandlers {
 
 const DEFAULT_RETRY_MS = 2000
 
-export async function followLog(deploymentId: string, handlers: LogStreamHandlers, signal: AbortSignal): Promise<void> {
+export async function followLog(deploymentId: string, handlers: LogStreamHandlers, signal: AbortSignal,
+  path = logStreamPath(deploymentId)): Promise<void> {
   let lastEventId = ''
   let retryMs = DEFAULT_RETRY_MS
   let ended = false
@@ -22,7 +23,7 @@ export async function followLog(deploymentId: string, handlers: LogStreamHandler
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' }
       if (lastEventId) headers['last-event-id'] = lastEventId
-      const response = await request('GET', logStreamPath(deploymentId), undefined, { signal, headers })
+      const response = await request('GET', path, undefined, { signal, headers })
       const batch: LogLine[] = []
       const parser = createSseParser((event) => {
         if (event.event === 'line') {

@@ -16,6 +16,7 @@ export type Deployment = Schemas['Deployment']
 export type CommitAuthor = Schemas['CommitAuthor']
 export type LogLine = Schemas['LogLine']
 export type LogPage = Schemas['LogPage']
+export type DeploymentFunctions = Schemas['DeploymentFunctions']
 /** The API's refusal: `fields` names each request field at fault (validation errors). */
 export type ErrorBody = Schemas['Error']
 

@@ -23,7 +23,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     // As the API answers: a failed or canceled deployment has no files, so no address.
     url: overrides.status === 'FAILED' || overrides.status === 'CANCELED' ? null : 'http://d1--my-site.localhost:8080', branchUrl: null,
     createdAt: '2026-01-01T10:00:00Z', startedAt: '2026-01-01T10:00:01Z', readyAt: '2026-01-01T10:00:09Z',
-    finishedAt: '2026-01-01T10:00:09Z', error: null, live: false,
+    finishedAt: '2026-01-01T10:00:09Z', error: null, live: false, functions: 0,
     stats: { files: 3, bytes: 2048, uploadedFiles: 1, uploadedBytes: 512 }, ...overrides,
   }
 }

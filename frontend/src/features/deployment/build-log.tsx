@@ -1,10 +1,12 @@
 // The build log, streamed live: follows the tail while you are at the bottom, stays put when you
-// scroll up, and can be searched and downloaded.
+// scroll up, and can be searched and downloaded. The function log (what a deployment's functions print
+// while they serve) is shown by the same component.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { Button, ErrorMessage, Spinner } from '../../components/ui'
 import type { ApiError } from '../../lib/api'
 import { ansiSegments, stripAnsi, type AnsiSegment } from '../../lib/ansi'
 import { clock } from '../../lib/format'
+import { functionLogStreamPath, logStreamPath } from '../../lib/endpoints'
 import { followLog } from '../../lib/log-stream'
 import type { DeploymentStatus, LogLine } from '../../lib/types'
 
@@ -12,8 +14,16 @@ export function logText(lines: LogLine[]): string {
   return lines.map((l) => `${l.ts} ${l.stream.padEnd(6)} ${stripAnsi(l.text)}`).join('\n') + (lines.length ? '\n' : '')
 }
 
+/** Which of a deployment's logs: what its build printed, or what its functions print while it is served. */
+export type LogKind = 'build' | 'functions'
+
+const KINDS = {
+  build: { title: 'Build log', search: 'Search the log', id: 'build-log', file: '', waiting: 'Waiting for the build to start…', empty: 'This build wrote no output.', path: logStreamPath },
+  functions: { title: 'Function log', search: 'Search the function log', id: 'function-log', file: '-functions', waiting: 'Waiting for requests…', empty: 'Its functions printed nothing.', path: functionLogStreamPath },
+} satisfies Record<LogKind, unknown>
+
 /** Streams the log of one deployment: lines so far, whether it has ended, and the connection problem if any. */
-export function useBuildLog(deploymentId: string, onEnd?: (status: DeploymentStatus) => void) {
+export function useBuildLog(deploymentId: string, onEnd?: (status: DeploymentStatus) => void, kind: LogKind = 'build') {
   const [lines, setLines] = useState<LogLine[]>([])
   const [ended, setEnded] = useState(false)
   const [problem, setProblem] = useState<ApiError | null>(null)
@@ -39,9 +49,9 @@ export function useBuildLog(deploymentId: string, onEnd?: (status: DeploymentSta
         onEndRef.current?.(status)
       },
       onError: (error) => setProblem(error),
-    }, controller.signal)
+    }, controller.signal, KINDS[kind].path(deploymentId))
     return () => controller.abort()
-  }, [deploymentId])
+  }, [deploymentId, kind])
   return { lines, ended, problem }
 }
 
@@ -96,8 +106,13 @@ function styled(segments: AnsiSegment[], query: string) {
   return out
 }
 
-export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?: (status: DeploymentStatus) => void }) {
-  const { lines, ended, problem } = useBuildLog(deploymentId, onEnd)
+export function BuildLog({ deploymentId, onEnd, kind = 'build' }: {
+  deploymentId: string
+  onEnd?: (status: DeploymentStatus) => void
+  kind?: LogKind
+}) {
+  const { lines, ended, problem } = useBuildLog(deploymentId, onEnd, kind)
+  const text = KINDS[kind]
   const [query, setQuery] = useState('')
   const [follow, setFollow] = useState(true)
   const scroller = useRef<HTMLDivElement>(null)
@@ -121,7 +136,7 @@ export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?
     const url = URL.createObjectURL(new Blob([logText(lines)], { type: 'text/plain;charset=utf-8' }))
     const a = document.createElement('a')
     a.href = url
-    a.download = `miaobu-${deploymentId}.log`
+    a.download = `miaobu-${deploymentId}${text.file}.log`
     document.body.appendChild(a)
     a.click()
     a.remove()
@@ -129,11 +144,11 @@ export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?
   }
 
   return (
-    <section id="build-log" aria-label="Build log" className="keep-colors overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950">
+    <section id={text.id} aria-label={text.title} className="keep-colors overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-800 px-3 py-2">
-        <h2 className="mr-auto text-sm font-semibold text-zinc-100">Build log</h2>
-        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search the log"
-          aria-label="Search the log"
+        <h2 className="mr-auto text-sm font-semibold text-zinc-100">{text.title}</h2>
+        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={text.search}
+          aria-label={text.search}
           className="h-8 w-40 rounded-md border border-zinc-700 bg-zinc-900 px-2 text-sm text-zinc-100 placeholder:text-zinc-500 sm:w-56" />
         {needle && <span className="text-xs text-zinc-400" role="status">{shown.length} of {lines.length} lines</span>}
         <label className="flex items-center gap-1.5 text-xs text-zinc-300">
@@ -145,9 +160,9 @@ export function BuildLog({ deploymentId, onEnd }: { deploymentId: string; onEnd?
         className="h-[28rem] max-h-[60vh] overflow-auto py-2 font-mono text-xs leading-5">
         {shown.map((line) => <LogRow key={line.n} line={line} query={needle} />)}
         {!ended && (
-          <div className="px-3 pt-1"><Spinner small label={lines.length ? 'Waiting for output…' : 'Waiting for the build to start…'} /></div>
+          <div className="px-3 pt-1"><Spinner small label={lines.length ? 'Waiting for output…' : text.waiting} /></div>
         )}
-        {ended && lines.length === 0 && <p className="px-3 text-zinc-500">This build wrote no output.</p>}
+        {ended && lines.length === 0 && <p className="px-3 text-zinc-500">{text.empty}</p>}
       </div>
       {problem && <ErrorMessage error={problem} className="m-2" />}
     </section>

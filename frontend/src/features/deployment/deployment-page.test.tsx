@@ -4,23 +4,10 @@ import type { LogLine } from '../../lib/types'
 import { fakeApi } from '../../test/fake-api'
 import { deployment, project } from '../../test/fixtures'
 import { renderApp } from '../../test/render'
+import { controllableStream, lineEvent } from '../../test/sse-stream'
 
 const line = (n: number, text: string, stream: LogLine['stream'] = 'stdout'): LogLine => ({ n, ts: `2026-01-01T10:00:0${n}.000Z`, stream, text })
-const event = (l: LogLine) => `id: ${l.n}\nevent: line\ndata: ${JSON.stringify(l)}\n\n`
-
-/** A log stream the test writes to, chunk by chunk, like the server's SSE endpoint. */
-function controllableStream() {
-  const encoder = new TextEncoder()
-  let push!: (text: string) => void
-  let close!: () => void
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      push = (text) => controller.enqueue(encoder.encode(text))
-      close = () => controller.close()
-    },
-  })
-  return { response: new Response(body, { headers: { 'content-type': 'text/event-stream' } }), push: (t: string) => push(t), close: () => close() }
-}
+const event = lineEvent
 
 /** A READY deployment whose log the test writes. */
 function finishedDeploymentWithLog(d = deployment()) {

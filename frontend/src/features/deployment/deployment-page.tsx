@@ -14,6 +14,7 @@ import { Author } from '../../components/author'
 import { DeploymentOrigin } from '../../components/deployment-origin'
 import { TimeAgo } from '../../components/time-ago'
 import { BuildLog } from './build-log'
+import { FunctionsPanel } from './functions-panel'
 import { StatusTimeline } from './status-timeline'
 
 export function DeploymentPage() {
@@ -65,6 +66,7 @@ export function DeploymentPage() {
       {d.error && d.status !== 'CANCELED' && <FailureBanner error={d.error} projectId={d.projectId} />}
       <Card className="p-4 sm:p-6"><StatusTimeline deployment={d} /></Card>
       <DeploymentFacts deployment={d} project={project} />
+      {d.functions > 0 && d.status === 'READY' && <FunctionsPanel deployment={d} />}
       <BuildLog deploymentId={d.id} onEnd={() => deployment.reload()} />
     </div>
   )

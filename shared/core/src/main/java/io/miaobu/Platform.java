@@ -15,6 +15,7 @@ import io.miaobu.build.detect.ImportCheck;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.DeployHookRoutes;
+import io.miaobu.deploy.DeploymentFunctionRoutes;
 import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentRoutes;
 import io.miaobu.deploy.DeploymentService;
@@ -31,6 +32,8 @@ import io.miaobu.domains.DomainService;
 import io.miaobu.edge.CachePurger;
 import io.miaobu.envvars.EnvVarRoutes;
 import io.miaobu.envvars.EnvVarService;
+import io.miaobu.functions.FunctionCleanup;
+import io.miaobu.functions.FunctionHost;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteTable;
 import io.miaobu.github.GitHub;
@@ -71,6 +74,7 @@ public final class Platform {
     private final AesGcmSecrets secrets;
     private DomainService domains;
     private DomainJobs domainJobs;
+    private FunctionHost functionHost = FunctionHost.NONE;
 
     public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
                     RouteTable routes, CachePurger purger, Clock clock) {
@@ -113,6 +117,8 @@ public final class Platform {
                 DeploymentRoutes.liveViews(database.deployments(), hosts));
         LogStream logStream = new LogStream(database.logs(), database.deployments(), Duration.ofMinutes(30), clock);
         DeploymentRoutes.register(router, auth, deployments, database.logs(), logStream, hosts);
+        DeploymentFunctionRoutes.register(router, auth, deployments, database.functionLogs(),
+                LogStream.whileServed(database.functionLogs(), database.deployments(), Duration.ofMinutes(30), clock));
         github.register(router, auth, deployments, publisher);
         DeployHookRoutes.register(router, auth, new DeployHooks(projects, database.projects(), database.deployHooks(),
                 deployments, config.publicBaseUrl(), clock), hosts, throttle, config.limits().hookTriggers());
@@ -140,6 +146,16 @@ public final class Platform {
         return this;
     }
 
+    /**
+     * Where deployments' functions run (worker processes locally, Function Compute in the cloud); call before
+     * {@link #builder}. Without it a build that finds functions fails, saying this installation runs none.
+     */
+    public Platform withFunctions(FunctionHost host) {
+        this.functionHost = host;
+        FunctionCleanup.onProjectDelete(projects, database.deployments(), host);
+        return this;
+    }
+
     /** The scheduler's domain work (DNS re-checks, issuance, renewal); null until {@link #withDomains}. */
     public DomainJobs domainJobs() {
         return domainJobs;
@@ -164,7 +180,7 @@ public final class Platform {
                         !config.buildCacheMode().equals("off"),
                         config.buildCacheMode().equals("store") ? null : config.buildCacheDir().orElse(cacheDirectory),
                         config.pipIndexUrl().orElse(null)),
-                envVars::forBuild, clock).withIntegration(github.buildIntegration());
+                envVars::forBuild, functionHost, clock).withIntegration(github.buildIntegration());
     }
 
     /**
@@ -182,15 +198,9 @@ public final class Platform {
         return new Reaper(database.deployments(), config.buildTimeout(), clock);
     }
 
-    /** Deleting a project also deletes its deployments' functions from {@code functions}. */
-    public Platform deletingFunctionsWithProjects(FunctionHost functions) {
-        projects.onDelete(Retention.deletingFunctions(database.deployments(), functions));
-        return this;
-    }
-
-    /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from {@code functions}. */
-    public Retention retention(FunctionHost functions) {
-        return new Retention(database.projects(), database.deployments(), publisher, artifacts, functions, config.retention(), clock);
+    /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from the {@link #withFunctions} host. */
+    public Retention retention() {
+        return new Retention(database.projects(), database.deployments(), publisher, artifacts, functionHost, config.retention(), clock);
     }
 
     public Hosts hosts() {

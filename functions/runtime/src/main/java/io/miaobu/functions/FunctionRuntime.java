@@ -92,7 +92,7 @@ public final class FunctionRuntime implements AutoCloseable {
                 .orElseGet(() -> FunctionAdapters.notCarried(DnsLookup.class, adapters.function, "look up DNS records"));
         FunctionHost functionHost = functionHost(config, adapters, credentials, artifacts);
         if (adapters.functions.isPresent()) {
-            platform.deletingFunctionsWithProjects(functionHost); // the api deletes projects
+            platform.withFunctions(functionHost); // the builder deploys them, the api and scheduler delete them
         }
         FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns, functionHost);
         if (adapters.domains.isPresent()) {

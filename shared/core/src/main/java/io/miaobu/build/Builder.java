@@ -16,6 +16,11 @@ import io.miaobu.build.detect.PythonApps;
 import io.miaobu.deploy.Publisher;
 import io.miaobu.edge.Hosts;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.functions.FunctionBuild;
+import io.miaobu.functions.FunctionBundler;
+import io.miaobu.functions.FunctionBundlers;
+import io.miaobu.functions.FunctionHost;
+import io.miaobu.functions.FunctionManifest;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
@@ -89,11 +94,19 @@ public final class Builder {
     private final Clock clock;
     private final ContentStore content;
     private final Release release;
+    private final FunctionBuild functionBuild;
     private volatile BuildIntegration integration = BuildIntegration.NONE;
 
     public Builder(Database database, ArtifactStore artifacts, Publisher publisher, Hosts hosts, SourceFetcher fetcher,
                    CommandRunner runner, Path workRoot, Limits limits, Tools tools, Variables variables, Clock clock)
             throws IOException {
+        this(database, artifacts, publisher, hosts, fetcher, runner, workRoot, limits, tools, variables, FunctionHost.NONE, clock);
+    }
+
+    /** @param functionHost runs the deployments' functions ({@link FunctionHost#NONE}: a build with functions fails) */
+    public Builder(Database database, ArtifactStore artifacts, Publisher publisher, Hosts hosts, SourceFetcher fetcher,
+                   CommandRunner runner, Path workRoot, Limits limits, Tools tools, Variables variables,
+                   FunctionHost functionHost, Clock clock) throws IOException {
         this.database = database;
         this.deployments = database.deployments();
         this.projects = database.projects();
@@ -109,7 +122,8 @@ public final class Builder {
                 : new ArchiveBuildCache(artifacts, limits.maxCacheBytes(), limits.timeout(), clock);
         this.clock = clock;
         this.content = new ContentStore(artifacts, database.files(), clock);
-        this.release = new Release(database, artifacts, content, publisher, clock);
+        this.release = new Release(database, artifacts, content, publisher, functionHost, variables, clock);
+        this.functionBuild = new FunctionBuild(FunctionBundlers.all(functionHost.runsOnBuildMachine()), functionHost != FunctionHost.NONE);
     }
 
     /** Where this builder makes its builds' workspaces ({@code {root}/{deploymentId}}). */
@@ -206,6 +220,9 @@ public final class Builder {
             if (canceled.getAsBoolean()) {
                 throw new BuildCanceled();
             }
+            Path functionBundle = workspace.resolve("bundle");
+            FunctionManifest functions = functionBuild.bundle(new FunctionBundler.Request(repo, root, functionBundle, sandbox,
+                    env, userOutput, canceled, limits.timeout()));
 
             // A Python web app publishes only its static folders (never its source): the app answers everything else.
             PythonApps.PythonApp app = project.outputDirectory() == null ? plan.detection().app() : null;
@@ -231,6 +248,7 @@ public final class Builder {
                 log.system("Unknown paths get a 404, not the home page: a " + framework.name() + " site has a page per route "
                         + "(\"spa\": true in miaobu.json serves index.html for them instead).");
             }
+            config = FunctionBuild.routes(config, functions);
             files = BuildRules.siteFiles(files);
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
@@ -245,7 +263,8 @@ public final class Builder {
             }
             Deployment uploading = deployments.findById(deployment.id()).orElseThrow(BuildCanceled::new);
             Release.GoLive goLive = Deployment.PRODUCTION.equals(deployment.target()) ? Release.GoLive.IF_AUTO_PUBLISH : Release.GoLive.NO;
-            if (release.release(project, uploading, new Release.Contents(stored.files(), stored.sources(), config, stored.stats()),
+            if (release.release(project, uploading, new Release.Contents(stored.files(), stored.sources(), config, stored.stats(),
+                    functionBundle, functions),
                     goLive, log) != DeploymentStatus.READY) {
                 return DeploymentStatus.CANCELED;
             }

@@ -33,7 +33,8 @@ public record MiaobuConfig(
         EdgeSettings edge,
         AliyunSettings aliyun,
         LimitSettings limits,
-        RetentionSettings retention) {
+        RetentionSettings retention,
+        FunctionSettings functions) {
 
     /**
      * Build settings of issue 4 (DESIGN §6).
@@ -119,7 +120,22 @@ public record MiaobuConfig(
                 EdgeSettings.fromEnv(r::optional),
                 AliyunSettings.fromEnv(r::optional),
                 limits(r),
-                new RetentionSettings(r.integer("MIAOBU_RETENTION_DAYS", 0, 0, 36_500), r.integer("MIAOBU_RETENTION_KEEP", 20, 1, 1_000_000)));
+                new RetentionSettings(r.integer("MIAOBU_RETENTION_DAYS", 0, 0, 36_500), r.integer("MIAOBU_RETENTION_KEEP", 20, 1, 1_000_000)),
+                functions(r));
+    }
+
+    private static FunctionSettings functions(Reader r) {
+        FunctionSettings d = FunctionSettings.DEFAULTS;
+        int memory = r.integer("MIAOBU_FUNCTION_MEMORY_MB", d.memoryMb(), 128, 32_768);
+        if (memory % 64 != 0) {
+            // Function Compute's rule; local workers follow it too, so a setting means the same in both.
+            throw new ConfigException("MIAOBU_FUNCTION_MEMORY_MB must be a multiple of 64 from 128 to 32768 (Function Compute's rule), got " + memory);
+        }
+        return new FunctionSettings(
+                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_TIMEOUT_SECONDS", (int) d.timeout().toSeconds(), 1, 900)),
+                memory,
+                Duration.ofSeconds(r.integer("MIAOBU_FUNCTION_IDLE_SECONDS", (int) d.idle().toSeconds(), 1, 24 * 3600)),
+                r.optional("MIAOBU_FUNCTION_RUNTIMES_DIR").map(v -> Path.of(v).toAbsolutePath().normalize()));
     }
 
     private static LimitSettings limits(Reader r) {
@@ -168,13 +184,13 @@ public record MiaobuConfig(
     public MiaobuConfig withPort(int newPort) {
         return new MiaobuConfig(newPort, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, sitePort, allowLocalRepositories, maxOutputFiles,
-                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention);
+                maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention, functions);
     }
 
     public MiaobuConfig withSitePort(int newSitePort) {
         return new MiaobuConfig(port, dataDir, baseDomain, databaseUrl, secretKey, sessionTtl, buildTimeout,
                 buildConcurrency, buildDir, siteScheme, Optional.of(newSitePort), allowLocalRepositories,
-                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention);
+                maxOutputFiles, maxOutputBytes, nodeCommand, publicUrl, github, build, domains, edge, aliyun, limits, retention, functions);
     }
 
     /** Reads typed values and fails at start-up with the variable's name when one is malformed. */

@@ -29,4 +29,9 @@ public record SandboxSettings(String mode, int firstUid, int uidCount, int maxPr
         throw new ConfigException("MIAOBU_BUILD_UIDS must be a range FIRST-LAST of uids that no account on this machine uses, "
                 + "above 1000 (for example " + DEFAULT_UIDS + "), got \"" + value + "\"");
     }
+
+    /** These settings with another memory limit (function workers have their own, MIAOBU_FUNCTION_MEMORY_MB). */
+    public SandboxSettings withMemoryMb(int memory) {
+        return new SandboxSettings(mode, firstUid, uidCount, maxProcesses, memory, cpuSeconds, maxFileMb);
+    }
 }

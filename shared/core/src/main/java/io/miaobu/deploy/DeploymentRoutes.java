@@ -51,7 +51,7 @@ public final class DeploymentRoutes {
         });
         router.get("/api/v1/deployments/{id}/logs/stream", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
-            long after = req.header("last-event-id").map(DeploymentRoutes::parseCursor).orElse(cursor(req));
+            long after = cursor(req, true);
             return Response.stream("text/event-stream; charset=utf-8",
                     out -> logStream.stream(owned.deployment().id(), after, out));
         });
@@ -63,6 +63,11 @@ public final class DeploymentRoutes {
             var owned = deployments.cancel(auth.require(req), req.pathParam("id"));
             return Response.ok(view(owned.project(), owned.deployment(), hosts));
         });
+    }
+
+    /** The {@code after} query parameter (or the reconnecting browser's Last-Event-ID, when asked), 0 when absent. */
+    static long cursor(Request req, boolean resuming) {
+        return resuming ? req.header("last-event-id").map(DeploymentRoutes::parseCursor).orElse(cursor(req)) : cursor(req);
     }
 
     private static long cursor(Request req) {
@@ -135,6 +140,8 @@ public final class DeploymentRoutes {
         view.put("error", d.error());
         view.put("live", d.id().equals(project.liveDeploymentId()));
         view.put("stats", d.stats());
+        // How many functions (a web app counts as one) it runs; where they run is the platform's business.
+        view.put("functions", d.functions() == null ? 0 : d.functions().functions().size() + (d.functions().app() == null ? 0 : 1));
         return view;
     }
 

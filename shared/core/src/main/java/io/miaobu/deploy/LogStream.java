@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Server-sent events for a build log: one {@code line} event per log line (its id is the line
+ * Server-sent events for a build log (or a deployment's function log, which never ends while the deployment is READY): one {@code line} event per log line (its id is the line
  * number, so a reconnecting browser resumes with Last-Event-ID), then one {@code end} event with
  * the final status. Polls the log store, which works the same whichever process runs the build.
  *
@@ -27,22 +27,34 @@ public final class LogStream {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final int BATCH = 500;
 
-    private final BuildLogStore logs;
+    private final LogSource logs;
     private final DeploymentStore deployments;
     private final Duration maxDuration;
     private final Duration poll;
     private final Clock clock;
+    private final boolean whileServed;
 
-    public LogStream(BuildLogStore logs, DeploymentStore deployments, Duration maxDuration, Clock clock) {
+    public LogStream(LogSource logs, DeploymentStore deployments, Duration maxDuration, Clock clock) {
         this(logs, deployments, maxDuration, Duration.ofMillis(250), clock);
     }
 
-    public LogStream(BuildLogStore logs, DeploymentStore deployments, Duration maxDuration, Duration poll, Clock clock) {
+    public LogStream(LogSource logs, DeploymentStore deployments, Duration maxDuration, Duration poll, Clock clock) {
+        this(logs, deployments, maxDuration, poll, clock, false);
+    }
+
+    private LogStream(LogSource logs, DeploymentStore deployments, Duration maxDuration, Duration poll, Clock clock,
+                      boolean whileServed) {
+        this.whileServed = whileServed;
         this.logs = logs;
         this.deployments = deployments;
         this.maxDuration = maxDuration;
         this.poll = poll;
         this.clock = clock;
+    }
+
+    /** A function log: it goes on for as long as the deployment is served (READY), and ends with it. */
+    public static LogStream whileServed(LogSource logs, DeploymentStore deployments, Duration maxDuration, Clock clock) {
+        return new LogStream(logs, deployments, maxDuration, Duration.ofMillis(250), clock, true);
     }
 
     public void stream(String deploymentId, long after, OutputStream out) throws IOException {
@@ -73,7 +85,7 @@ public final class LogStream {
                 return;
             }
             if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
-                write(out, ": still building\n\n");
+                write(out, whileServed ? ": still serving\n\n" : ": still building\n\n");
                 out.flush();
                 lastWrite = System.nanoTime();
             }
@@ -95,6 +107,9 @@ public final class LogStream {
             return true; // deleted with its log
         }
         Deployment d = found.get();
+        if (whileServed) {
+            return d.status().isFinal() && d.status() != DeploymentStatus.READY;
+        }
         if (!d.status().isFinal()) {
             return false;
         }

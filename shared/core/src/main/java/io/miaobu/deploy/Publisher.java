@@ -91,7 +91,7 @@ public final class Publisher {
         purge(purged);
     }
 
-    /** Removes every host of a project that is being deleted, and its deployments' file lists. */
+    /** Removes every host of a project that is being deleted, and its deployments' file lists (their functions: {@link io.miaobu.functions.FunctionCleanup}). */
     public void unpublishAll(Project project, List<Deployment> deployments) {
         routes.delete(hosts.production(project.slug()));
         Set<String> branchHosts = new LinkedHashSet<>();
@@ -159,6 +159,6 @@ public final class Publisher {
 
     private RouteEntry entry(Deployment deployment) {
         RouteConfig config = deployment.routeConfig() == null ? RouteConfig.DEFAULTS : deployment.routeConfig();
-        return new RouteEntry(deployment.id(), deployment.prefix(), config, clock.instant());
+        return new RouteEntry(deployment.id(), deployment.prefix(), config, clock.instant(), deployment.backends());
     }
 }

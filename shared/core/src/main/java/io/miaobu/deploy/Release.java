@@ -1,8 +1,11 @@
 package io.miaobu.deploy;
 
 import io.miaobu.build.BuildLogWriter;
+import io.miaobu.build.Builder;
 import io.miaobu.deploy.DeploymentFileStore.FileEntry;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.functions.FunctionHost;
+import io.miaobu.functions.FunctionManifest;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;
@@ -42,8 +45,21 @@ public final class Release {
         YES
     }
 
-    /** What to release: the files (already in the content store) and the deployment's route config. */
-    public record Contents(List<FileEntry> files, Map<String, Path> localSources, RouteConfig config, DeploymentStats stats) {}
+    /**
+     * What to release: the files (already in the content store), the deployment's route config and, for a
+     * deployment with functions, the bundle the build assembled and its manifest.
+     */
+    public record Contents(List<FileEntry> files, Map<String, Path> localSources, RouteConfig config, DeploymentStats stats,
+                           Path functionBundle, FunctionManifest functions) {
+        public Contents {
+            functions = functions == null ? FunctionManifest.EMPTY : functions;
+        }
+
+        /** A deployment of files only. */
+        public Contents(List<FileEntry> files, Map<String, Path> localSources, RouteConfig config, DeploymentStats stats) {
+            this(files, localSources, config, stats, null, FunctionManifest.EMPTY);
+        }
+    }
 
     private final DeploymentStore deployments;
     private final ProjectStore projects;
@@ -51,8 +67,19 @@ public final class Release {
     private final ContentStore content;
     private final Publisher publisher;
     private final Clock clock;
+    private final FunctionHost functionHost;
+    private final Builder.Variables variables;
 
+    /** A release of files only (folder deployments carry no functions). */
     public Release(Database database, ArtifactStore artifacts, ContentStore content, Publisher publisher, Clock clock) {
+        this(database, artifacts, content, publisher, FunctionHost.NONE, (projectId, target) -> Map.of(), clock);
+    }
+
+    /** @param variables the project's variables for a target, decrypted only to hand them to the functions */
+    public Release(Database database, ArtifactStore artifacts, ContentStore content, Publisher publisher,
+                   FunctionHost functionHost, Builder.Variables variables, Clock clock) {
+        this.functionHost = functionHost;
+        this.variables = variables;
         this.deployments = database.deployments();
         this.projects = database.projects();
         this.artifacts = artifacts;
@@ -72,6 +99,17 @@ public final class Release {
         try {
             content.copyInto(project.id(), deployment.prefix(), contents.files(), contents.localSources());
             deployments.recordRouteConfig(deployment.id(), contents.config());
+            if (!contents.functions().isEmpty()) {
+                Map<String, String> backends = functionHost.deploy(project, ready, contents.functionBundle(),
+                        contents.functions(), variables.forBuild(project.id(), deployment.target()));
+                if (!backends.keySet().containsAll(contents.functions().runtimes())) {
+                    throw new IllegalStateException("the function host made " + backends.keySet() + " runnable, not "
+                            + contents.functions().runtimes());
+                }
+                ready = ready.withFunctions(contents.functions(), backends);
+                deployments.recordFunctions(deployment.id(), ready.functions(), ready.backends());
+                log.system("Functions are ready to run (" + String.join(", ", backends.keySet()) + ").");
+            }
             publisher.publishFiles(ready, contents.files().stream().map(FileEntry::path).toList());
             publisher.publishPermanentHost(project, ready);
         } catch (IOException | RuntimeException e) {
@@ -97,8 +135,9 @@ public final class Release {
         return DeploymentStatus.READY;
     }
 
-    /** Removes a deployment's files and the edge's knowledge of them (its own host, its file list). */
+    /** Removes a deployment's files, its functions and the edge's knowledge of them (its own host, its file list). */
     public void takeBack(Project project, Deployment deployment) {
+        functionHost.delete(deployment);
         try {
             if (project != null) {
                 publisher.unpublishPermanentHost(project, deployment);

@@ -6,7 +6,8 @@ import java.util.List;
 public final class FunctionBundlers {
     private FunctionBundlers() {}
 
-    public static List<FunctionBundler> all() {
-        return List.of(new NodeFunctionBundler(), new PythonBundler());
+    /** @param runBuildMachine whether the functions run beside the build, on its interpreters ({@link FunctionHost#runsOnBuildMachine}) */
+    public static List<FunctionBundler> all(boolean runBuildMachine) {
+        return List.of(new NodeFunctionBundler(), new PythonBundler(runBuildMachine));
     }
 }

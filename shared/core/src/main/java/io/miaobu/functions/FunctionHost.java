@@ -21,6 +21,14 @@ public interface FunctionHost {
     Map<String, String> deploy(Project project, Deployment deployment, Path bundleDir, FunctionManifest manifest,
                                Map<String, String> env) throws IOException;
 
+    /**
+     * Whether functions run on this machine, with the interpreters the build has (local mode): then what the
+     * build's Python already provides is not packaged again. Function Compute runs its own Python: false.
+     */
+    default boolean runsOnBuildMachine() {
+        return false;
+    }
+
     /** Frees everything {@link #deploy} made for the deployment; does nothing when it made nothing. Never throws. */
     void delete(Deployment deployment);
 

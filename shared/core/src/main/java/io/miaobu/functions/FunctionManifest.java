@@ -1,5 +1,6 @@
 package io.miaobu.functions;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.miaobu.json.Json;
 import java.io.IOException;
@@ -60,10 +61,12 @@ public record FunctionManifest(int version, List<Function> functions, App app) {
         functions = functions == null ? List.of() : List.copyOf(functions);
     }
 
+    @JsonIgnore // not a field of functions.json (Jackson would write it as "empty" and refuse it on reading)
     public boolean isEmpty() {
         return functions.isEmpty() && app == null;
     }
 
+    @JsonIgnore
     public Set<String> runtimes() {
         Set<String> runtimes = new LinkedHashSet<>();
         functions.forEach(f -> runtimes.add(f.runtime()));

@@ -19,6 +19,9 @@ public interface Request {
 
     Optional<String> header(String name);
 
+    /** Every header with all its values, names case-insensitive (a proxy forwards them as they came). */
+    Map<String, List<String>> headers();
+
     Map<String, List<String>> query();
 
     byte[] body();

@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +49,6 @@ public final class Retention {
         this.functions = functions;
         this.settings = settings;
         this.clock = clock;
-    }
-
-    /**
-     * What deleting a project does to its functions (ProjectService.onDelete): every deployment's go, before
-     * the rows that name them do.
-     */
-    public static Consumer<Project> deletingFunctions(DeploymentStore deployments, FunctionHost functions) {
-        return project -> deployments.listByProject(project.id(), Integer.MAX_VALUE).forEach(functions::delete);
     }
 
     /** Deletes what is due; answers how many deployments went. */

@@ -29,4 +29,7 @@ public interface Database {
     io.miaobu.domains.DomainStore domains();
 
     io.miaobu.limits.RateLimitStore rateLimits();
+
+    /** What deployments' functions print (local mode's workers write here). */
+    io.miaobu.functions.FunctionLogStore functionLogs();
 }

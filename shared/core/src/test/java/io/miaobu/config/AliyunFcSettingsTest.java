@@ -28,15 +28,17 @@ class AliyunFcSettingsTest {
 
     @Test
     void functions_get_ten_seconds_and_512_mb_and_the_regions_official_layers_unless_told_otherwise() {
-        FcSettings fc = MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai")).aliyun().fc();
-        assertThat(fc.timeoutSeconds()).isEqualTo(10);
-        assertThat(fc.memoryMb()).isEqualTo(512);
+        MiaobuConfig defaults = MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai"));
+        FcSettings fc = defaults.aliyun().fc();
+        assertThat(defaults.functions().timeout()).hasSeconds(10);
+        assertThat(defaults.functions().memoryMb()).isEqualTo(512);
         assertThat(fc.nodeLayer()).contains("acs:fc:cn-shanghai:official:layers/Nodejs20/versions/1");
         assertThat(fc.pythonLayer()).contains("acs:fc:cn-shanghai:official:layers/Python310/versions/1");
-        FcSettings set = MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_TIMEOUT_SECONDS", "30", "MIAOBU_FUNCTION_MEMORY_MB", "1024",
-                "MIAOBU_FC_NODE_LAYER", "acs:fc:cn-shanghai:1234567:layers/node22/versions/3")).aliyun().fc();
-        assertThat(set.timeoutSeconds()).isEqualTo(30);
-        assertThat(set.memoryMb()).isEqualTo(1024);
+        MiaobuConfig configured = MiaobuConfig.fromEnv(Map.of("MIAOBU_FUNCTION_TIMEOUT_SECONDS", "30", "MIAOBU_FUNCTION_MEMORY_MB", "1024",
+                "MIAOBU_FC_NODE_LAYER", "acs:fc:cn-shanghai:1234567:layers/node22/versions/3"));
+        FcSettings set = configured.aliyun().fc();
+        assertThat(configured.functions().timeout()).hasSeconds(30);
+        assertThat(configured.functions().memoryMb()).isEqualTo(1024);
         assertThat(set.nodeLayer()).contains("acs:fc:cn-shanghai:1234567:layers/node22/versions/3");
     }
 

@@ -28,7 +28,7 @@ final class CodePackage {
     static long write(Path bundleDir, Path runtimesDir, String runtime, Path zip) throws IOException {
         Path server = runtimesDir.resolve(runtime);
         if (!Files.isDirectory(server)) {
-            throw new IOException("the " + runtime + " runtime is not at " + server + " (MIAOBU_RUNTIMES_DIR): the function "
+            throw new IOException("the " + runtime + " runtime is not at " + server + " (MIAOBU_FUNCTION_RUNTIMES_DIR): the function "
                     + "package needs its server");
         }
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {

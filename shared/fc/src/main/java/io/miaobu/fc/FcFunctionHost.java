@@ -118,7 +118,8 @@ public final class FcFunctionHost implements FunctionHost {
             Optional<CodeBucket> code = aliyun.ossBucket().flatMap(name -> bucket.map(store -> new CodeBucket(name, store)));
             return new FcFunctionHost(new AcsRoaClient("FC", endpoint, VERSION, credentials), code,
                     new EdgeTokens(SecretKeys.required(config.secretKey())),
-                    new Options(aliyun.functionPrefix(), fc.timeoutSeconds(), fc.memoryMb(), layers, fc.runtimesDir()));
+                    new Options(aliyun.functionPrefix(), (int) config.functions().timeout().toSeconds(), config.functions().memoryMb(),
+                            layers, config.functions().runtimesDir().orElse(Path.of("runtimes"))));
         });
     }
 

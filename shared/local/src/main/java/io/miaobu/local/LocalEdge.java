@@ -39,11 +39,25 @@ public final class LocalEdge implements AutoCloseable {
 
     /** @param httpsPort where the edge also serves HTTPS for custom domains with a certificate (MIAOBU_HTTPS_PORT) */
     public static LocalEdge start(String nodeCommand, Path dataDir, java.util.Optional<Integer> httpsPort) throws IOException {
+        return start(nodeCommand, dataDir, httpsPort, java.util.Optional.empty());
+    }
+
+    /**
+     * Where the edge sends requests for {@code local:} function backends: the local host's function gateway,
+     * the token it asks for (handed over in the edge's environment, never on its command line) and the
+     * functions' time limit.
+     */
+    public record FunctionGateway(String url, String token, int timeoutSeconds) {}
+
+    public static LocalEdge start(String nodeCommand, Path dataDir, java.util.Optional<Integer> httpsPort,
+                                  java.util.Optional<FunctionGateway> functions) throws IOException {
         Path edgeDir = extract(dataDir.resolve("edge"));
         List<String> command = new java.util.ArrayList<>(List.of(nodeCommand, edgeDir.resolve("src/local-server.js").toString(),
                 "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
         httpsPort.ifPresent(p -> command.addAll(List.of("--https-port", String.valueOf(p))));
+        functions.ifPresent(f -> command.addAll(List.of("--functions", f.url(), "--function-timeout", String.valueOf(f.timeoutSeconds()))));
         ProcessBuilder pb = new ProcessBuilder(command);
+        functions.ifPresent(f -> pb.environment().put("MIAOBU_GATEWAY_TOKEN", f.token()));
         pb.redirectErrorStream(false);
         Process process;
         try {

@@ -4,6 +4,7 @@ import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.functions.FunctionManifest;
 import io.miaobu.deploy.Initiator;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +29,7 @@ public interface DeploymentDao {
             + " files, bytes, uploaded_files, uploaded_bytes, route_config, created_at, started_at, finished_at,"
             + " commit_author_name, commit_author_login, commit_author_avatar_url, triggered_by,"
             + " triggered_by_user_id, triggered_by_login, triggered_by_avatar_url, trigger_hook_name";
+    String SELECTED = COLUMNS + ", functions, backends";
 
     @SqlUpdate("INSERT INTO deployments (" + COLUMNS + ") VALUES (:id, :projectId, :status, :target, :branch,"
             + " :requestedCommit, :commitSha, :commitMessage, :error, :files, :bytes, :uploadedFiles,"
@@ -47,14 +49,14 @@ public interface DeploymentDao {
                 @Bind("initiatorLogin") String initiatorLogin, @Bind("initiatorAvatarUrl") String initiatorAvatarUrl,
                 @Bind("hookName") String hookName);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments WHERE id = :id")
     Optional<Deployment> findById(@Bind("id") String id);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId"
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments WHERE project_id = :projectId"
             + " ORDER BY created_at DESC, id DESC LIMIT :limit")
     List<Deployment> listByProject(@Bind("projectId") String projectId, @Bind("limit") int limit);
 
-    @SqlQuery("SELECT DISTINCT ON (project_id) " + COLUMNS + " FROM deployments WHERE project_id = ANY(:ids)"
+    @SqlQuery("SELECT DISTINCT ON (project_id) " + SELECTED + " FROM deployments WHERE project_id = ANY(:ids)"
             + " ORDER BY project_id, created_at DESC, id DESC")
     List<Deployment> newestOfProjects(@Bind("ids") String[] projectIds);
 
@@ -85,19 +87,24 @@ public interface DeploymentDao {
     @SqlUpdate("UPDATE deployments SET route_config = CAST(:routeConfig AS jsonb) WHERE id = :id")
     int recordRouteConfig(@Bind("id") String id, @Bind("routeConfig") String routeConfigJson);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments"
+    @SqlUpdate("UPDATE deployments SET functions = CAST(:functions AS jsonb), backends = CAST(:backends AS jsonb)"
+            + " WHERE id = :id")
+    int recordFunctions(@Bind("id") String id, @Bind("functions") String functionsJson,
+                        @Bind("backends") String backendsJson);
+
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments"
             + " WHERE status = :status AND COALESCE(started_at, created_at) < :before ORDER BY created_at, id")
     List<Deployment> listStale(@Bind("status") DeploymentStatus status, @Bind("before") Instant before);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
             + " AND status = 'READY' ORDER BY created_at DESC, id DESC LIMIT 1")
     Optional<Deployment> newestReady(@Bind("projectId") String projectId, @Bind("branch") String branch);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments WHERE project_id = :projectId AND branch = :branch"
             + " AND status = 'QUEUED' ORDER BY created_at, id")
     List<Deployment> listQueued(@Bind("projectId") String projectId, @Bind("branch") String branch);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE project_id = :projectId"
+    @SqlQuery("SELECT " + SELECTED + " FROM deployments WHERE project_id = :projectId"
             + " AND (requested_commit = :sha OR commit_sha = :sha) ORDER BY created_at DESC, id DESC")
     List<Deployment> listByCommit(@Bind("projectId") String projectId, @Bind("sha") String commitSha);
 
@@ -123,7 +130,9 @@ public interface DeploymentDao {
                             rs.getString("commit_author_avatar_url")),
                     rs.getString("triggered_by"),
                     Initiator.of(rs.getString("triggered_by_user_id"), rs.getString("triggered_by_login"),
-                            rs.getString("triggered_by_avatar_url"), rs.getString("trigger_hook_name")));
+                            rs.getString("triggered_by_avatar_url"), rs.getString("trigger_hook_name")),
+                    Json.read(rs.getString("functions"), FunctionManifest.class),
+                    Json.readBackends(rs.getString("backends")));
         }
 
         private static DeploymentStats stats(ResultSet rs) throws SQLException {

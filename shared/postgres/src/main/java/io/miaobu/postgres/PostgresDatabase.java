@@ -30,6 +30,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     private final PostgresGitHubStore github;
     private final PostgresDeployHookStore deployHooks;
     private final PostgresRateLimitStore rateLimits;
+    private final PostgresFunctionLogStore functionLogs;
     private final PostgresEnvVarStore envVars;
     private final PostgresDomainStore domains;
 
@@ -52,6 +53,7 @@ public final class PostgresDatabase implements Database, AutoCloseable {
         this.envVars = new PostgresEnvVarStore(jdbi.dao(EnvVarDao.class));
         this.domains = new PostgresDomainStore(jdbi.dao(DomainDao.class));
         this.rateLimits = new PostgresRateLimitStore(jdbi.dao(RateLimitDao.class));
+        this.functionLogs = new PostgresFunctionLogStore(jdbi.dao(FunctionLogDao.class));
     }
 
     /** {@code connect(url, null, null)}: credentials, if any, come from the URL. */
@@ -151,6 +153,11 @@ public final class PostgresDatabase implements Database, AutoCloseable {
     @Override
     public PostgresRateLimitStore rateLimits() {
         return rateLimits;
+    }
+
+    @Override
+    public PostgresFunctionLogStore functionLogs() {
+        return functionLogs;
     }
 
     @Override

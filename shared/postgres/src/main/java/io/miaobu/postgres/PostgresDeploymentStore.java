@@ -7,6 +7,8 @@ import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.Initiator;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.functions.FunctionManifest;
+import java.util.Map;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -86,6 +88,11 @@ public final class PostgresDeploymentStore implements DeploymentStore {
     @Override
     public void recordRouteConfig(String id, RouteConfig config) {
         dao.recordRouteConfig(id, Json.write(config));
+    }
+
+    @Override
+    public void recordFunctions(String id, FunctionManifest functions, Map<String, String> backends) {
+        dao.recordFunctions(id, Json.write(functions), Json.write(backends == null || backends.isEmpty() ? null : backends));
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.functions.FunctionManifest;
 import io.miaobu.edge.rules.HeaderRule;
 import io.miaobu.edge.rules.RedirectRule;
 import io.miaobu.store.DuplicateKeyException;
@@ -230,6 +231,29 @@ public abstract class DeploymentStoreContract {
 
         deployments().recordRouteConfig(d.id(), RouteConfig.DEFAULTS);
         assertThat(deployments().findById(d.id()).orElseThrow().routeConfig()).isEqualTo(RouteConfig.DEFAULTS);
+    }
+
+    @Test
+    void functions_their_backends_and_their_routes_are_recorded_and_read_back_by_every_query() {
+        Deployment d = inserted();
+        FunctionManifest manifest = new FunctionManifest(1, List.of(new FunctionManifest.Function("api/users/[id]",
+                "/api/users/[id]", "api/users/[id].js", FunctionManifest.NODE, "node/api/users/[id].mjs")),
+                new FunctionManifest.App(FunctionManifest.PYTHON, "main:app", "asgi", null, List.of("static/"), "3.11"));
+        RouteConfig routes = RouteConfig.DEFAULTS.withFunctions(
+                List.of(new RouteConfig.FunctionRoute("/api/users/[id]", "api/users/[id]", FunctionManifest.NODE)),
+                new RouteConfig.AppRoute(FunctionManifest.PYTHON, List.of("static/")));
+        Map<String, String> backends = Map.of("node", "local:" + d.id() + "/node", "python", "local:" + d.id() + "/python");
+
+        assertThat(deployments().findById(d.id()).orElseThrow().functions()).isNull();
+        deployments().recordRouteConfig(d.id(), routes);
+        deployments().recordFunctions(d.id(), manifest, backends);
+
+        Deployment stored = deployments().findById(d.id()).orElseThrow();
+        assertThat(stored.functions()).isEqualTo(manifest);
+        assertThat(stored.backends()).isEqualTo(backends);
+        assertThat(stored.routeConfig()).isEqualTo(routes);
+        assertThat(deployments().listByProject(projectId, 10)).singleElement()
+                .satisfies(listed -> assertThat(listed.backends()).isEqualTo(backends));
     }
 
     @Test

@@ -182,17 +182,6 @@ class RetentionTest {
         assertThat(exists(old)).isFalse();
     }
 
-    @Test
-    void deleting_a_project_deletes_every_deployments_functions() throws IOException {
-        Deployment a = built("main", DeploymentStatus.READY);
-        Deployment b = built("feature/x", DeploymentStatus.READY);
-        core.projects.onDelete(Retention.deletingFunctions(core.deploymentStore, functions));
-
-        core.projects.delete(alice, site.id());
-
-        assertThat(functionsRunning).doesNotContain(a.id(), b.id()).isEmpty();
-    }
-
     /** Storage that refuses deletes, as a bucket with a wrong policy does. */
     record BrokenStore(io.miaobu.store.ArtifactStore inner) implements io.miaobu.store.ArtifactStore {
         @Override

@@ -24,24 +24,29 @@ final class EdgeProxy implements Handler {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "transfer-encoding",
             "upgrade", "keep-alive", "expect", "te", "trailer", "proxy-connection", "x-forwarded-host");
 
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final int edgePort;
+    private final Duration timeout;
 
-    EdgeProxy(int edgePort) {
+    /** @param timeout how long the edge may take to answer (functions' time limit and then some) */
+    EdgeProxy(int edgePort, Duration timeout) {
         this.edgePort = edgePort;
+        this.timeout = timeout;
     }
 
     @Override
     public Response handle(Request request) throws Exception {
-        // Sites are read-only (the edge answers 405 to anything else), and Java's client refuses to send
-        // CONNECT at all: answered here, so no method becomes a 500.
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return Router.error(405, "method_not_allowed", request.method() + " is not allowed on a site; use GET or HEAD.")
-                    .header("allow", "GET, HEAD");
+        // The edge answers every method a site or its functions may take; Java's client refuses to send
+        // CONNECT at all, so the rest is answered here and no method becomes a 500.
+        if (!METHODS.contains(request.method())) {
+            return Router.error(405, "method_not_allowed", request.method() + " is not allowed on a site.")
+                    .header("allow", String.join(", ", METHODS));
         }
         // The raw target goes through untouched: the edge alone decides what an encoded path means.
         URI target;
@@ -51,24 +56,28 @@ final class EdgeProxy implements Handler {
             return Router.error(400, "invalid_path", "The request path is not a valid URL path.");
         }
         HttpRequest.Builder forward = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()))
                 .header("x-forwarded-host", request.header("host").orElse(""));
-        for (String name : List.of("accept", "accept-encoding", "accept-language", "if-none-match", "if-modified-since",
-                "range", "user-agent", "referer", "cookie")) {
-            request.header(name).ifPresent(v -> forward.header(name, v));
-        }
+        request.headers().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.equals(Request.PEER_HEADER)) {
+                values.forEach(value -> forward.header(name, value));
+            }
+        });
         HttpResponse<InputStream> answer;
         try {
             answer = client.send(forward.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpTimeoutException e) {
+            return Router.error(504, "edge_timeout", "The local edge did not answer in time.");
         } catch (java.io.IOException e) {
             return Router.error(502, "edge_unavailable", "The local edge is not answering; restart ./miaobu dev.");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         answer.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values));
+                // Set-Cookie cannot be joined with commas: one line per value (JdkHttpServer sends each).
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(name.equalsIgnoreCase("set-cookie") ? "\n" : ", ", values));
             }
         });
         InputStream body = answer.body();

@@ -25,6 +25,9 @@ import io.miaobu.local.DirectoryCertificateStore;
 import io.miaobu.local.DiskArtifactStore;
 import io.miaobu.local.FileRouteTable;
 import io.miaobu.local.LocalEdge;
+import io.miaobu.local.functions.FunctionLogWriter;
+import io.miaobu.local.functions.LocalFunctionHost;
+import io.miaobu.secrets.AesGcmSecrets;
 import io.miaobu.local.RecordingCachePurger;
 import io.miaobu.postgres.PostgresDatabase;
 import java.io.IOException;
@@ -63,10 +66,15 @@ public final class LocalHost implements AutoCloseable {
     private final BuildWorkers workers;
     private final ScheduledExecutorService scheduler;
     private final LocalEdge edge;
+    private final LocalFunctionHost functions;
+    private final FunctionLogWriter functionLog;
 
     private LocalHost(JdkHttpServer server, Platform platform, RecordingCachePurger purger, long startedNanos,
                       EmbeddedDatabase embedded, PostgresDatabase database, RunningBuilds running, BuildWorkers workers,
-                      ScheduledExecutorService scheduler, LocalEdge edge) {
+                      ScheduledExecutorService scheduler, LocalEdge edge, LocalFunctionHost functions,
+                      FunctionLogWriter functionLog) {
+        this.functions = functions;
+        this.functionLog = functionLog;
         this.server = server;
         this.platform = platform;
         this.purger = purger;
@@ -136,8 +144,8 @@ public final class LocalHost implements AutoCloseable {
         RecordingCachePurger purger = new RecordingCachePurger();
         FileRouteTable routes = new FileRouteTable(config.dataDir().resolve("routes"));
         BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency(), running);
-        Platform platform = new Platform(effective,
-                SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key")),
+        SecretKeys keys = SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key"));
+        Platform platform = new Platform(effective, keys,
                 database, workers.wakingOnSend(database.jobQueue()),
                 new DiskArtifactStore(config.dataDir().resolve("artifacts")),
                 routes, purger, new RestGitHub(config.github()), Clock.systemUTC());
@@ -165,10 +173,25 @@ public final class LocalHost implements AutoCloseable {
                         AlidnsDnsChallenges.from(config.domains(), alidnsCredentials), dnsLookup, Clock.systemUTC()),
                 () -> scheduler.execute(runDomainJobs)));
         domainJobs.set(platform.domainJobs());
-        LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort());
+        Files.createDirectories(config.buildDir());
+        Path buildCache = config.buildCacheDir().orElse(config.dataDir().resolve("build-cache"));
+        List<Path> hidden = List.of(config.dataDir(), config.buildDir(), buildCache);
+        BuildSandboxes sandboxes = BuildSandboxes.create(config.sandbox(), hidden);
+        sandboxes.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build or function can run
+        FunctionLogWriter functionLog = new FunctionLogWriter(database.functionLogs(), Clock.systemUTC());
+        // Functions run as builds do, each worker in a sandbox of its own, with the functions' memory limit.
+        BuildSandboxes functionSandboxes = BuildSandboxes.create(config.sandbox().withMemoryMb(config.functions().memoryMb()), hidden);
+        LocalFunctionHost functions = LocalFunctionHost.start(config.dataDir(), functionSandboxes,
+                functionSandboxes.workspaceRoot(config.buildDir()), new AesGcmSecrets(keys.derive("function-env-aes-256-gcm")),
+                config.functions(), System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"),
+                functionLog);
+        platform.withFunctions(functions);
+        LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort(),
+                Optional.of(new LocalEdge.FunctionGateway(functions.gatewayUrl(), functions.gatewayToken(),
+                        (int) config.functions().timeout().toSeconds())));
         Router api = platform.withDetect(platform.router(), new JGitSourceFetcher());
         Handler dashboard = new DashboardAssets(api, LandingPage.html(effective));
-        EdgeProxy sites = new EdgeProxy(edge.port());
+        EdgeProxy sites = new EdgeProxy(edge.port(), config.functions().timeout().plusSeconds(30));
         Hosts hosts = platform.hosts();
         // Custom domains reach the edge too (their hostnames have route entries once ACTIVE), and so does
         // every ACME HTTP-01 request, whatever its host, so validation works before a domain is live.
@@ -176,16 +199,11 @@ public final class LocalHost implements AutoCloseable {
                 || (!req.path().startsWith("/api/") && RouteKeys.lookupOrder(req.host()).stream().anyMatch(h -> routes.get(h).isPresent()))
                 ? sites.handle(req) : dashboard.handle(req));
 
-        Files.createDirectories(config.buildDir());
-        Path buildCache = config.buildCacheDir().orElse(config.dataDir().resolve("build-cache"));
-        BuildSandboxes sandboxes = BuildSandboxes.create(config.sandbox(), List.of(config.dataDir(), config.buildDir(), buildCache));
-        sandboxes.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build can run
         workers.start(platform.builder(new JGitSourceFetcher(), sandboxes,
                 System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"), buildCache));
         scheduler.scheduleWithFixedDelay(runDomainJobs, 2, 30, TimeUnit.SECONDS);
         var reaper = platform.reaper();
-        // TODO(issue 15 merge): the local FunctionHost, so retention also stops deleted deployments' workers.
-        var retention = platform.retention(io.miaobu.functions.FunctionHost.NONE);
+        var retention = platform.retention(); // also stops and removes deleted deployments' workers
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 int reaped = reaper.reap();
@@ -200,7 +218,8 @@ public final class LocalHost implements AutoCloseable {
                 LOG.error("reaper or retention failed", e);
             }
         }, 5, 60, TimeUnit.SECONDS);
-        return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge);
+        return new LocalHost(server, platform, purger, started, embedded, database, running, workers, scheduler, edge, functions,
+                functionLog);
     }
 
     public int port() {
@@ -209,6 +228,10 @@ public final class LocalHost implements AutoCloseable {
 
     public Platform platform() {
         return platform;
+    }
+
+    public LocalFunctionHost functions() {
+        return functions;
     }
 
     public RecordingCachePurger purger() {
@@ -221,7 +244,7 @@ public final class LocalHost implements AutoCloseable {
 
     /**
      * Stops in the order that loses nothing: no new requests, then builds end (their deployments are
-     * failed with a message, which also stops their processes), then the edge and the database.
+     * failed with a message, which also stops their processes), then function workers, the edge and the database.
      */
     @Override
     public void close() {
@@ -229,6 +252,8 @@ public final class LocalHost implements AutoCloseable {
         closeQuietly(server);
         endRunningBuilds();
         workers.close();
+        closeQuietly(functions); // every function worker ends with the host
+        closeQuietly(functionLog);
         closeQuietly(edge);
         closeQuietly(database);
         if (embedded != null) {

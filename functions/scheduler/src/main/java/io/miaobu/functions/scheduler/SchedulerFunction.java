@@ -57,7 +57,7 @@ public final class SchedulerFunction {
             throw new UncheckedIOException(e);
         }
         DomainJobs domains = platform.domainJobs();
-        Retention retention = platform.retention(runtime.functionHost());
+        Retention retention = platform.retention();
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
             try {

@@ -236,7 +236,9 @@ public final class JdkHttpServer implements AutoCloseable {
     }
 
     private static void write(HttpExchange exchange, Response response) throws IOException {
-        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        // A value cannot hold a line break, so one stands between the values of a repeated header (Set-Cookie).
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(name,
+                value.indexOf('\n') >= 0 ? java.util.List.of(value.split("\n")) : java.util.List.of(value)));
         boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
         if (response.stream() != null) {
             exchange.getResponseHeaders().set("x-accel-buffering", "no");

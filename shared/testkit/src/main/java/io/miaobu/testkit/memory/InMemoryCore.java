@@ -26,6 +26,9 @@ import io.miaobu.deploy.DeployHooks;
 import io.miaobu.deploy.DeploymentService;
 import io.miaobu.deploy.Initiator;
 import io.miaobu.deploy.Publisher;
+import io.miaobu.deploy.Release;
+import io.miaobu.functions.FunctionCleanup;
+import io.miaobu.functions.FunctionLogStore;
 import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.DomainJobs;
 import io.miaobu.domains.DomainPorts;
@@ -91,6 +94,9 @@ public final class InMemoryCore {
             "https://api.miaobu.test", clock);
 
     public final InMemoryDomainStore domainStore = new InMemoryDomainStore();
+    public final InMemoryFunctionLogStore functionLogs = new InMemoryFunctionLogStore();
+    /** Runs no function but records every deploy and delete; project deletion deletes through it as in Platform. */
+    public final RecordingFunctionHost functionHost = new RecordingFunctionHost();
     /** Every store above as the Database port, for services that take the whole of it. */
     public final Database database = new Database() {
         @Override public UserStore users() { return userStore; }
@@ -103,8 +109,11 @@ public final class InMemoryCore {
         @Override public DeploymentFileStore files() { return files; }
         @Override public DomainStore domains() { return domainStore; }
         @Override public RateLimitStore rateLimits() { return rateLimits; }
+        @Override public FunctionLogStore functionLogs() { return functionLogs; }
     };
     public final ContentStore content = new ContentStore(artifacts, files, clock);
+    /** The release every build and folder deployment ends with, its functions run by {@link #functionHost}. */
+    public final Release release = new Release(database, artifacts, content, publisher, functionHost, envVars::forBuild, clock);
     public final InMemoryDns dns = new InMemoryDns();
     public final InMemoryCertificateStore certificates = new InMemoryCertificateStore();
     public final RecordingEdgeHostnames edgeHostnames = new RecordingEdgeHostnames();
@@ -122,6 +131,7 @@ public final class InMemoryCore {
 
     public InMemoryCore() {
         projects.onDelete(project -> domains.deleteAll(project.id()));
+        FunctionCleanup.onProjectDelete(projects, deploymentStore, functionHost);
     }
 
     /** A signed-in user, new each call. */

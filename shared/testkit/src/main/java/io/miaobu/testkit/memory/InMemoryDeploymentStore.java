@@ -6,6 +6,7 @@ import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.edge.RouteConfig;
+import io.miaobu.functions.FunctionManifest;
 import io.miaobu.store.DuplicateKeyException;
 import java.time.Instant;
 import java.util.Collection;
@@ -39,7 +40,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         }
         byId.put(d.id(), new Deployment(d.id(), d.projectId(), d.status(), d.target(), d.branch(), d.requestedCommit(),
                 d.commitSha(), d.commitMessage(), d.error(), d.stats(), d.routeConfig(), Micros.of(d.createdAt()),
-                Micros.of(d.startedAt()), Micros.of(d.finishedAt()), d.author(), d.trigger(), d.initiator()));
+                Micros.of(d.startedAt()), Micros.of(d.finishedAt()), d.author(), d.trigger(), d.initiator(), d.functions(), d.backends()));
     }
 
     @Override
@@ -66,7 +67,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         return change(id, from, d -> new Deployment(d.id(), d.projectId(), to, d.target(), d.branch(), d.requestedCommit(),
                 d.commitSha(), d.commitMessage(), d.error(), d.stats(), d.routeConfig(), d.createdAt(),
                 to == DeploymentStatus.BUILDING ? micros : d.startedAt(), to.isFinal() ? micros : d.finishedAt(),
-                d.author(), d.trigger(), d.initiator()));
+                d.author(), d.trigger(), d.initiator(), d.functions(), d.backends()));
     }
 
     @Override
@@ -74,7 +75,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
                                        DeploymentStats stats, Instant at) {
         return change(id, from, d -> new Deployment(d.id(), d.projectId(), to, d.target(), d.branch(), d.requestedCommit(),
                 d.commitSha(), d.commitMessage(), error, stats, d.routeConfig(), d.createdAt(), d.startedAt(),
-                Micros.of(at), d.author(), d.trigger(), d.initiator()));
+                Micros.of(at), d.author(), d.trigger(), d.initiator(), d.functions(), d.backends()));
     }
 
     @Override
@@ -93,7 +94,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
                     a == null ? null : a.login(), a == null ? null : a.avatarUrl());
             return new Deployment(d.id(), d.projectId(), d.status(), d.target(), d.branch(), d.requestedCommit(),
                     commitSha, commitMessage, d.error(), d.stats(), d.routeConfig(), d.createdAt(), d.startedAt(),
-                    d.finishedAt(), author, d.trigger(), d.initiator());
+                    d.finishedAt(), author, d.trigger(), d.initiator(), d.functions(), d.backends());
         });
     }
 
@@ -101,7 +102,12 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     public synchronized void recordRouteConfig(String id, RouteConfig config) {
         byId.computeIfPresent(id, (k, d) -> new Deployment(d.id(), d.projectId(), d.status(), d.target(), d.branch(),
                 d.requestedCommit(), d.commitSha(), d.commitMessage(), d.error(), d.stats(), config, d.createdAt(),
-                d.startedAt(), d.finishedAt(), d.author(), d.trigger(), d.initiator()));
+                d.startedAt(), d.finishedAt(), d.author(), d.trigger(), d.initiator(), d.functions(), d.backends()));
+    }
+
+    @Override
+    public synchronized void recordFunctions(String id, FunctionManifest functions, Map<String, String> backends) {
+        byId.computeIfPresent(id, (k, d) -> d.withFunctions(functions, backends));
     }
 
     @Override

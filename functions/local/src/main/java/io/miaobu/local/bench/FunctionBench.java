@@ -1,0 +1,114 @@
+package io.miaobu.local.bench;
+
+import io.miaobu.config.MiaobuConfig;
+import io.miaobu.deploy.Deployment;
+import io.miaobu.deploy.DeploymentStatus;
+import io.miaobu.edge.RouteConfig;
+import io.miaobu.edge.RouteEntry;
+import io.miaobu.functions.FunctionBuild;
+import io.miaobu.functions.FunctionManifest;
+import io.miaobu.local.FileRouteTable;
+import io.miaobu.local.host.LocalHost;
+import io.miaobu.projects.Project;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A function's latency in local mode as a visitor sees it, through the local host, the local edge and the
+ * function gateway to a sandboxed worker of the Node runtime: cold (the first request of a deployment, which
+ * starts its worker) and warm (a worker already running), next to a static file of the same deployment
+ * through the same path. {@code ./miaobu bench functions [cold rounds=5] [warm requests=300]}.
+ */
+public final class FunctionBench {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final FunctionManifest MANIFEST = new FunctionManifest(1, List.of(new FunctionManifest.Function(
+            "api/hello", "/api/hello", "api/hello.js", FunctionManifest.NODE, "node/api/hello.mjs")), null);
+
+    private FunctionBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int coldRounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int warmRequests = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        Path work = Files.createTempDirectory("miaobu-bench-functions");
+        try {
+            run(work, coldRounds, warmRequests);
+        } finally {
+            Bench.deleteTree(work);
+        }
+    }
+
+    static void run(Path work, int coldRounds, int warmRequests) throws Exception {
+        Path bundle = Files.createDirectories(work.resolve("bundle/node/api"));
+        Files.writeString(bundle.resolve("hello.mjs"), "export default () => Response.json({ hello: 'world' })\n");
+        MANIFEST.write(work.resolve("bundle"));
+        Map<String, String> env = new HashMap<>(Map.of("MIAOBU_PORT", "0", "MIAOBU_DATA_DIR", work.resolve("data").toString()));
+        for (String name : List.of("MIAOBU_DATABASE_URL", "MIAOBU_FUNCTION_RUNTIMES_DIR", "MIAOBU_BUILD_SANDBOX")) {
+            if (System.getenv(name) != null) {
+                env.put(name, System.getenv(name));
+            }
+        }
+        try (LocalHost local = LocalHost.start(MiaobuConfig.fromEnv(env))) {
+            String base = "http://127.0.0.1:" + local.port();
+            String token = Bench.post(base + "/api/v1/auth/register", null,
+                    "{\"email\":\"bench@example.com\",\"password\":\"benchmark-password\"}").get("token").asText();
+            String projectId = Bench.post(base + "/api/v1/projects", token,
+                    "{\"name\":\"functions\",\"gitUrl\":\"https://example.com/functions.git\"}").get("id").asText();
+            Project project = local.platform().database().projects().findById(projectId).orElseThrow();
+            String host = local.platform().hosts().production(project.slug());
+            FileRouteTable routes = new FileRouteTable(work.resolve("data/routes"));
+            List<Double> cold = new ArrayList<>();
+            Deployment deployment = null;
+            for (int round = 0; round <= coldRounds; round++) {
+                deployment = new Deployment("dpl_bench" + round, projectId, DeploymentStatus.READY, Deployment.PRODUCTION, "main",
+                        null, null, null, null, null, null, Instant.now(), null, null, null);
+                local.platform().database().deployments().insert(deployment);
+                Map<String, String> backends = local.functions().deploy(project, deployment, work.resolve("bundle"), MANIFEST, Map.of());
+                Path site = Files.createDirectories(work.resolve("data/artifacts").resolve(deployment.prefix()));
+                Files.writeString(site.resolve("index.html"), "<h1>static</h1>");
+                routes.put(host, new RouteEntry(deployment.id(), deployment.prefix(), FunctionBuild.routes(RouteConfig.DEFAULTS, MANIFEST),
+                        Instant.now(), backends));
+                double ms = time(base, host, "/api/hello");
+                if (round > 0) { // the first warms up the JVM, the edge and the page cache
+                    cold.add(ms);
+                }
+            }
+            List<Double> warm = new ArrayList<>();
+            List<Double> files = new ArrayList<>();
+            for (int i = 0; i < warmRequests; i++) {
+                warm.add(time(base, host, "/api/hello"));
+                files.add(time(base, host, "/"));
+            }
+            System.out.printf("function latency through the local edge (%s, %d cold rounds, %d warm requests): cold median %.0f ms; "
+                            + "warm p50 %.1f ms, p95 %.1f ms; a static file of the same deployment p50 %.1f ms, p95 %.1f ms%n",
+                    local.functions().runningWorkers() > 0 ? "node runtime, sandboxed worker" : "no worker?", coldRounds, warmRequests,
+                    percentile(cold, 50), percentile(warm, 50), percentile(warm, 95), percentile(files, 50), percentile(files, 95));
+        }
+    }
+
+    private static double time(String base, String host, String path) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("host", host)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return ms;
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+}
