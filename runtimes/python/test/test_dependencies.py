@@ -1,4 +1,4 @@
-"""The build's dependency step (shared/core/.../functions/python_dependencies.py, run by PythonBundler in the
+"""The build's dependency step (shared/core/.../dynamic/python_dependencies.py, run by PythonBundler in the
 build sandbox): which requirements a project lists, and which the interpreter already provides."""
 
 import importlib.util
@@ -8,7 +8,7 @@ import textwrap
 import unittest
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "core", "src", "main",
-                      "resources", "io", "miaobu", "functions", "python_dependencies.py")
+                      "resources", "io", "miaobu", "dynamic", "python_dependencies.py")
 spec = importlib.util.spec_from_file_location("python_dependencies", SCRIPT)
 deps = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(deps)

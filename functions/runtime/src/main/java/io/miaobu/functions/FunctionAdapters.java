@@ -1,5 +1,6 @@
 package io.miaobu.functions;
 
+import io.miaobu.dynamic.FunctionHost;
 import io.miaobu.aliyun.AliyunCredentials;
 import io.miaobu.aliyun.CertificateBinding;
 import io.miaobu.config.AliyunSettings;

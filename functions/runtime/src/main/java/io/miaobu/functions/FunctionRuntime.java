@@ -1,5 +1,6 @@
 package io.miaobu.functions;
 
+import io.miaobu.dynamic.FunctionHost;
 import io.miaobu.Platform;
 import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;

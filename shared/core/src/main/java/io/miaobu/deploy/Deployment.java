@@ -1,7 +1,7 @@
 package io.miaobu.deploy;
 
 import io.miaobu.edge.RouteConfig;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code trigger} says what started it (push, hook, redeploy, manual, cli); {@code initiator} who
  * (the signed-in user, or the deploy hook by name), null for pushes and older deployments.
  * {@code functions} is what its build bundled besides files (null for none), {@code backends} where the
- * edge proxies them per runtime ({@link io.miaobu.functions.FunctionHost#deploy}'s answer, never shown to users).
+ * edge proxies them per runtime ({@link io.miaobu.dynamic.FunctionHost#deploy}'s answer, never shown to users).
  */
 public record Deployment(
         String id,

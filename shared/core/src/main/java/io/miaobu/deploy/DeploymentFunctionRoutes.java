@@ -1,8 +1,8 @@
 package io.miaobu.deploy;
 
 import io.miaobu.auth.AuthService;
-import io.miaobu.functions.FunctionLogStore;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionLogStore;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import java.util.LinkedHashMap;

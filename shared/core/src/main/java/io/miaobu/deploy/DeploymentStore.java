@@ -40,7 +40,7 @@ public interface DeploymentStore {
     void recordRouteConfig(String id, RouteConfig config);
 
     /** What the deployment runs besides files, and where: recorded by its release before any host points at it. */
-    void recordFunctions(String id, io.miaobu.functions.FunctionManifest functions, java.util.Map<String, String> backends);
+    void recordFunctions(String id, io.miaobu.dynamic.FunctionManifest functions, java.util.Map<String, String> backends);
 
     /** Deployments in {@code status} whose last transition (started_at, or created_at when never started) is before {@code before}. */
     List<Deployment> listStale(DeploymentStatus status, Instant before);

@@ -91,7 +91,7 @@ public final class Publisher {
         purge(purged);
     }
 
-    /** Removes every host of a project that is being deleted, and its deployments' file lists (their functions: {@link io.miaobu.functions.FunctionCleanup}). */
+    /** Removes every host of a project that is being deleted, and its deployments' file lists (their functions: {@link io.miaobu.dynamic.FunctionCleanup}). */
     public void unpublishAll(Project project, List<Deployment> deployments) {
         routes.delete(hosts.production(project.slug()));
         Set<String> branchHosts = new LinkedHashSet<>();

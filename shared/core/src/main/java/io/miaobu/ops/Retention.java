@@ -5,7 +5,7 @@ import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.Publisher;
-import io.miaobu.functions.FunctionHost;
+import io.miaobu.dynamic.FunctionHost;
 import io.miaobu.projects.Project;
 import io.miaobu.projects.ProjectStore;
 import io.miaobu.store.ArtifactStore;

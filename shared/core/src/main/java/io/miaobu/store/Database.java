@@ -31,5 +31,5 @@ public interface Database {
     io.miaobu.limits.RateLimitStore rateLimits();
 
     /** What deployments' functions print (local mode's workers write here). */
-    io.miaobu.functions.FunctionLogStore functionLogs();
+    io.miaobu.dynamic.FunctionLogStore functionLogs();
 }

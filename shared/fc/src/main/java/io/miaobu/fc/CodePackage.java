@@ -1,6 +1,6 @@
 package io.miaobu.fc;
 
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.miaobu.deploy.CommitAuthor;
 import io.miaobu.deploy.Deployment;
 import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.deploy.Initiator;
 import java.sql.ResultSet;
 import java.sql.SQLException;

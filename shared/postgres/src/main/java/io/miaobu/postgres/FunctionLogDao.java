@@ -1,7 +1,7 @@
 package io.miaobu.postgres;
 
 import io.miaobu.deploy.LogLine;
-import io.miaobu.functions.FunctionLogStore;
+import io.miaobu.dynamic.FunctionLogStore;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;

@@ -7,7 +7,7 @@ import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.deploy.Initiator;
 import io.miaobu.edge.RouteConfig;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import java.util.Map;
 import java.time.Instant;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.miaobu.postgres;
 
 import io.miaobu.deploy.LogLine;
-import io.miaobu.functions.FunctionLogStore;
+import io.miaobu.dynamic.FunctionLogStore;
 import java.util.List;
 
 /** Function log lines in PostgreSQL, numbered by one sequence; they go with their deployment's row. */

@@ -16,7 +16,7 @@ import io.miaobu.deploy.DeploymentStats;
 import io.miaobu.deploy.DeploymentStatus;
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.edge.RouteConfig;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.edge.rules.HeaderRule;
 import io.miaobu.edge.rules.RedirectRule;
 import io.miaobu.store.DuplicateKeyException;

@@ -1,6 +1,6 @@
 package io.miaobu.local.functions;
 
-import io.miaobu.functions.FunctionLogStore;
+import io.miaobu.dynamic.FunctionLogStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

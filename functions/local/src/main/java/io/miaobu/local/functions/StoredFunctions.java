@@ -2,7 +2,7 @@ package io.miaobu.local.functions;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.miaobu.build.FileTrees;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.json.Json;
 import io.miaobu.secrets.Secrets;
 import java.io.IOException;

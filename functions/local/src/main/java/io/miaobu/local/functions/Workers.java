@@ -1,7 +1,7 @@
 package io.miaobu.local.functions;
 
 import io.miaobu.build.CommandRunner;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

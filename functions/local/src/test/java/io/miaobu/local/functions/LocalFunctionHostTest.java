@@ -7,7 +7,7 @@ import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.FunctionSettings;
 import io.miaobu.config.SandboxSettings;
 import io.miaobu.deploy.Deployment;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.json.Json;
 import io.miaobu.projects.Project;
 import io.miaobu.secrets.AesGcmSecrets;

@@ -1,7 +1,7 @@
 package io.miaobu.testkit.memory;
 
 import io.miaobu.deploy.LogLine;
-import io.miaobu.functions.FunctionLogStore;
+import io.miaobu.dynamic.FunctionLogStore;
 import java.util.ArrayList;
 import java.util.List;
 

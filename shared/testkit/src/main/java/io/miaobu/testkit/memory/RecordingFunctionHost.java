@@ -1,8 +1,8 @@
 package io.miaobu.testkit.memory;
 
 import io.miaobu.deploy.Deployment;
-import io.miaobu.functions.FunctionHost;
-import io.miaobu.functions.FunctionManifest;
+import io.miaobu.dynamic.FunctionHost;
+import io.miaobu.dynamic.FunctionManifest;
 import io.miaobu.projects.Project;
 import java.io.IOException;
 import java.nio.file.Path;

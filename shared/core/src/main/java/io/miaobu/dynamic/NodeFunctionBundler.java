@@ -1,4 +1,4 @@
-package io.miaobu.functions;
+package io.miaobu.dynamic;
 
 import io.miaobu.build.BuildCanceled;
 import io.miaobu.build.BuildFailure;

@@ -1,4 +1,4 @@
-package io.miaobu.functions;
+package io.miaobu.dynamic;
 
 import io.miaobu.deploy.DeploymentStore;
 import io.miaobu.projects.ProjectService;

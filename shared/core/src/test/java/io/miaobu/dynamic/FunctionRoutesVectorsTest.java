@@ -1,4 +1,4 @@
-package io.miaobu.functions;
+package io.miaobu.dynamic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.miaobu.functions;
+package io.miaobu.dynamic;
 
 import io.miaobu.deploy.Deployment;
 import io.miaobu.projects.Project;

@@ -150,12 +150,16 @@ def main(root, target, install_all):
         print(f"Every dependency in {source} is provided by the runtime: nothing to install.")
         return 0
     print(f"Installing {len(wanted)} of {source}'s dependencies with pip: {', '.join(wanted)}", flush=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, dir=os.path.dirname(os.path.abspath(__file__))) as f:
+    # Beside the packages' folder, which the build owns (never beside this script: a source checkout in tests).
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, dir=os.path.dirname(os.path.abspath(target))) as f:
         f.write("\n".join(missing) + "\n")
     command = [sys.executable, "-m", "pip", "install", "--target", target, "--disable-pip-version-check",
                "--no-input", "--no-warn-script-location", "--progress-bar", "off", "-r", f.name]
     os.chdir(root)  # `-e .` and relative paths are the project's
-    return subprocess.call(command)
+    try:
+        return subprocess.call(command)
+    finally:
+        os.unlink(f.name)
 
 
 if __name__ == "__main__":

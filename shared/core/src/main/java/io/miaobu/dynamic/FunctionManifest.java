@@ -1,4 +1,4 @@
-package io.miaobu.functions;
+package io.miaobu.dynamic;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
