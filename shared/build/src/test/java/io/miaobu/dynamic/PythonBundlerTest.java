@@ -86,6 +86,10 @@ class PythonBundlerTest {
     }
 
     private FunctionManifest bundle(Path repo, Map<String, String> extraEnv) throws Exception {
+        return bundle(repo, extraEnv, new PythonBundler());
+    }
+
+    private FunctionManifest bundle(Path repo, Map<String, String> extraEnv, PythonBundler bundler) throws Exception {
         Path workspace = repo.getParent();
         Path home = Files.createDirectories(workspace.resolve("home"));
         Map<String, String> env = new LinkedHashMap<>(Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LANG", "C.UTF-8"));
@@ -93,7 +97,7 @@ class PythonBundlerTest {
         BuildOutput output = (stream, text) -> log.add(text);
         try (BuildSandbox sandbox = sandboxes.open(workspace)) {
             sandbox.prepare(workspace);
-            FunctionManifest manifest = new PythonBundler().bundle(new FunctionBundler.Request(repo, repo,
+            FunctionManifest manifest = bundler.bundle(new FunctionBundler.Request(repo, repo,
                     workspace.resolve("bundle"), sandbox, env, output, () -> false, Duration.ofMinutes(3)));
             manifest.write(workspace.resolve("bundle"));
             return manifest;
@@ -282,7 +286,7 @@ class PythonBundlerTest {
                             return miaobu_greeting.GREETING
                         """));
         Path index = Files.createDirectories(repo.getParent().resolve("index/miaobu-greeting"));
-        wheel(index.resolve("miaobu_greeting-1.0-py3-none-any.whl"), "miaobu_greeting", "miaobu-greeting", "1.0",
+        wheel(index.resolve("miaobu_greeting-1.0-py3-none-any.whl"), "miaobu_greeting", "miaobu-greeting", "1.0", "py3-none-any",
                 "GREETING = 'hello from a wheel'\n");
         Files.writeString(index.resolve("index.html"), // PEP 503's project page
                 "<!DOCTYPE html><html><body><a href=\"miaobu_greeting-1.0-py3-none-any.whl\">miaobu_greeting-1.0-py3-none-any.whl</a></body></html>");
@@ -347,13 +351,134 @@ class PythonBundlerTest {
         assertThat(repo.getParent().resolve("bundle/python")).doesNotExist();
     }
 
-    /** A pure-Python wheel (PEP 427), written by hand: the machine has no PyPI to fetch one from. */
-    private static void wheel(Path file, String module, String name, String version, String source) throws IOException {
+    /** The tags a compressed tag set stands for: {@code cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64} is two. */
+    private static List<String> tags(String tagSet) {
+        String[] parts = tagSet.split("-");
+        List<String> out = new ArrayList<>();
+        for (String py : parts[0].split("\\.")) {
+            for (String abi : parts[1].split("\\.")) {
+                for (String platform : parts[2].split("\\.")) {
+                    out.add(py + "-" + abi + "-" + platform);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A package index (PEP 503) with one project, {@code miaobu-native} 1.0, in a wheel per tag set: each wheel's
+     * module says which one it is ({@code BUILT_FOR}).
+     */
+    private static Path nativeIndex(Path workspace, String... tagSets) throws IOException {
+        Path project = Files.createDirectories(workspace.resolve("index/miaobu-native"));
+        StringBuilder page = new StringBuilder("<!DOCTYPE html><html><body>");
+        for (String tags : tagSets) {
+            String file = "miaobu_native-1.0-" + tags + ".whl";
+            wheel(project.resolve(file), "miaobu_native", "miaobu-native", "1.0", tags, "BUILT_FOR = '" + tags + "'\n");
+            page.append("<a href=\"").append(file).append("\">").append(file).append("</a>");
+        }
+        Files.writeString(project.resolve("index.html"), page.append("</body></html>"));
+        return project.getParent();
+    }
+
+    private static final String CP310 = "cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64";
+    private static final String CP311 = "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64";
+    private static final String CP311_28 = "cp311-cp311-manylinux_2_28_x86_64";
+    private static final String PURE = "py3-none-any";
+
+    private static final Map<String, String> NATIVE_PROJECT = Map.of(
+            "requirements.txt", "miaobu-native==1.0\n",
+            "api/built.py", """
+                    import miaobu_native
+
+                    def app(environ, start_response):
+                        start_response("200 OK", [("Content-Type", "text/plain")])
+                        return [miaobu_native.BUILT_FOR.encode()]
+                    """);
+
+    private static Map<String, String> pipFrom(Path index) {
+        return Map.of("PIP_INDEX_URL", index.toUri().toString());
+    }
+
+    private String installedFor(Path repo) throws IOException {
+        String module = Files.readString(repo.getParent().resolve("bundle/python/packages/miaobu_native.py"));
+        return module.substring(module.indexOf('\'') + 1, module.lastIndexOf('\''));
+    }
+
+    @Test
+    void a_function_compute_build_installs_the_wheel_for_fcs_python_not_the_build_machines() throws Exception {
+        Map<String, String> files = NATIVE_PROJECT;
+        Path fc310 = project(files);
+        bundle(fc310, pipFrom(nativeIndex(fc310.getParent(), CP310, CP311, PURE)), new PythonBundler("3.10"));
+        assertThat(installedFor(fc310)).isEqualTo(CP310);
+        assertThat(log).anyMatch(l -> l.startsWith("Installing for Python 3.10 on Linux x86_64 (wheels only)"));
+
+        Path fc312 = project(files);
+        bundle(fc312, pipFrom(nativeIndex(fc312.getParent(), CP310, CP311, PURE)), new PythonBundler("3.12"));
+        assertThat(installedFor(fc312)).as("no cp312 wheel: the pure-Python one").isEqualTo(PURE);
+
+        Path local = project(files);
+        bundle(local, pipFrom(nativeIndex(local.getParent(), CP310, CP311, PURE)));
+        assertThat(installedFor(local)).as("local mode: the build's own Python 3.11").isEqualTo(CP311);
+    }
+
+    @Test
+    void a_wheel_for_a_newer_glibc_than_function_computes_is_not_taken() throws Exception {
+        Map<String, String> files = NATIVE_PROJECT;
+        Path repo = project(files);
+        Path index = nativeIndex(repo.getParent(), CP311_28, "cp311-cp311-manylinux_2_34_x86_64", PURE);
+
+        bundle(repo, Map.of("PIP_INDEX_URL", index.toUri().toString()), new PythonBundler("3.11"));
+
+        assertThat(installedFor(repo)).as("custom.debian10 has glibc 2.28").isEqualTo(CP311_28);
+    }
+
+    @Test
+    void requirements_marked_for_another_python_are_read_for_function_computes() throws Exception {
+        Path repo = project(Map.of("requirements.txt", "miaobu-native==1.0; python_version >= '3.11'\n",
+                "api/hello.py", "def app(e, s):\n    s('200 OK', [])\n    return [b'hi']\n"));
+        Path index = nativeIndex(repo.getParent(), CP310, CP311);
+
+        bundle(repo, Map.of("PIP_INDEX_URL", index.toUri().toString()), new PythonBundler("3.10"));
+
+        assertThat(log).anyMatch(l -> l.startsWith("miaobu-native: not for this platform"));
+        assertThat(repo.getParent().resolve("bundle/python/packages/miaobu_native.py")).doesNotExist();
+    }
+
+    @Test
+    void a_package_without_a_wheel_for_function_computes_python_fails_the_build_saying_why() throws Exception {
+        Map<String, String> files = NATIVE_PROJECT;
+        Path repo = project(files);
+        Path index = nativeIndex(repo.getParent(), CP311);
+
+        assertThatThrownBy(() -> bundle(repo, Map.of("PIP_INDEX_URL", index.toUri().toString()), new PythonBundler("3.10")))
+                .isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("No matching distribution found for miaobu-native==1.0")
+                .hasMessageContaining("run on Function Compute's Python 3.10 on Linux x86_64, so every dependency must be a wheel built for it");
+    }
+
+    @Test
+    void a_project_asking_for_a_python_function_compute_does_not_run_fails_naming_the_versions_it_offers() throws Exception {
+        Path repo = project(Map.of(".python-version", "3.12\n", "api/hello.py", "def app(e, s):\n    s('200 OK', [])\n    return [b'hi']\n"));
+
+        assertThatThrownBy(() -> bundle(repo, Map.of(), new PythonBundler("3.10")))
+                .isInstanceOf(BuildFailure.class)
+                .hasMessageContaining("The project asks for Python 3.12")
+                .hasMessageContaining("run on Function Compute's Python 3.10")
+                .hasMessageContaining("offer Python 3.9, 3.10, 3.12");
+        Path ranged = project(Map.of("pyproject.toml", "[project]\nname = \"x\"\nrequires-python = \">=3.9\"\n",
+                "api/hello.py", "def app(e, s):\n    s('200 OK', [])\n    return [b'hi']\n"));
+        assertThat(bundle(ranged, Map.of(), new PythonBundler("3.10")).functions()).hasSize(1);
+    }
+
+    /** A wheel (PEP 427) with this tag, written by hand: the machine has no PyPI to fetch one from. */
+    private static void wheel(Path file, String module, String name, String version, String tag, String source) throws IOException {
         String distInfo = module + "-" + version + ".dist-info/";
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (var e : Map.of(module + ".py", source,
                     distInfo + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n",
-                    distInfo + "WHEEL", "Wheel-Version: 1.0\nGenerator: miaobu-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+                    distInfo + "WHEEL", "Wheel-Version: 1.0\nGenerator: miaobu-test\nRoot-Is-Purelib: " + tag.endsWith("-any")
+                            + "\nTag: " + String.join("\nTag: ", tags(tag)) + "\n",
                     distInfo + "RECORD", module + ".py,,\n" + distInfo + "METADATA,,\n" + distInfo + "WHEEL,,\n" + distInfo + "RECORD,,\n").entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
                 zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));

@@ -123,7 +123,7 @@ public final class Builder {
         this.clock = clock;
         this.content = new ContentStore(artifacts, database.files(), clock);
         this.release = new Release(database, artifacts, content, publisher, functionHost, variables, clock);
-        this.functionBuild = new FunctionBuild(FunctionBundlers.all(functionHost.runsOnBuildMachine()), functionHost != FunctionHost.NONE);
+        this.functionBuild = new FunctionBuild(FunctionBundlers.all(functionHost), functionHost != FunctionHost.NONE);
     }
 
     /** Where this builder makes its builds' workspaces ({@code {root}/{deploymentId}}). */

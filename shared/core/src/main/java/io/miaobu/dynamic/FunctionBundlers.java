@@ -6,8 +6,10 @@ import java.util.List;
 public final class FunctionBundlers {
     private FunctionBundlers() {}
 
-    /** @param runBuildMachine whether the functions run beside the build, on its interpreters ({@link FunctionHost#runsOnBuildMachine}) */
-    public static List<FunctionBundler> all(boolean runBuildMachine) {
-        return List.of(new NodeFunctionBundler(), new PythonBundler(runBuildMachine));
+    /** The bundlers for the functions {@code host} runs: Python's installs for the host's interpreter. */
+    public static List<FunctionBundler> all(FunctionHost host) {
+        PythonBundler python = host.runsOnBuildMachine() ? new PythonBundler()
+                : host.pythonVersion().map(PythonBundler::new).orElseGet(() -> new PythonBundler(false));
+        return List.of(new NodeFunctionBundler(), python);
     }
 }

@@ -5,6 +5,7 @@ import io.miaobu.projects.Project;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a deployment's functions run: Function Compute in the cloud, worker processes of the local host in
@@ -27,6 +28,15 @@ public interface FunctionHost {
      */
     default boolean runsOnBuildMachine() {
         return false;
+    }
+
+    /**
+     * The Python (X.Y) functions run on when they do not run on the build machine (Function Compute's layer): Python
+     * dependencies are installed for it, as wheels for Linux x86_64, and a project asking for another fails its build.
+     * Empty: the build's own interpreter decides.
+     */
+    default Optional<String> pythonVersion() {
+        return Optional.empty();
     }
 
     /** Frees everything {@link #deploy} made for the deployment; does nothing when it made nothing. Never throws. */

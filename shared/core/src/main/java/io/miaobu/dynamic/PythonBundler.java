@@ -29,6 +29,8 @@ import java.util.Set;
  */
 public final class PythonBundler implements FunctionBundler {
     static final String DEPENDENCIES_SCRIPT = "python_dependencies.py";
+    /** The Pythons of Function Compute's official layers (Python39, Python310, Python312). */
+    static final List<String> FC_PYTHONS = List.of("3.9", "3.10", "3.12");
     private static final List<String> DEPENDENCY_FILES = List.of("requirements.txt", "pyproject.toml", "Pipfile");
     // Never part of a bundle: Git internals, Node's and Python's installed or cached files, tests.
     private static final Set<String> SKIPPED = Set.of(".git", "node_modules", "__pycache__", ".venv", "venv", ".tox",
@@ -36,6 +38,8 @@ public final class PythonBundler implements FunctionBundler {
     private static final Set<String> SKIPPED_AT_ROOT = Set.of("tests", "test");
 
     private final boolean runsOnBuildInterpreter;
+    /** The Python (X.Y) on Linux x86_64 the deployment runs on, when not the build's own; null otherwise. */
+    private final String targetVersion;
 
     /** For deployments run by this machine's own python3 (local mode): what it already has is not installed again. */
     public PythonBundler() {
@@ -49,6 +53,20 @@ public final class PythonBundler implements FunctionBundler {
      */
     public PythonBundler(boolean runsOnBuildInterpreter) {
         this.runsOnBuildInterpreter = runsOnBuildInterpreter;
+        this.targetVersion = null;
+    }
+
+    /**
+     * For deployments run by CPython {@code targetVersion} (X.Y) on Linux x86_64 (Function Compute's layer): every
+     * dependency is installed as a wheel built for it, whatever the build machine's own Python is, and a project that
+     * asks for another Python fails its build.
+     */
+    public PythonBundler(String targetVersion) {
+        if (!targetVersion.matches("3\\.\\d{1,2}")) {
+            throw new IllegalArgumentException("the target Python must be major.minor, such as 3.10, got " + targetVersion);
+        }
+        this.runsOnBuildInterpreter = false;
+        this.targetVersion = targetVersion;
     }
 
     @Override
@@ -65,8 +83,16 @@ public final class PythonBundler implements FunctionBundler {
                 + (functions.isEmpty() ? "" : ", and ")) + (functions.isEmpty() ? "" : functions.size() + " function"
                 + (functions.size() == 1 ? "" : "s") + " (" + String.join(", ", functions.stream().map(FunctionManifest.Function::route).toList())
                 + ")") + "; " + copied + " source files bundled.");
-        if (app != null && app.pythonVersion() != null) {
-            request.log().system("Python " + app.pythonVersion() + " requested by the project.");
+        String requested = app != null ? app.pythonVersion() : PythonApps.pythonVersion(new DirectorySourceTree(root));
+        if (requested != null) {
+            request.log().system("Python " + requested + " requested by the project.");
+            if (targetVersion != null && !PythonVersionRequest.metBy(requested, targetVersion)) {
+                throw new BuildFailure("The project asks for Python " + requested + " (.python-version, runtime.txt, pyproject.toml's "
+                        + "requires-python or Pipfile's python_version), but its functions run on Function Compute's Python "
+                        + targetVersion + ", the version of the Python layer this platform uses (Function Compute's official layers "
+                        + "offer Python " + String.join(", ", FC_PYTHONS) + "; the operator picks one with MIAOBU_FC_PYTHON_LAYER). "
+                        + "Ask for Python " + targetVersion + " (or a range that includes it).");
+            }
         }
         installDependencies(request, python);
         FunctionManifest.App manifestApp = app == null ? null : new FunctionManifest.App(FunctionManifest.PYTHON, app.entry(),
@@ -162,7 +188,7 @@ public final class PythonBundler implements FunctionBundler {
             request.sandbox().prepare(python);
             List<String> errors = new ArrayList<>();
             String command = "python3 " + quote(script.toString()) + " " + quote(request.root().toString()) + " " + quote(packages.toString())
-                    + (runsOnBuildInterpreter ? "" : " --install-all");
+                    + (runsOnBuildInterpreter ? "" : " --install-all") + (targetVersion == null ? "" : " --python-version " + targetVersion);
             request.log().system("Python dependencies: " + command.replace(script.toString(), DEPENDENCIES_SCRIPT));
             long started = System.nanoTime();
             int exit = request.sandbox().run(command, request.root(), request.env(), request.timeout(), (stream, text) -> {
@@ -177,7 +203,11 @@ public final class PythonBundler implements FunctionBundler {
             }
             if (exit != 0) {
                 throw new BuildFailure("Installing the Python dependencies failed (exit code " + exit + ")"
-                        + (errors.isEmpty() ? "; see the log above for the cause." : ": " + String.join(" ", errors)));
+                        + (errors.isEmpty() ? "; see the log above for the cause." : ": " + String.join(" ", errors))
+                        + (targetVersion == null ? "" : " The functions run on Function Compute's Python " + targetVersion + " on Linux "
+                        + "x86_64, so every dependency must be a wheel built for it (cp" + targetVersion.replace(".", "")
+                        + " or abi3 for manylinux x86_64, or pure Python py3-none-any): source distributions are not built for "
+                        + "another interpreter. Pin a version of the package that publishes such wheels."));
             }
             request.log().system(String.format("Python dependencies finished in %.1fs", (System.nanoTime() - started) / 1e9));
         } finally {

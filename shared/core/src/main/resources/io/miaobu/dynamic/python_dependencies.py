@@ -1,12 +1,14 @@
 """Installs a project's Python dependencies into a function bundle, inside the build's sandbox.
 
-    python3 python_dependencies.py <projectRoot> <targetDir> [--install-all]
+    python3 python_dependencies.py <projectRoot> <targetDir> [--install-all] [--python-version X.Y]
 
 Reads requirements.txt (with -r includes), else pyproject.toml ([project] dependencies, or Poetry's), else
 Pipfile ([packages]). A requirement this interpreter already satisfies, with everything it depends on, is
 skipped ("flask 2.2.2 provided by the runtime": the deployment runs on this same interpreter) unless
 --install-all says it will run elsewhere; the rest go to `pip install --target`, from PIP_INDEX_URL when the
-platform sets it. Exits with pip's code when pip fails.
+platform sets it. --python-version X.Y installs everything for CPython X.Y on Linux x86_64 instead of this
+interpreter (Function Compute's layer): wheels only, with environment markers read for that interpreter.
+Exits with pip's code when pip fails.
 """
 
 import os
@@ -122,8 +124,36 @@ def provided(req, extras=(), seen=None, strict=True):
     return version
 
 
-def main(root, target, install_all):
-    print(f"Python {sys.version.split()[0]} ({sys.executable})")
+# Function Compute's custom.debian10 has glibc 2.28. pip 23 widens only the legacy manylinux2014 tag to older ones
+# (2010, 1), so every manylinux_2_N it can load is named.
+PLATFORMS = [f"manylinux_2_{n}_x86_64" for n in range(28, 16, -1)] + ["manylinux2014_x86_64"]
+
+
+def cross_options(version):
+    """pip's options to install for CPython `version` on Linux x86_64: with --platform/--python-version pip must
+    not build source distributions (--only-binary=:all:), since what it built would be for this interpreter."""
+    options = ["--python-version", version, "--implementation", "cp", "--only-binary=:all:"]
+    for platform in PLATFORMS:
+        options += ["--platform", platform]
+    return options
+
+
+def marker_environment(version):
+    """PEP 508 markers as the target interpreter evaluates them; None: this interpreter's."""
+    if version is None:
+        return None
+    return {"python_version": version, "python_full_version": version + ".0", "implementation_name": "cpython",
+            "platform_python_implementation": "CPython", "sys_platform": "linux", "platform_system": "Linux",
+            "platform_machine": "x86_64", "os_name": "posix"}
+
+
+def main(root, target, install_all, python_version=None):
+    if python_version is None:
+        print(f"Python {sys.version.split()[0]} ({sys.executable})")
+    else:
+        install_all = True
+        print(f"Installing for Python {python_version} on Linux x86_64 (wheels only), with pip of Python {sys.version.split()[0]}")
+    environment = marker_environment(python_version)
     source, lines = project_requirements(root)
     if source is None:
         return 0
@@ -137,7 +167,7 @@ def main(root, target, install_all):
         except InvalidRequirement:
             missing.append(line)  # a path or URL pip understands
             continue
-        if req.marker is not None and not req.marker.evaluate():
+        if req.marker is not None and not req.marker.evaluate(environment):
             print(f"{req.name}: not for this platform ({req.marker})")
             continue
         version = None if install_all else provided(req, req.extras)
@@ -155,6 +185,8 @@ def main(root, target, install_all):
         f.write("\n".join(missing) + "\n")
     command = [sys.executable, "-m", "pip", "install", "--target", target, "--disable-pip-version-check",
                "--no-input", "--no-warn-script-location", "--progress-bar", "off", "-r", f.name]
+    if python_version is not None:
+        command += cross_options(python_version)
     os.chdir(root)  # `-e .` and relative paths are the project's
     try:
         return subprocess.call(command)
@@ -163,4 +195,6 @@ def main(root, target, install_all):
 
 
 if __name__ == "__main__":
-    sys.exit(main(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), "--install-all" in sys.argv[3:]))
+    options = sys.argv[3:]
+    version = options[options.index("--python-version") + 1] if "--python-version" in options else None
+    sys.exit(main(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), "--install-all" in options, version))

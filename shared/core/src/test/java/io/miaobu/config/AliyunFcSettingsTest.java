@@ -53,6 +53,26 @@ class AliyunFcSettingsTest {
     }
 
     @Test
+    void python_dependencies_are_built_for_the_python_of_the_fc_layer_named_or_the_one_the_operator_states() {
+        assertThat(MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai")).aliyun().fc().pythonVersion()).contains("3.10");
+        assertThat(MiaobuConfig.fromEnv(Map.of("MIAOBU_FC_PYTHON_LAYER", "acs:fc:cn-shanghai:official:layers/Python312/versions/2"))
+                .aliyun().fc().pythonVersion()).contains("3.12");
+        assertThat(MiaobuConfig.fromEnv(Map.of("MIAOBU_FC_PYTHON_LAYER", "acs:fc:cn-shanghai:1234567:layers/my-runtime/versions/1",
+                "MIAOBU_FC_PYTHON_VERSION", "3.11")).aliyun().fc().pythonVersion()).contains("3.11");
+        assertThat(MiaobuConfig.fromEnv(Map.of()).aliyun().fc().pythonVersion()).isEmpty();
+    }
+
+    @Test
+    void a_python_layer_whose_version_is_unknown_or_contradicted_is_refused_at_start() {
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_FC_PYTHON_LAYER", "acs:fc:cn-shanghai:1234567:layers/my-runtime/versions/1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("set MIAOBU_FC_PYTHON_VERSION");
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai", "MIAOBU_FC_PYTHON_VERSION", "3.12")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is Python 3.10");
+        assertThatThrownBy(() -> MiaobuConfig.fromEnv(Map.of("MIAOBU_ALIYUN_REGION", "cn-shanghai", "MIAOBU_FC_PYTHON_VERSION", "3.10.4")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("major.minor");
+    }
+
+    @Test
     void deployments_are_kept_forever_unless_the_operator_sets_a_retention() {
         assertThat(MiaobuConfig.fromEnv(Map.of()).retention().keepsForever()).isTrue();
         RetentionSettings set = MiaobuConfig.fromEnv(Map.of("MIAOBU_RETENTION_DAYS", "90", "MIAOBU_RETENTION_KEEP", "5")).retention();

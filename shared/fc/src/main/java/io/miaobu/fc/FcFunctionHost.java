@@ -74,10 +74,25 @@ public final class FcFunctionHost implements FunctionHost {
      * @param memoryMb FC's memory ({@code MIAOBU_FUNCTION_MEMORY_MB}): 128 to 32768, a multiple of 64
      * @param layers per runtime, the official layer that provides its language (ARNs)
      * @param runtimesDir the folder holding {@code node/server.mjs} and {@code python/server.py}
+     * @param pythonVersion the Python (X.Y) the Python layer provides ({@link FcSettings#pythonVersion}): builds install
+     *                      dependencies for it and the bootstrap starts {@code python3.X}
      */
-    public record Options(String functionPrefix, int timeoutSeconds, int memoryMb, Map<String, String> layers, Path runtimesDir) {
+    public record Options(String functionPrefix, int timeoutSeconds, int memoryMb, Map<String, String> layers, Path runtimesDir,
+                          String pythonVersion) {
+        /** The default Python layer's version, for a host configured without one. */
+        public static final String DEFAULT_PYTHON = "3.10";
+
+        /** With the Python version the Python layer's name says ({@code Python312}: 3.12), else {@link #DEFAULT_PYTHON}. */
+        public Options(String functionPrefix, int timeoutSeconds, int memoryMb, Map<String, String> layers, Path runtimesDir) {
+            this(functionPrefix, timeoutSeconds, memoryMb, layers, runtimesDir, Optional.ofNullable(layers.get(FunctionManifest.PYTHON))
+                    .flatMap(FcSettings::versionOfLayer).orElse(DEFAULT_PYTHON));
+        }
+
         public Options {
             layers = Map.copyOf(layers);
+            if (!pythonVersion.matches("3\\.\\d{1,2}")) {
+                throw new IllegalArgumentException("the FC Python version must be major.minor, such as 3.10, got " + pythonVersion);
+            }
             if (timeoutSeconds < 1 || timeoutSeconds > 86400) {
                 throw new IllegalArgumentException("MIAOBU_FUNCTION_TIMEOUT_SECONDS must be 1 to 86400 on Function Compute, got " + timeoutSeconds);
             }
@@ -119,8 +134,15 @@ public final class FcFunctionHost implements FunctionHost {
             return new FcFunctionHost(new AcsRoaClient("FC", endpoint, VERSION, credentials), code,
                     new EdgeTokens(SecretKeys.required(config.secretKey())),
                     new Options(aliyun.functionPrefix(), (int) config.functions().timeout().toSeconds(), config.functions().memoryMb(),
-                            layers, config.functions().runtimesDir().orElse(Path.of("runtimes"))));
+                            layers, config.functions().runtimesDir().orElse(Path.of("runtimes")),
+                            fc.pythonVersion().orElse(Options.DEFAULT_PYTHON)));
         });
+    }
+
+    /** FC's Python, not the builder's: the Python bundler installs dependencies for it. */
+    @Override
+    public Optional<String> pythonVersion() {
+        return Optional.of(options.pythonVersion());
     }
 
     /** The FC function of one deployment's runtime; FC allows 64 characters, so a long prefix is cut. */
@@ -174,7 +196,7 @@ public final class FcFunctionHost implements FunctionHost {
         out.put("LANG", "C.UTF-8");
         out.put("HOME", "/tmp");
         // Official layers unpack under /opt: their interpreters' bin folders come first (FC's "Configure official public layers").
-        out.put("PATH", "/opt/bin:/opt/nodejs20/bin:/opt/python3.10/bin:/usr/local/bin:/usr/bin:/bin");
+        out.put("PATH", "/opt/bin:/opt/nodejs20/bin:/opt/python" + options.pythonVersion() + "/bin:/usr/local/bin:/usr/bin:/bin");
         out.put(EdgeTokens.VARIABLE, token);
         int bytes = out.entrySet().stream().mapToInt(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
                 + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
@@ -201,19 +223,27 @@ public final class FcFunctionHost implements FunctionHost {
         body.put("instanceConcurrency", runtime.equals(FunctionManifest.NODE) ? 10 : 1);
         body.put("environmentVariables", env);
         Optional.ofNullable(options.layers().get(runtime)).ifPresent(layer -> body.put("layers", List.of(layer)));
-        body.put("customRuntimeConfig", Map.of("command", List.of("/bin/sh", "-c", bootstrap(runtime, manifest)), "port", PORT));
+        body.put("customRuntimeConfig", Map.of("command", List.of("/bin/sh", "-c", bootstrap(runtime, manifest, options.pythonVersion())),
+                "port", PORT));
         return body;
     }
 
-    /** The command FC starts in {@code /code}: the runtime's server, or a Python app's own start command. */
-    static String bootstrap(String runtime, FunctionManifest manifest) {
+    /**
+     * The command FC starts in {@code /code}: the runtime's server, or a Python app's own start command with the
+     * bundle's packages importable (and their scripts, such as uvicorn, on PATH) as the local host gives it them.
+     * Python is {@code python3.X} of the layer, never a bare {@code python3}: the custom runtime's Debian has its
+     * own older one, for which the packages were not installed.
+     */
+    static String bootstrap(String runtime, FunctionManifest manifest, String pythonVersion) {
         FunctionManifest.App app = manifest.app();
         if (app != null && app.runtime().equals(runtime) && app.startCommand() != null && !app.startCommand().isBlank()) {
-            return "cd /code/python/app && exec " + app.startCommand();
+            return "cd /code/python/app && export PYTHONPATH=/code/python/packages:/code/python/app"
+                    + " PATH=/code/python/packages/bin:$PATH && exec " + app.startCommand();
         }
         // The interpreter on PATH, else wherever an official layer unpacked one under /opt.
         return runtime.equals(FunctionManifest.PYTHON)
-                ? "exec \"$(command -v python3 || ls /opt/python3*/bin/python3 | head -n 1)\" /code/runtimes/python/server.py /code"
+                ? "exec \"$(command -v python" + pythonVersion + " || ls /opt/python" + pythonVersion + "/bin/python3* | head -n 1)\" "
+                        + "/code/runtimes/python/server.py /code"
                 : "exec \"$(command -v node || ls /opt/nodejs*/bin/node | head -n 1)\" /code/runtimes/node/server.mjs /code";
     }
 

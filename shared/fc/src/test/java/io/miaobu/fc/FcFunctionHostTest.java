@@ -201,11 +201,13 @@ class FcFunctionHostTest {
     }
 
     @Test
-    void aPythonAppWithItsOwnStartCommandRunsThatCommandWithPort9000() {
+    void aPythonAppWithItsOwnStartCommandRunsThatCommandWithPort9000AndItsPackagesImportable() {
         FunctionManifest app = new FunctionManifest(1, List.of(),
                 new FunctionManifest.App("python", "main:app", "asgi", "uvicorn main:app --port $PORT", List.of("static/"), "3.11"));
-        assertThat(FcFunctionHost.bootstrap("python", app)).isEqualTo("cd /code/python/app && exec uvicorn main:app --port $PORT");
-        assertThat(FcFunctionHost.bootstrap("python", nodeAndPython())).contains("command -v python3").endsWith("/code/runtimes/python/server.py /code");
+        assertThat(FcFunctionHost.bootstrap("python", app, "3.10")).isEqualTo("cd /code/python/app && export "
+                + "PYTHONPATH=/code/python/packages:/code/python/app PATH=/code/python/packages/bin:$PATH && exec uvicorn main:app --port $PORT");
+        assertThat(FcFunctionHost.bootstrap("python", nodeAndPython(), "3.12")).as("the layer's Python, not Debian's python3")
+                .contains("command -v python3.12 ").endsWith("/code/runtimes/python/server.py /code");
     }
 
     @Test
