@@ -9,6 +9,7 @@ import io.miaobu.build.BuildSandbox;
 import io.miaobu.build.FileTrees;
 import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.SandboxSettings;
+import io.miaobu.testkit.BuildDirs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,11 +67,8 @@ class NodeFunctionBundlerTest {
             sandbox.close();
             FileTrees.delete(tmp.resolve("data"));
         }
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Path builds = Files.createDirectories(data.resolve("builds"));
-        for (Path p : List.of(tmp, data, builds)) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
-        }
+        Path builds = BuildDirs.builds(tmp);
+        Path data = builds.getParent();
         workspace = Files.createDirectories(builds.resolve("d1"));
         root = Files.createDirectories(workspace.resolve("repo"));
         bundle = workspace.resolve("bundle");

@@ -8,10 +8,11 @@ import io.miaobu.build.BuildOutput;
 import io.miaobu.build.BuildSandbox;
 import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.SandboxSettings;
+import io.miaobu.testkit.BuildDirs;
+import io.miaobu.testkit.PythonPackageIndex;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +55,7 @@ class PythonBundlerTest {
     void sandbox() throws Exception {
         Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
                 "builds get uids of their own only when Miaobu runs as root");
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        builds = Files.createDirectories(data.resolve("builds"));
-        for (Path p : List.of(tmp, data, builds)) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        }
+        builds = BuildDirs.builds(tmp);
         sandboxes = BuildSandboxes.create(new SandboxSettings("auto", FIRST_UID, 10, 256, 2048, 600, 512), List.of());
     }
 
@@ -285,13 +280,10 @@ class PythonBundlerTest {
                         def home():
                             return miaobu_greeting.GREETING
                         """));
-        Path index = Files.createDirectories(repo.getParent().resolve("index/miaobu-greeting"));
-        wheel(index.resolve("miaobu_greeting-1.0-py3-none-any.whl"), "miaobu_greeting", "miaobu-greeting", "1.0", "py3-none-any",
-                "GREETING = 'hello from a wheel'\n");
-        Files.writeString(index.resolve("index.html"), // PEP 503's project page
-                "<!DOCTYPE html><html><body><a href=\"miaobu_greeting-1.0-py3-none-any.whl\">miaobu_greeting-1.0-py3-none-any.whl</a></body></html>");
+        PythonPackageIndex index = new PythonPackageIndex(repo.getParent().resolve("index"))
+                .wheel("miaobu-greeting", "1.0", "py3-none-any", "miaobu_greeting", "GREETING = 'hello from a wheel'\n");
 
-        bundle(repo, Map.of("PIP_INDEX_URL", index.getParent().toUri().toString()));
+        bundle(repo, Map.of("PIP_INDEX_URL", index.url()));
 
         Path bundle = repo.getParent().resolve("bundle");
         assertThat(log).anyMatch(l -> l.contains("Installing 1 of requirements.txt's dependencies with pip: miaobu-greeting==1.0"));
@@ -351,34 +343,16 @@ class PythonBundlerTest {
         assertThat(repo.getParent().resolve("bundle/python")).doesNotExist();
     }
 
-    /** The tags a compressed tag set stands for: {@code cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64} is two. */
-    private static List<String> tags(String tagSet) {
-        String[] parts = tagSet.split("-");
-        List<String> out = new ArrayList<>();
-        for (String py : parts[0].split("\\.")) {
-            for (String abi : parts[1].split("\\.")) {
-                for (String platform : parts[2].split("\\.")) {
-                    out.add(py + "-" + abi + "-" + platform);
-                }
-            }
-        }
-        return out;
-    }
-
     /**
-     * A package index (PEP 503) with one project, {@code miaobu-native} 1.0, in a wheel per tag set: each wheel's
-     * module says which one it is ({@code BUILT_FOR}).
+     * A package index with one project, {@code miaobu-native} 1.0, in a wheel per tag set: each wheel's module says
+     * which one it is ({@code BUILT_FOR}).
      */
-    private static Path nativeIndex(Path workspace, String... tagSets) throws IOException {
-        Path project = Files.createDirectories(workspace.resolve("index/miaobu-native"));
-        StringBuilder page = new StringBuilder("<!DOCTYPE html><html><body>");
+    private static Path nativeIndex(Path workspace, String... tagSets) {
+        PythonPackageIndex index = new PythonPackageIndex(workspace.resolve("index"));
         for (String tags : tagSets) {
-            String file = "miaobu_native-1.0-" + tags + ".whl";
-            wheel(project.resolve(file), "miaobu_native", "miaobu-native", "1.0", tags, "BUILT_FOR = '" + tags + "'\n");
-            page.append("<a href=\"").append(file).append("\">").append(file).append("</a>");
+            index.wheel("miaobu-native", "1.0", tags, "miaobu_native", "BUILT_FOR = '" + tags + "'\n");
         }
-        Files.writeString(project.resolve("index.html"), page.append("</body></html>"));
-        return project.getParent();
+        return workspace.resolve("index");
     }
 
     private static final String CP310 = "cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64";
@@ -469,21 +443,5 @@ class PythonBundlerTest {
         Path ranged = project(Map.of("pyproject.toml", "[project]\nname = \"x\"\nrequires-python = \">=3.9\"\n",
                 "api/hello.py", "def app(e, s):\n    s('200 OK', [])\n    return [b'hi']\n"));
         assertThat(bundle(ranged, Map.of(), new PythonBundler("3.10")).functions()).hasSize(1);
-    }
-
-    /** A wheel (PEP 427) with this tag, written by hand: the machine has no PyPI to fetch one from. */
-    private static void wheel(Path file, String module, String name, String version, String tag, String source) throws IOException {
-        String distInfo = module + "-" + version + ".dist-info/";
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (var e : Map.of(module + ".py", source,
-                    distInfo + "METADATA", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n",
-                    distInfo + "WHEEL", "Wheel-Version: 1.0\nGenerator: miaobu-test\nRoot-Is-Purelib: " + tag.endsWith("-any")
-                            + "\nTag: " + String.join("\nTag: ", tags(tag)) + "\n",
-                    distInfo + "RECORD", module + ".py,,\n" + distInfo + "METADATA,,\n" + distInfo + "WHEEL,,\n" + distInfo + "RECORD,,\n").entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        }
     }
 }
