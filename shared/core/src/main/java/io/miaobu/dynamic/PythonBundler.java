@@ -25,7 +25,8 @@ import java.util.Set;
 /**
  * Python's part of a build: the project's Python functions ({@code api/*.py}) and its web app (FastAPI, Flask,
  * Django), with the project's source in {@code python/app} and the dependencies the runtime's interpreter does not
- * already have in {@code python/packages}, installed by pip inside the build's sandbox.
+ * already have in {@code python/packages}, installed by pip inside the build's sandbox for the interpreter that will
+ * run them (Function Compute's Python is not the builder's).
  */
 public final class PythonBundler implements FunctionBundler {
     static final String DEPENDENCIES_SCRIPT = "python_dependencies.py";
@@ -172,7 +173,8 @@ public final class PythonBundler implements FunctionBundler {
 
     /**
      * requirements.txt, pyproject.toml or Pipfile, installed by the build's own python3 inside its sandbox: what that
-     * interpreter already has is skipped, pip installs the rest ({@code PIP_INDEX_URL}: the operator's index).
+     * interpreter already has is skipped, pip installs the rest ({@code PIP_INDEX_URL}: the operator's index); for
+     * another interpreter (the target version), everything, as wheels for it.
      */
     private void installDependencies(Request request, Path python) throws IOException, BuildFailure, BuildCanceled {
         if (DEPENDENCY_FILES.stream().noneMatch(f -> Files.isRegularFile(request.root().resolve(f)))) {
