@@ -136,6 +136,22 @@ final class ApiClient {
         return id;
     }
 
+    /**
+     * Deploys the production branch and waits until the deployment is live: READY comes a moment before the
+     * production host is switched to it, so a test that asserts the live site right after READY would race.
+     */
+    String deployLive(String projectId, Duration timeout) throws Exception {
+        String id = deployReady(projectId, "{}", timeout);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!id.equals(ok("GET", "/api/v1/projects/" + projectId, null).path("liveDeploymentId").asText())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("deployment " + id + " is READY but never went live:\n" + logText(id));
+            }
+            Thread.sleep(50);
+        }
+        return id;
+    }
+
     /** Waits until the deployment's log shows {@code text} (lines written after READY, like the build cache's, come a moment later). */
     String awaitLog(String deploymentId, String text, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dynamic sites as a user meets them (issue 15): real repositories with functions in {@code api/} and whole
- * Python web apps, built by the real builder (npm and Vite, esbuild, pip's check against the runtime's
+ * Python web apps (FastAPI, Flask, Django), built by the real builder (npm and Vite, esbuild, pip's check against the runtime's
  * packages), run by the local host's sandboxed workers, reached through the real local edge — deployed,
  * redeployed with a change, rolled back, with the project's variables for each target visible at run time.
  */
@@ -91,7 +91,7 @@ class DynamicSitesFlowTest {
                 Map.of("key", "GREETING", "value", "hello preview", "target", "preview"))));
         String site = project.get("slug").asText() + ".localhost";
 
-        String first = user.deployReady(projectId, "{}", BUILD);
+        String first = user.deployLive(projectId, BUILD);
         assertThat(user.logText(first)).as("npm installed the pinned Vite, which built the pages").contains("vite v8.4.0");
         assertThat(user.site(site, "/").body()).contains("<h1>site v1</h1>");
         JsonNode hello = ok(user.site(site, "/api/hello?name=ada"));
@@ -115,7 +115,7 @@ class DynamicSitesFlowTest {
 
         repo.write("api/hello.ts", HELLO_TS.replace("VERSION", "v2")).write("index.html", "<!doctype html><h1>site v2</h1>");
         repo.commit("v2");
-        String second = user.deployReady(projectId, "{}", BUILD);
+        String second = user.deployLive(projectId, BUILD);
         assertThat(ok(user.site(site, "/api/hello")).get("message").asText()).isEqualTo("hello production from v2");
         assertThat(user.site(site, "/").body()).contains("<h1>site v2</h1>");
         assertThat(ok(user.site(first + "--" + site, "/api/hello")).get("message").asText())
@@ -155,7 +155,7 @@ class DynamicSitesFlowTest {
         JsonNode project = appProject(repo, "Dyn FastAPI", "hello fastapi");
         String site = project.get("slug").asText() + ".localhost";
 
-        String first = user.deployReady(project.get("id").asText(), "{}", BUILD);
+        String first = user.deployLive(project.get("id").asText(), BUILD);
         JsonNode item = ok(user.site(site, "/items/42"));
         assertThat(item.get("item").asInt()).isEqualTo(42);
         assertThat(item.get("greeting").asText()).isEqualTo("hello fastapi");
@@ -163,6 +163,54 @@ class DynamicSitesFlowTest {
 
         repo.write("main.py", fastApi("v2")).commit("v2");
         redeployedThenRolledBack(project, first, site, "/items/1");
+    }
+
+    private static String flask(String version) {
+        return """
+                import os
+                from flask import Flask, request
+
+                app = Flask(__name__)
+
+                @app.route("/")
+                def home():
+                    return "<h1>flask home %s</h1>"
+
+                @app.route("/items/<item>", methods=["GET", "POST"])
+                def item(item):
+                    return {"item": item, "method": request.method, "host": request.host, "version": "%s",
+                            "greeting": os.environ.get("GREETING")}
+                """.formatted(version, version);
+    }
+
+    @Test
+    void a_flask_app_answers_every_path_but_its_static_files_which_the_edge_serves_and_redeploys_and_rolls_back() throws Exception {
+        GitRepos repo = GitRepos.create(tmp.resolve("flask"))
+                .write("requirements.txt", "flask\n")
+                .write("static/style.css", "body{color:red}")
+                .write("app.py", flask("v1"));
+        repo.commit("a Flask app");
+        JsonNode project = appProject(repo, "Dyn Flask", "hello flask");
+        String site = project.get("slug").asText() + ".localhost";
+
+        String first = user.deployLive(project.get("id").asText(), BUILD);
+        assertThat(user.site(site, "/").body()).contains("<h1>flask home v1</h1>");
+        ApiClient.Answer posted = user.site("POST", site, "/items/42", "");
+        JsonNode item = ok(posted);
+        assertThat(item.get("item").asText()).isEqualTo("42");
+        assertThat(item.get("method").asText()).isEqualTo("POST");
+        assertThat(item.get("host").asText()).isEqualTo(site + ":" + host.port());
+        assertThat(item.get("greeting").asText()).isEqualTo("hello flask");
+        ApiClient.Answer css = user.site(site, "/static/style.css");
+        assertThat(css.body()).isEqualTo("body{color:red}");
+        // From storage, with the edge's caching, not from the app (whose answers are no-store unless it says otherwise).
+        assertThat(css.raw().headers().firstValue("cache-control")).contains("public, max-age=0, must-revalidate");
+        assertThat(posted.raw().headers().firstValue("cache-control")).contains("no-store");
+        assertThat(user.site(site, "/app.py").body()).doesNotContain("Flask(__name__)");
+
+        repo.write("app.py", flask("v2")).commit("v2");
+        redeployedThenRolledBack(project, first, site, "/items/1");
+        assertThat(user.site(site, "/").body()).contains("<h1>flask home v1</h1>");
     }
 
     @Test
@@ -187,7 +235,7 @@ class DynamicSitesFlowTest {
         JsonNode project = appProject(repo, "Dyn Django", "hello django");
         String site = project.get("slug").asText() + ".localhost";
 
-        String first = user.deployReady(project.get("id").asText(), "{}", BUILD);
+        String first = user.deployLive(project.get("id").asText(), BUILD);
         ApiClient.Answer login = user.site(site, "/admin/login/");
         assertThat(login.status()).as(login.body()).isEqualTo(200);
         assertThat(login.body()).contains("Django administration");
@@ -210,7 +258,7 @@ class DynamicSitesFlowTest {
 
     /** Deploys the committed v2: {@code path} answers v2; promoting {@code first} brings v1's answer back. */
     private static void redeployedThenRolledBack(JsonNode project, String first, String site, String path) throws Exception {
-        user.deployReady(project.get("id").asText(), "{}", BUILD);
+        user.deployLive(project.get("id").asText(), BUILD);
         assertThat(ok(user.site(site, path)).get("version").asText()).isEqualTo("v2");
         user.ok("POST", "/api/v1/deployments/" + first + "/promote", null);
         assertThat(ok(user.site(site, path)).get("version").asText()).as("the old code answers again").isEqualTo("v1");
@@ -232,7 +280,7 @@ class DynamicSitesFlowTest {
         repo.commit("failing functions");
         JsonNode project = user.createProject(Map.of("name", "Dyn Failing", "gitUrl", repo.path().toString(), "outputDirectory", "public"));
         String site = project.get("slug").asText() + ".localhost";
-        String deployment = user.deployReady(project.get("id").asText(), "{}", BUILD);
+        String deployment = user.deployLive(project.get("id").asText(), BUILD);
 
         ApiClient.Answer crashed = user.site(site, "/api/crash");
         assertThat(crashed.status()).isEqualTo(502);
