@@ -156,6 +156,8 @@ class DynamicSitesFlowTest {
         String site = project.get("slug").asText() + ".localhost";
 
         String first = user.deployLive(project.get("id").asText(), BUILD);
+        assertThat(user.logText(first)).contains("output none (the app answers every path)")
+                .contains("No static files to upload: the app answers every path.").doesNotContain("from ``");
         JsonNode item = ok(user.site(site, "/items/42"));
         assertThat(item.get("item").asInt()).isEqualTo(42);
         assertThat(item.get("greeting").asText()).isEqualTo("hello fastapi");
@@ -194,6 +196,7 @@ class DynamicSitesFlowTest {
         String site = project.get("slug").asText() + ".localhost";
 
         String first = user.deployLive(project.get("id").asText(), BUILD);
+        assertThat(user.logText(first)).contains("output `static`").contains("Uploading 1 files from `static`");
         assertThat(user.site(site, "/").body()).contains("<h1>flask home v1</h1>");
         ApiClient.Answer posted = user.site("POST", site, "/items/42", "");
         JsonNode item = ok(posted);
