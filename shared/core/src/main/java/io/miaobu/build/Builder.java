@@ -193,7 +193,9 @@ public final class Builder {
 
             Path root = RepositoryPaths.rootDirectory(repo, project.rootDirectory());
             BuildPlan plan = BuildPlan.forProject(project, repo);
-            log.system("Build settings: " + describe(plan));
+            // A Python web app publishes only its static folders (never its source): the app answers everything else.
+            PythonApps.PythonApp app = project.outputDirectory() == null ? plan.detection().app() : null;
+            log.system("Build settings: " + describe(plan, app));
             Map<String, String> projectVariables = variables.forBuild(project.id(), deployment.target());
             BuildOutput userOutput = new SecretMasker(log, projectVariables.values());
             sandbox.prepare(workspace);
@@ -224,10 +226,7 @@ public final class Builder {
             FunctionManifest functions = functionBuild.bundle(new FunctionBundler.Request(repo, root, functionBundle, sandbox,
                     env, userOutput, canceled, limits.timeout()));
 
-            // A Python web app publishes only its static folders (never its source): the app answers everything else.
-            PythonApps.PythonApp app = project.outputDirectory() == null ? plan.detection().app() : null;
-            String outputDirectory = app != null ? String.join("`, `", app.staticDirs().stream().map(PythonApps.StaticDir::folder).toList())
-                    : plan.resolveOutputDirectory(root);
+            String outputDirectory = app != null ? staticFolders(app) : plan.resolveOutputDirectory(root);
             if (app == null && repo.relativize(root).toString().isEmpty() && !Files.isDirectory(root.resolve(outputDirectory))) {
                 List<String> apps = MonorepoApps.find(new DirectorySourceTree(repo));
                 if (!apps.isEmpty()) {
@@ -253,7 +252,8 @@ public final class Builder {
             if (!deployments.transition(deployment.id(), EnumSet.of(DeploymentStatus.BUILDING), DeploymentStatus.UPLOADING, clock.instant())) {
                 throw new BuildCanceled();
             }
-            log.system("Uploading " + files.size() + " files from `" + outputDirectory + "`");
+            log.system(outputDirectory.isEmpty() ? "No static files to upload: the app answers every path."
+                    : "Uploading " + files.size() + " files from `" + outputDirectory + "`");
             ContentStore.Stored stored = content.storeFiles(project.id(), files.stream()
                     .map(f -> new ContentStore.LocalFile(f.path(), f.source(), f.size())).toList());
             log.system(String.format("Uploaded %d new file contents (%s); %d files reused content the project already had",
@@ -547,10 +547,16 @@ public final class Builder {
         };
     }
 
-    private static String describe(BuildPlan plan) {
+    private static String describe(BuildPlan plan, PythonApps.PythonApp app) {
         return (plan.detection().framework() == null ? "" : plan.detection().framework().name() + ": ") + "install " + (plan.installCommand() == null ? "(none)" : "`" + plan.installCommand() + "`")
                 + ", build " + (plan.buildCommand() == null ? "(none)" : "`" + plan.buildCommand() + "`")
-                + ", output " + (plan.outputDirectory() == null ? "dist, build, out or public" : "`" + plan.outputDirectory() + "`")
+                + ", output " + (app != null ? (app.staticDirs().isEmpty() ? "none (the app answers every path)" : "`" + staticFolders(app) + "`")
+                        : plan.outputDirectory() == null ? "dist, build, out or public" : "`" + plan.outputDirectory() + "`")
                 + " — " + plan.source();
+    }
+
+    /** The app's static folders, as {@code static`, `public} for a log line's backquotes; empty without any. */
+    private static String staticFolders(PythonApps.PythonApp app) {
+        return String.join("`, `", app.staticDirs().stream().map(PythonApps.StaticDir::folder).toList());
     }
 }

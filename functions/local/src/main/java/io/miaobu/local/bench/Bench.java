@@ -194,7 +194,7 @@ public final class Bench {
         return a == null || b == null ? Double.NaN : Duration.between(a, b).toNanos() / 1e9;
     }
 
-    private static void awaitLive(String base, String token, String projectId, String deploymentId) throws Exception {
+    static void awaitLive(String base, String token, String projectId, String deploymentId) throws Exception {
         while (true) {
             JsonNode d = get(base + "/api/v1/deployments/" + deploymentId, token);
             if (d.get("status").asText().equals("FAILED")) {
@@ -232,7 +232,7 @@ public final class Bench {
                 .setSign(false).call();
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }

@@ -22,12 +22,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.api.Git;
 
 /**
  * A function's latency in local mode as a visitor sees it, through the local host, the local edge and the
  * function gateway to a sandboxed worker of the Node runtime: cold (the first request of a deployment, which
  * starts its worker) and warm (a worker already running), next to a static file of the same deployment
- * through the same path. {@code ./miaobu bench functions [cold rounds=5] [warm requests=300]}.
+ * through the same path. Then what functions add to a deploy: deploy-to-live (the API's "create deployment"
+ * until the project's live deployment is the new one) of a Git site with three functions ({@code api/hello.ts},
+ * {@code api/users/[id].js}, {@code api/echo.py}) against the same site without them, built alternately on
+ * the same host. {@code ./miaobu bench functions [cold rounds=5] [warm requests=300] [deploy rounds=5]}.
  */
 public final class FunctionBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -39,15 +43,16 @@ public final class FunctionBench {
     public static void main(String[] args) throws Exception {
         int coldRounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int warmRequests = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        int deployRounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path work = Files.createTempDirectory("miaobu-bench-functions");
         try {
-            run(work, coldRounds, warmRequests);
+            run(work, coldRounds, warmRequests, deployRounds);
         } finally {
             Bench.deleteTree(work);
         }
     }
 
-    static void run(Path work, int coldRounds, int warmRequests) throws Exception {
+    static void run(Path work, int coldRounds, int warmRequests, int deployRounds) throws Exception {
         Path bundle = Files.createDirectories(work.resolve("bundle/node/api"));
         Files.writeString(bundle.resolve("hello.mjs"), "export default () => Response.json({ hello: 'world' })\n");
         MANIFEST.write(work.resolve("bundle"));
@@ -92,7 +97,58 @@ public final class FunctionBench {
                             + "warm p50 %.1f ms, p95 %.1f ms; a static file of the same deployment p50 %.1f ms, p95 %.1f ms%n",
                     local.functions().runningWorkers() > 0 ? "node runtime, sandboxed worker" : "no worker?", coldRounds, warmRequests,
                     percentile(cold, 50), percentile(warm, 50), percentile(warm, 95), percentile(files, 50), percentile(files, 95));
+            deployToLive(base, token, work, deployRounds);
         }
+    }
+
+    private static void deployToLive(String base, String token, Path work, int rounds) throws Exception {
+        Path plainRepo = work.resolve("site-plain");
+        Path functionsRepo = work.resolve("site-functions");
+        for (Path repo : List.of(plainRepo, functionsRepo)) {
+            Files.createDirectories(repo.resolve("assets"));
+            Files.writeString(repo.resolve("assets/style.css"), "body { font-family: sans-serif }\n");
+        }
+        Files.createDirectories(functionsRepo.resolve("api/users"));
+        Files.writeString(functionsRepo.resolve("api/hello.ts"),
+                "export default (request: Request): Response => Response.json({ host: new URL(request.url).host });\n");
+        Files.writeString(functionsRepo.resolve("api/users/[id].js"),
+                "export default function handler(req, res) { res.status(200).json({ id: req.query.id }); }\n");
+        Files.writeString(functionsRepo.resolve("api/echo.py"), """
+                def app(environ, start_response):
+                    start_response('200 OK', [('Content-Type', 'text/plain')])
+                    return [environ['wsgi.input'].read(int(environ.get('CONTENT_LENGTH') or 0))]
+                """);
+        try (Git plain = Git.init().setDirectory(plainRepo.toFile()).setInitialBranch("main").call();
+             Git functions = Git.init().setDirectory(functionsRepo.toFile()).setInitialBranch("main").call()) {
+            String plainProject = Bench.post(base + "/api/v1/projects", token,
+                    "{\"name\":\"plain site\",\"gitUrl\":\"" + plainRepo + "\"}").get("id").asText();
+            String functionsProject = Bench.post(base + "/api/v1/projects", token,
+                    "{\"name\":\"site with functions\",\"gitUrl\":\"" + functionsRepo + "\"}").get("id").asText();
+            List<Double> withoutFunctions = new ArrayList<>();
+            List<Double> withFunctions = new ArrayList<>();
+            for (int round = 0; round <= rounds; round++) { // round 0 warms the JVM, JGit and the runtimes' files
+                double a = deployRound(base, token, plain, plainProject, round);
+                double b = deployRound(base, token, functions, functionsProject, round);
+                if (round > 0) {
+                    withoutFunctions.add(a);
+                    withFunctions.add(b);
+                }
+            }
+            double without = Bench.median(withoutFunctions);
+            double with = Bench.median(withFunctions);
+            System.out.printf("deploy-to-live of a Git site, median of %d: with 3 functions (ts, js, py) %.2fs; "
+                    + "the same site without them %.2fs; x%.2f%n", rounds, with, without, with / without);
+        }
+    }
+
+    /** Commits a changed page and deploys it; seconds from the API request until the deployment is live. */
+    private static double deployRound(String base, String token, Git repo, String projectId, int round) throws Exception {
+        Files.writeString(repo.getRepository().getWorkTree().toPath().resolve("index.html"), "<h1>round " + round + "</h1>");
+        Bench.commitAll(repo, "round " + round);
+        long start = System.nanoTime();
+        String id = Bench.post(base + "/api/v1/projects/" + projectId + "/deployments", token, "{}").get("id").asText();
+        Bench.awaitLive(base, token, projectId, id);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double time(String base, String host, String path) throws Exception {

@@ -89,6 +89,17 @@ final class ApiClient {
         return new Answer(response.statusCode(), response.body(), response);
     }
 
+    /** A request with a body ({@code POST}, {@code PUT}, ...) to a hosted site, named by the Host header. */
+    Answer site(String method, String host, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("host", host + ":" + port)
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response);
+    }
+
     /** Polls the deployment until it reaches a final state. */
     JsonNode awaitFinal(String deploymentId, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -125,6 +136,22 @@ final class ApiClient {
         return id;
     }
 
+    /**
+     * Deploys the production branch and waits until the deployment is live: READY comes a moment before the
+     * production host is switched to it, so a test that asserts the live site right after READY would race.
+     */
+    String deployLive(String projectId, Duration timeout) throws Exception {
+        String id = deployReady(projectId, "{}", timeout);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!id.equals(ok("GET", "/api/v1/projects/" + projectId, null).path("liveDeploymentId").asText())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("deployment " + id + " is READY but never went live:\n" + logText(id));
+            }
+            Thread.sleep(50);
+        }
+        return id;
+    }
+
     /** Waits until the deployment's log shows {@code text} (lines written after READY, like the build cache's, come a moment later). */
     String awaitLog(String deploymentId, String text, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -137,6 +164,23 @@ final class ApiClient {
             Thread.sleep(100);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("log of " + deploymentId + " never showed \"" + text + "\":\n" + log);
+    }
+
+    /** Waits until the deployment's function log has a line containing {@code text} (workers' output is written in batches). */
+    String awaitFunctionLog(String deploymentId, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        StringBuilder log;
+        do {
+            log = new StringBuilder();
+            for (JsonNode line : ok("GET", "/api/v1/deployments/" + deploymentId + "/functions/logs?after=0", null).get("lines")) {
+                log.append(line.get("text").asText()).append('\n');
+            }
+            if (log.indexOf(text) >= 0) {
+                return log.toString();
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("function log of " + deploymentId + " never showed \"" + text + "\":\n" + log);
     }
 
     String logText(String deploymentId) throws Exception {

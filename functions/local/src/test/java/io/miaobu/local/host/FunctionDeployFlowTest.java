@@ -73,45 +73,6 @@ class FunctionDeployFlowTest {
         }
     }
 
-    @Test
-    void a_flask_app_answers_every_path_but_its_static_files_which_the_edge_serves() throws Exception {
-        try (LocalHost host = TestHosts.start(tmp, Map.of())) {
-            ApiClient user = new ApiClient(host.port()).signUp("flask-flow@example.com");
-            GitRepos repo = GitRepos.create(tmp.resolve("flask"))
-                    .write("requirements.txt", "flask\n")
-                    .write("static/style.css", "body{color:red}")
-                    .write("app.py", """
-                            from flask import Flask, request
-
-                            app = Flask(__name__)
-
-                            @app.route("/")
-                            def home():
-                                return "<h1>flask home</h1>"
-
-                            @app.route("/items/<item>", methods=["GET", "POST"])
-                            def item(item):
-                                return {"item": item, "method": request.method, "host": request.host}
-                            """);
-            repo.commit("a Flask app");
-            JsonNode project = user.ok("POST", "/api/v1/projects", "{\"name\":\"Flask Site\",\"gitUrl\":\"" + repo.path() + "\"}");
-            String site = project.get("slug").asText() + ".localhost";
-
-            deploy(user, project.get("id").asText(), "{}");
-
-            assertThat(user.site(site, "/").body()).contains("<h1>flask home</h1>");
-            JsonNode item = json(user.site(site, "/items/42"));
-            assertThat(item.get("item").asText()).isEqualTo("42");
-            assertThat(item.get("host").asText()).startsWith(site);
-            ApiClient.Answer css = user.site(site, "/static/style.css");
-            assertThat(css.body()).isEqualTo("body{color:red}");
-            // From storage, with the edge's caching, not from the app (whose answers are no-store unless it says otherwise).
-            assertThat(css.raw().headers().firstValue("cache-control")).contains("public, max-age=0, must-revalidate");
-            assertThat(user.site(site, "/items/1").raw().headers().firstValue("cache-control")).contains("no-store");
-            assertThat(user.site(site, "/app.py").body()).doesNotContain("Flask(__name__)");
-        }
-    }
-
     private static String deploy(ApiClient user, String projectId, String body) throws Exception {
         String id = user.ok("POST", "/api/v1/projects/" + projectId + "/deployments", body).get("id").asText();
         JsonNode done = user.awaitFinal(id, BUILD);
