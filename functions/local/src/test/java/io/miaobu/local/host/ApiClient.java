@@ -90,7 +90,7 @@ final class ApiClient {
     }
 
     /** A request with a body ({@code POST}, {@code PUT}, ...) to a hosted site, named by the Host header. */
-    Answer site(String method, String host, String path, String body) throws Exception {
+    Answer siteWithBody(String method, String host, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("host", host + ":" + port)
                 .timeout(Duration.ofSeconds(30))

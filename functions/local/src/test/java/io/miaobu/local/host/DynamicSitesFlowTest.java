@@ -101,7 +101,7 @@ class DynamicSitesFlowTest {
         ApiClient.Answer userAnswer = user.site(site, "/api/users/42");
         assertThat(ok(userAnswer).get("id").asText()).isEqualTo("42");
         assertThat(userAnswer.raw().headers().firstValue("cache-control")).hasValue("no-store");
-        ApiClient.Answer echoed = user.site("POST", site, "/api/echo", "a form body");
+        ApiClient.Answer echoed = user.siteWithBody("POST", site, "/api/echo", "a form body");
         assertThat(echoed.status()).as(echoed.body()).isEqualTo(200);
         assertThat(echoed.body()).isEqualTo("POST a form body hello production v1");
         assertThat(user.site(site, "/api/hello.ts").body()).doesNotContain("process.env.GREETING");
@@ -130,7 +130,7 @@ class DynamicSitesFlowTest {
         repo.branch("feature");
         String preview = user.deployReady(projectId, "{\"branch\":\"feature\"}", BUILD);
         assertThat(ok(user.site(preview + "--" + site, "/api/hello")).get("message").asText()).isEqualTo("hello preview from v2");
-        assertThat(user.site("POST", preview + "--" + site, "/api/echo", "x").body()).isEqualTo("POST x hello preview v1");
+        assertThat(user.siteWithBody("POST", preview + "--" + site, "/api/echo", "x").body()).isEqualTo("POST x hello preview v1");
         assertThat(ok(user.site(site, "/api/hello")).get("message").asText()).as("production is untouched by the preview")
                 .isEqualTo("hello production from v2");
     }
@@ -198,7 +198,7 @@ class DynamicSitesFlowTest {
         String first = user.deployLive(project.get("id").asText(), BUILD);
         assertThat(user.logText(first)).contains("output `static`").contains("Uploading 1 files from `static`");
         assertThat(user.site(site, "/").body()).contains("<h1>flask home v1</h1>");
-        ApiClient.Answer posted = user.site("POST", site, "/items/42", "");
+        ApiClient.Answer posted = user.siteWithBody("POST", site, "/items/42", "");
         JsonNode item = ok(posted);
         assertThat(item.get("item").asText()).isEqualTo("42");
         assertThat(item.get("method").asText()).isEqualTo("POST");
