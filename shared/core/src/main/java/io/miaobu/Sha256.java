@@ -3,11 +3,14 @@ package io.miaobu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
-/** SHA-256, the one digest Miaobu uses: content addresses, token hashes, short stable names, signatures. */
+/** SHA-256, the one digest Miaobu uses: content addresses, token hashes, short stable names, signatures (HMAC-SHA256). */
 public final class Sha256 {
     private Sha256() {}
 
@@ -46,5 +49,16 @@ public final class Sha256 {
             sizeOut[0] = size;
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** HMAC-SHA256 of the text's UTF-8 bytes under {@code key}. */
+    public static byte[] hmac(byte[] key, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+        }
     }
 }

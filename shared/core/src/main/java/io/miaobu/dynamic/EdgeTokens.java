@@ -1,11 +1,8 @@
 package io.miaobu.dynamic;
 
+import io.miaobu.Sha256;
 import io.miaobu.config.SecretKeys;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secret each deployment's functions expect in {@code x-miaobu-edge-token} (runtimes contract §2): the
@@ -26,12 +23,6 @@ public final class EdgeTokens {
 
     /** 64 hex characters. */
     public String forDeployment(String deploymentId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(deploymentId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.hmac(key, deploymentId));
     }
 }

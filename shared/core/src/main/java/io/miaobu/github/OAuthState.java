@@ -1,7 +1,7 @@
 package io.miaobu.github;
 
+import io.miaobu.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The OAuth {@code state} parameter: signed with a key derived from MIAOBU_SECRET_KEY, valid for
@@ -72,13 +70,7 @@ final class OAuthState {
     }
 
     private String mac(String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return B64.encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return B64.encodeToString(Sha256.hmac(key, body));
     }
 
     private static String encode(String text) {
