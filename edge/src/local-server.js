@@ -18,6 +18,7 @@ import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { CompiledCache, acmeChallengeToken, lookupOrder, route, routeFileName, routeKeysFor, validateEntry as validRouteEntry } from './engine.js';
 import { statusPage, unknownHostPage } from './pages.js';
+import { HOP_BY_HOP, connectionListed } from './proxy.js';
 
 const HTML = 'text/html; charset=utf-8';
 const MAX_FILES_PER_DEPLOYMENT = 10_000; // bounds memory when someone probes random paths
@@ -29,9 +30,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 // A DNS name is at most 253 characters; with a port, a Host header is never longer than this.
 const MAX_HOST_LENGTH = 260;
 
-// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones only the edge may set.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'proxy-authenticate', 'proxy-authorization']);
 const GATEWAY_ERROR = 'x-miaobu-function-error';
 
 export function createEdgeServer({ dataDir, functions = null, gatewayToken = '', functionTimeoutMs = 10_000 }) {
@@ -180,7 +178,7 @@ export function createEdgeServer({ dataDir, functions = null, gatewayToken = '',
       return fail(502, 'This deployment\u2019s functions are not available here.');
     }
     const headers = {};
-    const named = connectionNamed(req.headers);
+    const named = connectionListed(req.headers.connection);
     for (const [name, value] of Object.entries(req.headers)) {
       if (HOP_BY_HOP.has(name) || named.has(name) || name === 'host' || name.startsWith('x-miaobu-') || name.startsWith('x-forwarded-')) continue;
       headers[name] = value;
@@ -201,7 +199,7 @@ export function createEdgeServer({ dataDir, functions = null, gatewayToken = '',
           : 'This deployment\u2019s functions are not available.');
       }
       const out = {};
-      const dropped = connectionNamed(answer.headers);
+      const dropped = connectionListed(answer.headers.connection);
       for (const [name, value] of Object.entries(answer.headers)) {
         if (!HOP_BY_HOP.has(name) && !dropped.has(name)) out[name] = value;
       }
@@ -302,11 +300,6 @@ function sendPage(req, res, status, html, headers) {
   const body = Buffer.from(html);
   res.writeHead(status, { ...headers, 'content-type': HTML, 'content-length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-// Headers the Connection header names are hop-by-hop too.
-function connectionNamed(headers) {
-  return new Set(String(headers.connection || '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
 }
 
 function firstValue(header) {

@@ -12,9 +12,14 @@
 import { statusPage } from './pages.js';
 
 const HTML = 'text/html; charset=utf-8';
-/** RFC 9110 §7.6.1 connection-specific fields, and the ones proxies conventionally treat the same. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
-  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+/**
+ * RFC 9110 §7.6.1 connection-specific fields, and the ones proxies conventionally treat the same: never passed
+ * on by either shell (the local edge too).
+ */
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Here also the fields a buffered sub-request and its answer get afresh from the fetch implementation. */
+const NOT_PASSED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
 /** The body limit the runtimes enforce (contract §2), checked here first when the client says its size. */
 export const MAX_BODY_BYTES = 4.5 * 1024 * 1024;
 
@@ -32,12 +37,13 @@ export function parseBackend(backend) {
   return { base, token };
 }
 
-function dropped(name, connectionListed) {
-  return HOP_BY_HOP.has(name) || connectionListed.has(name);
+function dropped(name, listed) {
+  return NOT_PASSED.has(name) || listed.has(name);
 }
 
-function connectionListed(headers) {
-  return new Set(String(headers.get('connection') || '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+/** The fields a Connection header's value names: hop-by-hop too. */
+export function connectionListed(value) {
+  return new Set(String(value || '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
 }
 
 /**
@@ -50,7 +56,7 @@ function connectionListed(headers) {
  * @param {string} host  the site's host the visitor asked for
  */
 export function functionRequest(request, proxy, backend, target, host) {
-  const listed = connectionListed(request.headers);
+  const listed = connectionListed(request.headers.get('connection'));
   const headers = new Headers();
   for (const [name, value] of request.headers) {
     if (dropped(name, listed) || name.startsWith('x-miaobu-') || name === 'x-forwarded-host' || name === 'x-forwarded-proto') continue;
@@ -108,7 +114,7 @@ export function functionResponse(request, upstream, siteHeaders = {}, extra = {}
     console.error(`miaobu-edge: the function failed on Function Compute (${errorType}, HTTP ${upstream.status})`);
     return functionErrorPage(request, timeout ? 504 : 502, extra);
   }
-  const listed = connectionListed(upstream.headers);
+  const listed = connectionListed(upstream.headers.get('connection'));
   const headers = new Headers();
   for (const [name, value] of upstream.headers) {
     if (dropped(name, listed) || name.startsWith('x-fc-')) continue;

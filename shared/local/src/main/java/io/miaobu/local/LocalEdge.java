@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalEdge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEdge.class);
     private static final Pattern READY = Pattern.compile("miaobu-edge listening on http://127\\.0\\.0\\.1:(\\d+)");
-    private static final List<String> FILES = List.of("package.json", "src/engine.js", "src/rules.js", "src/pages.js", "src/local-server.js");
+    private static final List<String> FILES = List.of("package.json", "src/engine.js", "src/rules.js", "src/pages.js", "src/proxy.js", "src/local-server.js");
 
     private final Process process;
     private final int port;
