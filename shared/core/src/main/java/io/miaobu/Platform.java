@@ -1,5 +1,6 @@
 package io.miaobu;
 
+import io.miaobu.api.HealthView;
 import io.miaobu.auth.AuthRoutes;
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.PasswordHasher;
@@ -51,7 +52,6 @@ import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.Database;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The service graph, built once per instance from the adapters a function chose. Each function's
@@ -110,7 +110,7 @@ public final class Platform {
     /** The HTTP API of DESIGN §10, identical in every function and in local mode. */
     public Router router() {
         Router router = new Router();
-        router.get("/api/v1/health", req -> Response.ok(Map.of("status", "ok")));
+        router.get("/api/v1/health", req -> Response.ok(HealthView.OK));
         router.get(ApiDocument.PATH, req -> ApiDocument.response());
         AuthRoutes.register(router, auth, github.accounts()::login);
         ProjectRoutes.register(router, auth, projects, hosts, DeploymentRoutes.newestViews(database.deployments(), hosts),

@@ -1,10 +1,10 @@
 package io.miaobu.auth;
 
+import io.miaobu.api.SessionView;
+import io.miaobu.api.UserView;
 import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -30,21 +30,11 @@ public final class AuthRoutes {
         });
         router.get("/api/v1/me", req -> {
             User user = auth.require(req);
-            return Response.ok(view(user, githubLogin.apply(user.id()).orElse(null)));
+            return Response.ok(UserView.of(user, githubLogin.apply(user.id()).orElse(null)));
         });
     }
 
-    private static Map<String, Object> session(AuthService.Session session, Function<String, Optional<String>> githubLogin) {
-        return Map.of("token", session.token(),
-                "user", view(session.user(), githubLogin.apply(session.user().id()).orElse(null)));
-    }
-
-    public static Map<String, Object> view(User user, String githubLogin) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", user.id());
-        view.put("email", user.email());
-        view.put("githubLogin", githubLogin);
-        view.put("createdAt", user.createdAt());
-        return view;
+    private static SessionView session(AuthService.Session session, Function<String, Optional<String>> githubLogin) {
+        return SessionView.of(session, githubLogin.apply(session.user().id()).orElse(null));
     }
 }

@@ -1,5 +1,8 @@
 package io.miaobu.deploy;
 
+import io.miaobu.api.CreatedDeployHookView;
+import io.miaobu.api.DeployHookView;
+import io.miaobu.api.HookTriggeredView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
 import io.miaobu.http.RequestBody;
@@ -7,8 +10,6 @@ import io.miaobu.http.Response;
 import io.miaobu.http.Router;
 import io.miaobu.limits.Throttle;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Deploy hooks: managed under a project, triggered by POSTing to their secret URL. */
 public final class DeployHookRoutes {
@@ -22,13 +23,10 @@ public final class DeployHookRoutes {
         router.post("/api/v1/projects/{id}/hooks", req -> {
             var user = auth.require(req);
             NewHook body = RequestBody.read(req.body(), NewHook.class);
-            DeployHooks.Created created = hooks.create(user, req.pathParam("id"), body.name(), body.branch());
-            Map<String, Object> view = view(created.hook());
-            view.put("url", created.url()); // shown this once: only its hash is stored
-            return Response.json(201, view);
+            return Response.json(201, CreatedDeployHookView.of(hooks.create(user, req.pathParam("id"), body.name(), body.branch())));
         });
         router.get("/api/v1/projects/{id}/hooks", req ->
-                Response.ok(hooks.list(auth.require(req), req.pathParam("id")).stream().map(DeployHookRoutes::view).toList()));
+                Response.ok(hooks.list(auth.require(req), req.pathParam("id")).stream().map(DeployHookView::of).toList()));
         router.delete("/api/v1/projects/{id}/hooks/{hookId}", req -> {
             hooks.delete(auth.require(req), req.pathParam("id"), req.pathParam("hookId"));
             return Response.noContent();
@@ -37,21 +35,7 @@ public final class DeployHookRoutes {
             // Keyed by the token's hash, as stored: the secret URL itself never reaches the database.
             throttle.count("hook:" + DeployHooks.hash(req.pathParam("token")), triggersPerMinute, Duration.ofMinutes(1),
                     "This deploy hook was called too often; each call queues a build.");
-            DeployHooks.Triggered triggered = hooks.trigger(req.pathParam("token"));
-            Deployment d = triggered.deployment();
-            // Whoever holds the URL learns what was queued, not the project's settings or history.
-            return Response.json(201, Map.of("deployment", Map.of("id", d.id(), "status", d.status(), "branch", d.branch(),
-                    "url", hosts.url(hosts.deployment(d.id(), triggered.project().slug())))));
+            return Response.json(201, HookTriggeredView.of(hooks.trigger(req.pathParam("token")), hosts));
         });
-    }
-
-    private static Map<String, Object> view(DeployHook hook) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", hook.id());
-        view.put("projectId", hook.projectId());
-        view.put("name", hook.name());
-        view.put("branch", hook.branch());
-        view.put("createdAt", hook.createdAt());
-        return view;
     }
 }

@@ -1,5 +1,7 @@
 package io.miaobu.deploy;
 
+import io.miaobu.api.DeploymentView;
+import io.miaobu.api.LogPageView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
 import io.miaobu.errors.ApiError;
@@ -28,15 +30,15 @@ public final class DeploymentRoutes {
             var body = req.body().length == 0 ? new DeploymentService.NewDeployment(null, null)
                     : RequestBody.read(req.body(), DeploymentService.NewDeployment.class);
             var created = deployments.create(user, req.pathParam("id"), body);
-            return Response.json(201, view(created.project(), created.deployment(), hosts));
+            return Response.json(201, DeploymentView.of(created.project(), created.deployment(), hosts));
         });
         router.get("/api/v1/projects/{id}/deployments", req -> {
             var listing = deployments.list(auth.require(req), req.pathParam("id"));
-            return Response.ok(listing.deployments().stream().map(d -> view(listing.project(), d, hosts)).toList());
+            return Response.ok(listing.deployments().stream().map(d -> DeploymentView.of(listing.project(), d, hosts)).toList());
         });
         router.get("/api/v1/deployments/{id}", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
-            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+            return Response.ok(DeploymentView.of(owned.project(), owned.deployment(), hosts));
         });
         router.get("/api/v1/deployments/{id}/logs", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
@@ -47,7 +49,7 @@ public final class DeploymentRoutes {
             long cursor = lines.isEmpty() ? after : lines.get(lines.size() - 1).n();
             boolean done = lines.size() < LOG_PAGE
                     && logStream.ended(Optional.of(owned.deployment()), lastLine, cursor);
-            return Response.ok(Map.of("lines", lines, "done", done));
+            return Response.ok(LogPageView.of(lines, done));
         });
         router.get("/api/v1/deployments/{id}/logs/stream", req -> {
             var owned = deployments.owned(auth.require(req), req.pathParam("id"));
@@ -57,11 +59,11 @@ public final class DeploymentRoutes {
         });
         router.post("/api/v1/deployments/{id}/promote", req -> {
             var owned = deployments.promote(auth.require(req), req.pathParam("id"));
-            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+            return Response.ok(DeploymentView.of(owned.project(), owned.deployment(), hosts));
         });
         router.post("/api/v1/deployments/{id}/cancel", req -> {
             var owned = deployments.cancel(auth.require(req), req.pathParam("id"));
-            return Response.ok(view(owned.project(), owned.deployment(), hosts));
+            return Response.ok(DeploymentView.of(owned.project(), owned.deployment(), hosts));
         });
     }
 
@@ -87,68 +89,28 @@ public final class DeploymentRoutes {
     }
 
     /** Each project's newest deployment as the API shows it, keyed by project id (one query for the whole list). */
-    public static Function<List<Project>, Map<String, Map<String, Object>>> newestViews(DeploymentStore store, Hosts hosts) {
+    public static Function<List<Project>, Map<String, DeploymentView>> newestViews(DeploymentStore store, Hosts hosts) {
         return projects -> {
             Map<String, Project> byId = new LinkedHashMap<>();
             projects.forEach(p -> byId.put(p.id(), p));
-            Map<String, Map<String, Object>> views = new LinkedHashMap<>();
+            Map<String, DeploymentView> views = new LinkedHashMap<>();
             for (Deployment d : store.newestOfProjects(byId.keySet())) {
-                views.put(d.projectId(), view(byId.get(d.projectId()), d, hosts));
+                views.put(d.projectId(), DeploymentView.of(byId.get(d.projectId()), d, hosts));
             }
             return views;
         };
     }
 
     /** The live deployment's view per project id (projects with none live are absent). */
-    public static Function<List<Project>, Map<String, Map<String, Object>>> liveViews(DeploymentStore store, Hosts hosts) {
+    public static Function<List<Project>, Map<String, DeploymentView>> liveViews(DeploymentStore store, Hosts hosts) {
         return projects -> {
-            Map<String, Map<String, Object>> views = new LinkedHashMap<>();
+            Map<String, DeploymentView> views = new LinkedHashMap<>();
             for (Project p : projects) {
                 if (p.liveDeploymentId() != null) {
-                    store.findById(p.liveDeploymentId()).ifPresent(d -> views.put(p.id(), view(p, d, hosts)));
+                    store.findById(p.liveDeploymentId()).ifPresent(d -> views.put(p.id(), DeploymentView.of(p, d, hosts)));
                 }
             }
             return views;
         };
-    }
-
-    public static Map<String, Object> view(Project project, Deployment d, Hosts hosts) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", d.id());
-        view.put("projectId", d.projectId());
-        view.put("status", d.status());
-        view.put("target", d.target());
-        view.put("branch", d.branch());
-        view.put("commit", d.commitSha() != null ? d.commitSha() : d.requestedCommit());
-        view.put("commitMessage", d.commitMessage());
-        view.put("author", d.author());
-        view.put("trigger", d.trigger());
-        // Who started it, as they were named then; never their user id or email.
-        Initiator by = d.initiator();
-        view.put("triggeredBy", by != null && by.isUser() ? triggeredByView(by) : null);
-        view.put("hookName", by == null ? null : by.hookName());
-        // A failed or canceled deployment has no files: its address would only ever show a 404 page.
-        boolean servable = d.status() != DeploymentStatus.FAILED && d.status() != DeploymentStatus.CANCELED;
-        view.put("url", servable ? hosts.url(hosts.deployment(d.id(), project.slug())) : null);
-        // A preview branch's own address, which always serves its newest ready deployment.
-        view.put("branchUrl", Deployment.PREVIEW.equals(d.target()) && d.branch() != null
-                ? hosts.url(hosts.branch(d.branch(), project.slug())) : null);
-        view.put("createdAt", d.createdAt());
-        view.put("startedAt", d.startedAt());
-        view.put("readyAt", d.status() == DeploymentStatus.READY ? d.finishedAt() : null);
-        view.put("finishedAt", d.finishedAt());
-        view.put("error", d.error());
-        view.put("live", d.id().equals(project.liveDeploymentId()));
-        view.put("stats", d.stats());
-        // How many functions (a web app counts as one) it runs; where they run is the platform's business.
-        view.put("functions", d.functions() == null ? 0 : d.functions().functions().size() + (d.functions().app() == null ? 0 : 1));
-        return view;
-    }
-
-    private static Map<String, Object> triggeredByView(Initiator by) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("login", by.login());
-        view.put("avatarUrl", by.avatarUrl());
-        return view;
     }
 }

@@ -1,13 +1,13 @@
 package io.miaobu.deploy;
 
+import io.miaobu.api.FolderDeploymentCompletedView;
+import io.miaobu.api.FolderDeploymentStartedView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.edge.Hosts;
 import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Folder deployments ({@code ./miaobu deploy DIR}): list the files, upload what is missing, complete.
@@ -26,10 +26,7 @@ public final class FolderDeploymentRoutes {
         router.post("/api/v1/projects/{id}/deployments/folder", req -> {
             var started = folders.start(auth.require(req), req.pathParam("id"),
                     RequestBody.read(req.body(), FolderDeployments.NewFolderDeployment.class));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("deployment", DeploymentRoutes.view(started.project(), started.deployment(), hosts));
-            body.put("missing", started.missing());
-            return Response.json(201, body);
+            return Response.json(201, FolderDeploymentStartedView.of(started, hosts));
         });
         router.put("/api/v1/deployments/{id}/files/{sha256}", req -> {
             var user = auth.require(req);
@@ -43,12 +40,7 @@ public final class FolderDeploymentRoutes {
         });
         router.post("/api/v1/deployments/{id}/complete", req -> {
             var completed = folders.complete(auth.require(req), req.pathParam("id"));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("deployment", DeploymentRoutes.view(completed.project(), completed.deployment(), hosts));
-            boolean live = completed.deployment().id().equals(completed.project().liveDeploymentId());
-            body.put("productionUrl", live ? hosts.url(hosts.production(completed.project().slug())) : null);
-            body.put("warnings", completed.warnings());
-            return Response.ok(body);
+            return Response.ok(FolderDeploymentCompletedView.of(completed, hosts));
         });
     }
 }

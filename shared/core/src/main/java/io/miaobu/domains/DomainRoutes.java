@@ -1,12 +1,11 @@
 package io.miaobu.domains;
 
+import io.miaobu.api.DomainListView;
+import io.miaobu.api.DomainView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /** Custom domains under /api/v1 (contract: /work/contract-domains.md, DESIGN §10). */
 public final class DomainRoutes {
@@ -22,9 +21,8 @@ public final class DomainRoutes {
             return Response.json(201, view(domains.add(user, req.pathParam("id"), hostname, baseDomain), domains));
         });
         router.get("/api/v1/projects/{id}/domains", req -> {
-            List<Map<String, Object>> list = domains.list(auth.require(req), req.pathParam("id")).stream()
-                    .map(d -> view(d, domains)).toList();
-            return Response.ok(Map.of("domains", list));
+            return Response.ok(new DomainListView(domains.list(auth.require(req), req.pathParam("id")).stream()
+                    .map(d -> view(d, domains)).toList()));
         });
         router.get("/api/v1/domains/{id}", req ->
                 Response.ok(view(domains.owned(auth.require(req), req.pathParam("id")), domains)));
@@ -36,50 +34,7 @@ public final class DomainRoutes {
         });
     }
 
-    static Map<String, Object> view(Domain d, DomainService domains) {
-        boolean icp = domains.settings().mainland();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", d.id());
-        view.put("projectId", d.projectId());
-        view.put("hostname", d.hostname());
-        view.put("status", d.status().name());
-        String message = d.message();
-        if (message == null && icp && d.status() != DomainStatus.ERROR) {
-            message = "This platform's edge serves mainland China: " + d.hostname() + " must have an ICP filing (ICP 备案)"
-                    + " before the edge will serve it, even with a valid certificate.";
-        }
-        view.put("message", message);
-        view.put("apex", d.apex());
-        view.put("dnsRecords", d.dnsRecords().stream().map(r -> {
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("type", r.type());
-            record.put("name", r.name());
-            record.put("host", Hostnames.hostLabel(r.name(), d.hostname()));
-            record.put("value", r.value());
-            record.put("purpose", r.purpose());
-            record.put("status", r.status() == null ? DnsRecord.MISSING : r.status());
-            record.put("found", r.found());
-            return record;
-        }).toList());
-        if (d.certStatus() == null) {
-            view.put("certificate", null);
-        } else {
-            Map<String, Object> cert = new LinkedHashMap<>();
-            cert.put("status", d.certStatus());
-            cert.put("issuer", d.certIssuer());
-            cert.put("notBefore", d.certNotBefore());
-            cert.put("notAfter", d.certNotAfter());
-            cert.put("renewAfter", d.renewAfter());
-            view.put("certificate", cert);
-        }
-        view.put("icpRequired", icp);
-        // A wildcard serves many names and is no URL itself: clients show the names it covers instead.
-        boolean wildcard = Hostnames.isWildcard(d.hostname());
-        view.put("wildcard", wildcard);
-        view.put("url", wildcard ? null : "https://" + d.hostname());
-        view.put("lastCheckedAt", d.lastCheckedAt());
-        view.put("nextCheckAt", d.nextCheckAt());
-        view.put("createdAt", d.createdAt());
-        return view;
+    private static DomainView view(Domain d, DomainService domains) {
+        return DomainView.of(d, domains.settings().mainland());
     }
 }

@@ -1,5 +1,6 @@
 package io.miaobu.envvars;
 
+import io.miaobu.api.EnvVarView;
 import io.miaobu.auth.User;
 import io.miaobu.errors.ApiError;
 import io.miaobu.http.RequestBody;
@@ -64,13 +65,13 @@ public final class EnvVarService {
     public record Input(String key, String value, String target) {}
 
     /** Keys and targets of the caller's project; values are never returned. */
-    public List<Map<String, Object>> list(User user, String projectId) {
+    public List<EnvVarView> list(User user, String projectId) {
         projects.owned(user, projectId);
-        return store.list(projectId).stream().map(EnvVarService::view).toList();
+        return store.list(projectId).stream().map(EnvVarView::of).toList();
     }
 
     /** Replaces the whole set; every problem in the request is reported at once (400). */
-    public List<Map<String, Object>> replace(User user, String projectId, byte[] body) {
+    public List<EnvVarView> replace(User user, String projectId, byte[] body) {
         projects.owned(user, projectId);
         Input[] inputs = RequestBody.read(body, Input[].class);
         Map<String, EnvVar> existing = new HashMap<>();
@@ -135,7 +136,7 @@ public final class EnvVarService {
             throw ApiError.invalid("invalid_env", "Fix these environment variables: " + String.join("; ", problems) + ".", fields);
         }
         store.replaceAll(projectId, next);
-        return store.list(projectId).stream().map(EnvVarService::view).toList();
+        return store.list(projectId).stream().map(EnvVarView::of).toList();
     }
 
     /**
@@ -157,13 +158,5 @@ public final class EnvVarService {
 
     private static String context(String projectId, String key, EnvTarget target) {
         return "env:" + projectId + ":" + key + ":" + target.wire();
-    }
-
-    private static Map<String, Object> view(EnvVar v) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("key", v.key());
-        view.put("target", v.target().wire());
-        view.put("updatedAt", v.updatedAt());
-        return view;
     }
 }

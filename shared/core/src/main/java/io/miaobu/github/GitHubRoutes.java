@@ -1,12 +1,12 @@
 package io.miaobu.github;
 
+import io.miaobu.api.AuthProvidersView;
+import io.miaobu.api.GitHubRepositoryPageView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.User;
 import io.miaobu.errors.ApiError;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** GitHub sign-in, the user's repositories, and webhook intake. */
 final class GitHubRoutes {
@@ -14,12 +14,8 @@ final class GitHubRoutes {
 
     static void register(Router router, AuthService auth, GitHubSignIn signIn, GitHubAccounts accounts,
                          GitHub github, WebhookIntake intake) {
-        router.get("/api/v1/auth/providers", req -> {
-            Map<String, Object> githubProvider = new LinkedHashMap<>();
-            githubProvider.put("enabled", signIn.enabled());
-            githubProvider.put("signInUrl", signIn.enabled() ? GitHubSignIn.START_PATH : null);
-            return Response.ok(Map.of("password", true, "github", githubProvider));
-        });
+        router.get("/api/v1/auth/providers", req ->
+                Response.ok(AuthProvidersView.of(signIn.enabled(), GitHubSignIn.START_PATH)));
         router.get(GitHubSignIn.START_PATH, req -> signIn.start());
         router.get(GitHubSignIn.CALLBACK_PATH, signIn::callback);
         router.post("/api/v1/github/link", req -> signIn.linkStart(auth.require(req)));
@@ -33,26 +29,9 @@ final class GitHubRoutes {
             } catch (GitHubException e) {
                 throw GitHubErrors.toHttp(e, "listing your repositories");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("repositories", result.repositories().stream().map(GitHubRoutes::view).toList());
-            body.put("page", result.page());
-            body.put("nextPage", result.nextPage().orElse(null));
-            return Response.ok(body);
+            return Response.ok(GitHubRepositoryPageView.of(result));
         });
         router.post("/webhooks/github", intake::receive);
-    }
-
-    private static Map<String, Object> view(GitHub.Repository r) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", r.id());
-        view.put("fullName", r.fullName());
-        view.put("private", r.isPrivate());
-        view.put("defaultBranch", r.defaultBranch());
-        view.put("cloneUrl", r.cloneUrl());
-        view.put("htmlUrl", r.htmlUrl());
-        view.put("admin", r.admin());
-        view.put("pushedAt", r.pushedAt());
-        return view;
     }
 
     private static int page(String value) {

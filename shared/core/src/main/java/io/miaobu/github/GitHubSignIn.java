@@ -1,6 +1,7 @@
 package io.miaobu.github;
 
 import io.miaobu.Ids;
+import io.miaobu.api.GitHubLinkView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.auth.User;
 import io.miaobu.auth.UserStore;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ public final class GitHubSignIn {
      */
     Response linkStart(User user) {
         requireEnabled();
-        return toGitHub(Optional.of(user.id()), url -> Response.ok(Map.of("url", url)));
+        return toGitHub(Optional.of(user.id()), url -> Response.ok(new GitHubLinkView(url)));
     }
 
     private Response toGitHub(Optional<String> linkUserId, Function<String, Response> answer) {

@@ -1,9 +1,9 @@
 package io.miaobu.http;
 
+import io.miaobu.api.ErrorView;
 import io.miaobu.errors.ApiError;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,13 +95,7 @@ public final class Router implements Handler {
 
     /** The one error shape: {@code {"error": {"code", "message", "fields"?}}}, {@code fields} only when some field is at fault. */
     public static Response error(int status, String code, String message, Map<String, String> fields) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        if (!fields.isEmpty()) {
-            error.put("fields", fields);
-        }
-        return Response.json(status, Map.of("error", error));
+        return Response.json(status, ErrorView.of(code, message, fields));
     }
 
     private static Map<String, String> match(String[] pattern, String[] path) {

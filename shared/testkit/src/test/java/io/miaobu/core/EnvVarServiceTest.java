@@ -3,6 +3,7 @@ package io.miaobu.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.miaobu.api.EnvVarView;
 import io.miaobu.auth.User;
 import io.miaobu.envvars.EnvTarget;
 import io.miaobu.envvars.EnvVar;
@@ -24,16 +25,15 @@ class EnvVarServiceTest {
     final Project site = core.projects.create(alice, new NewProject("Shop", "https://github.com/acme/shop.git",
             "acme/shop", null, null, null, null, null, null));
 
-    private List<Map<String, Object>> replace(String json) {
+    private List<EnvVarView> replace(String json) {
         return core.envVars.replace(alice, site.id(), json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void listed_variables_show_key_target_and_time_but_never_the_value() {
-        List<Map<String, Object>> listed = replace("[{\"key\":\"API_TOKEN\",\"value\":\"s3cr3t-value\",\"target\":\"production\"}]");
+        List<EnvVarView> listed = replace("[{\"key\":\"API_TOKEN\",\"value\":\"s3cr3t-value\",\"target\":\"production\"}]");
 
-        assertThat(listed).containsExactly(Map.of("key", "API_TOKEN", "target", "production",
-                "updatedAt", core.clock.instant()));
+        assertThat(listed).containsExactly(new EnvVarView("API_TOKEN", "production", core.clock.instant()));
         assertThat(core.envVars.list(alice, site.id())).isEqualTo(listed);
         assertThat(listed.toString()).doesNotContain("s3cr3t-value");
     }
@@ -70,9 +70,9 @@ class EnvVarServiceTest {
         Instant setAt = core.clock.instant();
         core.clock.advance(Duration.ofHours(1));
 
-        List<Map<String, Object>> listed = replace("[{\"key\":\"TOKEN\"}]");
+        List<EnvVarView> listed = replace("[{\"key\":\"TOKEN\"}]");
 
-        assertThat(listed).containsExactly(Map.of("key", "TOKEN", "target", "all", "updatedAt", setAt));
+        assertThat(listed).containsExactly(new EnvVarView("TOKEN", "all", setAt));
         assertThat(core.envVars.forBuild(site.id(), "production")).isEqualTo(Map.of("TOKEN", "first"));
     }
 

@@ -1,5 +1,7 @@
 package io.miaobu.local.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.miaobu.api.DetectionView;
 import io.miaobu.build.detect.Detection;
 import io.miaobu.build.detect.DirectorySourceTree;
 import io.miaobu.build.detect.FrameworkDetector;
@@ -54,7 +56,8 @@ public final class Detect {
                 status = 1;
             } else {
                 Detection d = detector.detect(new DirectorySourceTree(path), root);
-                line.putAll(d.view());
+                // The same fields as POST /api/v1/detect answers.
+                line.putAll(Json.MAPPER.convertValue(DetectionView.of(d), new TypeReference<Map<String, Object>>() {}));
             }
             System.out.println(Json.writeString(line));
         }

@@ -1,5 +1,7 @@
 package io.miaobu.build.detect;
 
+import io.miaobu.api.DetectionView;
+import io.miaobu.api.ImportCheckView;
 import io.miaobu.auth.AuthService;
 import io.miaobu.http.RequestBody;
 import io.miaobu.http.Response;
@@ -16,11 +18,11 @@ public final class DetectRoutes {
     public static void register(Router router, AuthService auth, DetectService detect, ImportCheck check) {
         router.post("/api/v1/import/check", req -> {
             auth.require(req);
-            return Response.ok(check.check(RequestBody.read(req.body(), ImportCheck.Request.class)));
+            return Response.ok(ImportCheckView.of(check.check(RequestBody.read(req.body(), ImportCheck.Request.class))));
         });
         router.post("/api/v1/detect", req -> {
             auth.require(req);
-            return Response.ok(detect.detect(RequestBody.read(req.body(), DetectService.Request.class)).view());
+            return Response.ok(DetectionView.of(detect.detect(RequestBody.read(req.body(), DetectService.Request.class))));
         });
     }
 }

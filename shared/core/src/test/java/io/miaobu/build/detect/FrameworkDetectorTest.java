@@ -2,7 +2,9 @@ package io.miaobu.build.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.miaobu.api.DetectionView;
 import io.miaobu.json.Json;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ class FrameworkDetectorTest {
             tests.add(DynamicTest.dynamicTest(fixture.get("name").asText(), () -> {
                 Detection d = FrameworkDetector.standard().detect(new MapSourceTree(files(fixture)),
                         fixture.path("root").asText(null));
-                Map<String, Object> view = d.view();
+                Map<String, Object> view = Json.MAPPER.convertValue(DetectionView.of(d), new TypeReference<Map<String, Object>>() {});
                 fixture.get("expect").fields().forEachRemaining(e -> {
                     String field = e.getKey();
                     if (field.endsWith("~")) {
