@@ -55,7 +55,8 @@ public abstract class JobQueueContract {
         String id = newDeploymentId();
         queue().send(new BuildJob(id));
 
-        ReceivedJob first = queue().receive(Duration.ofSeconds(1)).orElseThrow();
+        // Three seconds hidden: the check that it is hidden must land inside that window on a loaded machine too.
+        ReceivedJob first = queue().receive(Duration.ofSeconds(3)).orElseThrow();
         assertThat(first.deliveries()).isEqualTo(1);
         assertThat(queue().receive(Duration.ofSeconds(1))).isEmpty();
 
