@@ -3,8 +3,9 @@ package io.miaobu.architecture;
 import java.util.List;
 
 /**
- * Miaobu's layers, each with the layers below it that it may use. Nothing uses a layer above it, and the
- * modules of one layer use each other only where {@link Modules} says so.
+ * Miaobu's layers, each with the layers below it that it may use (a layer declared later cannot be named, so
+ * nothing uses a layer above it). Adapters and functions also use no other module of their own layer but as
+ * {@link Modules#ADAPTER_USES} lists.
  */
 enum Layer {
     CORE("core"),
@@ -12,9 +13,9 @@ enum Layer {
     RUNTIME("the function runtime", CORE, ADAPTER),
     FUNCTION("the platform's functions", CORE, ADAPTER, RUNTIME),
     LOCAL_MODE("local mode", CORE, ADAPTER, RUNTIME),
-    TOOL("operator tools", CORE, ADAPTER, RUNTIME, FUNCTION, LOCAL_MODE),
     // Used by tests only, so no product layer may use it; it is built before the adapters it tests.
     TEST_SUPPORT("test support", CORE, ADAPTER),
+    TOOL("operator tools", CORE, ADAPTER, RUNTIME, FUNCTION, LOCAL_MODE),
     // Modules that hold tests and no classes of their own (ArchitectureTest checks they have none).
     TESTS_ONLY("tests only");
 
