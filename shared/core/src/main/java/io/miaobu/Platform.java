@@ -42,7 +42,6 @@ import io.miaobu.github.GitHubIntegration;
 import io.miaobu.http.ApiDocument;
 import io.miaobu.http.Response;
 import io.miaobu.http.Router;
-import io.miaobu.dynamic.FunctionHost;
 import io.miaobu.ops.Reaper;
 import io.miaobu.ops.Retention;
 import io.miaobu.projects.ProjectRoutes;
@@ -52,10 +51,13 @@ import io.miaobu.store.ArtifactStore;
 import io.miaobu.store.Database;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * The service graph, built once per instance from the adapters a function chose. Each function's
- * main picks adapters and asks this for the pieces it serves; nothing here knows a vendor.
+ * The service graph, built once per instance from the adapters a function chose ({@link #assemble}) and never
+ * changed after. Each function's main picks adapters and asks this for the pieces it serves; nothing here
+ * knows a vendor. What an instance does not serve (custom domains, detection, deployments' functions) is
+ * absent from the start: its routes are not served and its jobs are empty.
  */
 public final class Platform {
     private final MiaobuConfig config;
@@ -71,43 +73,127 @@ public final class Platform {
     private final EnvVarService envVars;
     private final Clock clock;
     private final GitHubIntegration github;
-    private final AesGcmSecrets secrets;
-    private DomainService domains;
-    private DomainJobs domainJobs;
-    private FunctionHost functionHost = FunctionHost.NONE;
+    private final Optional<DomainService> domains;
+    private final Optional<DomainJobs> domainJobs;
+    private final FunctionHost functionHost;
+    private final Optional<DetectService> detect;
 
-    public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
-                    RouteTable routes, CachePurger purger, Clock clock) {
-        this(config, keys, database, queue, artifacts, routes, purger, GitHub.NOT_CONFIGURED, clock);
-    }
-
-    public Platform(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
-                    RouteTable routes, CachePurger purger, GitHub gitHub, Clock clock) {
-        this.config = config;
-        this.database = database;
-        this.artifacts = artifacts;
-        this.clock = clock;
+    private Platform(Assembly parts) {
+        this.config = parts.config;
+        this.database = parts.database;
+        this.artifacts = parts.artifacts;
+        this.clock = parts.clock;
         this.hosts = new Hosts(config.baseDomain(), config.siteScheme(), config.sitePort());
-        this.publisher = new Publisher(routes, purger, database.projects(), hosts, clock, database.domains()::activeHostnames);
-        // One key for every secret at rest; each value is bound to its own context (owner, purpose).
-        AesGcmSecrets secrets = new AesGcmSecrets(keys.derive("secrets-aes-256-gcm"));
-        this.secrets = secrets;
-        this.github = new GitHubIntegration(config.github(), config.publicBaseUrl(), keys, gitHub, database,
+        this.publisher = new Publisher(parts.routes, parts.purger, database.projects(), hosts, clock,
+                database.domains()::activeHostnames);
+        AesGcmSecrets secrets = secretsAtRest(parts.keys);
+        this.github = new GitHubIntegration(config.github(), config.publicBaseUrl(), parts.keys, parts.gitHub, database,
                 secrets, hosts, clock);
         this.projects = new ProjectService(database.projects(), database.deployments(), artifacts, publisher,
                 config.allowLocalRepositories(), clock, github.projects());
-        this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), queue, publisher,
-                github.accounts()::initiator, clock);
+        this.deployments = new DeploymentService(projects, database.projects(), database.deployments(), parts.queue,
+                publisher, github.accounts()::initiator, clock);
         this.folders = new FolderDeployments(deployments, projects, database, artifacts, publisher,
                 config.maxOutputFiles(), config.maxOutputBytes(), clock);
         this.throttle = new Throttle(database.rateLimits(), clock);
         this.auth = new AuthService(database.users(), new PasswordHasher(),
-                new SessionTokens(keys.derive("session-token"), config.sessionTtl(), clock), clock,
+                new SessionTokens(parts.keys.derive("session-token"), config.sessionTtl(), clock), clock,
                 new SignInLimits(throttle, config.limits()));
         this.envVars = new EnvVarService(projects, database.envVars(), secrets, clock);
+        this.domains = parts.domains.map(ports ->
+                new DomainService(database.domains(), projects, publisher, ports, config.domains(), clock));
+        this.domainJobs = parts.domains.map(ports ->
+                new DomainJobs(domains.orElseThrow(), database.domains(), database.projects(), publisher, ports, clock));
+        this.functionHost = parts.functions.orElse(FunctionHost.NONE);
+        this.detect = parts.detection.map(fetcher ->
+                new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir()));
+        // A deleted project takes its custom domains and its deployments' functions with it, each cleanup once.
+        domains.ifPresent(service -> projects.onDelete(project -> service.deleteAll(project.id())));
+        parts.functions.ifPresent(host -> FunctionCleanup.onProjectDelete(projects, database.deployments(), host));
     }
 
-    /** The HTTP API of DESIGN §10, identical in every function and in local mode. */
+    /** The adapters every function has; the optional ones are added to what this returns, then {@link Assembly#build}. */
+    public static Assembly assemble(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue,
+                                    ArtifactStore artifacts, RouteTable routes, CachePurger purger, Clock clock) {
+        return new Assembly(config, keys, database, queue, artifacts, routes, purger, clock);
+    }
+
+    /**
+     * The platform's ACME account key store, before the platform exists: the ACME issuer is one of the
+     * ports the platform is built with ({@link Assembly#domains}).
+     */
+    public static AcmeAccountKeys acmeAccountKeys(SecretKeys keys, Database database, Clock clock) {
+        return new AcmeAccountKeys(database.domains(), secretsAtRest(keys), clock);
+    }
+
+    /** One key for every secret at rest; each value is bound to its own context (owner, purpose). */
+    private static AesGcmSecrets secretsAtRest(SecretKeys keys) {
+        return new AesGcmSecrets(keys.derive("secrets-aes-256-gcm"));
+    }
+
+    /** What one instance is built from; used once, by {@link #build}. */
+    public static final class Assembly {
+        private final MiaobuConfig config;
+        private final SecretKeys keys;
+        private final Database database;
+        private final JobQueue queue;
+        private final ArtifactStore artifacts;
+        private final RouteTable routes;
+        private final CachePurger purger;
+        private final Clock clock;
+        private GitHub gitHub = GitHub.NOT_CONFIGURED;
+        private Optional<DomainPorts> domains = Optional.empty();
+        private Optional<FunctionHost> functions = Optional.empty();
+        private Optional<SourceFetcher> detection = Optional.empty();
+
+        private Assembly(MiaobuConfig config, SecretKeys keys, Database database, JobQueue queue, ArtifactStore artifacts,
+                         RouteTable routes, CachePurger purger, Clock clock) {
+            this.config = config;
+            this.keys = keys;
+            this.database = database;
+            this.queue = queue;
+            this.artifacts = artifacts;
+            this.routes = routes;
+            this.purger = purger;
+            this.clock = clock;
+        }
+
+        /** GitHub's API for sign-in, repositories and commit statuses; without it GitHub is not configured. */
+        public Assembly gitHub(GitHub gitHub) {
+            this.gitHub = gitHub;
+            return this;
+        }
+
+        /** Custom domains (issue 7) with these adapters; without them the domain routes are not served and there are no domain jobs. */
+        public Assembly domains(DomainPorts ports) {
+            this.domains = Optional.of(ports);
+            return this;
+        }
+
+        /**
+         * Where deployments' functions run (worker processes locally, Function Compute in the cloud). Without it a
+         * build that finds functions fails, saying this installation runs none.
+         */
+        public Assembly functions(FunctionHost host) {
+            this.functions = Optional.of(host);
+            return this;
+        }
+
+        /**
+         * Detection for a Git URL (POST /api/v1/detect) and the import screen's check (POST /api/v1/import/check),
+         * served where a SourceFetcher exists (local mode, builder).
+         */
+        public Assembly detection(SourceFetcher fetcher) {
+            this.detection = Optional.of(fetcher);
+            return this;
+        }
+
+        public Platform build() {
+            return new Platform(this);
+        }
+    }
+
+    /** The HTTP API of DESIGN §10, identical in every function and in local mode, less what this instance does not serve. */
     public Router router() {
         Router router = new Router();
         router.get("/api/v1/health", req -> Response.ok(HealthView.OK));
@@ -124,45 +210,26 @@ public final class Platform {
                 deployments, config.publicBaseUrl(), clock), hosts, throttle, config.limits().hookTriggers());
         EnvVarRoutes.register(router, auth, envVars);
         FolderDeploymentRoutes.register(router, auth, folders, hosts);
-        if (domains != null) {
-            DomainRoutes.register(router, auth, domains, config.baseDomain());
-        }
+        domains.ifPresent(service -> DomainRoutes.register(router, auth, service, config.baseDomain()));
+        registerDetection(router);
         return router;
     }
 
-    /**
-     * Custom domains (issue 7) with the adapters this function chose; call before {@link #router()}.
-     * Without it the domain routes are not served.
-     */
-    public Platform withDomains(DomainPorts ports) {
-        this.domains = new DomainService(database.domains(), projects, publisher, ports, config.domains(), clock);
-        this.domainJobs = new DomainJobs(domains, database.domains(), database.projects(), publisher, ports, clock);
-        DomainService current = domains;
-        projects.onDelete(project -> {
-            if (current == domains) { // withDomains again (the scheduler's issuer) replaces this listener's work
-                current.deleteAll(project.id());
-            }
-        });
-        return this;
+    /** Detection's routes alone: the builder carries JGit for them and serves nothing else of the API. Empty without detection. */
+    public Router detectionRouter() {
+        Router router = new Router();
+        registerDetection(router);
+        return router;
     }
 
-    /**
-     * Where deployments' functions run (worker processes locally, Function Compute in the cloud); call before
-     * {@link #builder}. Without it a build that finds functions fails, saying this installation runs none.
-     */
-    public Platform withFunctions(FunctionHost host) {
-        this.functionHost = host;
-        FunctionCleanup.onProjectDelete(projects, database.deployments(), host);
-        return this;
+    private void registerDetection(Router router) {
+        detect.ifPresent(service -> DetectRoutes.register(router, auth, service,
+                new ImportCheck(service, database.projects(), hosts, config.allowLocalRepositories())));
     }
 
-    /** The scheduler's domain work (DNS re-checks, issuance, renewal); null until {@link #withDomains}. */
-    public DomainJobs domainJobs() {
+    /** The scheduler's domain work (DNS re-checks, issuance, renewal); empty where the platform has no domains. */
+    public Optional<DomainJobs> domainJobs() {
         return domainJobs;
-    }
-
-    public AcmeAccountKeys acmeAccountKeys() {
-        return new AcmeAccountKeys(database.domains(), secrets, clock);
     }
 
     /** A builder keeping its build cache as archives in the ArtifactStore (MIAOBU_BUILD_CACHE_DIR, when set, wins). */
@@ -183,22 +250,11 @@ public final class Platform {
                 envVars::forBuild, functionHost, clock).withIntegration(github.buildIntegration());
     }
 
-    /**
-     * Detection for a Git URL (POST /api/v1/detect) and the import screen's check (POST
-     * /api/v1/import/check), served where a SourceFetcher exists (local mode, builder).
-     */
-    public Router withDetect(Router router, SourceFetcher fetcher) {
-        DetectService detect = new DetectService(fetcher, config.allowLocalRepositories(), config.buildDir());
-        DetectRoutes.register(router, auth, detect,
-                new ImportCheck(detect, database.projects(), hosts, config.allowLocalRepositories()));
-        return router;
-    }
-
     public Reaper reaper() {
         return new Reaper(database.deployments(), config.buildTimeout(), clock);
     }
 
-    /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from the {@link #withFunctions} host. */
+    /** Old deployments' cleanup (MIAOBU_RETENTION_DAYS), deleting their functions from the {@link Assembly#functions} host. */
     public Retention retention() {
         return new Retention(database.projects(), database.deployments(), publisher, artifacts, functionHost, config.retention(), clock);
     }

@@ -6,6 +6,7 @@ import io.miaobu.config.ConfigException;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
 import io.miaobu.deploy.JobQueue;
+import io.miaobu.domains.AcmeAccountKeys;
 import io.miaobu.domains.AcmeChallenges;
 import io.miaobu.domains.CertificateIssuer;
 import io.miaobu.domains.CertificateStore;
@@ -49,31 +50,19 @@ public final class FunctionRuntime implements AutoCloseable {
     private final Platform platform;
     private final MiaobuConfig config;
     private final InvocationCredentials credentials;
-    private final FunctionAdapters adapters;
-    /** Built once per instance: each holds an HTTP client, which start-up need not make twice. */
-    private final EsaAdapters edge;
-    private final DnsLookup dns;
-    private final FunctionHost functionHost;
     private JdkHttpServer server;
 
-    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials,
-                            FunctionAdapters adapters, EsaAdapters edge, DnsLookup dns, FunctionHost functionHost) {
-        this.adapters = adapters;
-        this.functionHost = functionHost;
-        this.edge = edge;
-        this.dns = dns;
+    private FunctionRuntime(MiaobuConfig config, PostgresDatabase database, Platform platform, InvocationCredentials credentials) {
         this.config = config;
         this.database = database;
         this.platform = platform;
         this.credentials = credentials;
     }
 
-    /** The STS credentials of the latest invocation, which the Aliyun adapters sign with. */
-    public InvocationCredentials credentials() {
-        return credentials;
-    }
-
-    /** The platform of one function, with the vendor adapters it carries ({@code adapters}) chosen by {@code env}. */
+    /**
+     * The platform of one function, with the vendor adapters it carries ({@code adapters}) chosen by {@code env}:
+     * every port is made first, then the platform is built once with them.
+     */
     public static FunctionRuntime fromEnvironment(Map<String, String> env, FunctionAdapters adapters) throws IOException {
         MiaobuConfig config = MiaobuConfig.fromEnv(env);
         String url = config.databaseUrl().orElseThrow(() -> new ConfigException(
@@ -82,24 +71,22 @@ public final class FunctionRuntime implements AutoCloseable {
         // No connection and no Flyway at start: the pool opens on the first query that needs it and checks
         // the schema version then (operators migrate with `./miaobu migrate`; docs/operators.md "Upgrading").
         PostgresDatabase database = PostgresDatabase.open(url);
+        Clock clock = Clock.systemUTC();
         InvocationCredentials credentials = new InvocationCredentials();
         EsaAdapters edge = EsaAdapters.from(config.edge(), credentials);
         ArtifactStore artifacts = artifactStore(config, adapters, credentials);
-        Platform platform = new Platform(config, keys, database, jobQueue(config, adapters, database, credentials),
-                artifacts,
-                routeTable(config, edge), cachePurger(config, adapters, edge, credentials),
-                new RestGitHub(config.github()), Clock.systemUTC());
-        DnsLookup dns = adapters.domains.map(d -> d.dns().apply(config.domains().dnsResolver()))
-                .orElseGet(() -> FunctionAdapters.notCarried(DnsLookup.class, adapters.function, "look up DNS records"));
-        FunctionHost functionHost = functionHost(config, adapters, credentials, artifacts);
-        if (adapters.functions.isPresent()) {
-            platform.withFunctions(functionHost); // the builder deploys them, the api and scheduler delete them
-        }
-        FunctionRuntime runtime = new FunctionRuntime(config, database, platform, credentials, adapters, edge, dns, functionHost);
+        Platform.Assembly platform = Platform.assemble(config, keys, database, jobQueue(config, adapters, database, credentials),
+                artifacts, routeTable(config, edge), cachePurger(config, adapters, edge, credentials), clock)
+                .gitHub(new RestGitHub(config.github()));
         if (adapters.domains.isPresent()) {
-            platform.withDomains(runtime.domainPorts(CertificateIssuer.NOT_CONFIGURED));
+            platform.domains(domainPorts(config, adapters.domains.get(), credentials, edge,
+                    Platform.acmeAccountKeys(keys, database, clock)));
         }
-        return runtime;
+        if (adapters.functions.isPresent()) {
+            platform.functions(functionHost(config, adapters, credentials, artifacts)); // the builder deploys them, the api and scheduler delete them
+        }
+        adapters.sources.ifPresent(git -> platform.detection(git.get()));
+        return new FunctionRuntime(config, database, platform.build(), credentials);
     }
 
     /** The vendor queue when configured (MIAOBU_MNS_QUEUE), else the PostgreSQL table. */
@@ -128,16 +115,8 @@ public final class FunctionRuntime implements AutoCloseable {
      */
     private static FunctionHost functionHost(MiaobuConfig config, FunctionAdapters adapters, InvocationCredentials credentials,
                                              ArtifactStore artifacts) throws IOException {
-        if (adapters.functions.isEmpty()) {
-            return FunctionAdapters.notCarried(FunctionHost.class, adapters.function, "run or delete deployments' functions");
-        }
         Optional<ArtifactStore> bucket = config.aliyun().ossBucket().isPresent() ? Optional.of(artifacts) : Optional.empty();
         return adapters.functions.get().from(config, credentials, bucket).orElse(FunctionHost.NONE);
-    }
-
-    /** Runs and deletes deployments' functions (FC when configured); the builder deploys them, the api and scheduler delete them. */
-    public FunctionHost functionHost() {
-        return functionHost;
     }
 
     /** Edge KV when MIAOBU_ESA_KV_NAMESPACE is set, else the directory the local edge reads. */
@@ -156,36 +135,30 @@ public final class FunctionRuntime implements AutoCloseable {
     }
 
     /**
-     * This instance's domain adapters with {@code issuer} (the scheduler's ACME issuer; the others leave
-     * verified domains to its next tick): DNS through MIAOBU_DNS_RESOLVER; certificates in CAS bound to the
-     * ESA custom hostname when an ESA site is configured, else PEM files under the data directory.
+     * This instance's domain adapters: DNS through MIAOBU_DNS_RESOLVER (the one resolver its domain checks and ACME
+     * DNS-01 waits ask); certificates in CAS bound to the ESA custom hostname when an ESA site is configured, else PEM
+     * files under the data directory; and the issuer it carries (the scheduler's ACME one; the others leave verified
+     * domains to its next tick).
      */
-    public DomainPorts domainPorts(CertificateIssuer issuer) throws IOException {
-        FunctionAdapters.Domains carried = adapters.domains.orElseThrow(() -> new IllegalStateException(
-                "the " + adapters.function + " function does not serve custom domains (FunctionAdapters.domains)"));
+    private static DomainPorts domainPorts(MiaobuConfig config, FunctionAdapters.Domains carried, InvocationCredentials credentials,
+                                           EsaAdapters edge, AcmeAccountKeys accountKeys) throws IOException {
+        DnsLookup dns = carried.dns().apply(config.domains().dnsResolver());
         Optional<CertificateStore> vendor = carried.certificates().from(config.edge(), credentials, edge.certificateBinding());
         CertificateStore certificates = vendor.isPresent() ? vendor.get()
                 : new DirectoryCertificateStore(config.dataDir().resolve("certificates"));
+        CertificateIssuer issuer = carried.issuer().isEmpty() ? CertificateIssuer.NOT_CONFIGURED
+                : carried.issuer().get().from(config.domains(), accountKeys, acmeChallenges(config, edge), credentials, dns);
         return new DomainPorts(dns, certificates, edge.edgeHostnames().orElse(EdgeHostnames.NONE), issuer, () -> {});
     }
 
-    /** DNS through MIAOBU_DNS_RESOLVER, the one resolver this instance's domain checks and ACME DNS-01 waits ask. */
-    public DnsLookup dnsLookup() {
-        return dns;
-    }
-
     /** HTTP-01 answers in edge KV beside the routes, else in the directory the local edge reads. */
-    public AcmeChallenges acmeChallenges() throws IOException {
+    private static AcmeChallenges acmeChallenges(MiaobuConfig config, EsaAdapters edge) throws IOException {
         Optional<AcmeChallenges> kv = edge.acmeChallenges();
         return kv.isPresent() ? kv.get() : new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
     }
 
     public Platform platform() {
         return platform;
-    }
-
-    public MiaobuConfig config() {
-        return config;
     }
 
     /**
@@ -217,15 +190,9 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /** Runs a function's main: any start-up failure is printed plainly and exits non-zero, so FC reports it. */
     public static void main(FunctionAdapters adapters, Function<Platform, Handler> handler) {
-        mainWithRuntime(adapters, runtime -> handler.apply(runtime.platform()));
-    }
-
-    /** As {@link #main(FunctionAdapters, Function)}, for a function that also needs the runtime's settings or credentials. */
-    public static void mainWithRuntime(FunctionAdapters adapters, Function<FunctionRuntime, Handler> handler) {
         String name = adapters.function;
         try {
-            FunctionRuntime created = fromEnvironment(System.getenv(), adapters);
-            FunctionRuntime runtime = created.serve(p -> handler.apply(created), System.getenv());
+            FunctionRuntime runtime = fromEnvironment(System.getenv(), adapters).serve(handler, System.getenv());
             Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
         } catch (ConfigException e) {
             System.err.println(name + ": configuration error: " + e.getMessage());

@@ -30,15 +30,22 @@ class FunctionAdaptersTest {
     }
 
     @Test
-    void a_function_that_does_not_serve_domains_says_so_when_asked_for_their_adapters() throws Exception {
+    void a_function_that_does_not_serve_domains_is_built_without_their_routes_and_jobs() throws Exception {
         try (FunctionRuntime oauth = FunctionRuntime.fromEnvironment(Map.of(
                 "MIAOBU_DATABASE_URL", "postgres://miaobu:unused@127.0.0.1:1/miaobu",
                 "MIAOBU_SECRET_KEY", FunctionProcess.randomSecretKey(),
                 "MIAOBU_DATA_DIR", data.toString()), FunctionAdapters.none("oauth"))) {
-            assertThatThrownBy(() -> oauth.domainPorts(CertificateIssuer.NOT_CONFIGURED)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("the oauth function does not serve custom domains");
-            assertThatThrownBy(() -> oauth.dnsLookup().lookup("example.com", "TXT")).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("the oauth function does not look up DNS records");
+            assertThat(oauth.platform().domainJobs()).isEmpty();
+            assertThat(oauth.platform().router().routes()).noneMatch(route -> route.contains("domains"))
+                    .noneMatch(route -> route.contains("/api/v1/detect"));
         }
+    }
+
+    @Test
+    void only_a_function_that_serves_domains_can_carry_a_certificate_issuer() {
+        assertThatThrownBy(() -> FunctionAdapters.none("api").certificateIssuer(
+                (settings, accountKeys, challenges, credentials, dns) -> CertificateIssuer.NOT_CONFIGURED))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the api function issues certificates for custom domains it does not serve");
     }
 }

@@ -55,9 +55,9 @@ class AbuseLimitsTest {
     }
 
     private RouterClient instance(Map<String, String> env) throws java.io.IOException {
-        Platform platform = new Platform(MiaobuConfig.fromEnv(env), SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)),
+        Platform platform = Platform.assemble(MiaobuConfig.fromEnv(env), SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)),
                 db, db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
-                new RecordingCachePurger(), clock);
+                new RecordingCachePurger(), clock).build();
         return RouterClient.checked(platform.router());
     }
 

@@ -64,9 +64,9 @@ class ApiBehaviourTest {
         artifacts = new DiskArtifactStore(tmp.resolve("artifacts"));
         routes = new FileRouteTable(tmp.resolve("routes"));
         purger = new RecordingCachePurger();
-        Platform platform = new Platform(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
+        Platform platform = Platform.assemble(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
                 SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db, db.jobQueue(),
-                artifacts, routes, purger, Clock.systemUTC());
+                artifacts, routes, purger, Clock.systemUTC()).build();
         router = platform.router();
     }
 
@@ -298,9 +298,9 @@ class ApiBehaviourTest {
             // Same database, another master key: a token signed elsewhere must not be accepted here.
             byte[] otherKey = new byte[32];
             new SecureRandom().nextBytes(otherKey);
-            Router other = new Platform(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
+            Router other = Platform.assemble(MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString())),
                     SecretKeys.fromBase64(Base64.getEncoder().encodeToString(otherKey)), db, db.jobQueue(),
-                    artifacts, routes, purger, Clock.systemUTC()).router();
+                    artifacts, routes, purger, Clock.systemUTC()).build().router();
             Response r = other.handle(new SimpleRequest("GET", "/api/v1/me",
                     Map.of("Authorization", List.of("Bearer " + token)), new byte[0]));
             assertThat(r.status()).isEqualTo(401);

@@ -53,16 +53,17 @@ class ApiDocumentTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         MiaobuConfig config = MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString()));
-        Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
-                db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
-                new RecordingCachePurger(), Clock.systemUTC());
-        // Everything any function serves: the api function's routes with domains, and the builder's detection.
-        platform.withDomains(new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
-                new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
         SourceFetcher noClones = (url, credentials, branch, commit, into, output) -> {
             throw new AssertionError("nothing here clones");
         };
-        router = platform.withDetect(platform.router(), noClones);
+        // Everything any function serves: the api function's routes with domains, and the builder's detection.
+        router = Platform.assemble(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+                        db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
+                        new RecordingCachePurger(), Clock.systemUTC())
+                .domains(new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                        new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}))
+                .detection(noClones)
+                .build().router();
     }
 
     @AfterEach

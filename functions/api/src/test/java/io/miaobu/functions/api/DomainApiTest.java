@@ -62,11 +62,12 @@ class DomainApiTest {
         Map<String, String> env = new HashMap<>(settings);
         env.put("MIAOBU_DATA_DIR", tmp.toString());
         MiaobuConfig config = MiaobuConfig.fromEnv(env);
-        platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
-                db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
-                new RecordingCachePurger(), Clock.systemUTC());
-        platform.withDomains(ports != null ? ports : new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
-                new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
+        platform = Platform.assemble(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+                        db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
+                        new RecordingCachePurger(), Clock.systemUTC())
+                .domains(ports != null ? ports : new DomainPorts(DnsJavaLookup.create(config.domains().dnsResolver()),
+                        new DirectoryCertificateStore(tmp.resolve("certificates")), EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}))
+                .build();
         RouterClient client = RouterClient.checked(platform.router());
         JsonNode session = client.ok("POST", "/api/v1/auth/register", "{\"email\":\"icp@example.com\",\"password\":\"correct horse\"}");
         client.token = session.get("token").asText();
@@ -128,7 +129,7 @@ class DomainApiTest {
         zone.put("CNAME www.example.net", List.of("edge.miaobu.example.com"));
         zone.put("TXT _miaobu.www.example.net", List.of(domain.get("dnsRecords").get(1).get("value").asText()));
         assertThat(client.ok("POST", "/api/v1/domains/" + id + "/verify", null).get("status").asText()).isEqualTo("VERIFIED");
-        platform.domainJobs().run();
+        platform.domainJobs().orElseThrow().run();
         JsonNode active = client.ok("GET", "/api/v1/domains/" + id, null);
         assertThat(active.get("status").asText()).isEqualTo("ACTIVE");
         assertThat(active.get("certificate").get("issuer").asText()).isEqualTo("managed by the edge");

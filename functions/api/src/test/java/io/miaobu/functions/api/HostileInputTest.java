@@ -87,12 +87,12 @@ class HostileInputTest {
         new SecureRandom().nextBytes(key);
         MiaobuConfig config = MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.toString(),
                 "MIAOBU_BASE_DOMAIN", "miaobu.example.com", "MIAOBU_EDGE_TARGET", "edge.miaobu.example.com"));
-        Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
-                db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
-                new RecordingCachePurger(), Clock.systemUTC());
-        platform.withDomains(new DomainPorts((name, type) -> List.of(), new DirectoryCertificateStore(tmp.resolve("certificates")),
-                EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}));
-        var router = platform.router();
+        var router = Platform.assemble(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+                        db.jobQueue(), new DiskArtifactStore(tmp.resolve("artifacts")), new FileRouteTable(tmp.resolve("routes")),
+                        new RecordingCachePurger(), Clock.systemUTC())
+                .domains(new DomainPorts((name, type) -> List.of(), new DirectoryCertificateStore(tmp.resolve("certificates")),
+                        EdgeHostnames.NONE, CertificateIssuer.NOT_CONFIGURED, () -> {}))
+                .build().router();
         api = RouterClient.checked(router);
         server = JdkHttpServer.start("127.0.0.1", 0, 32L << 20, router);
         api.token = api.ok("POST", "/api/v1/auth/register", "{\"email\":\"fuzz@example.com\",\"password\":\"correct horse\"}")

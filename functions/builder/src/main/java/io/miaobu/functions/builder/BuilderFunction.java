@@ -14,7 +14,6 @@ import io.miaobu.oss.OssArtifactStore;
 import io.miaobu.functions.events.FcEvents;
 import io.miaobu.http.Handler;
 import io.miaobu.http.Response;
-import io.miaobu.http.Router;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +28,15 @@ import org.slf4j.LoggerFactory;
 public final class BuilderFunction {
     private static final Logger LOG = LoggerFactory.getLogger(BuilderFunction.class);
 
-    /** A build stores its files and build cache and publishes them; its jobs arrive by EventBridge, not from the queue. */
+    /**
+     * A build stores its files and build cache and publishes them; its jobs arrive by EventBridge, not from the queue.
+     * It holds JGit, so it also answers POST /api/v1/detect and /api/v1/import/check when an HTTP trigger routes them here.
+     */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("builder")
             .artifactStore(OssArtifactStore::from)
             .cachePurger(CdnCachePurger::from)
-            .functionHost(FcFunctionHost::from);
+            .functionHost(FcFunctionHost::from)
+            .sourceFetcher(JGitSourceFetcher::new);
 
     private BuilderFunction() {}
 
@@ -50,8 +53,7 @@ public final class BuilderFunction {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot prepare the build directory", e);
         }
-        // The builder holds JGit, so it can also answer POST /api/v1/detect and /api/v1/import/check when an HTTP trigger routes them here.
-        return platform.withDetect(new Router(), new JGitSourceFetcher()).post("/invoke", req -> invoke(platform, builder, req.body()));
+        return platform.detectionRouter().post("/invoke", req -> invoke(platform, builder, req.body()));
     }
 
     /**

@@ -363,6 +363,18 @@ class BuilderFunctionIT {
         return found;
     }
 
+    /** serverless.yaml routes POST /api/v1/detect and /api/v1/import/check here: the builder alone carries JGit. */
+    @Test
+    @Order(90)
+    void theBuilderAnswersTheImportScreensDetectionAndNoOtherApiRoute() throws IOException {
+        ObjectNode request = JSON.createObjectNode().put("gitUrl", repo.path().toString());
+        HttpResponse<String> detected = builder.send("POST", "/api/v1/detect", auth(), JSON.writeValueAsString(request));
+        assertThat(detected.statusCode()).as(detected.body() + "\n" + builder.output()).isEqualTo(200);
+        assertThat(JSON.readTree(detected.body()).path("buildCommand").asText()).contains("build");
+        // The rest of the API is the api function's; the builder, which enqueues nothing, does not serve it.
+        assertThat(builder.send("GET", "/api/v1/projects", auth()).statusCode()).isEqualTo(404);
+    }
+
     @Test
     @Order(100)
     void stsCredentialsNeverAppearInTheOutput() {

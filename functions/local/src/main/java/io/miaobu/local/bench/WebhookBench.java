@@ -5,7 +5,6 @@ import io.miaobu.Platform;
 import io.miaobu.auth.User;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.config.SecretKeys;
-import io.miaobu.github.GitHub;
 import io.miaobu.github.RepositoryLink;
 import io.miaobu.github.WebhookSignature;
 import io.miaobu.http.Response;
@@ -59,9 +58,9 @@ final class WebhookBench {
                     "MIAOBU_GITHUB_WEBHOOK_SECRET", SECRET));
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            Platform platform = new Platform(MiaobuConfig.fromEnv(env), SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)),
+            Platform platform = Platform.assemble(MiaobuConfig.fromEnv(env), SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)),
                     db, db.jobQueue(), new DiskArtifactStore(data.resolve("artifacts")), new FileRouteTable(data.resolve("routes")),
-                    new RecordingCachePurger(), GitHub.NOT_CONFIGURED, Clock.systemUTC());
+                    new RecordingCachePurger(), Clock.systemUTC()).build();
             long repositoryId = 700_000_000L + new SecureRandom().nextInt(1_000_000);
             linkedProject(db, repositoryId);
             Router router = platform.router();

@@ -145,15 +145,13 @@ public final class LocalHost implements AutoCloseable {
         FileRouteTable routes = new FileRouteTable(config.dataDir().resolve("routes"));
         BuildWorkers workers = new BuildWorkers(database.jobQueue(), config.buildTimeout(), config.buildConcurrency(), running);
         SecretKeys keys = SecretKeys.fromConfigOrFile(config.secretKey(), config.dataDir().resolve("secret.key"));
-        Platform platform = new Platform(effective, keys,
-                database, workers.wakingOnSend(database.jobQueue()),
-                new DiskArtifactStore(config.dataDir().resolve("artifacts")),
-                routes, purger, new RestGitHub(config.github()), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler");
             t.setDaemon(true);
             return t;
         });
+        // The domain jobs' wake runs them at once; the jobs exist once the platform is built with these ports.
         AtomicReference<DomainJobs> domainJobs = new AtomicReference<>();
         Runnable runDomainJobs = () -> {
             try {
@@ -167,29 +165,35 @@ public final class LocalHost implements AutoCloseable {
         };
         DirectoryAcmeChallenges challenges = new DirectoryAcmeChallenges(config.dataDir().resolve("acme-challenges"));
         DnsJavaLookup dnsLookup = DnsJavaLookup.create(config.domains().dnsResolver());
-        platform.withDomains(new DomainPorts(dnsLookup,
+        DomainPorts domainPorts = new DomainPorts(dnsLookup,
                 new DirectoryCertificateStore(config.dataDir().resolve("certificates")), EdgeHostnames.NONE,
-                AcmeCertificateIssuer.fromSettings(config.domains(), platform.acmeAccountKeys(), challenges,
-                        AlidnsDnsChallenges.from(config.domains(), alidnsCredentials), dnsLookup, Clock.systemUTC()),
-                () -> scheduler.execute(runDomainJobs)));
-        domainJobs.set(platform.domainJobs());
+                AcmeCertificateIssuer.fromSettings(config.domains(), Platform.acmeAccountKeys(keys, database, clock), challenges,
+                        AlidnsDnsChallenges.from(config.domains(), alidnsCredentials), dnsLookup, clock),
+                () -> scheduler.execute(runDomainJobs));
         Files.createDirectories(config.buildDir());
         Path buildCache = config.buildCacheDir().orElse(config.dataDir().resolve("build-cache"));
         List<Path> hidden = List.of(config.dataDir(), config.buildDir(), buildCache);
         BuildSandboxes sandboxes = BuildSandboxes.create(config.sandbox(), hidden);
         sandboxes.protectDataDirectory(config.dataDir(), config.buildDir()); // before any build or function can run
-        FunctionLogWriter functionLog = new FunctionLogWriter(database.functionLogs(), Clock.systemUTC());
+        FunctionLogWriter functionLog = new FunctionLogWriter(database.functionLogs(), clock);
         // Functions run as builds do, each worker in a sandbox of its own, with the functions' memory limit.
         BuildSandboxes functionSandboxes = BuildSandboxes.create(config.sandbox().withMemoryMb(config.functions().memoryMb()), hidden);
         LocalFunctionHost functions = LocalFunctionHost.start(config.dataDir(), functionSandboxes,
                 functionSandboxes.workspaceRoot(config.buildDir()), new AesGcmSecrets(keys.derive("function-env-aes-256-gcm")),
                 config.functions(), System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"),
                 functionLog);
-        platform.withFunctions(functions);
+        Platform platform = Platform.assemble(effective, keys, database, workers.wakingOnSend(database.jobQueue()),
+                        new DiskArtifactStore(config.dataDir().resolve("artifacts")), routes, purger, clock)
+                .gitHub(new RestGitHub(config.github()))
+                .domains(domainPorts)
+                .functions(functions)
+                .detection(new JGitSourceFetcher())
+                .build();
+        domainJobs.set(platform.domainJobs().orElseThrow());
         LocalEdge edge = LocalEdge.start(config.nodeCommand(), config.dataDir(), config.domains().httpsPort(),
                 Optional.of(new LocalEdge.FunctionGateway(functions.gatewayUrl(), functions.gatewayToken(),
                         (int) config.functions().timeout().toSeconds())));
-        Router api = platform.withDetect(platform.router(), new JGitSourceFetcher());
+        Router api = platform.router();
         Handler dashboard = new DashboardAssets(api, LandingPage.html(effective));
         EdgeProxy sites = new EdgeProxy(edge.port(), config.functions().timeout().plusSeconds(30));
         Hosts hosts = platform.hosts();

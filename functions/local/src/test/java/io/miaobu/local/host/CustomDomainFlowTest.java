@@ -157,7 +157,7 @@ class CustomDomainFlowTest {
         HttpsProbe.Answer renewed = https("www.shop-example.com");
         for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline
                 && renewed.certificate().getSerialNumber().equals(before.serial()); renewed = https("www.shop-example.com")) {
-            host.platform().domainJobs().run();
+            host.platform().domainJobs().orElseThrow().run();
         }
         assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before.serial());
         assertThat(renewed.response()).contains("<h1>shop v1</h1>");
@@ -172,7 +172,7 @@ class CustomDomainFlowTest {
             JsonNode kept = user.ok("GET", "/api/v1/domains/" + id, null);
             for (long deadline = System.nanoTime() + 30_000_000_000L; System.nanoTime() < deadline
                     && kept.get("message").isNull(); kept = user.ok("GET", "/api/v1/domains/" + id, null)) {
-                host.platform().domainJobs().run();
+                host.platform().domainJobs().orElseThrow().run();
             }
             assertThat(kept.get("status").asText()).isEqualTo("ACTIVE");
             assertThat(kept.get("message").asText()).contains("Renewing the certificate failed (attempt 1")
@@ -212,7 +212,7 @@ class CustomDomainFlowTest {
         Duration[] waits = new Duration[2];
         for (int i = 0; i < 2; i++) {
             makeCheckDue(id);
-            host.platform().domainJobs().run();
+            host.platform().domainJobs().orElseThrow().run();
             JsonNode pending = user.ok("GET", "/api/v1/domains/" + id, null);
             assertThat(pending.get("status").asText()).isEqualTo("PENDING_DNS");
             assertThat(pending.get("message").asText()).contains("Create the CNAME record later.shop-example.com");
@@ -222,7 +222,7 @@ class CustomDomainFlowTest {
         assertThat(waits[1]).isGreaterThan(waits[0]);
         createRecords(added);
         makeCheckDue(id);
-        host.platform().domainJobs().run();
+        host.platform().domainJobs().orElseThrow().run();
         JsonNode active = awaitStatus(id, "ACTIVE", "ERROR");
         assertThat(active.get("status").asText()).as(active.toString()).isEqualTo("ACTIVE");
         user.ok("DELETE", "/api/v1/domains/" + id, null);
@@ -235,7 +235,7 @@ class CustomDomainFlowTest {
         var jdbi = ((io.miaobu.postgres.PostgresDatabase) host.platform().database()).jdbi();
         jdbi.useHandle(h -> h.execute("UPDATE domains SET updated_at = now() - interval '73 hours',"
                 + " next_check_at = now() - interval '1 second' WHERE id = ?", id));
-        host.platform().domainJobs().run();
+        host.platform().domainJobs().orElseThrow().run();
         JsonNode gaveUp = user.ok("GET", "/api/v1/domains/" + id, null);
         assertThat(gaveUp.get("status").asText()).isEqualTo("ERROR");
         assertThat(gaveUp.get("message").asText()).contains("stopped checking after 72 hours")
@@ -314,7 +314,7 @@ class CustomDomainFlowTest {
         assertThat(user.call("DELETE", "/api/v1/domains/" + id, null).status()).isEqualTo(204);
         // Let the issuance finish (the scheduler thread runs one job at a time), then look for leftovers.
         Thread.sleep(200);
-        host.platform().domainJobs().run();
+        host.platform().domainJobs().orElseThrow().run();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (Files.exists(tmp.resolve("data/acme-challenges")) && hasFiles(tmp.resolve("data/acme-challenges"))
                 && System.nanoTime() < deadline) {

@@ -93,12 +93,12 @@ class EdgeFailureTest {
             }
         };
         MiaobuConfig config = MiaobuConfig.fromEnv(Map.of("MIAOBU_DATA_DIR", tmp.resolve("data").toString()));
-        Platform platform = new Platform(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
+        Platform platform = Platform.assemble(config, SecretKeys.fromBase64(Base64.getEncoder().encodeToString(key)), db,
                 db.jobQueue(), artifacts, routes, hosts -> {
                     if (purgeFails) {
                         throw new IllegalStateException("ESA PurgeCaches: Throttling.User");
                     }
-                }, Clock.systemUTC());
+                }, Clock.systemUTC()).build();
         api = platform.router();
         builder = platform.builder(new JGitSourceFetcher(), new ProcessCommandRunner(),
                 System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));

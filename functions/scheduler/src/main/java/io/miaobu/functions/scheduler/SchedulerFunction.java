@@ -3,7 +3,6 @@ package io.miaobu.functions.scheduler;
 import io.miaobu.Platform;
 import io.miaobu.acme.AcmeCertificateIssuer;
 import io.miaobu.alidns.AlidnsDnsChallenges;
-import io.miaobu.config.MiaobuConfig;
 import io.miaobu.domains.DomainJobs;
 import io.miaobu.cas.CasCertificateStore;
 import io.miaobu.cdn.CdnCachePurger;
@@ -17,8 +16,6 @@ import io.miaobu.http.Handler;
 import io.miaobu.http.Router;
 import io.miaobu.ops.Reaper;
 import io.miaobu.ops.Retention;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
 
@@ -28,35 +25,28 @@ public final class SchedulerFunction {
 
     /**
      * The reaper needs only PostgreSQL; domain jobs check DNS, issue, store certificates and publish custom hosts;
-     * retention deletes old deployments' files (OSS) and functions (FC).
+     * retention deletes old deployments' files (OSS) and functions (FC). The scheduler is the function that talks to
+     * the ACME CA (DESIGN §1): issuance and renewal run here, with challenge answers and certificates where the edge
+     * reads them (edge KV and CAS on Aliyun), and wildcard names validated through Alidns when MIAOBU_ALIDNS=on.
      */
     public static final FunctionAdapters ADAPTERS = FunctionAdapters.none("scheduler")
             .cachePurger(CdnCachePurger::from)
             .artifactStore(OssArtifactStore::from)
             .domains(DnsJavaLookup::create, CasCertificateStore::from)
+            .certificateIssuer((settings, accountKeys, challenges, credentials, dns) -> AcmeCertificateIssuer.fromSettings(
+                    settings, accountKeys, challenges, AlidnsDnsChallenges.from(settings, credentials), dns, Clock.systemUTC()))
             .functionHost(FcFunctionHost::from);
 
     private SchedulerFunction() {}
 
     public static void main(String[] args) {
-        FunctionRuntime.mainWithRuntime(ADAPTERS, SchedulerFunction::handler);
+        FunctionRuntime.main(ADAPTERS, SchedulerFunction::handler);
     }
 
-    public static Handler handler(FunctionRuntime runtime) {
-        Platform platform = runtime.platform();
+    public static Handler handler(Platform platform) {
         Reaper reaper = platform.reaper();
-        MiaobuConfig config = runtime.config();
-        try {
-            // The scheduler is the function that talks to the ACME CA (DESIGN §1): issuance and renewal run here,
-            // with challenge answers and certificates where the edge reads them (edge KV and CAS on Aliyun).
-            platform.withDomains(runtime.domainPorts(AcmeCertificateIssuer.fromSettings(config.domains(),
-                    platform.acmeAccountKeys(), runtime.acmeChallenges(),
-                    AlidnsDnsChallenges.from(config.domains(), runtime.credentials()),
-                    runtime.dnsLookup(), Clock.systemUTC())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        DomainJobs domains = platform.domainJobs();
+        DomainJobs domains = platform.domainJobs().orElseThrow(() -> new IllegalStateException(
+                "the scheduler's platform was built without custom domains (SchedulerFunction.ADAPTERS carries them)"));
         Retention retention = platform.retention();
         return new Router().post("/invoke", req -> {
             FcEvents.TimerEvent tick = FcEvents.timer(req.body());
