@@ -37,7 +37,7 @@ class ArchitectureRulesTest {
             runtime     yes   yes      yes      no        no     no    no
             function    yes   yes      yes      no        no     no    no
             local       yes   yes      yes      no        yes    no    no
-            tool        yes   yes      yes      yes       yes    yes   no
+            tool        yes   yes      yes      yes       yes    yes   yes
             testkit     yes   yes      no       no        no     no    yes
             """;
 

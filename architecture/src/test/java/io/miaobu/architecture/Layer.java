@@ -15,7 +15,8 @@ enum Layer {
     LOCAL_MODE("local mode", CORE, ADAPTER, RUNTIME),
     // Used by tests only, so no product layer may use it; it is built before the adapters it tests.
     TEST_SUPPORT("test support", CORE, ADAPTER),
-    TOOL("operator tools", CORE, ADAPTER, RUNTIME, FUNCTION, LOCAL_MODE),
+    // Benchmarks start the local host and function jars with test support's launchers (FunctionProcess, Pebble).
+    TOOL("operator tools", CORE, ADAPTER, RUNTIME, FUNCTION, LOCAL_MODE, TEST_SUPPORT),
     // Modules that hold tests and no classes of their own (ArchitectureTest checks they have none).
     TESTS_ONLY("tests only");
 

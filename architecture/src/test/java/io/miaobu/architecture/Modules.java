@@ -41,7 +41,7 @@ final class Modules {
             module("functions/builder", FUNCTION, "io.miaobu.functions.builder"),
             module("functions/scheduler", FUNCTION, "io.miaobu.functions.scheduler"),
             module("functions/local", LOCAL_MODE, "io.miaobu.local.host", "io.miaobu.local.cli",
-                    "io.miaobu.local.functions", "io.miaobu.local.fc", "io.miaobu.local.bench"),
+                    "io.miaobu.local.functions"),
             module("shared/doctor", TOOL, "io.miaobu.doctor"),
             module("tools", TOOL, "io.miaobu.tools"),
             module("deploy", TESTS_ONLY),

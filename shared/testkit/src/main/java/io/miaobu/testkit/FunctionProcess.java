@@ -3,8 +3,11 @@ package io.miaobu.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -29,11 +32,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One Miaobu function started the way Function Compute's custom runtime starts it: {@code java -jar
+ * One Miaobu function started the way Function Compute's custom runtime starts it: {@code java [flags] -jar
  * miaobu-<name>.jar} with a clean environment, FC's {@code FC_CUSTOM_LISTEN_PORT} set, and requests that carry FC's
  * {@code x-fc-*} headers (the STS credentials among them). It waits until the port accepts connections,
  * measures the cold start (process start to port open, and to the first successful response), and
  * captures stdout and stderr for assertions and failure messages.
+ *
+ * <p>The function ITs use it through {@link Launcher#start()} and {@link #send}; the tools
+ * ({@code ./miaobu bench coldstart}, the AppCDS training of {@code ./miaobu fc package}) through
+ * {@link Launcher#spawn()} and {@link #firstAnswer}, which times the first answer over a plain socket so the
+ * measuring side adds next to nothing, and {@link Launcher#logTo}, so that no thread here reads while it starts.
  *
  * <pre>{@code
  * try (FunctionProcess api = FunctionProcess.launcher("api").databaseUrl(TestPostgres.migratedDatabase()).start()) {
@@ -47,6 +55,8 @@ public final class FunctionProcess implements AutoCloseable {
     public static final String ACCESS_KEY_SECRET = "FcTestAccessKeySecret-9c41e0b2d7";
     public static final String SECURITY_TOKEN = "CAISFcTestSecurityToken+Zm9vYmFyYmF6/q1w2e3r4t5y6u7i8o9p0";
     public static final String REGION = "cn-hangzhou";
+    /** The JVM flags of serverless.yaml's HTTP functions (customRuntimeConfig.args before the AppCDS ones). */
+    public static final List<String> FC_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=70");
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
@@ -57,6 +67,7 @@ public final class FunctionProcess implements AutoCloseable {
     private final long startedNanos;
     private final Output output;
     private final List<Path> scratch;
+    private final Duration stopTimeout;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -65,13 +76,15 @@ public final class FunctionProcess implements AutoCloseable {
     private volatile Duration firstResponseAfter;
     private volatile String firstResponseRequest;
 
-    private FunctionProcess(String name, Process process, int port, long startedNanos, Output output, List<Path> scratch) {
+    private FunctionProcess(String name, Process process, int port, long startedNanos, Output output, List<Path> scratch,
+                            Duration stopTimeout) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.startedNanos = startedNanos;
         this.output = output;
         this.scratch = scratch;
+        this.stopTimeout = stopTimeout;
     }
 
     /** A launcher for {@code miaobu-<name>.jar}, found under the module's {@code target} (or a sibling function's). */
@@ -82,6 +95,11 @@ public final class FunctionProcess implements AutoCloseable {
     /** A launcher for an explicit jar. */
     public static Launcher launcher(String name, Path jar) {
         return new Launcher(name, jar);
+    }
+
+    /** The {@code java} of the JVM running this (the one an AppCDS archive recorded here fits). */
+    public static String currentJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** A fresh value for MIAOBU_SECRET_KEY: base64 of 32 random bytes. */
@@ -131,7 +149,10 @@ public final class FunctionProcess implements AutoCloseable {
         return process;
     }
 
-    /** Process start to the port accepting connections (what FC waits for before it forwards the first request). */
+    /**
+     * Process start to the port accepting connections (what FC waits for before it forwards the first request);
+     * null for a {@link Launcher#spawn() spawned} process, which is timed by {@link #firstAnswer} instead.
+     */
     public Duration portOpenAfter() {
         return portOpenAfter;
     }
@@ -148,7 +169,7 @@ public final class FunctionProcess implements AutoCloseable {
 
     /** A one-line summary of the cold-start figures, for test logs. */
     public String coldStartSummary() {
-        return "[cold start] " + name + ": port open after " + portOpenAfter.toMillis() + " ms"
+        return "[cold start] " + name + ": port open after " + (portOpenAfter == null ? "?" : portOpenAfter.toMillis()) + " ms"
                 + firstResponseAfter().map(d -> ", first 2xx (" + firstResponseRequest + ") after " + d.toMillis() + " ms")
                         .orElse(", no 2xx response yet");
     }
@@ -208,14 +229,7 @@ public final class FunctionProcess implements AutoCloseable {
         headers.forEach(request::setHeader);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (firstResponseAfter == null && response.statusCode() / 100 == 2) {
-                synchronized (this) {
-                    if (firstResponseAfter == null) {
-                        firstResponseRequest = method + " " + path;
-                        firstResponseAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
-                    }
-                }
-            }
+            answered(method, path, response.statusCode());
             return response;
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " to function " + name + " failed (alive: "
@@ -225,6 +239,77 @@ public final class FunctionProcess implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    private Duration answered(String method, String path, int status) {
+        Duration after = Duration.ofNanos(System.nanoTime() - startedNanos);
+        if (firstResponseAfter == null && status / 100 == 2) {
+            synchronized (this) {
+                if (firstResponseAfter == null) {
+                    firstResponseRequest = method + " " + path;
+                    firstResponseAfter = after;
+                }
+            }
+        }
+        return after;
+    }
+
+    /**
+     * Sends the request as soon as the port accepts it, retrying every millisecond while it does not, as FC's
+     * first request to a cold instance waits; the answer says how long after the process started it came.
+     */
+    public RawReply firstAnswer(String method, String path, Map<String, String> headers, String body, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return sendRaw(method, path, headers, body);
+            } catch (ConnectException e) {
+                if (!process.isAlive()) {
+                    throw new IOException("function " + name + " exited with " + process.exitValue()
+                            + " before answering; its output:\n" + output());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("function " + name + " did not answer on port " + port + " within " + timeout
+                            + "; its output:\n" + output());
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /**
+     * One request with FC's headers over a plain socket (HTTP/1.1, {@code connection: close}): no HTTP client
+     * between the timer and the function. The reply's {@code after} is the time since the process started.
+     */
+    public RawReply sendRaw(String method, String path, Map<String, String> headers, String body) throws IOException {
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("host: 127.0.0.1:").append(port).append("\r\n")
+                .append("connection: close\r\n")
+                .append("content-length: ").append(content.length).append("\r\n");
+        fcHeaders().forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        request.append("\r\n");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String[] statusLine = response.lines().findFirst().orElse("").split(" ");
+            if (statusLine.length < 2) {
+                throw new IOException("function " + name + " answered " + method + " " + path + " with no HTTP status line: " + response);
+            }
+            int status = Integer.parseInt(statusLine[1]);
+            int split = response.indexOf("\r\n\r\n");
+            return new RawReply(status, split < 0 ? "" : response.substring(split + 4), answered(method, path, status));
+        }
+    }
+
+    /** What {@link #sendRaw} read: the status, the body, and when it came (since the process started). */
+    public record RawReply(int status, String body, Duration after) {}
 
     /** The headers FC adds to every request it forwards to a custom runtime. */
     public Map<String, String> fcHeaders() {
@@ -238,12 +323,15 @@ public final class FunctionProcess implements AutoCloseable {
         return headers;
     }
 
-    /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes the directories it was given here. */
+    /**
+     * Stops the process as FC stops an instance (SIGTERM; SIGKILL after 10 s, or {@link Launcher#stopWithin}) and
+     * removes the directories it was given here.
+     */
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
@@ -269,6 +357,9 @@ public final class FunctionProcess implements AutoCloseable {
         private final Path jar;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
+        private String java = currentJava();
+        private Path log;
+        private Duration stopTimeout = Duration.ofSeconds(10);
         private Integer port;
 
         private Launcher(String name, Path jar) {
@@ -315,12 +406,38 @@ public final class FunctionProcess implements AutoCloseable {
             return this;
         }
 
+        public Launcher jvmOptions(List<String> options) {
+            jvmOptions.addAll(options);
+            return this;
+        }
+
+        /** The {@code java} to start the jar with (default: this JVM's). */
+        public Launcher java(String executable) {
+            this.java = executable;
+            return this;
+        }
+
+        /**
+         * Appends the process's stdout and stderr to {@code file} instead of reading them here (nothing in this JVM
+         * wakes up while a timed function starts); {@link #output()} and {@link #stdout()} then read what this
+         * process added to it, {@link #stderr()} is empty.
+         */
+        public Launcher logTo(Path file) {
+            this.log = file;
+            return this;
+        }
+
+        /** How long {@link #close()} waits after SIGTERM before SIGKILL (a JVM writing an AppCDS archive at exit needs longer). */
+        public Launcher stopWithin(Duration timeout) {
+            this.stopTimeout = timeout;
+            return this;
+        }
+
         /** Starts the function and waits (up to 30 s) until its port accepts connections. */
         public FunctionProcess start() {
             int chosen = port != null ? port : freePort();
             Started started = launch(chosen);
-            FunctionProcess fp = new FunctionProcess(name, started.process, chosen, started.nanos, started.output,
-                    started.scratch);
+            FunctionProcess fp = function(started, chosen);
             long deadline = started.nanos + START_TIMEOUT.toNanos();
             while (true) {
                 if (!started.process.isAlive()) {
@@ -340,6 +457,12 @@ public final class FunctionProcess implements AutoCloseable {
                 }
                 sleep(20);
             }
+        }
+
+        /** Starts the function and returns at once, for {@link #firstAnswer} to time its first answer. */
+        public FunctionProcess spawn() {
+            int chosen = port != null ? port : freePort();
+            return function(launch(chosen), chosen);
         }
 
         /** Starts the function and waits for it to exit on its own (fails if it starts listening instead). */
@@ -368,7 +491,7 @@ public final class FunctionProcess implements AutoCloseable {
 
         private Started launch(int chosenPort) {
             List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add(java);
             command.addAll(jvmOptions);
             command.add("-jar");
             command.add(jar.toString());
@@ -387,14 +510,25 @@ public final class FunctionProcess implements AutoCloseable {
                 Path cwd = Files.createTempDirectory("miaobu-" + name + "-cwd-");
                 scratch.add(cwd);
                 builder.directory(cwd.toFile());
+                long logStart = 0;
+                if (log != null) {
+                    logStart = Files.exists(log) ? Files.size(log) : 0;
+                    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                }
                 long nanos = System.nanoTime();
                 Process process = builder.start();
                 process.getOutputStream().close();
-                return new Started(process, nanos, new Output(name, process), scratch);
+                Output output = log == null ? Output.read(name, process) : Output.file(log, logStart);
+                return new Started(process, nanos, output, scratch);
             } catch (IOException e) {
                 deleteAll(scratch);
                 throw new UncheckedIOException("could not start " + command, e);
             }
+        }
+
+        private FunctionProcess function(Started started, int chosenPort) {
+            return new FunctionProcess(name, started.process, chosenPort, started.nanos, started.output, started.scratch,
+                    stopTimeout);
         }
 
         private record Started(Process process, long nanos, Output output, List<Path> scratch) {}
@@ -440,15 +574,62 @@ public final class FunctionProcess implements AutoCloseable {
         }
     }
 
+    /** What the process wrote: read here as it comes, or left in a log file. */
+    private interface Output {
+        static Output read(String name, Process process) {
+            return new Pumped(name, process);
+        }
+
+        static Output file(Path log, long from) {
+            return new Logged(log, from);
+        }
+
+        String all();
+
+        String stdout();
+
+        String stderr();
+
+        void join();
+    }
+
+    /** Stdout and stderr appended to a file by the process itself; this JVM reads it only when asked. */
+    private record Logged(Path log, long from) implements Output {
+        @Override
+        public String all() {
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                file.seek(Math.min(from, file.length()));
+                byte[] bytes = new byte[(int) Math.max(0, file.length() - from)];
+                file.readFully(bytes);
+                return new String(bytes, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(could not read " + log + ": " + e.getMessage() + ")";
+            }
+        }
+
+        @Override
+        public String stdout() {
+            return all();
+        }
+
+        @Override
+        public String stderr() {
+            return "";
+        }
+
+        @Override
+        public void join() {}
+    }
+
     /** Pumps the process's stdout and stderr into buffers as they are written. */
-    private static final class Output {
+    private static final class Pumped implements Output {
         private final StringBuilder all = new StringBuilder();
         private final StringBuilder stdout = new StringBuilder();
         private final StringBuilder stderr = new StringBuilder();
         private final Thread out;
         private final Thread err;
 
-        Output(String name, Process process) {
+        Pumped(String name, Process process) {
             out = pump(name + "-stdout", process.getInputStream(), stdout);
             err = pump(name + "-stderr", process.getErrorStream(), stderr);
         }
@@ -473,19 +654,23 @@ public final class FunctionProcess implements AutoCloseable {
             return t;
         }
 
-        synchronized String all() {
+        @Override
+        public synchronized String all() {
             return all.toString();
         }
 
-        synchronized String stdout() {
+        @Override
+        public synchronized String stdout() {
             return stdout.toString();
         }
 
-        synchronized String stderr() {
+        @Override
+        public synchronized String stderr() {
             return stderr.toString();
         }
 
-        void join() {
+        @Override
+        public void join() {
             try {
                 out.join(5_000);
                 err.join(5_000);

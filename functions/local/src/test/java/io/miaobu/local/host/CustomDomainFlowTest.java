@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.local.cli.MiaobuCli;
-import io.miaobu.local.bench.Pebble;
+import io.miaobu.testkit.Pebble;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

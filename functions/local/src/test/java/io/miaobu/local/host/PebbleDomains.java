@@ -3,7 +3,7 @@ package io.miaobu.local.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.miaobu.local.bench.Pebble;
+import io.miaobu.testkit.Pebble;
 import io.miaobu.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,10 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import io.miaobu.build.FileTrees;
-import io.miaobu.local.fc.FcPackage;
-import io.miaobu.local.fc.FcProcess;
-import io.miaobu.local.fc.FunctionTraining;
 import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.FunctionProcess;
+import io.miaobu.tools.fc.FcPackage;
+import io.miaobu.tools.fc.FunctionTraining;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -49,19 +51,22 @@ public final class ColdStartBench {
         if (!Files.isRegularFile(apiJar)) {
             throw new IllegalStateException(apiJar + " is missing; run `mvn -DskipTests package` first");
         }
-        String java = FcProcess.currentJava();
         Path work = Files.createTempDirectory("miaobu-bench-coldstart");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(work.toFile()).start()) {
             String url = postgres.getJdbcUrl("postgres", "postgres");
             PostgresDatabase.connect(url).close();
-            Map<String, String> env = FcPackage.environment(url, work);
+            Path log = work.resolve("runs.log");
+            // Every start writes its output to one file: nothing in this JVM reads while a function starts.
+            Function<String, FunctionProcess.Launcher> launcher = name ->
+                    FcPackage.launcher(name, jar(root, name), url, work).logTo(log);
             Path bareJar = bareJar(work);
+            Supplier<FunctionProcess.Launcher> bareServer = () -> FunctionProcess.launcher("bare", bareJar).logTo(log);
             Path archive = work.resolve("miaobu-api.jsa");
-            FunctionTraining.record(java, apiJar, archive, env, work.resolve("training.log"));
-            List<String> fcFlags = FcProcess.FC_FLAGS;
+            FunctionTraining.record(launcher.apply("api"), archive);
+            List<String> fcFlags = FunctionProcess.FC_FLAGS;
             List<String> cdsFlags = new ArrayList<>(fcFlags);
             cdsFlags.addAll(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive));
-            Path log = work.resolve("runs.log");
+            String java = FunctionProcess.currentJava();
 
             Map<String, List<Double>> times = new LinkedHashMap<>();
             for (int round = -1; round < rounds; round++) { // round -1 warms this JVM's own polling code; not counted
@@ -69,16 +74,15 @@ public final class ColdStartBench {
                     times.clear();
                 }
                 add(times, "java -version", javaVersion(java));
-                add(times, "bare JVM HTTP server", health(java, List.of(), bareJar, Map.of(), log));
-                add(times, "bare JVM HTTP server, FC flags", health(java, fcFlags, bareJar, Map.of(), log));
-                add(times, "api, java -jar", health(java, List.of(), apiJar, env, log));
-                add(times, "api, FC flags", health(java, fcFlags, apiJar, env, log));
-                add(times, "api, FC flags + AppCDS", health(java, cdsFlags, apiJar, env, log));
-                add(times, "api, FC flags + AppCDS, first database answer", signUp(java, cdsFlags, apiJar, env, log));
-                for (String function : List.of("oauth", "webhook")) { // the other HTTP functions, to set beside their jar sizes
-                    Path jar = jar(root, function);
-                    if (Files.isRegularFile(jar)) {
-                        add(times, function + ", FC flags", health(java, fcFlags, jar, env, log));
+                add(times, "bare JVM HTTP server", health(bareServer.get()));
+                add(times, "bare JVM HTTP server, FC flags", health(bareServer.get().jvmOptions(fcFlags)));
+                add(times, "api, java -jar", health(launcher.apply("api")));
+                add(times, "api, FC flags", health(launcher.apply("api").jvmOptions(fcFlags)));
+                add(times, "api, FC flags + AppCDS", health(launcher.apply("api").jvmOptions(cdsFlags)));
+                add(times, "api, FC flags + AppCDS, first database answer", signUp(launcher.apply("api").jvmOptions(cdsFlags)));
+                for (String other : List.of("oauth", "webhook")) { // the other HTTP functions, to set beside their jar sizes
+                    if (Files.isRegularFile(jar(root, other))) {
+                        add(times, other + ", FC flags", health(launcher.apply(other).jvmOptions(fcFlags)));
                     }
                 }
             }
@@ -118,27 +122,27 @@ public final class ColdStartBench {
         return root.resolve("functions/" + function + "/target/miaobu-" + function + ".jar");
     }
 
-    private static double health(String java, List<String> flags, Path jar, Map<String, String> env, Path log) throws Exception {
-        try (FcProcess p = FcProcess.start(java, flags, jar, env, log)) {
-            FcProcess.Answer a = p.firstAnswer("GET", "/api/v1/health", Map.of(), null, Duration.ofSeconds(60));
+    private static double health(FunctionProcess.Launcher launcher) throws Exception {
+        try (FunctionProcess p = launcher.spawn()) {
+            FunctionProcess.RawReply a = p.firstAnswer("GET", "/api/v1/health", Map.of(), null, Duration.ofSeconds(60));
             check(a, 200);
             return a.after().toNanos() / 1e6;
         }
     }
 
-    private static double signUp(String java, List<String> flags, Path jar, Map<String, String> env, Path log) throws Exception {
-        try (FcProcess p = FcProcess.start(java, flags, jar, env, log)) {
+    private static double signUp(FunctionProcess.Launcher launcher) throws Exception {
+        try (FunctionProcess p = launcher.spawn()) {
             String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            FcProcess.Answer a = p.firstAnswer("POST", "/api/v1/auth/register", Map.of("content-type", "application/json"),
+            FunctionProcess.RawReply a = p.firstAnswer("POST", "/api/v1/auth/register", Map.of("content-type", "application/json"),
                     "{\"email\":\"" + email + "\",\"password\":\"benchmark-password\"}", Duration.ofSeconds(60));
             check(a, 201);
             return a.after().toNanos() / 1e6;
         }
     }
 
-    private static void check(FcProcess.Answer a, int expected) {
+    private static void check(FunctionProcess.RawReply a, int expected) {
         if (a.status() != expected) {
-            throw new IllegalStateException("expected " + expected + ", got " + a.status());
+            throw new IllegalStateException("expected " + expected + ", got " + a.status() + ": " + a.body());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.miaobu.dynamic;
+package io.miaobu.build.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,10 @@ import io.miaobu.build.BuildFailure;
 import io.miaobu.build.BuildOutput;
 import io.miaobu.build.BuildSandbox;
 import io.miaobu.build.FileTrees;
-import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.SandboxSettings;
+import io.miaobu.dynamic.FunctionBundler;
+import io.miaobu.dynamic.FunctionManifest;
+import io.miaobu.dynamic.NodeFunctionBundler;
 import io.miaobu.testkit.BuildDirs;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.miaobu.deploy;
+package io.miaobu.serverless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;

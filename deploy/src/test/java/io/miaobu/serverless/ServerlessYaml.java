@@ -1,4 +1,4 @@
-package io.miaobu.deploy;
+package io.miaobu.serverless;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

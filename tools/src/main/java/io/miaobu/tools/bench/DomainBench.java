@@ -1,9 +1,10 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.json.Json;
 import io.miaobu.local.host.LocalHost;
+import io.miaobu.testkit.Pebble;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

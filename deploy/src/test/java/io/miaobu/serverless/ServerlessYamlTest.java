@@ -1,4 +1,4 @@
-package io.miaobu.deploy;
+package io.miaobu.serverless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.miaobu.testkit.FunctionProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,18 @@ class ServerlessYamlTest {
                     .isEqualTo("-XX:SharedArchiveFile=" + jarInCode.replaceAll("\\.jar$", ".jsa")));
             assertThat(props.path("layers").get(0).asText())
                     .matches("acs:fc:" + props.path("region").asText() + ":official:layers/Java17/versions/\\d+");
+        }
+    }
+
+    @Test
+    void the_cold_start_bench_and_the_appcds_training_start_the_http_functions_with_their_jvm_flags() {
+        // ./miaobu bench coldstart measures, and ./miaobu fc package records its archives, with FC_FLAGS: both must
+        // see the JVM that FC starts, or the figures and the archive are those of another configuration.
+        for (String function : List.of("api", "oauth", "webhook")) {
+            List<String> args = new ArrayList<>();
+            yaml.props(function).path("customRuntimeConfig").path("args").forEach(a -> args.add(a.asText()));
+            assertThat(args.subList(0, args.indexOf("-Xshare:auto"))).as("%s's JVM flags before the AppCDS ones", function)
+                    .isEqualTo(FunctionProcess.FC_FLAGS);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
@@ -243,8 +243,9 @@ public final class Bench {
         }
     }
 
+    /** The local jar (the one ./miaobu dev runs), which carries LocalHost: not the tools jar this runs from. */
     private static String jarPath() throws Exception {
-        return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(LocalHost.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import io.miaobu.config.MiaobuConfig;
 import io.miaobu.deploy.Deployment;

@@ -1,13 +1,12 @@
-package io.miaobu.local.fc;
+package io.miaobu.tools.fc;
 
+import io.miaobu.build.FileTrees;
 import io.miaobu.postgres.PostgresDatabase;
+import io.miaobu.testkit.FunctionProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code ./miaobu fc package}: after {@code mvn package} has put each HTTP function's jar in
@@ -24,7 +23,7 @@ public final class FcPackage {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        String java = System.getenv().getOrDefault("MIAOBU_CDS_JAVA", FcProcess.currentJava());
+        String java = System.getenv().getOrDefault("MIAOBU_CDS_JAVA", FunctionProcess.currentJava());
         Path work = Files.createTempDirectory("miaobu-fc-package");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(work.toFile()).start()) {
             String url = postgres.getJdbcUrl("postgres", "postgres");
@@ -37,25 +36,21 @@ public final class FcPackage {
                     System.exit(1);
                 }
                 Path archive = code.resolve("miaobu-" + function + ".jsa");
-                FunctionTraining.record(java, jar, archive, environment(url, work), work.resolve(function + ".log"));
+                FunctionTraining.record(launcher(function, jar, url, work).java(java), archive);
                 System.out.printf("%-8s %s (%.1f MB) + %s (%.1f MB)%n", function, root.relativize(jar), mb(jar),
                         archive.getFileName(), mb(archive));
             }
         } finally {
-            io.miaobu.build.FileTrees.delete(work);
+            FileTrees.delete(work);
         }
         System.out.println("AppCDS archives recorded with " + java + " (" + System.getProperty("java.vm.version")
                 + " runs this tool); FC uses them only if its Java layer runs the same JVM build.");
     }
 
-    /** What a function needs to start against {@code databaseUrl}, with a fresh secret key. */
-    public static Map<String, String> environment(String databaseUrl, Path work) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Map.of("MIAOBU_DATABASE_URL", databaseUrl,
-                "MIAOBU_SECRET_KEY", Base64.getEncoder().encodeToString(key),
-                "MIAOBU_DATA_DIR", work.resolve("data").toString(),
-                "MIAOBU_BASE_DOMAIN", "example.com");
+    /** The function {@code jar} as FC starts it, against {@code databaseUrl} (migrated), with a fresh secret key. */
+    public static FunctionProcess.Launcher launcher(String function, Path jar, String databaseUrl, Path work) {
+        return FunctionProcess.launcher(function, jar).databaseUrl(databaseUrl).dataDir(work.resolve("data"))
+                .env("MIAOBU_BASE_DOMAIN", "example.com");
     }
 
     static double mb(Path file) throws java.io.IOException {

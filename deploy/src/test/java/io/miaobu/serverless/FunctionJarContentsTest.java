@@ -1,4 +1,4 @@
-package io.miaobu.deploy;
+package io.miaobu.serverless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +25,7 @@ class FunctionJarContentsTest {
             "io/zonky/", "embedded PostgreSQL is local mode's",
             "org/checkerframework/", "compile-time annotations of the PostgreSQL driver",
             "io/miaobu/local/host/", "the local host",
+            "io/miaobu/tools/", "benchmarks and packaging tools",
             "io/miaobu/testkit/", "test support",
             "org/junit/", "tests",
             "org/assertj/", "tests");

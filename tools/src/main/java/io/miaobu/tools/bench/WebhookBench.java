@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import io.miaobu.Ids;
 import io.miaobu.Platform;

@@ -1,4 +1,4 @@
-package io.miaobu.dynamic;
+package io.miaobu.build.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.miaobu.build.BuildFailure;
 import io.miaobu.build.BuildOutput;
 import io.miaobu.build.BuildSandbox;
-import io.miaobu.build.process.BuildSandboxes;
 import io.miaobu.config.SandboxSettings;
+import io.miaobu.dynamic.FunctionBundler;
+import io.miaobu.dynamic.FunctionManifest;
+import io.miaobu.dynamic.PythonBundler;
 import io.miaobu.testkit.BuildDirs;
 import io.miaobu.testkit.PythonPackageIndex;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package io.miaobu.local.bench;
+package io.miaobu.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.miaobu.config.MiaobuConfig;
