@@ -142,6 +142,12 @@ final class ApiClient {
      */
     String deployLive(String projectId, Duration timeout) throws Exception {
         String id = deployReady(projectId, "{}", timeout);
+        awaitLive(projectId, id);
+        return id;
+    }
+
+    /** Waits until the project's production host serves the READY deployment {@code id} (it switches a moment after READY). */
+    void awaitLive(String projectId, String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!id.equals(ok("GET", "/api/v1/projects/" + projectId, null).path("liveDeploymentId").asText())) {
             if (System.nanoTime() > deadline) {
@@ -149,7 +155,6 @@ final class ApiClient {
             }
             Thread.sleep(50);
         }
-        return id;
     }
 
     /** Waits until the deployment's log shows {@code text} (lines written after READY, like the build cache's, come a moment later). */

@@ -64,7 +64,7 @@ class CrashRecoveryTest {
         repo.commit("first version");
         String projectId = user.ok("POST", "/api/v1/projects", "{\"name\":\"Crash\",\"gitUrl\":\"" + repo.path() + "\"}")
                 .get("id").asText();
-        user.deployReady(projectId, "{}", BUILD);
+        user.deployLive(projectId, BUILD);
         assertThat(user.site("crash.localhost", "/").body()).contains("<h1>live v1</h1>");
 
         repo.write("message.txt", "SLOW").commit("a build that never ends");
